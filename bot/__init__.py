@@ -1,0 +1,1 @@
+"""Channels and the app shell: terminal chat, CLI, configuration and wiring. No business rules."""

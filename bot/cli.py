@@ -1,0 +1,138 @@
+"""The `daks` command line: chat, serve, db, content, bench."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings
+
+app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
+                  no_args_is_help=False, add_completion=False)
+db_app = typer.Typer(help="Database schema.")
+content_app = typer.Typer(help="Content set.")
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+
+Lang = Annotated[str | None, typer.Option("--lang", help="Language: de, fr or en.")]
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAKS_DATABASE_URL or SQLite).")]
+
+
+def _settings(db: str | None = None) -> Settings:
+    settings = Settings()
+    if db:
+        settings.database_url = db
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(2)
+
+
+async def _companion(settings: Settings):
+    from bot.companion import Companion
+    from flows.loader import load_content
+    from storage.store import Store
+
+    content = load_content(settings.content_dir)
+    store = await Store.open(settings.database, upgrade=settings.auto_migrate)
+    return Companion(content, store, settings.language), store
+
+
+async def _chat(settings: Settings, user: str, lang: str | None) -> int:
+    from bot.console import ConsoleRenderer, run_console
+
+    companion, store = await _companion(settings)
+    try:
+        renderer = ConsoleRenderer(sys.stdout, settings.exports, interactive=sys.stdin.isatty())
+        return await run_console(companion, user, lang, renderer)
+    finally:
+        await store.close()
+
+
+def _run(coro) -> int:
+    from flows.loader import ContentInvalid
+    from storage.database import SchemaUnknown
+
+    try:
+        return asyncio.run(coro)
+    except ContentInvalid as exc:
+        raise _fail(str(exc)) from None
+    except SchemaUnknown as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        return 130
+
+
+@app.command()
+def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (default: your login).")] = None,
+         lang: Lang = None, db: Db = None) -> None:
+    """Chat with the companion in the terminal (one message per line)."""
+    if lang is not None and lang not in ("de", "fr", "en"):
+        raise _fail("--lang must be de, fr or en")
+    settings = _settings(db)
+    raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
+
+
+@app.command()
+def serve(db: Db = None) -> None:
+    """Start every configured channel; without a messenger, the terminal chat."""
+    settings = _settings(db)
+    typer.echo("No messenger is configured yet; starting the terminal chat.", err=True)
+    raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: Db = None) -> None:
+    """Bring the database schema to the newest revision."""
+    from storage.database import create_engine, prepare
+
+    settings = _settings(db)
+
+    async def upgrade() -> int:
+        engine = create_engine(settings.database)
+        try:
+            revision = await prepare(engine, upgrade=True)
+        finally:
+            await engine.dispose()
+        typer.echo(f"database at schema revision {revision}")
+        return 0
+
+    raise typer.Exit(_run(upgrade()))
+
+
+@content_app.command("check")
+def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
+    """Validate a content directory; list every problem with file and line."""
+    from flows.loader import ContentInvalid, load_content
+
+    target = directory or Settings().content_dir
+    try:
+        content = load_content(target)
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem))
+        raise typer.Exit(1) from None
+    typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, OK")
+
+
+@app.command()
+def bench(db: Db = None, users: int = 40, seconds: float = 0) -> None:
+    """Simulated users walk all five stages through engine and storage; prints figures."""
+    from bot.bench import run_bench
+
+    settings = _settings(db)
+    raise typer.Exit(_run(run_bench(settings, users)))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,114 @@
+"""The app shell around the engine: load, handle, commit, then hand replies to a channel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from flows import overview
+from flows.context import Ctx
+from flows.engine import Engine, Turn
+from flows.io import Inbound, Outbound, Paragraph
+from flows.loader import Content
+from flows.state import State
+from storage.store import Saved, Store
+
+log = logging.getLogger(__name__)
+MISSING = object()
+RETRIES = (0.2, 0.6, 1.5)
+TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError)
+
+
+@dataclass
+class Response:
+    """What a channel sends back, plus what it should do (``quit`` ends a terminal session)."""
+
+    replies: list[Outbound] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
+
+
+class Companion:
+    """Handles one inbound message per call, in order per user, committing before it returns."""
+
+    def __init__(self, content: Content, store: Store, default_language: str = "de"):
+        self.content = content
+        self.store = store
+        self.engine = Engine(content)
+        self.default_language = default_language
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, channel: str, ref: str) -> asyncio.Lock:
+        lock = self._locks.get((channel, ref))
+        if lock is None:
+            lock = self._locks[(channel, ref)] = asyncio.Lock()
+        return lock
+
+    async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None) -> Response:
+        """Replies for the user; empty for a message seen before. Never raises for a user's input."""
+        async with self._lock(channel, ref):
+            for delay in (*RETRIES, None):
+                try:
+                    return await self._handle(channel, ref, inbound, lang)
+                except TRANSIENT as exc:
+                    log.warning("database unavailable (%s); %s", type(exc).__name__,
+                                "retrying" if delay is not None else "giving up")
+                    if delay is None:
+                        return self._notice(lang, "I cannot save anything right now, so I have not taken in "
+                                                   "your last message. Please send it again in a minute; "
+                                                   "your earlier answers are safe.")
+                    await asyncio.sleep(delay)
+                except Exception:
+                    log.exception("unexpected error while handling a message")
+                    return self._notice(lang, "Sorry, something went wrong on my side and I have not taken in "
+                                               "your last message. Please send it again; your earlier answers "
+                                               "are safe.")
+        return Response()
+
+    def _notice(self, lang: str | None, message: str) -> Response:
+        t = self.content.catalogues.translator(lang or self.default_language)
+        return Response([Outbound([Paragraph(t(message))])])
+
+    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None) -> Response:
+        async with self.store.unit() as unit:
+            if inbound.message_id and not await unit.claim_message(channel, inbound.message_id):
+                return Response()
+            account = await unit.account(channel, ref, lang or self.default_language)
+            saved = await unit.load(account.user_id)
+            state = self._state(saved, account.language)
+            turn = self.engine.handle(state, inbound, lang=lang)
+            if "delete_all" in turn.effects:
+                await unit.delete_user(account.user_id)
+                return Response(turn.replies, list(turn.effects))
+            await self._persist(unit, account.user_id, saved, turn)
+            if "show_data" in turn.effects:
+                data = overview.StoredData(**await unit.stored(account.user_id))
+                view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))
+                turn.replies.insert(max(len(turn.replies) - 1, 0), view)
+        return Response(turn.replies, list(turn.effects))
+
+    def _state(self, saved: Saved, language: str) -> State | None:
+        if saved.position is None:
+            return State(version=self.content.version, lang=language)
+        return State.model_validate({**saved.position, "answers": saved.answers})
+
+    async def _persist(self, unit: Any, user_id: int, saved: Saved, turn: Turn) -> None:
+        changes = [(c.step_id, MISSING if c.old is None and c.step_id not in saved.answers else c.old,
+                    MISSING if c.step_id not in turn.state.answers else c.new) for c in turn.changes]
+        await unit.save(user_id, saved, self.content.version, turn.state.position(), changes, MISSING,
+                        turn.state.lang)
+        profile_steps = self.content.profile_steps
+        if any(c.step_id in profile_steps.values() for c in turn.changes):
+            await unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
+
+    async def current(self, channel: str, ref: str) -> Outbound | None:
+        """The question a user is at, without changing anything."""
+        async with self.store.unit() as unit:
+            account = await unit.account(channel, ref, self.default_language)
+            saved = await unit.load(account.user_id)
+        state = self._state(saved, account.language)
+        return self.engine.present(state) if state else None

@@ -1,0 +1,65 @@
+"""The terminal chat: one user message per line on stdin, the bot's messages on stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from flows.io import Bullets, Heading, Inbound, Outbound, Paragraph
+
+BOLD, RESET = "\033[1m", "\033[0m"
+
+
+class ConsoleRenderer:
+    """Renders outbound messages as plain text; colour and prompts only on a terminal."""
+
+    def __init__(self, out: TextIO, export_dir: Path, interactive: bool):
+        self.out = out
+        self.export_dir = export_dir
+        self.interactive = interactive
+
+    def render(self, message: Outbound) -> str:
+        parts: list[str] = []
+        for block in message.blocks:
+            if isinstance(block, Heading):
+                parts.append(f"{BOLD}{block.text}{RESET}" if self.interactive else f"== {block.text} ==")
+            elif isinstance(block, Paragraph):
+                parts.append(block.text)
+            elif isinstance(block, Bullets):
+                parts.append("\n".join(f"{i}. {item}" if block.numbered else f"• {item}"
+                                       for i, item in enumerate(block.items, 1)))
+        for attachment in message.attachments:
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            path = self.export_dir / attachment.filename
+            path.write_bytes(attachment.data)
+            parts.append(f"📎 {path}")
+        if message.choices:
+            parts.append("\n".join(
+                f"{i}) " + ("" if c.selected is None else "[x] " if c.selected else "[ ] ") + c.label
+                for i, c in enumerate(message.choices, 1)))
+        return "\n\n".join(parts)
+
+    def show(self, messages: list[Outbound]) -> None:
+        for message in messages:
+            self.out.write(self.render(message) + "\n\n")
+        self.out.flush()
+
+
+async def run_console(companion, user: str, lang: str | None, renderer: ConsoleRenderer,
+                      source: TextIO = sys.stdin) -> int:
+    """Greet or resume, then answer line by line until EOF or /ende."""
+    renderer.show((await companion.handle("console", user, Inbound(event="resume"), lang=lang)).replies)
+    loop = asyncio.get_running_loop()
+    while True:
+        if renderer.interactive:
+            renderer.out.write("› ")
+            renderer.out.flush()
+        line = await loop.run_in_executor(None, source.readline)
+        if not line:
+            return 0
+        response = await companion.handle("console", user, Inbound(text=line.rstrip("\n")))
+        renderer.show(response.replies)
+        if "quit" in response.effects:
+            return 0

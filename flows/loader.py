@@ -1,0 +1,204 @@
+"""Load the content directory and validate it, reporting file, location and line for every error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from flows.i18n import Catalogues, load_catalogues
+from flows.model import (
+    Command,
+    Handlungsfeld,
+    Manifest,
+    RecordsStep,
+    Stage,
+    Step,
+)
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    file: str
+    location: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        loc = f" [{self.location}]" if self.location else ""
+        return f"{where}{loc}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    """Raised when the content directory does not validate; lists every problem."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        self.problems = problems
+        super().__init__("content is invalid:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass
+class Content:
+    """The validated content set the engine runs on."""
+
+    root: Path
+    manifest: Manifest
+    stages: list[Stage]
+    handlungsfelder: dict[str, Handlungsfeld]
+    commands: list[Command]
+    catalogues: Catalogues
+    steps: dict[str, tuple[Stage, Step]] = field(default_factory=dict)
+    command_names: dict[str, str] = field(default_factory=dict)
+    profile_steps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def daks_stages(self) -> list[Stage]:
+        """The five DAKS stages, without the onboarding."""
+        return [s for s in self.stages if s.number > 0]
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id][1]
+
+    def stage_of(self, step_id: str) -> Stage:
+        return self.steps[step_id][0]
+
+
+def _locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[str, int | None]:
+    """Follow a pydantic error location through the YAML tree: readable path and line number.
+
+    Parts that are not in the YAML (pydantic's union tags) are dropped from the path.
+    """
+    current, path = node, []
+    line = current.start_mark.line + 1 if current is not None else None
+    for i, part in enumerate(loc):
+        nxt = None
+        if isinstance(current, yaml.MappingNode):
+            nxt = next((v for k, v in current.value if k.value == part), None)
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
+            nxt = current.value[part]
+        if nxt is not None:
+            current, line = nxt, nxt.start_mark.line + 1
+            path.append(str(part))
+        elif i == len(loc) - 1:
+            path.append(str(part))
+    return ".".join(path), line
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    return _locate(node, loc)[1]
+
+
+def _read(path: Path, root: Path, problems: list[ContentProblem]) -> tuple[Any, yaml.Node | None]:
+    rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text)
+    except FileNotFoundError:
+        problems.append(ContentProblem(rel, "", None, "file is missing"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(ContentProblem(rel, "", mark.line + 1 if mark else None, f"not valid YAML: {exc}"))
+    return None, None
+
+
+def _validate(model: Any, data: Any, node: yaml.Node | None, rel: str, problems: list[ContentProblem]):
+    try:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return model.model_validate(data)
+        return model.validate_python(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path, line = _locate(node, tuple(err["loc"]))
+            problems.append(ContentProblem(rel, path, line, err["msg"]))
+    return None
+
+
+def load_content(root: Path | str) -> Content:
+    """Read and validate a content directory; raise ContentInvalid listing every problem."""
+    root = Path(root).resolve()
+    problems: list[ContentProblem] = []
+    data, node = _read(root / "content.yaml", root, problems)
+    manifest = _validate(Manifest, data, node, "content.yaml", problems) if data is not None else None
+
+    data, node = _read(root / "handlungsfelder.yaml", root, problems)
+    fields = _validate(TypeAdapter(list[Handlungsfeld]), data, node, "handlungsfelder.yaml", problems) or []
+    data, node = _read(root / "commands.yaml", root, problems)
+    commands = _validate(TypeAdapter(list[Command]), data, node, "commands.yaml", problems) or []
+
+    stages: list[Stage] = []
+    stage_nodes: dict[str, tuple[str, yaml.Node | None]] = {}
+    for stage_id in manifest.stages if manifest else []:
+        rel = f"stages/{stage_id}.yaml"
+        data, node = _read(root / rel, root, problems)
+        stage = _validate(Stage, data, node, rel, problems) if data is not None else None
+        if stage is not None:
+            if stage.id != stage_id:
+                problems.append(ContentProblem(rel, "id", _line_of(node, ("id",)), f"id must be {stage_id!r}"))
+            stages.append(stage)
+            stage_nodes[stage.id] = (rel, node)
+
+    content = Content(
+        root=root,
+        manifest=manifest,  # type: ignore[arg-type]
+        stages=stages,
+        handlungsfelder={h.id: h for h in fields},
+        commands=commands,
+        catalogues=load_catalogues(root / "locale", manifest.languages if manifest else ["de"], problems),
+    )
+    _cross_check(content, stage_nodes, problems)
+    if problems:
+        raise ContentInvalid(problems)
+    return content
+
+
+def _cross_check(content: Content, nodes: dict[str, tuple[str, yaml.Node | None]], problems: list[ContentProblem]) -> None:
+    """References between files: unique ids, option sources and inputs that exist earlier."""
+    seen_before: set[str] = set()
+    for stage in content.stages:
+        rel, node = nodes[stage.id]
+        for i, step in enumerate(stage.steps):
+            where = ("steps", i)
+            if step.id in content.steps:
+                problems.append(ContentProblem(rel, f"steps.{i}.id", _line_of(node, (*where, "id")),
+                                               f"step id {step.id!r} is already used in another stage"))
+            content.steps[step.id] = (stage, step)
+            if step.saves_to:
+                content.profile_steps[step.saves_to] = step.id
+            sources = list(getattr(step, "options_from", []))
+            if isinstance(step, RecordsStep):
+                for f in step.fields:
+                    sources += getattr(f, "options_from", [])
+                if step.for_each and step.for_each not in seen_before:
+                    problems.append(ContentProblem(rel, f"steps.{i}.for_each", _line_of(node, (*where, "for_each")),
+                                                   f"for_each names {step.for_each!r}, which is no earlier step"))
+            for source in sources:
+                ref = source.removeprefix("answer:")
+                if source.startswith("answer:") and ref not in seen_before and ref not in content.steps:
+                    problems.append(ContentProblem(rel, f"steps.{i}", _line_of(node, where),
+                                                   f"option source {source!r} names no earlier step"))
+            seen_before.add(step.id)
+        for j, need in enumerate(stage.needs):
+            if need not in seen_before:
+                problems.append(ContentProblem(rel, f"needs.{j}", _line_of(node, ("needs", j)),
+                                               f"needs {need!r}, which is no step of an earlier stage"))
+    names: dict[str, str] = {}
+    for command in content.commands:
+        for lang_names in command.names.values():
+            for name in lang_names:
+                key = name.lower()
+                if names.get(key, command.id) != command.id:
+                    problems.append(ContentProblem("commands.yaml", command.id, None,
+                                                   f"command name /{name} is used twice"))
+                names[key] = command.id
+    content.command_names = names

@@ -1,0 +1,234 @@
+"""The content model: stages, steps and catalogues as validated by pydantic.
+
+Every text node carries one string per language next to it (``de`` is required;
+``fr`` and ``en`` fall back to German until they are written).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("de", "fr", "en")
+DEFAULT_LANGUAGE = "de"
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(RootModel[dict[str, str]]):
+    """A text in several languages: ``{de: ..., fr: ..., en: ...}``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - set(LANGUAGES)
+        if unknown:
+            raise ValueError(f"unknown language(s) {sorted(unknown)}; allowed: {list(LANGUAGES)}")
+        if not value.get(DEFAULT_LANGUAGE, "").strip():
+            raise ValueError(f"the '{DEFAULT_LANGUAGE}' text is required")
+        return value
+
+    def get(self, lang: str) -> str:
+        return self.root.get(lang) or self.root[DEFAULT_LANGUAGE]
+
+    def missing(self) -> list[str]:
+        return [lang for lang in LANGUAGES if not self.root.get(lang, "").strip()]
+
+
+class Option(Strict):
+    """One answer a user can pick."""
+
+    id: Identifier
+    label: LocalText
+
+
+class StepBase(Strict):
+    id: Identifier
+    label: LocalText = Field(description="Short name used in summaries, progress and exports.")
+    prompt: LocalText
+    help: LocalText | None = None
+    optional: bool = False
+    saves_to: Literal["name", "kind", "land", "size", "fields"] | None = Field(
+        default=None, description="Municipality profile field this answer also fills."
+    )
+
+
+class InfoStep(StepBase):
+    kind: Literal["info"]
+
+
+class TextStep(StepBase):
+    kind: Literal["text"]
+    max_length: int = Field(default=2000, ge=10, le=8000)
+
+
+class DateStep(StepBase):
+    kind: Literal["date"]
+
+
+class ChoiceSource(Strict):
+    """Where options come from when they are not listed: earlier answers or a catalogue."""
+
+    sources: list[str] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        for source in value:
+            if source != "handlungsfelder" and not source.startswith("answer:"):
+                raise ValueError(f"unknown option source {source!r}: use 'handlungsfelder' or 'answer:<step id>'")
+        return value
+
+
+class ChoiceStep(StepBase):
+    options: list[Option] = Field(default_factory=list)
+    options_from: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ChoiceStep:
+        if bool(self.options) == bool(self.options_from):
+            raise ValueError("give either 'options' or 'options_from'")
+        if self.options_from:
+            ChoiceSource(sources=self.options_from)
+        ids = [o.id for o in self.options]
+        if len(ids) != len(set(ids)):
+            raise ValueError("option ids must be unique within a step")
+        return self
+
+
+class SingleStep(ChoiceStep):
+    kind: Literal["single"]
+
+
+class MultiStep(ChoiceStep):
+    kind: Literal["multi"]
+    min_selected: int = Field(default=1, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+    ordered: bool = Field(default=False, description="Selection order is a priority order.")
+
+
+class ListStep(StepBase):
+    kind: Literal["list"]
+    min_items: int = Field(default=1, ge=0)
+    max_items: int = Field(default=15, ge=1, le=50)
+    item_max_length: int = Field(default=500, ge=10, le=2000)
+
+
+class ChecklistStep(StepBase):
+    kind: Literal["checklist"]
+    items: list[Option] = Field(min_length=1)
+
+
+class FieldText(Strict):
+    id: Identifier
+    kind: Literal["text"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+    max_length: int = Field(default=1000, ge=10, le=4000)
+
+
+class FieldDate(Strict):
+    id: Identifier
+    kind: Literal["date"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+
+
+class FieldSingle(Strict):
+    id: Identifier
+    kind: Literal["single"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+    options: list[Option] = Field(default_factory=list)
+    options_from: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FieldSingle:
+        if bool(self.options) == bool(self.options_from):
+            raise ValueError("give either 'options' or 'options_from'")
+        if self.options_from:
+            ChoiceSource(sources=self.options_from)
+        return self
+
+
+RecordField = Annotated[FieldText | FieldDate | FieldSingle, Field(discriminator="kind")]
+
+
+class RecordsStep(StepBase):
+    """A table of records (e.g. measures); with ``for_each`` one record per record of another step."""
+
+    kind: Literal["records"]
+    item: LocalText = Field(description="What one record is called, e.g. 'Maßnahme'.")
+    fields: list[RecordField] = Field(min_length=1)
+    title_field: Identifier | None = None
+    min_records: int = Field(default=1, ge=0)
+    max_records: int = Field(default=30, ge=1, le=100)
+    for_each: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _fields(self) -> RecordsStep:
+        ids = [f.id for f in self.fields]
+        if len(ids) != len(set(ids)):
+            raise ValueError("field ids must be unique within a step")
+        if self.for_each is None and self.title_field not in ids:
+            raise ValueError(f"title_field {self.title_field!r} is not one of the fields {ids}")
+        return self
+
+
+Step = Annotated[
+    InfoStep | TextStep | DateStep | SingleStep | MultiStep | ListStep | ChecklistStep | RecordsStep,
+    Field(discriminator="kind"),
+]
+
+
+class Stage(Strict):
+    """One DAKS stage (or the onboarding, number 0)."""
+
+    id: Identifier
+    number: int = Field(ge=0, le=9)
+    title: LocalText
+    goal: LocalText
+    needs: list[Identifier] = Field(default_factory=list, description="Earlier answers this stage builds on.")
+    needs_note: LocalText | None = None
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Stage:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} appears twice")
+            seen.add(step.id)
+        if self.number > 0 and not any(isinstance(s, ChecklistStep) for s in self.steps):
+            raise ValueError("every DAKS stage ends with a 'done when' checklist step")
+        return self
+
+
+class Handlungsfeld(Strict):
+    id: Identifier
+    label: LocalText
+    description: LocalText | None = None
+
+
+class Command(Strict):
+    """A slash command: canonical id and the names users may type, per language."""
+
+    id: Identifier
+    names: dict[str, list[str]]
+    summary: LocalText
+
+
+class Manifest(Strict):
+    version: str = Field(pattern=r"^\d+(\.\d+)*$")
+    name: LocalText
+    languages: list[str]
+    stages: list[Identifier] = Field(min_length=1)

@@ -1,0 +1,89 @@
+"""Progress across the five stages, stage summaries and the 'my data' view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.context import Ctx
+from flows.io import Block, Bullets, Heading, Paragraph
+from flows.model import ChecklistStep, InfoStep, Stage
+
+
+def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
+    """Steps of a stage that still need an answer (optional ones count once skipped)."""
+    return [s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id)]
+
+
+def complete(ctx: Ctx, stage: Stage) -> bool:
+    return not open_steps(ctx, stage)
+
+
+def progress(ctx: Ctx) -> list[Block]:
+    stages = ctx.content.daks_stages
+    lines = []
+    for stage in stages:
+        asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
+        answered = [s for s in asked if ctx.state.answered(s.id)]
+        mark = "✓" if len(answered) == len(asked) else "◐" if answered else "○"
+        line = ctx.t("{mark} {number}. {title}: {answered} of {total} questions",
+                     mark=mark, number=stage.number, title=ctx.text(stage.title),
+                     answered=len(answered), total=len(asked))
+        checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
+        if checklist and ctx.state.has_value(checklist.id):
+            line += ctx.t(", checklist {done}/{total}", done=len(ctx.state.answers[checklist.id]),
+                          total=len(checklist.items))
+        if ctx.state.stage == stage.id:
+            line += ctx.t(" ← you are here")
+        lines.append(line)
+    done = sum(1 for s in stages if complete(ctx, s))
+    return [Heading(ctx.t("Progress")), Bullets(tuple(lines)),
+            Paragraph(ctx.t("{done} of {total} stages complete.", done=done, total=len(stages)))]
+
+
+def summary(ctx: Ctx, stage: Stage) -> list[Block]:
+    blocks: list[Block] = [Heading(ctx.t("Summary: {stage}", stage=ctx.text(stage.title)))]
+    for step in stage.steps:
+        if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
+            continue
+        value = ctx.state.answers[step.id]
+        inner = ctx.blocks(step, value)
+        if len(inner) == 1 and isinstance(inner[0], Paragraph):
+            blocks.append(Paragraph(f"{ctx.text(step.label)}: {inner[0].text}"))
+        else:
+            blocks += [Paragraph(f"{ctx.text(step.label)}:"), *inner]
+    missing = [ctx.text(ctx.content.step(s).label) for s in open_steps(ctx, stage)]
+    if missing:
+        blocks += [Paragraph(ctx.t("Not answered yet:")), Bullets(tuple(missing))]
+    return blocks
+
+
+@dataclass(frozen=True)
+class StoredData:
+    """What storage holds about a user, for the 'my data' view (Art. 15 GDPR)."""
+
+    user_id: str
+    created_at: datetime
+    language: str
+    identities: list[tuple[str, str, datetime]]
+    municipality: dict[str, object]
+    answers: int
+    audit_entries: int
+    conversation_updated_at: datetime | None
+
+
+def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
+    t = ctx.t
+    ids = tuple(t("{channel}: {ref} (since {since})", channel=c, ref=r, since=t.date(s.date(), "medium"))
+                for c, r, s in data.identities)
+    profile = tuple(f"{k}: {v}" for k, v in data.municipality.items() if v not in (None, "", []))
+    return [
+        Heading(t("Your stored data")),
+        Paragraph(t("User number {id}, created on {date}; language: {lang}.", id=data.user_id,
+                    date=t.date(data.created_at.date(), "medium"), lang=data.language)),
+        Paragraph(t("Accounts linked to you:")), Bullets(ids),
+        Paragraph(t("Municipality profile:")), Bullets(profile or (t("nothing yet"),)),
+        Paragraph(t("{answers} answers and {audit} entries in the change log. /export gives you all "
+                    "answers as a file; /delete removes everything.", answers=data.answers,
+                    audit=data.audit_entries)),
+    ]

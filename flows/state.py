@@ -1,0 +1,44 @@
+"""The conversation state: where a user is, their draft input and all answers (JSON-serialisable)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "confirm_delete"]
+HISTORY_LIMIT = 100
+
+
+class State(BaseModel):
+    """Everything the engine needs to continue a conversation. Pure data."""
+
+    version: str = ""
+    lang: str = "de"
+    mode: Mode = "new"
+    stage: str | None = None
+    step: str | None = None
+    back_to: Mode | None = Field(default=None, description="Mode to return to when an overlay closes.")
+    history: list[str] = Field(default_factory=list)
+    draft: dict[str, Any] = Field(default_factory=dict)
+    turn: int = 0
+    asked: str = Field(default="", description="Key of the question on screen; buttons of older ones are stale.")
+    seq: int = 0
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+    def answered(self, step_id: str) -> bool:
+        """True when the step has an answer or was deliberately skipped."""
+        return step_id in self.answers
+
+    def has_value(self, step_id: str) -> bool:
+        value = self.answers.get(step_id)
+        return value is not None and value != [] and value != ""
+
+    def remember(self, step_id: str) -> None:
+        if not self.history or self.history[-1] != step_id:
+            self.history.append(step_id)
+            del self.history[:-HISTORY_LIMIT]
+
+    def position(self) -> dict[str, Any]:
+        """The state without answers, as stored on the conversation row."""
+        return self.model_dump(exclude={"answers"})
