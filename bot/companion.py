@@ -6,17 +6,17 @@ import asyncio
 import logging
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from flows import overview
 from flows.context import Ctx
 from flows.engine import Engine, Turn
+from flows.i18n import N_
 from flows.io import Inbound, Outbound, Paragraph
 from flows.loader import Content
 from flows.state import State
-from storage.store import Saved, Store
+from storage.store import Saved, Store, Unit
 
 log = logging.getLogger(__name__)
 MISSING = object()
@@ -58,15 +58,15 @@ class Companion:
                     log.warning("database unavailable (%s); %s", type(exc).__name__,
                                 "retrying" if delay is not None else "giving up")
                     if delay is None:
-                        return self._notice(lang, "I cannot save anything right now, so I have not taken in "
+                        return self._notice(lang, N_("I cannot save anything right now, so I have not taken in "
                                                    "your last message. Please send it again in a minute; "
-                                                   "your earlier answers are safe.")
+                                                   "your earlier answers are safe."))
                     await asyncio.sleep(delay)
                 except Exception:
                     log.exception("unexpected error while handling a message")
-                    return self._notice(lang, "Sorry, something went wrong on my side and I have not taken in "
+                    return self._notice(lang, N_("Sorry, something went wrong on my side and I have not taken in "
                                                "your last message. Please send it again; your earlier answers "
-                                               "are safe.")
+                                               "are safe."))
         return Response()
 
     def _notice(self, lang: str | None, message: str) -> Response:
@@ -74,41 +74,39 @@ class Companion:
         return Response([Outbound([Paragraph(t(message))])])
 
     async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None) -> Response:
-        async with self.store.unit() as unit:
-            if inbound.message_id and not await unit.claim_message(channel, inbound.message_id):
-                return Response()
-            account = await unit.account(channel, ref, lang or self.default_language)
-            saved = await unit.load(account.user_id)
-            state = self._state(saved, account.language)
-            turn = self.engine.handle(state, inbound, lang=lang)
-            if "delete_all" in turn.effects:
-                await unit.delete_user(account.user_id)
-                return Response(turn.replies, list(turn.effects))
-            await self._persist(unit, account.user_id, saved, turn)
-            if "show_data" in turn.effects:
-                data = overview.StoredData(**await unit.stored(account.user_id))
-                view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))
-                turn.replies.insert(max(len(turn.replies) - 1, 0), view)
+        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang))
+
+    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None) -> Response:
+        """One message in one transaction: the caller commits before any reply is sent."""
+        if inbound.message_id and not unit.claim_message(channel, inbound.message_id):
+            return Response()
+        account, saved = unit.open_conversation(channel, ref, lang or self.default_language)
+        turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang)
+        if "delete_all" in turn.effects:
+            unit.delete_user(account.user_id)
+            return Response(turn.replies, list(turn.effects))
+        self._persist(unit, account.user_id, saved, turn)
+        if "show_data" in turn.effects:
+            data = overview.StoredData(**unit.stored(account.user_id))
+            view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))
+            turn.replies.insert(max(len(turn.replies) - 1, 0), view)
         return Response(turn.replies, list(turn.effects))
 
-    def _state(self, saved: Saved, language: str) -> State | None:
+    def _state(self, saved: Saved, language: str) -> State:
         if saved.position is None:
             return State(version=self.content.version, lang=language)
         return State.model_validate({**saved.position, "answers": saved.answers})
 
-    async def _persist(self, unit: Any, user_id: int, saved: Saved, turn: Turn) -> None:
+    def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn) -> None:
         changes = [(c.step_id, MISSING if c.old is None and c.step_id not in saved.answers else c.old,
                     MISSING if c.step_id not in turn.state.answers else c.new) for c in turn.changes]
-        await unit.save(user_id, saved, self.content.version, turn.state.position(), changes, MISSING,
+        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, MISSING,
                         turn.state.lang)
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
-            await unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
+            unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
 
     async def current(self, channel: str, ref: str) -> Outbound | None:
         """The question a user is at, without changing anything."""
-        async with self.store.unit() as unit:
-            account = await unit.account(channel, ref, self.default_language)
-            saved = await unit.load(account.user_id)
-        state = self._state(saved, account.language)
-        return self.engine.present(state) if state else None
+        account, saved = await self.store.run(lambda u: u.open_conversation(channel, ref, self.default_language))
+        return self.engine.present(self._state(saved, account.language))

@@ -56,7 +56,7 @@ class Engine:
 
     # -- entry point -------------------------------------------------------
     def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
-        state = state.model_copy(deep=True) if state else State(version=self.content.version)
+        state = _copy(state) if state else State(version=self.content.version)
         if lang in LANGUAGES:
             state.lang = lang
         before = dict(state.answers)
@@ -70,8 +70,14 @@ class Engine:
 
     def present(self, state: State) -> Outbound:
         """The current question, e.g. to show again after a restart."""
-        session = _Session(self, Ctx(self.content, state.model_copy(deep=True)))
+        session = _Session(self, Ctx(self.content, _copy(state)))
         return session.finish()[-1]
+
+
+def _copy(state: State) -> State:
+    """A copy the engine may change. Steps never change answer values in place, so one level is enough."""
+    return state.model_copy(update={"answers": dict(state.answers), "history": list(state.history),
+                                    "draft": dict(state.draft)})
 
 
 class _Session:
@@ -503,8 +509,15 @@ class _Session:
             self.state.asked = key
         choices = self.choices()
         blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
-        replies.append(Outbound(blocks, choices=choices, turn=self.state.turn if choices else None))
+        replies.append(Outbound(blocks, choices=choices, turn=self.state.turn if choices else None,
+                                expects=self._expects()))
         return replies
+
+    def _expects(self) -> str:
+        step = self.current_step()
+        if self.state.mode == "step" and step is not None:
+            return kind_of(step).expects(self.ctx, step)
+        return self.state.mode
 
     def _kind_key(self) -> str:
         step = self.current_step()

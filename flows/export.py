@@ -43,7 +43,7 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
             entries.append({
                 "label": ctx.text(step.label),
                 "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
-                "items": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
+                "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
             })
         stages.append({"number": stage.number, "title": ctx.text(stage.title), "entries": entries})
     municipality = ctx.municipality()

@@ -60,6 +60,9 @@ class Outbound:
     choices: list[Choice] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     turn: int | None = None
+    expects: str | None = None
+    """What answer the question wants: a step kind (text, date, single, multi, list, checklist,
+    records), or stage_end, menu. A hint for renderers (e.g. a date keyboard), never required."""
 
     def text(self) -> str:
         """A plain-text rendering, for logs, tests and simple channels."""

@@ -8,8 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.pool import SingletonThreadPool
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,23 +29,43 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
 def create_engine(url: str) -> AsyncEngine:
+    """The async engine for PostgreSQL (asyncpg), used for migrations on SQLite too (aiosqlite)."""
     url = async_url(url)
-    if url.startswith("sqlite"):
-        path = make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if is_sqlite(url):
+        _make_parent(url)
         engine = create_async_engine(url, connect_args={"timeout": 5})
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine.sync_engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=5,
                                connect_args={"command_timeout": 10, "timeout": 5})
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
+def create_sqlite_engine(url: str) -> Engine:
+    """A plain SQLite engine. Units of work run on it in one dedicated thread: a thread hop per
+    message instead of one per statement (aiosqlite), about eight times faster."""
+    parsed = make_url(url).set(drivername="sqlite")
+    _make_parent(parsed.render_as_string())
+    engine = sa_create_engine(parsed, connect_args={"timeout": 5, "check_same_thread": False},
+                              poolclass=SingletonThreadPool)
+    _sqlite_pragmas(engine)
+    return engine
+
+
+def _make_parent(url: str) -> None:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers never deadlock on upgrade."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -51,7 +73,7 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(conn):  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -64,7 +86,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def _migrate(connection: Connection, upgrade: bool) -> str | None:
+def migrate(connection: Connection, upgrade: bool) -> str | None:
+    """Upgrade to the newest schema (or check that it is there); refuse revisions we do not know."""
     script = ScriptDirectory.from_config(alembic_config())
     current = MigrationContext.configure(connection).get_current_revision()
     known = {rev.revision for rev in script.walk_revisions()}
@@ -85,4 +108,4 @@ def _migrate(connection: Connection, upgrade: bool) -> str | None:
 async def prepare(engine: AsyncEngine, upgrade: bool = True) -> str | None:
     """Bring the schema to the newest revision (or check it is there); refuse unknown ones."""
     async with engine.begin() as conn:
-        return await conn.run_sync(_migrate, upgrade)
+        return await conn.run_sync(migrate, upgrade)

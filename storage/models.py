@@ -63,6 +63,7 @@ class Conversation(SQLModel, table=True):
                                           nullable=False))
     content_version: str = Field(max_length=32)
     position: dict[str, Any] = Field(sa_column=Column(Json, nullable=False))
+    revision: int = Field(default=0, description="Raised by every save; lets a process trust its cache.")
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

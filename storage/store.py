@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import create_engine, prepare
+from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate
 from storage.models import (
     Answer,
     AuditEntry,
     Conversation,
     Identity,
+    Json,
     Municipality,
     ProcessedMessage,
     User,
     utcnow,
 )
 
+T = TypeVar("T")
 PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
 
 
@@ -40,152 +44,272 @@ class Saved:
     """A conversation as stored: its row id, position (state without answers) and answers."""
 
     conversation_id: int | None
+    revision: int
     content_version: str | None
     position: dict[str, Any] | None
     answers: dict[str, Any]
 
 
-class Store:
-    """Owns the database engine; hands out units of work."""
+class AnswerCache:
+    """Answers of recently active conversations, keyed by conversation and revision.
 
-    def __init__(self, engine: AsyncEngine):
-        self.engine = engine
-        self.dialect = engine.dialect.name
-        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+    An entry is used only when the stored revision (read under the row lock) still matches,
+    so several processes may share a database safely.
+    """
+
+    def __init__(self, size: int = 20_000):
+        self.size = size
+        self._entries: OrderedDict[int, tuple[int, dict[str, Any]]] = OrderedDict()
+
+    def get(self, cid: int) -> tuple[int, dict[str, Any]] | None:
+        entry = self._entries.get(cid)
+        if entry is not None:
+            self._entries.move_to_end(cid)
+        return entry
+
+    def put(self, cid: int, revision: int, answers: dict[str, Any]) -> None:
+        self._entries[cid] = (revision, answers)
+        self._entries.move_to_end(cid)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def drop(self, cid: int) -> None:
+        self._entries.pop(cid, None)
+
+
+class Store:
+    """Owns the database; runs units of work, each in one transaction.
+
+    A unit of work is a plain function of a ``Unit``. On PostgreSQL it runs on the async engine
+    (asyncpg) through ``run_sync``; on SQLite in one dedicated thread on a plain connection, which
+    also queues writers in order instead of letting them spin on the file lock.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
+        self._async: AsyncEngine | None = None
+        self._sync: Engine | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self.cache = AnswerCache()
+        self._conn: Connection | None = None
+        if self.dialect == "sqlite":
+            self._sync = create_sqlite_engine(url)
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="daks-sqlite")
+        else:
+            self._async = create_engine(url)
 
     @classmethod
     async def open(cls, url: str, upgrade: bool = True) -> Store:
-        engine = create_engine(url)
-        await prepare(engine, upgrade=upgrade)
-        return cls(engine)
+        store = cls(url)
+        try:
+            await store.run_connection(lambda conn: migrate(conn, upgrade))
+        except BaseException:
+            await store.close()
+            raise
+        return store
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self._async is not None:
+            await self._async.dispose()
+        if self._sync is not None and self._thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._close_thread)
+            self._thread.shutdown(wait=True)
 
-    @asynccontextmanager
-    async def unit(self) -> AsyncIterator[Unit]:
-        """A transaction; SQLite writers queue in-process instead of spinning on the file lock."""
-        if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield Unit(conn, self.dialect)
-            return
-        async with self._write_lock, self.engine.begin() as conn:
-            yield Unit(conn, self.dialect)
+    async def run(self, work: Callable[[Unit], T]) -> T:
+        """Run ``work`` in one transaction and commit it before returning."""
+        units: list[Unit] = []
+
+        def in_unit(conn: Connection) -> T:
+            units.append(Unit(conn, self.dialect, self.cache))
+            return work(units[0])
+
+        result = await self.run_connection(in_unit)
+        for cid, (revision, answers) in units[0].committed.items():
+            self.cache.put(cid, revision, answers)
+        return result
+
+    async def run_connection(self, work: Callable[[Connection], T]) -> T:
+        if self._async is not None:
+            async with self._async.begin() as conn:
+                return await conn.run_sync(work)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_thread, work)
+
+    def _in_thread(self, work: Callable[[Connection], T]) -> T:
+        """Runs in the SQLite thread on its one long-lived connection (saves a pool round per message)."""
+        assert self._sync is not None
+        if self._conn is None:
+            self._conn = self._sync.connect()
+        try:
+            with self._conn.begin():
+                return work(self._conn)
+        except BaseException:
+            self._conn.close()
+            self._conn = None
+            raise
+
+    def _close_thread(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._sync is not None:
+            self._sync.dispose()
+
+
+def _stmt(dialect: str) -> dict[str, Any]:
+    """Statements built once per dialect: SQLAlchemy then reuses their compiled form."""
+    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    p = bindparam
+    answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
+                                created_at=p("now"), updated_at=p("now"))
+    lookup = (select(Identity.user_id, User.language, Conversation.id.label("cid"), Conversation.revision,
+                     Conversation.content_version, Conversation.position)
+              .join(User, User.id == Identity.user_id)
+              .outerjoin(Conversation, Conversation.user_id == Identity.user_id)
+              .where(Identity.channel == p("channel"), Identity.ref == p("ref")))
+    if dialect == "postgresql":
+        lookup = lookup.with_for_update(of=Identity.__table__)
+    return {
+        "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
+        .on_conflict_do_nothing(),
+        "lookup": lookup,
+        "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(User.id),
+        "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
+                                             created_at=p("now")),
+        "answers": select(Answer.step_id, Answer.value).where(Answer.conversation_id == p("cid")),
+        "new_conversation": ins(Conversation).values(user_id=p("uid"), content_version=p("version"),
+                                                     position=p("position", type_=Json), revision=1,
+                                                     created_at=p("now"),
+                                                     updated_at=p("now")).returning(Conversation.id),
+        "move": update(Conversation).where(Conversation.id == p("cid")).values(
+            content_version=p("version"), position=p("position", type_=Json), revision=p("revision"),
+            updated_at=p("now")),
+        "language": update(User).where(User.id == p("uid")).values(language=p("lang")),
+        "answer": answer.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
+                                               set_={"value": answer.excluded.value, "updated_at": p("now")}),
+        "audit": ins(AuditEntry).values(user_id=p("uid"), at=p("now"), action=p("action"), step_id=p("sid"),
+                                        old=p("old", type_=Json), new=p("new", type_=Json)),
+    }
+
+
+_STATEMENTS = {dialect: _stmt(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 class Unit:
     """Reads and writes inside one transaction."""
 
-    def __init__(self, conn: AsyncConnection, dialect: str):
+    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache):
         self.conn = conn
         self.dialect = dialect
+        self.q = _STATEMENTS[dialect]
+        self.cache = cache
+        self.committed: dict[int, tuple[int, dict[str, Any]]] = {}
+        """Cache entries to publish once the transaction has committed."""
 
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
     # -- inbound -----------------------------------------------------------
-    async def claim_message(self, channel: str, message_id: str) -> bool:
+    def claim_message(self, channel: str, message_id: str) -> bool:
         """Record an inbound message id; False when it was handled before."""
-        stmt = self._insert(ProcessedMessage).values(channel=channel, message_id=message_id, at=utcnow())
-        result = await self.conn.execute(stmt.on_conflict_do_nothing())
+        result = self.conn.execute(self.q["claim"], {"channel": channel, "mid": message_id, "now": utcnow()})
         return result.rowcount == 1
 
-    async def forget_messages(self, older_than: timedelta) -> int:
-        result = await self.conn.execute(
+    def forget_messages(self, older_than: timedelta) -> int:
+        result = self.conn.execute(
             delete(ProcessedMessage).where(ProcessedMessage.at < datetime.now(UTC) - older_than))
         return result.rowcount
 
-    async def account(self, channel: str, ref: str, language: str) -> Account:
-        """The user behind a channel identity; created on first contact."""
-        row = (await self.conn.execute(
-            select(User.id, User.language).join(Identity, Identity.user_id == User.id)
-            .where(Identity.channel == channel, Identity.ref == ref))).first()
-        if row is not None:
-            return Account(row.id, row.language, created=False)
-        user_id = (await self.conn.execute(
-            self._insert(User).values(language=language, created_at=utcnow()).returning(User.id))).scalar_one()
-        await self.conn.execute(self._insert(Identity).values(user_id=user_id, channel=channel, ref=ref,
-                                                              created_at=utcnow()))
-        return Account(user_id, language, created=True)
+    def open_conversation(self, channel: str, ref: str, language: str) -> tuple[Account, Saved]:
+        """The user behind a channel identity (created on first contact) and their conversation.
+
+        On PostgreSQL the identity row stays locked until commit, so one user's messages are
+        handled one after the other even across processes.
+        """
+        row = self.conn.execute(self.q["lookup"], {"channel": channel, "ref": ref}).first()
+        if row is None:
+            now = utcnow()
+            user_id = self.conn.execute(self.q["new_user"], {"lang": language, "now": now}).scalar_one()
+            self.conn.execute(self.q["new_identity"], {"uid": user_id, "channel": channel, "ref": ref, "now": now})
+            return Account(user_id, language, created=True), Saved(None, 0, None, None, {})
+        answers: dict[str, Any] = {}
+        if row.cid is not None:
+            cached = self.cache.get(row.cid)
+            if cached is not None and cached[0] == row.revision:
+                answers = dict(cached[1])
+            else:
+                answers = dict(self.conn.execute(self.q["answers"], {"cid": row.cid}).all())
+                self.cache.put(row.cid, row.revision, dict(answers))
+        return Account(row.user_id, row.language, created=False), \
+            Saved(row.cid, row.revision, row.content_version, row.position, answers)
 
     # -- conversation ------------------------------------------------------
-    async def load(self, user_id: int) -> Saved:
-        query = select(Conversation.id, Conversation.content_version, Conversation.position) \
-            .where(Conversation.user_id == user_id)
-        if self.dialect == "postgresql":
-            query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
-        if row is None:
-            return Saved(None, None, None, {})
-        answers = dict((await self.conn.execute(
-            select(Answer.step_id, Answer.value).where(Answer.conversation_id == row.id))).tuples().all())
-        return Saved(row.id, row.content_version, row.position, answers)
-
-    async def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
-                   changes: list[tuple[str, Any, Any]], missing: object, language: str) -> int:
+    def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
+             changes: list[tuple[str, Any, Any]], missing: object, language: str) -> int:
         """Store the new position and every changed answer, each with an audit entry."""
         now = utcnow()
         conversation_id = saved.conversation_id
         if conversation_id is None:
-            conversation_id = (await self.conn.execute(
-                self._insert(Conversation).values(user_id=user_id, content_version=version, position=position,
-                                                  created_at=now, updated_at=now).returning(Conversation.id)
-            )).scalar_one()
+            conversation_id = self.conn.execute(self.q["new_conversation"], {
+                "uid": user_id, "version": version, "position": position, "now": now}).scalar_one()
         else:
-            await self.conn.execute(update(Conversation).where(Conversation.id == conversation_id)
-                                    .values(content_version=version, position=position, updated_at=now))
+            self.conn.execute(self.q["move"], {"cid": conversation_id, "version": version, "position": position,
+                                               "revision": saved.revision + 1, "now": now})
         if saved.position is not None and saved.position.get("lang") != language:
-            await self.conn.execute(update(User).where(User.id == user_id).values(language=language))
+            self.conn.execute(self.q["language"], {"uid": user_id, "lang": language})
         upserts, removed, audit = [], [], []
         for step_id, old, new in changes:
             if new is missing:
                 removed.append(step_id)
             else:
-                upserts.append({"conversation_id": conversation_id, "step_id": step_id, "value": new,
-                                "created_at": now, "updated_at": now})
+                upserts.append({"cid": conversation_id, "sid": step_id, "value": new, "now": now})
             action = "skip" if new is None else "remove" if new is missing else "answer"
-            audit.append({"user_id": user_id, "at": now, "action": action, "step_id": step_id,
+            audit.append({"uid": user_id, "now": now, "action": action, "sid": step_id,
                           "old": None if old is missing else old, "new": None if new is missing else new})
         if upserts:
-            stmt = self._insert(Answer)
-            stmt = stmt.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
-                                              set_={"value": stmt.excluded.value, "updated_at": now})
-            await self.conn.execute(stmt, upserts)
+            self.conn.execute(self.q["answer"], upserts)
         if removed:
-            await self.conn.execute(delete(Answer).where(Answer.conversation_id == conversation_id,
-                                                         Answer.step_id.in_(removed)))
+            self.conn.execute(delete(Answer).where(Answer.conversation_id == conversation_id,
+                                                   Answer.step_id.in_(removed)))
         if audit:
-            await self.conn.execute(self._insert(AuditEntry), audit)
+            self.conn.execute(self.q["audit"], audit)
+        answers = dict(saved.answers)
+        for step_id, _old, new in changes:
+            if new is missing:
+                answers.pop(step_id, None)
+            else:
+                answers[step_id] = new
+        self.committed[conversation_id] = (saved.revision + 1, answers)
         return conversation_id
 
-    async def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
+    def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
         values = {k: profile.get(k) for k in PROFILE_FIELDS}
         stmt = self._insert(Municipality).values(user_id=user_id, updated_at=utcnow(), **values)
-        await self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
-                                                           set_={**values, "updated_at": utcnow()}))
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
+                                                     set_={**values, "updated_at": utcnow()}))
 
     # -- the user's rights ---------------------------------------------------
-    async def delete_user(self, user_id: int) -> None:
+    def delete_user(self, user_id: int) -> None:
         """Erase a user and everything that hangs on them (Art. 17 GDPR)."""
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
-        await self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
+        self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
         for table in (Conversation, Municipality, AuditEntry, Identity):
-            await self.conn.execute(delete(table).where(table.user_id == user_id))
-        await self.conn.execute(delete(User).where(User.id == user_id))
+            self.conn.execute(delete(table).where(table.user_id == user_id))
+        self.conn.execute(delete(User).where(User.id == user_id))
 
-    async def stored(self, user_id: int) -> dict[str, Any]:
+    def stored(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a user, as plain data (Art. 15 GDPR)."""
-        user = (await self.conn.execute(select(User).where(User.id == user_id))).one()
-        identities = (await self.conn.execute(
+        user = (self.conn.execute(select(User).where(User.id == user_id))).one()
+        identities = (self.conn.execute(
             select(Identity.channel, Identity.ref, Identity.created_at).where(Identity.user_id == user_id))).all()
-        profile = (await self.conn.execute(select(Municipality).where(Municipality.user_id == user_id))).first()
-        conversation = (await self.conn.execute(
+        profile = (self.conn.execute(select(Municipality).where(Municipality.user_id == user_id))).first()
+        conversation = (self.conn.execute(
             select(Conversation.id, Conversation.updated_at).where(Conversation.user_id == user_id))).first()
         answers = 0
         if conversation is not None:
-            answers = (await self.conn.execute(select(func.count()).select_from(Answer)
+            answers = (self.conn.execute(select(func.count()).select_from(Answer)
                                                .where(Answer.conversation_id == conversation.id))).scalar_one()
-        audit = (await self.conn.execute(select(func.count()).select_from(AuditEntry)
+        audit = (self.conn.execute(select(func.count()).select_from(AuditEntry)
                                          .where(AuditEntry.user_id == user_id))).scalar_one()
         return {
             "user_id": str(user.id), "created_at": _aware(user.created_at), "language": user.language,

@@ -66,6 +66,9 @@ class StepKind(ABC):
         """Identity of the question on screen; a new key makes older buttons stale."""
         return step.id
 
+    def expects(self, ctx: Ctx, step: Any) -> str:
+        return step.kind
+
     def enter(self, ctx: Ctx, step: Any) -> dict[str, Any]:
         """The draft a step starts with."""
         return {}

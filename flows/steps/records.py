@@ -36,6 +36,10 @@ class RecordsKind(StepKind):
             return self._next_review(ctx, step, records)
         return {"phase": "overview"} if records else self._open(ctx, step, None, records)
 
+    def expects(self, ctx: Ctx, step: RecordsStep) -> str:
+        d = ctx.state.draft
+        return step.fields[d["field"]].kind if d.get("phase") == "field" else "records"
+
     def key(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
         return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}"
@@ -58,17 +62,21 @@ class RecordsKind(StepKind):
                 blocks.append(Paragraph(ctx.text(step.prompt)))
             f = step.fields[d["field"]]
             title = self._title(ctx, step, d.get("uid")) if d.get("uid") else ""
-            number = f"“{title}”" if title else str(len(records) + 1)
-            blocks.append(Paragraph(ctx.t("{item} {number} · {field} ({index}/{total})", item=item, number=number,
-                                          field=ctx.text(f.label), index=d["field"] + 1, total=len(step.fields))))
+            where = {"item": item, "field": ctx.text(f.label), "index": d["field"] + 1, "total": len(step.fields)}
+            if title:
+                heading = ctx.t("{item} “{title}” · {field} ({index}/{total})", title=title, **where)
+            else:
+                heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
+            blocks.append(Paragraph(heading))
             blocks.append(Paragraph(ctx.text(f.prompt)))
             current = d["values"].get(f.id)
             if current not in (None, ""):
                 blocks.append(Paragraph(ctx.t("Current answer: {value}", value=ctx.field_value(f, current))))
             return blocks
-        if phase in ("pick_edit", "pick_delete"):
-            ask = "Which one do you want to change?" if phase == "pick_edit" else "Which one do you want to delete?"
-            return [Paragraph(ctx.t(ask))]
+        if phase == "pick_edit":
+            return [Paragraph(ctx.t("Which one do you want to change?"))]
+        if phase == "pick_delete":
+            return [Paragraph(ctx.t("Which one do you want to delete?"))]
         if phase == "empty":
             return [Paragraph(ctx.text(step.prompt)),
                     Paragraph(ctx.t("There is nothing to go through yet: the earlier stage has no entries."))]

@@ -53,6 +53,7 @@ def upgrade() -> None:
                     owner(unique=True),
                     sa.Column("content_version", sa.String(32), nullable=False),
                     sa.Column("position", Json, nullable=False),
+                    sa.Column("revision", sa.Integer, nullable=False),
                     when("created_at"),
                     when("updated_at"))
     op.create_table("answer",

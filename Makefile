@@ -1,0 +1,40 @@
+# DAKS-Begleiter. `make run` starts the product, `make test` installs and runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LOCALE := content/locale
+
+.PHONY: run test bench lint catalogs install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/daks chat
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bot bench --users 8
+	$(BIN)/python -m bot bench --users 8 --db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
+		|| echo "PostgreSQL benchmark skipped: no server at the URL above"
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot flows storage tests
+
+# Re-extract UI strings and merge them into the de, fr and en catalogues (translate the new ones).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -k t -k plural:1,2 -k N_ --no-location --sort-output \
+		--project daks-begleiter -o $(LOCALE)/daks.pot bot flows storage content/templates
+	for lang in de fr en; do \
+		$(BIN)/pybabel update -D daks -i $(LOCALE)/daks.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

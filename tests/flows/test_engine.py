@@ -1,0 +1,294 @@
+"""The engine as a user meets it: short transcripts against the real content, no storage."""
+
+from __future__ import annotations
+
+from tests.conftest import EngineChat
+
+
+def onboard(chat: EngineChat, name: str = "Musterstadt") -> None:
+    chat.says(name)
+    chat.says("2")  # Stadt
+    chat.says("Sachsen")
+    chat.says("3")  # 20.000 bis 100.000
+    chat.says("2, 5 und 9")
+
+
+def test_greets_in_german_and_asks_for_the_municipality(chat):
+    assert "Ich bin der DAKS-Begleiter" in chat.text
+    assert "Für welche Kommune arbeiten Sie?" in chat.text
+    assert chat.state.mode == "step" and chat.state.step == "ob_name"
+
+
+def test_onboarding_uses_the_name_and_fills_the_profile(chat):
+    assert "Was für eine Kommune ist Musterstadt?" in chat.says("Musterstadt")
+    assert "1) Gemeinde" in chat.text
+    chat.says("stadt")  # label, any case
+    assert chat.answers["ob_kind"] == "stadt"
+    chat.says("13")
+    assert chat.answers["ob_land"] == "sn"
+    chat.says("3")
+    reply = chat.says("2, 5 und 9")
+    assert chat.answers["ob_fields"] == ["daseinsvorsorge", "labour", "participation"]
+    assert "So gehen wir vor" in reply
+    assert "Kick-Off · Frage 1 von 10" in reply
+
+
+def test_out_of_range_numbers_and_unknown_labels_are_explained(chat):
+    chat.says("Musterstadt")
+    reply = chat.says("9")
+    assert "Nummer (1 bis 5)" in reply
+    assert "ob_kind" not in chat.answers
+    chat.says("Großstadt am Meer")
+    assert chat.state.step == "ob_kind"
+
+
+def test_multi_choice_limits_are_enforced(chat):
+    chat.says("Musterstadt"), chat.says("2"), chat.says("13"), chat.says("3")
+    reply = chat.says("1, 2, 3, 4, 5, 6, 7")
+    assert "höchstens 6" in reply
+    assert "ob_fields" not in chat.answers
+    chat.says("1 2")
+    assert chat.answers["ob_fields"] == ["strategy", "daseinsvorsorge"]
+
+
+def test_multi_choice_by_buttons_toggles_then_done(chat):
+    chat.says("Musterstadt"), chat.says("2"), chat.says("13"), chat.says("3")
+    chat.presses("Wohnen")
+    chat.presses("Mobilität")
+    chat.presses("Wohnen")  # untick
+    assert "[x]" not in chat.text  # the plain renderer of EngineChat shows labels only
+    assert [c.id for c in chat.replies[-1].choices if c.selected] == ["mobility"]
+    chat.presses("Fertig")
+    assert chat.answers["ob_fields"] == ["mobility"]
+
+
+def test_lists_collect_one_bullet_per_message_and_finish_with_fertig(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin Beispiel")
+    chat.says("Demografiebeauftragte")
+    assert "Steuerungsgruppe" in chat.text
+    assert "Notiert (1)" in chat.says("Sozialamt")
+    assert "Notiert (3)" in chat.says("- Planungsamt\n• Jugendamt")
+    assert chat.answers["ko_steering"] == ["Sozialamt", "Planungsamt", "Jugendamt"]
+    chat.presses("Letzten Punkt entfernen")
+    assert chat.answers["ko_steering"] == ["Sozialamt", "Planungsamt"]
+    chat.says("fertig")
+    assert chat.state.step == "ko_actors"
+
+
+def test_a_required_list_needs_a_point_before_fertig(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin"), chat.says("Hauptamt")
+    reply = chat.says("fertig")
+    assert "mindestens 1 Punkt" in reply
+    assert chat.state.step == "ko_steering"
+
+
+def test_optional_questions_can_be_skipped_required_ones_not(chat):
+    onboard(chat)
+    reply = chat.says("/ueberspringen")
+    assert "nicht übersprungen werden" in reply
+    assert chat.state.step == "ko_sponsor"
+    chat.says("Bürgermeisterin"), chat.says("Hauptamt")
+    chat.says("Sozialamt"), chat.says("fertig")
+    chat.says("Seniorenbeirat"), chat.says("fertig")
+    assert chat.state.step == "ko_existing"
+    chat.says("/skip")  # English name works too
+    assert chat.answers["ko_existing"] is None
+    assert chat.state.step == "ko_date"
+
+
+def test_dates_are_read_and_shown_in_german(chat):
+    onboard(chat)
+    for line in ("Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig", "Vereine", "fertig", "fertig"):
+        chat.says(line)
+    assert chat.state.step == "ko_date"
+    assert "nicht als Datum lesen" in chat.says("nächsten Dienstag")
+    chat.says("25.1.27")
+    assert chat.answers["ko_date"] == "2027-01-25"
+    chat.says("/zurueck")
+    assert "25. Januar 2027" in chat.text
+
+
+def test_back_goes_to_the_previous_question_and_keeps_answers(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin Beispiel")
+    chat.says("/zurueck")
+    assert chat.state.step == "ko_sponsor"
+    assert "Bürgermeisterin Beispiel" in chat.text
+    chat.presses("beibehalten")
+    assert chat.state.step == "ko_coordinator"
+    assert chat.answers["ko_sponsor"] == "Bürgermeisterin Beispiel"
+
+
+def test_changing_an_earlier_answer_returns_to_the_first_open_question(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin"), chat.says("Hauptamt")
+    chat.says("/aendern")
+    chat.presses("Koordination")
+    chat.says("Stabsstelle Demografie")
+    assert chat.answers["ko_coordinator"] == "Stabsstelle Demografie"
+    assert chat.state.step == "ko_steering"
+
+
+def test_jumping_to_a_stage_notes_missing_inputs_and_falls_back(chat):
+    onboard(chat)
+    reply = chat.says("/phase 4")
+    assert "Prioritäten aus der Zukunftswerkstatt sind noch nicht erfasst" in reply
+    assert chat.state.stage == "werkstattplan"
+    labels = [c.label for c in chat.replies[-1].choices if not c.id.startswith("_")]
+    assert labels == ["Daseinsvorsorge und Nahversorgung", "Arbeit, Wirtschaft und Fachkräftesicherung",
+                      "Bürgerbeteiligung und Demokratieförderung"]
+
+
+def test_unknown_stage_and_unknown_command_get_a_friendly_answer(chat):
+    onboard(chat)
+    assert "Eine Phase „9“ gibt es nicht" in chat.says("/phase 9") or "9" in chat.text
+    assert chat.state.mode == "pick_stage"
+    chat.presses("Zurück zur Frage")
+    reply = chat.says("/foobar")
+    assert "/foobar" in reply and "/hilfe" in reply
+    assert chat.state.step == "ko_sponsor"
+
+
+def test_measures_are_records_with_all_fields(chat):
+    onboard(chat)
+    chat.says("/phase 4")
+    chat.says("1")  # Handlungsfeld
+    for line in ("Mehr Ärztinnen gewinnen", "Praxisbörse aufbauen", "Wirtschaftsförderung"):
+        chat.says(line)
+    chat.presses("Überspringen")  # partners
+    chat.presses("Überspringen")  # target group
+    chat.says("03/2027")
+    chat.presses("Überspringen")  # end
+    chat.says("20.000 € aus dem Haushalt")
+    chat.says("Zahl neu besetzter Praxen")
+    reply = chat.says("2 bis 2029")
+    assert "Praxisbörse aufbauen" in reply
+    [measure] = chat.answers["wp_measures"]
+    assert measure["field"] == "daseinsvorsorge"
+    assert measure["start"] == "2027-03" and measure["end"] is None
+    assert measure["owner"] == "Wirtschaftsförderung"
+    chat.presses("Eintrag ändern")
+    assert "Aktuelle Antwort: Daseinsvorsorge" in chat.text
+    chat.presses("beibehalten")
+    chat.says("Mehr Hausärztinnen gewinnen")
+    assert chat.answers["wp_measures"][0]["goal"] == "Mehr Ärztinnen gewinnen"  # saved only when complete
+    for _ in range(9):
+        chat.presses("beibehalten") if any(c.id == "_keep" for c in chat.replies[-1].choices) \
+            else chat.presses("Überspringen")
+    assert chat.answers["wp_measures"][0]["goal"] == "Mehr Hausärztinnen gewinnen"
+    assert chat.answers["wp_measures"][0]["uid"] == measure["uid"]
+    chat.presses("löschen")
+    chat.presses("Praxisbörse")
+    assert chat.answers["wp_measures"] == []
+
+
+def test_the_review_walks_every_measure_of_the_plan(chat):
+    onboard(chat)
+    chat.says("/phase 4")
+    for title in ("Praxisbörse", "Bürgerbus"):
+        chat.says("1"), chat.says("Ziel"), chat.says(title), chat.says("Amt 1")
+        chat.presses("Überspringen"), chat.presses("Überspringen"), chat.says("2027")
+        chat.presses("Überspringen"), chat.presses("Überspringen"), chat.says("Indikator"), chat.says("Ziel 5")
+        if title == "Praxisbörse":
+            chat.presses("hinzufügen")
+    chat.presses("Fertig")
+    chat.says("/phase 5")
+    chat.says("01.06.2029")
+    assert "„Praxisbörse“" in chat.text
+    chat.says("1")  # status: done
+    for _ in range(3):
+        chat.presses("Überspringen")
+    chat.says("1")  # decision
+    assert "„Bürgerbus“" in chat.text
+    chat.says("3"), chat.presses("Überspringen"), chat.says("Fahrer fehlen"), chat.presses("Überspringen")
+    chat.says("2")
+    reviews = chat.answers["zb_review"]
+    uids = [m["uid"] for m in chat.answers["wp_measures"]]
+    assert [r["uid"] for r in reviews] == uids
+    assert reviews[1]["helped"] == "Fahrer fehlen" and reviews[1]["status"] == "delayed"
+    assert "✓ Praxisbörse" in chat.text and "✓ Bürgerbus" in chat.text
+
+
+def test_checklist_accepts_alle_and_the_stage_ends_with_a_summary(chat):
+    onboard(chat)
+    for line in ("Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig", "Vereine", "fertig", "fertig",
+                 "/ueberspringen", "hybrid", "Familien halten", "fertig", "/ueberspringen"):
+        chat.says(line)
+    assert chat.state.step == "ko_done"
+    reply = chat.says("alle")
+    assert chat.answers["ko_done"] == ["event_held", "leadership", "steering", "record", "next_date"]
+    assert "Zusammenfassung: Kick-Off" in reply
+    assert "Steuerungsgruppe" in reply and "Sozialamt" in reply
+    assert "5 von 5 erledigt" in reply
+    chat.presses("Weiter zu Phase 2")
+    assert chat.state.stage == "kommunalprofil"
+
+
+def test_stale_buttons_get_an_explanation_and_the_current_question(chat):
+    chat.says("Musterstadt")
+    old = chat.replies[-1]
+    chat.says("2")
+    reply = chat._send(type(chat).__init__.__globals__["Inbound"](choice=f"{old.turn}:gemeinde"))
+    assert "früheren Nachricht" in reply
+    assert "In welchem Land liegt Musterstadt?" in reply
+    assert chat.answers["ob_kind"] == "stadt"
+
+
+def test_bad_input_never_loses_anything(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin")
+    before = dict(chat.answers)
+    assert "nur Text" in chat.sends_file("plan.pdf")
+    assert "Zeichen" in chat.says("x" * 100_000)
+    assert "Zeichen" in chat.says("y" * 3_000)  # longer than the 300 this question keeps
+    assert "keinen Text erhalten" in chat.says("   ")
+    assert chat.answers == before
+    chat.says("Haupt\x00amt\x1b[31m <b>Team</b> **Demografie**")
+    assert chat.answers["ko_coordinator"] == "Hauptamt[31m <b>Team</b> **Demografie**"
+
+
+def test_progress_help_and_menu_are_always_at_hand(chat):
+    onboard(chat)
+    reply = chat.says("/fortschritt")
+    assert "1. Kick-Off: 0 von 10 Fragen ← Sie sind hier" in reply
+    assert "Wer aus der Verwaltungsspitze" in reply  # the question follows
+    reply = chat.says("/hilfe")
+    assert "Rückendeckung der Spitze" in reply and "/loeschen" in reply
+    chat.says("/menue")
+    chat.presses("Fortschritt anzeigen")
+    assert "0 von 5 Phasen abgeschlossen" in chat.text
+    assert chat.state.mode == "step"
+
+
+def test_export_is_markdown_with_user_text_escaped(chat):
+    onboard(chat, name="Neu-Stadt <script>")
+    chat.says("# Bürgermeisterin [Link](http://example.org)")
+    chat.says("/export")
+    [attachment] = [a for r in chat.replies for a in r.attachments]
+    text = attachment.data.decode()
+    assert attachment.filename.endswith(".md") and attachment.media_type == "text/markdown"
+    assert text.startswith("# DAKS-Begleiter: Neu-Stadt \\<script\\>")
+    assert "**Politische Rückendeckung**: \\# Bürgermeisterin \\[Link\\](http://example.org)" in text
+    assert "## 5. Zwischenbilanz" in text
+
+
+def test_delete_asks_first_and_then_forgets_everything(chat):
+    onboard(chat)
+    chat.says("/loeschen")
+    chat.presses("Nein")
+    assert "Es wurde nichts gelöscht" in chat.text and chat.answers["ob_name"] == "Musterstadt"
+    chat.says("/loeschen")
+    chat.presses("Ja")
+    assert chat.effects == ["delete_all"]
+    assert chat.answers == {} and chat.state.mode == "new"
+    assert "Ich bin der DAKS-Begleiter" in chat.says("Hallo")
+
+
+def test_quit_says_goodbye_and_resume_welcomes_back(chat):
+    onboard(chat)
+    chat.says("/ende")
+    assert chat.effects == ["quit"] and "Bis bald" in chat.text
+    reply = chat._send(type(chat).__init__.__globals__["Inbound"](event="resume"))
+    assert "Willkommen zurück" in reply and "Wer aus der Verwaltungsspitze" in reply
