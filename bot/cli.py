@@ -94,17 +94,14 @@ def serve(db: Db = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(db: Db = None) -> None:
     """Bring the database schema to the newest revision."""
-    from storage.database import create_engine, prepare
+    from storage.store import Store
 
     settings = _settings(db)
 
     async def upgrade() -> int:
-        engine = create_engine(settings.database)
-        try:
-            revision = await prepare(engine, upgrade=True)
-        finally:
-            await engine.dispose()
-        typer.echo(f"database at schema revision {revision}")
+        store = await Store.open(settings.database, upgrade=True)
+        await store.close()
+        typer.echo("database schema is up to date")
         return 0
 
     raise typer.Exit(_run(upgrade()))

@@ -74,12 +74,12 @@ class Content:
         return self.steps[step_id][0]
 
 
-def _locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[str, int | None]:
+def _locate(lazy: _Lazy | None, loc: tuple[Any, ...]) -> tuple[str, int | None]:
     """Follow a pydantic error location through the YAML tree: readable path and line number.
 
     Parts that are not in the YAML (pydantic's union tags) are dropped from the path.
     """
-    current, path = node, []
+    current, path = (lazy.node if lazy is not None else None), []
     line = current.start_mark.line + 1 if current is not None else None
     for i, part in enumerate(loc):
         nxt = None
@@ -95,15 +95,32 @@ def _locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[str, int | No
     return ".".join(path), line
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+def _line_of(node: _Lazy | None, loc: tuple[Any, ...]) -> int | None:
     return _locate(node, loc)[1]
 
 
-def _read(path: Path, root: Path, problems: list[ContentProblem]) -> tuple[Any, yaml.Node | None]:
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Lazy:
+    """The YAML node tree of a file, composed only when an error needs a line number."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._node: yaml.Node | None = None
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=_Loader)
+        return self._node
+
+
+def _read(path: Path, root: Path, problems: list[ContentProblem]) -> tuple[Any, _Lazy | None]:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_Loader), _Lazy(text)
     except FileNotFoundError:
         problems.append(ContentProblem(rel, "", None, "file is missing"))
     except yaml.YAMLError as exc:
@@ -112,7 +129,7 @@ def _read(path: Path, root: Path, problems: list[ContentProblem]) -> tuple[Any, 
     return None, None
 
 
-def _validate(model: Any, data: Any, node: yaml.Node | None, rel: str, problems: list[ContentProblem]):
+def _validate(model: Any, data: Any, node: _Lazy | None, rel: str, problems: list[ContentProblem]):
     try:
         if isinstance(model, type) and issubclass(model, BaseModel):
             return model.model_validate(data)
@@ -137,7 +154,7 @@ def load_content(root: Path | str) -> Content:
     commands = _validate(TypeAdapter(list[Command]), data, node, "commands.yaml", problems) or []
 
     stages: list[Stage] = []
-    stage_nodes: dict[str, tuple[str, yaml.Node | None]] = {}
+    stage_nodes: dict[str, tuple[str, _Lazy | None]] = {}
     for stage_id in manifest.stages if manifest else []:
         rel = f"stages/{stage_id}.yaml"
         data, node = _read(root / rel, root, problems)
@@ -162,7 +179,7 @@ def load_content(root: Path | str) -> Content:
     return content
 
 
-def _cross_check(content: Content, nodes: dict[str, tuple[str, yaml.Node | None]], problems: list[ContentProblem]) -> None:
+def _cross_check(content: Content, nodes: dict[str, tuple[str, _Lazy | None]], problems: list[ContentProblem]) -> None:
     """References between files: unique ids, option sources and inputs that exist earlier."""
     seen_before: set[str] = set()
     for stage in content.stages:

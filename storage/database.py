@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.pool import SingletonThreadPool
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import SingletonThreadPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -22,10 +22,10 @@ class SchemaUnknown(RuntimeError):
 
 
 def async_url(url: str) -> str:
-    """Accept plain ``sqlite:///`` and ``postgresql://`` URLs and pick the async drivers."""
+    """Accept plain ``postgresql://`` URLs and pick the asyncpg driver."""
     parsed = make_url(url)
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
-              "postgres": "postgresql+asyncpg"}.get(parsed.drivername, parsed.drivername)
+    driver = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}.get(parsed.drivername,
+                                                                                        parsed.drivername)
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
@@ -34,23 +34,17 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """The async engine for PostgreSQL (asyncpg), used for migrations on SQLite too (aiosqlite)."""
-    url = async_url(url)
-    if is_sqlite(url):
-        _make_parent(url)
-        engine = create_async_engine(url, connect_args={"timeout": 5})
-        _sqlite_pragmas(engine.sync_engine)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=5,
+    """The async engine for PostgreSQL (asyncpg)."""
+    return create_async_engine(async_url(url), pool_pre_ping=True, pool_size=10, max_overflow=5,
                                connect_args={"command_timeout": 10, "timeout": 5})
 
 
-def create_sqlite_engine(url: str) -> Engine:
+def create_sqlite_engine(url: str, busy_timeout: float = 5.0) -> Engine:
     """A plain SQLite engine. Units of work run on it in one dedicated thread: a thread hop per
     message instead of one per statement (aiosqlite), about eight times faster."""
     parsed = make_url(url).set(drivername="sqlite")
     _make_parent(parsed.render_as_string())
-    engine = sa_create_engine(parsed, connect_args={"timeout": 5, "check_same_thread": False},
+    engine = sa_create_engine(parsed, connect_args={"timeout": busy_timeout, "check_same_thread": False},
                               poolclass=SingletonThreadPool)
     _sqlite_pragmas(engine)
     return engine
@@ -69,7 +63,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -103,9 +97,3 @@ def migrate(connection: Connection, upgrade: bool) -> str | None:
                 "Run `daks db upgrade` first.")
         command.upgrade(alembic_config(connection), "head")
     return script.get_current_head()
-
-
-async def prepare(engine: AsyncEngine, upgrade: bool = True) -> str | None:
-    """Bring the schema to the newest revision (or check it is there); refuse unknown ones."""
-    async with engine.begin() as conn:
-        return await conn.run_sync(migrate, upgrade)

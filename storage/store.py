@@ -85,7 +85,7 @@ class Store:
     also queues writers in order instead of letting them spin on the file lock.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, busy_timeout: float = 5.0):
         self.url = url
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self._async: AsyncEngine | None = None
@@ -94,14 +94,14 @@ class Store:
         self.cache = AnswerCache()
         self._conn: Connection | None = None
         if self.dialect == "sqlite":
-            self._sync = create_sqlite_engine(url)
+            self._sync = create_sqlite_engine(url, busy_timeout)
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="daks-sqlite")
         else:
             self._async = create_engine(url)
 
     @classmethod
-    async def open(cls, url: str, upgrade: bool = True) -> Store:
-        store = cls(url)
+    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = 5.0) -> Store:
+        store = cls(url, busy_timeout)
         try:
             await store.run_connection(lambda conn: migrate(conn, upgrade))
         except BaseException:

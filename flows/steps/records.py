@@ -105,7 +105,7 @@ class RecordsKind(StepKind):
                 choices.append(Choice("_keep", ctx.t("Keep answer")))
             if f.optional:
                 choices.append(Choice("_skip", ctx.t("Skip")))
-            return [*choices, Choice("_cancel", ctx.t("Cancel this entry"))]
+            return choices
         if phase in ("pick_edit", "pick_delete"):
             return [*(Choice(f"r:{r['uid']}", ctx.record_title(step, r)) for r in records),
                     Choice("_cancel", ctx.t("Cancel"))]
@@ -161,8 +161,6 @@ class RecordsKind(StepKind):
                records: list[dict[str, Any]]) -> Result:
         f = step.fields[d["field"]]
         values = dict(d["values"])
-        if inp.choice == "_cancel":
-            return Result(notes=[Paragraph(ctx.t("Entry discarded."))], draft=self._after(ctx, step, records))
         if inp.choice == "_keep" and values.get(f.id) not in (None, ""):
             pass
         elif inp.choice == "_skip":
@@ -201,11 +199,6 @@ class RecordsKind(StepKind):
         if step.for_each:
             return Result(value=records, notes=[Paragraph(note)], draft=self._next_review(ctx, step, records))
         return Result(value=records, notes=[Paragraph(note)], draft={"phase": "overview"})
-
-    def _after(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
-        if step.for_each:
-            return {"phase": "overview" if self.sources(ctx, step) else "empty"}
-        return {"phase": "overview"}
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft

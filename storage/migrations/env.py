@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import create_engine
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from storage.database import async_url
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,7 +31,11 @@ async def run_async(url: str) -> None:
 
 
 connection = config.attributes.get("connection")
+url = config.get_main_option("sqlalchemy.url") or ""
 if connection is not None:
     run(connection)
+elif url.startswith("sqlite"):
+    with create_engine(url).begin() as conn:
+        run(conn)
 else:
-    asyncio.run(run_async(config.get_main_option("sqlalchemy.url")))
+    asyncio.run(run_async(async_url(url)))

@@ -1,0 +1,198 @@
+"""Whole conversations piped through the real `daks chat` process, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_chat
+
+# (what the user types, what the companion must have said by then), in order.
+FIVE_STAGES: list[tuple[str, str]] = [
+    ("Musterstadt", "Was für eine Kommune ist Musterstadt?"),
+    ("2", "In welchem Land liegt Musterstadt?"),
+    ("13", "Wie viele Menschen leben ungefähr in Musterstadt?"),
+    ("3", "Welche Handlungsfelder sind für Musterstadt"),
+    ("2, 5, 9", "Kick-Off · Frage 1 von 10"),
+    ("Bürgermeisterin Dr. Beispiel", "Wer koordiniert den Prozess"),
+    ("Demografiebeauftragte im Hauptamt", "Wer gehört zur Steuerungsgruppe?"),
+    ("Sozialamt", "Notiert (1)"),
+    ("Planungsamt", "Notiert (2)"),
+    ("fertig", "Wen laden Sie zum Kick-Off ein?"),
+    ("Seniorenbeirat", "Notiert (1)"),
+    ("fertig", "Welche Demografie-Projekte"),
+    ("ISEK 2030", "Notiert (1)"),
+    ("fertig", "Wann findet der Kick-Off statt"),
+    ("25.01.2027", "In welchem Format"),
+    ("2", "Was soll in fünf bis zehn Jahren in Musterstadt anders sein?"),
+    ("Junge Familien halten", "Notiert (1)"),
+    ("fertig", "Welche Personalstunden"),
+    ("0,5 Stellen und 10.000 Euro", "Was davon ist erledigt?"),
+    ("alle", "Zusammenfassung: Kick-Off"),
+    ("1", "Kommunalprofil · Frage 1 von 11"),
+    ("1", "Stichtag"),
+    ("31.12.2025", "Kennzahl 1"),
+    ("1", "Kennzahl 1 · Wert"),
+    ("12.480", "Kennzahl 1 · Jahr oder Stichtag"),
+    ("2025", "Kennzahl 1 · Vergleich"),
+    ("/ueberspringen", "Gespeichert"),
+    ("fertig", "Welche Angebote, Einrichtungen"),
+    ("Drei Kitas und eine Grundschule", "Notiert (1)"),
+    ("fertig", "qualitative Interviews"),
+    ("12 Gespräche mit Vereinen und Betrieben", "Stärken"),
+    ("Starkes Ehrenamt", "Notiert (1)"),
+    ("fertig", "Schwächen"),
+    ("Wenig Hausärztinnen und Hausärzte", "Notiert (1)"),
+    ("fertig", "Chancen"),
+    ("Zuzug aus der Großstadt", "Notiert (1)"),
+    ("fertig", "Risiken"),
+    ("Fachkräftemangel", "Notiert (1)"),
+    ("fertig", "Handlungsfelder"),
+    ("2, 5, 7", "Was davon ist erledigt?"),
+    ("1, 2, 3", "Zusammenfassung: Kommunalprofil"),
+    ("1", "Zukunftswerkstatt · Frage 1 von 8"),
+    ("2", "Zukunftswerkstatt · Frage 2 von 8"),
+    ("/ueberspringen", "Zukunftswerkstatt · Frage 3 von 8"),
+    ("1, 3", "Zukunftswerkstatt · Frage 4 von 8"),
+    ("Mit dem Lastenrad zu den Vereinen", "1) [ ] Daseinsvorsorge und Nahversorgung"),
+    ("2, 1", "Idee 1"),
+    ("Gemeinschaftspraxis im Ortskern", "1) Arbeit, Wirtschaft und Fachkräftesicherung"),
+    ("2", "Idee 1 · "),
+    ("Frau Beispiel", "Idee 1 · "),
+    ("1", "Gespeichert"),
+    ("fertig", "Zukunftswerkstatt · Frage 7 von 8"),
+    ("/ueberspringen", "Was davon ist erledigt?"),
+    ("alle", "Zusammenfassung: Zukunftswerkstatt"),
+    ("1", "Maßnahme 1 · Handlungsfeld (1/11)"),
+    ("2", "Maßnahme 1 · Ziel (2/11)"),
+    ("Bis 2028 zwei Praxen neu besetzen", "(3/11)"),
+    ("Praxisbörse aufbauen", "(4/11)"),
+    ("Wirtschaftsförderung", "(5/11)"),
+    ("Kassenärztliche Vereinigung", "(6/11)"),
+    ("/ueberspringen", "(7/11)"),
+    ("03/2027", "(8/11)"),
+    ("12/2028", "(9/11)"),
+    ("20.000 Euro aus dem Haushalt", "(10/11)"),
+    ("Neu besetzte Praxen", "(11/11)"),
+    ("2", "Gespeichert: Praxisbörse aufbauen"),
+    ("fertig", "Werkstattplan · Frage 2 von 5"),
+    ("Sprechstunde im Rathaus", "Notiert (1)"),
+    ("fertig", "Werkstattplan · Frage 3 von 5"),
+    ("1", "Werkstattplan · Frage 4 von 5"),
+    ("01.03.2028", "Was davon ist erledigt?"),
+    ("1, 2, 3, 4", "Zusammenfassung: Werkstattplan"),
+    ("1", "Zwischenbilanz · Frage 1 von 8"),
+    ("15.06.2029", "Maßnahme „Praxisbörse aufbauen“ · Stand (1/5)"),
+    ("2", "(2/5)"),
+    ("1 Praxis besetzt", "(3/5)"),
+    ("/ueberspringen", "(4/5)"),
+    ("Wohnraum für Ärztinnen fehlt", "(5/5)"),
+    ("1", "✓ Praxisbörse aufbauen"),
+    ("fertig", "Zwischenbilanz · Frage 3 von 8"),
+    ("Externe Prozessbegleitung", "Notiert (1)"),
+    ("fertig", "Zwischenbilanz · Frage 4 von 8"),
+    ("Zu wenig Personal", "Notiert (1)"),
+    ("fertig", "Zwischenbilanz · Frage 5 von 8"),
+    ("/ueberspringen", "Zwischenbilanz · Frage 6 von 8"),
+    ("2", "Zwischenbilanz · Frage 7 von 8"),
+    ("Stelle ab 2030 im Haushalt", "Was davon ist erledigt?"),
+    ("alle", "alle fünf Phasen"),
+]
+
+
+def assert_in_order(output: str, expected: list[str]) -> None:
+    position = 0
+    for fragment in expected:
+        found = output.find(fragment, position)
+        assert found >= 0, f"missing after position {position}: {fragment!r}\n---\n{output[position:position + 1500]}"
+        position = found + len(fragment)
+
+
+def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp_path: Path):
+    lines = [line for line, _ in FIVE_STAGES] + ["/export", "/ende"]
+    result = run_chat(lines, user="anna", db=database_url, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_in_order(result.stdout, ["Guten Tag! Ich bin der DAKS-Begleiter"] + [e for _, e in FIVE_STAGES]
+                    + ["Markdown-Datei", "Bis bald"])
+    assert "› " not in result.stdout and "\033[" not in result.stdout  # no prompt or colour when piped
+
+    [export] = (tmp_path / "exports").glob("daks-musterstadt-*.md")
+    text = export.read_text()
+    assert text.startswith("# DAKS-Begleiter: Musterstadt")
+    for fragment in ("## 1. Kick-Off", "Bürgermeisterin Dr. Beispiel", "## 2. Kommunalprofil", "Starkes Ehrenamt",
+                     "## 4. Werkstattplan", "Praxisbörse aufbauen — ", "Verantwortlich: Wirtschaftsförderung",
+                     "## 5. Zwischenbilanz", "Wohnraum für Ärztinnen fehlt"):
+        assert fragment in text, fragment
+
+    again = run_chat(["/fortschritt", "/ende"], user="anna", db=database_url, data_dir=tmp_path)
+    assert_in_order(again.stdout, ["Willkommen zurück", "Zusammenfassung: Zwischenbilanz",
+                                   "5 von 5 Phasen abgeschlossen"])
+
+
+def test_quitting_mid_stage_and_coming_back_resumes_exactly_there(database_url: str, tmp_path: Path):
+    first = run_chat(["Musterstadt", "2", "13", "3", "2, 5, 9", "Bürgermeisterin", "Hauptamt", "Sozialamt"],
+                     user="ben", db=database_url, data_dir=tmp_path)
+    assert first.returncode == 0 and "Notiert (1)" in first.stdout
+    second = run_chat(["Planungsamt", "fertig", "/ende"], user="ben", db=database_url, data_dir=tmp_path)
+    assert_in_order(second.stdout, ["Willkommen zurück", "Wer gehört zur Steuerungsgruppe?", "1. Sozialamt",
+                                    "Notiert (2)", "Wen laden Sie zum Kick-Off ein?"])
+    other = run_chat(["/ende"], user="carla", db=database_url, data_dir=tmp_path)
+    assert "Guten Tag!" in other.stdout and "Willkommen zurück" not in other.stdout
+
+
+def test_bad_input_gets_friendly_answers_and_loses_nothing(database_url: str, tmp_path: Path):
+    lines = ["Musterstadt", "", "99", "-1", "Metropole", "/gibtsnicht", "2", "13", "3",
+             "2, 5, 99", "2, 5", "x" * 100_000, "\x00\x07Bürger\x1bmeisterin <script>alert(1)</script>",
+             "/phase 12", "/meinedaten"]
+    result = run_chat(lines, user="dora", db=database_url, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_in_order(result.stdout, [
+        "Was für eine Kommune ist Musterstadt?",
+        "keinen Text erhalten",
+        "Nummer (1 bis 5)", "Nummer (1 bis 5)", "Nummer (1 bis 5)",
+        "/gibtsnicht",
+        "In welchem Land",
+        "„99“",
+        "Kick-Off · Frage 1 von 10",
+        "100.000 Zeichen",
+        "Wer koordiniert den Prozess",
+        "Eine Phase „12“ gibt es nicht",
+        "Ihre gespeicherten Daten", "console: dora",
+    ])
+    assert "Traceback" not in result.stdout + result.stderr
+    again = run_chat(["/zurueck", "/ende"], user="dora", db=database_url, data_dir=tmp_path)
+    assert "Bürgermeisterin <script>alert(1)</script>" in again.stdout
+
+
+def test_delete_removes_everything_after_confirmation(database_url: str, tmp_path: Path):
+    run_chat(["Musterstadt", "2", "13", "3", "2, 5"], user="emil", db=database_url, data_dir=tmp_path)
+    result = run_chat(["/loeschen", "2", "/loeschen", "1"], user="emil", db=database_url, data_dir=tmp_path)
+    assert_in_order(result.stdout, ["Möchten Sie wirklich alle Ihre Daten löschen", "Es wurde nichts gelöscht",
+                                    "Möchten Sie wirklich", "Alle Ihre Daten wurden gelöscht"])
+    fresh = run_chat(["/meinedaten"], user="emil", db=database_url, data_dir=tmp_path)
+    assert "Guten Tag!" in fresh.stdout and "Musterstadt" not in fresh.stdout
+
+
+def test_python_dash_m_bot_and_languages(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    result = run_chat(["/ende"], user="fr-user", db=db, lang="fr", data_dir=tmp_path)
+    assert "Bonjour" in result.stdout or "Compagnon DAKS" in result.stdout, result.stdout
+    result = run_chat(["/ende"], user="en-user", db=db, lang="en", data_dir=tmp_path)
+    assert "DAKS companion" in result.stdout, result.stdout
+
+
+def test_a_bad_language_or_a_broken_content_dir_is_refused_clearly(tmp_path: Path):
+    import subprocess
+
+    bad = subprocess.run([sys.executable, "-m", "bot", "chat", "--lang", "xx"], capture_output=True, text=True,
+                         cwd=ROOT, input="")
+    assert bad.returncode == 2 and "--lang" in bad.stderr
+    (tmp_path / "content").mkdir()
+    broken = subprocess.run([sys.executable, "-m", "bot", "chat", "--db", f"sqlite:///{tmp_path}/x.db"],
+                            capture_output=True, text=True, cwd=ROOT, input="",
+                            env={**__import__("os").environ, "DAKS_CONTENT_DIR": str(tmp_path / "content")})
+    assert broken.returncode == 2
+    assert re.search(r"content\.yaml: file is missing", broken.stderr)
