@@ -67,7 +67,8 @@ def step_index(content: Content, stage_id: str, step_id: str) -> int:
 
 def test_invalid_yaml_syntax(root: Path) -> None:
     rel = "stages/zwischenbilanz.yaml"
-    edit(root, rel, "  - id: zb_permanence_note\n    kind: text\n", "  - id: zb_permanence_note\n    kind: text: oops\n")
+    edit(root, rel, "  - id: zb_permanence_note\n    kind: text\n",
+         "  - id: zb_permanence_note\n    kind: text: oops\n")
     problem = the_problem(root)
     assert problem.file == rel
     assert problem.line == line_of(root, rel, "kind: text: oops")

@@ -115,8 +115,8 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
                 return compare_metadata(ctx, metadata)
             return compare
 
-        # No filtering is needed: with these models and migrations there is not even type noise
-        # (sqlmodel's AutoString carries the same length as the migration's String).
+        # Nothing is filtered: there is not even type-only noise here, because sqlmodel's AutoString
+        # (a String with the same length) compares equal to the migration's String on both databases.
         assert await store.run_connection(diff(SQLModel.metadata)) == []
 
         # The comparison does see a difference when there is one.
@@ -434,7 +434,8 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
                   [("ob_name", "Musterstadt", "Umbenannt"), ("ob_kind", MISSING, "stadt")], MISSING, "de")
         unit.set_profile(known.user_id, {"name": "Umbenannt"})
         newcomer, fresh = unit.open_conversation("telegram", "zoe", "de")
-        seen["cid"] = unit.save(newcomer.user_id, fresh, VERSION, position(), [("ob_name", MISSING, "Z")], MISSING, "de")
+        seen["cid"] = unit.save(newcomer.user_id, fresh, VERSION, position(), [("ob_name", MISSING, "Z")],
+                                MISSING, "de")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):

@@ -1,0 +1,65 @@
+"""The `daks` command line: content check, db upgrade, a refused schema, the benchmark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CONTENT, ROOT
+
+
+def daks(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
+                          input=stdin, timeout=300, env={**os.environ, **(env or {})})
+
+
+def test_content_check_passes_on_the_shipped_content():
+    result = daks("content", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "content version 1: 6 stages" in result.stdout
+
+
+def test_content_check_lists_problems_with_file_and_line(tmp_path: Path):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    kickoff = broken / "stages" / "kickoff.yaml"
+    kickoff.write_text(kickoff.read_text().replace("kind: date", "kind: calendar", 1))
+    result = daks("content", "check", str(broken))
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(kickoff.read_text().splitlines(), 1) if "kind: calendar" in text)
+    assert f"stages/kickoff.yaml:{line - 1}" in result.stdout or f"stages/kickoff.yaml:{line}" in result.stdout
+    assert "steps.5" in result.stdout
+
+
+def test_db_upgrade_and_a_schema_from_the_future_is_refused(database_url: str):
+    result = daks("db", "upgrade", "--db", database_url)
+    assert result.returncode == 0 and "up to date" in result.stdout
+
+    import asyncio
+
+    from sqlalchemy import text
+
+    from storage.store import Store
+
+    async def from_the_future() -> None:
+        store = await Store.open(database_url)
+        await store.run_connection(lambda conn: conn.execute(text("UPDATE alembic_version SET version_num='9999'")))
+        await store.close()
+
+    asyncio.run(from_the_future())
+    refused = daks("chat", "--db", database_url, "--user", "x")
+    assert refused.returncode == 2
+    assert "'9999'" in refused.stderr and "does not" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_bench_prints_its_figures(tmp_path: Path):
+    result = daks("bench", "--users", "2", "--db", f"sqlite:///{tmp_path / 'bench.db'}")
+    assert result.returncode == 0, result.stderr
+    for label in ("messages/s", "latency p50", "latency p99", "peak memory", "content load"):
+        assert label in result.stdout
+    messages = int(next(line for line in result.stdout.splitlines() if line.startswith("messages ")).split()[-1])
+    assert messages > 150  # two users through all five stages
