@@ -22,6 +22,7 @@ MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_NUMBER = re.compile(r"[0-9]{1,6}")
 Effect = Literal["show_data", "delete_all", "quit"]
 
 
@@ -124,7 +125,7 @@ class _Session:
 
     def on_button(self, payload: str) -> None:
         turn, _, choice_id = payload.partition(":")
-        if not turn.isdigit() or int(turn) != self.state.turn:
+        if not _NUMBER.fullmatch(turn) or int(turn) != self.state.turn:
             self.say(self.t("That button belongs to an earlier message. Here is the current question:"))
             return
         if choice_id not in {c.id for c in self.choices()}:
@@ -146,7 +147,7 @@ class _Session:
 
     def match_choice(self, text: str) -> str | None:
         choices = self.choices()
-        if text.isdigit():
+        if _NUMBER.fullmatch(text):
             n = int(text)
             return choices[n - 1].id if 1 <= n <= len(choices) else None
         folded = fold(text)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flows.i18n import Catalogues, load_catalogues
 from flows.model import (
+    ChecklistStep,
     Command,
     Handlungsfeld,
     Manifest,
@@ -136,7 +137,10 @@ def _validate(model: Any, data: Any, node: _Lazy | None, rel: str, problems: lis
         return model.validate_python(data)
     except ValidationError as exc:
         for err in exc.errors():
-            path, line = _locate(node, tuple(err["loc"]))
+            loc = tuple(err["loc"])
+            if err["type"] == "union_tag_invalid":
+                loc += ("kind",)
+            path, line = _locate(node, loc)
             problems.append(ContentProblem(rel, path, line, err["msg"]))
     return None
 
@@ -148,10 +152,12 @@ def load_content(root: Path | str) -> Content:
     data, node = _read(root / "content.yaml", root, problems)
     manifest = _validate(Manifest, data, node, "content.yaml", problems) if data is not None else None
 
-    data, node = _read(root / "handlungsfelder.yaml", root, problems)
-    fields = _validate(TypeAdapter(list[Handlungsfeld]), data, node, "handlungsfelder.yaml", problems) or []
-    data, node = _read(root / "commands.yaml", root, problems)
-    commands = _validate(TypeAdapter(list[Command]), data, node, "commands.yaml", problems) or []
+    data, fields_node = _read(root / "handlungsfelder.yaml", root, problems)
+    fields = _validate(TypeAdapter(list[Handlungsfeld]), data, fields_node, "handlungsfelder.yaml", problems) or []
+    data, commands_node = _read(root / "commands.yaml", root, problems)
+    commands = _validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
+    _unique_ids(fields, fields_node, "handlungsfelder.yaml", problems)
+    _unique_ids(commands, commands_node, "commands.yaml", problems)
 
     stages: list[Stage] = []
     stage_nodes: dict[str, tuple[str, _Lazy | None]] = {}
@@ -174,48 +180,74 @@ def load_content(root: Path | str) -> Content:
         catalogues=load_catalogues(root / "locale", manifest.languages if manifest else ["de"], problems),
     )
     _cross_check(content, stage_nodes, problems)
+    _command_names(content, commands_node, problems)
     if problems:
         raise ContentInvalid(problems)
     return content
 
 
-def _cross_check(content: Content, nodes: dict[str, tuple[str, _Lazy | None]], problems: list[ContentProblem]) -> None:
+def _unique_ids(items: list[Any], node: _Lazy | None, rel: str, problems: list[ContentProblem]) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(ContentProblem(rel, f"{i}.id", _line_of(node, (i, "id")), f"id {item.id!r} appears twice"))
+        seen.add(item.id)
+
+
+def _cross_check(content: Content, nodes: dict[str, tuple[str, _Lazy | None]],
+                 problems: list[ContentProblem]) -> None:
     """References between files: unique ids, option sources and inputs that exist earlier."""
-    seen_before: set[str] = set()
+    earlier_stages: set[str] = set()
+
+    def problem(rel: str, node: _Lazy | None, loc: tuple[Any, ...], message: str) -> None:
+        path, line = _locate(node, loc)
+        problems.append(ContentProblem(rel, path, line, message))
+
     for stage in content.stages:
         rel, node = nodes[stage.id]
+        seen_here: set[str] = set()
         for i, step in enumerate(stage.steps):
             where = ("steps", i)
             if step.id in content.steps:
-                problems.append(ContentProblem(rel, f"steps.{i}.id", _line_of(node, (*where, "id")),
-                                               f"step id {step.id!r} is already used in another stage"))
+                problem(rel, node, (*where, "id"), f"step id {step.id!r} is already used in another stage")
             content.steps[step.id] = (stage, step)
             if step.saves_to:
                 content.profile_steps[step.saves_to] = step.id
-            sources = list(getattr(step, "options_from", []))
+            known = earlier_stages | seen_here
+            sources = [((*where, "options_from"), s) for s in getattr(step, "options_from", [])]
             if isinstance(step, RecordsStep):
-                for f in step.fields:
-                    sources += getattr(f, "options_from", [])
-                if step.for_each and step.for_each not in seen_before:
-                    problems.append(ContentProblem(rel, f"steps.{i}.for_each", _line_of(node, (*where, "for_each")),
-                                                   f"for_each names {step.for_each!r}, which is no earlier step"))
-            for source in sources:
-                ref = source.removeprefix("answer:")
-                if source.startswith("answer:") and ref not in seen_before and ref not in content.steps:
-                    problems.append(ContentProblem(rel, f"steps.{i}", _line_of(node, where),
-                                                   f"option source {source!r} names no earlier step"))
-            seen_before.add(step.id)
+                for j, f in enumerate(step.fields):
+                    sources += [((*where, "fields", j, "options_from"), s) for s in getattr(f, "options_from", [])]
+                if step.for_each and (step.for_each not in known
+                                      or not isinstance(_step_in(content, step.for_each), RecordsStep)):
+                    problem(rel, node, (*where, "for_each"), f"for_each names {step.for_each!r}, "
+                                                             "which is no earlier records step")
+            for loc, source in sources:
+                if source.startswith("answer:") and source.removeprefix("answer:") not in known:
+                    problem(rel, node, loc, f"option source {source!r} names no earlier step")
+            seen_here.add(step.id)
+        if stage.number > 0 and not isinstance(stage.steps[-1], ChecklistStep):
+            problem(rel, node, ("steps", len(stage.steps) - 1, "kind"),
+                    "the last step of a DAKS stage must be its 'done when' checklist")
         for j, need in enumerate(stage.needs):
-            if need not in seen_before:
-                problems.append(ContentProblem(rel, f"needs.{j}", _line_of(node, ("needs", j)),
-                                               f"needs {need!r}, which is no step of an earlier stage"))
+            if need not in earlier_stages:
+                problem(rel, node, ("needs", j), f"needs {need!r}, which is no step of an earlier stage")
+        earlier_stages |= seen_here
+
+
+def _step_in(content: Content, step_id: str) -> Any:
+    return content.steps[step_id][1] if step_id in content.steps else None
+
+
+def _command_names(content: Content, node: _Lazy | None, problems: list[ContentProblem]) -> None:
     names: dict[str, str] = {}
-    for command in content.commands:
-        for lang_names in command.names.values():
+    for i, command in enumerate(content.commands):
+        for lang, lang_names in command.names.items():
             for name in lang_names:
-                key = name.lower()
+                key = name.casefold()
                 if names.get(key, command.id) != command.id:
-                    problems.append(ContentProblem("commands.yaml", command.id, None,
-                                                   f"command name /{name} is used twice"))
+                    path, line = _locate(node, (i, "names", lang))
+                    problems.append(ContentProblem("commands.yaml", path, line,
+                                                   f"command name /{name} is used by {names[key]!r} too"))
                 names[key] = command.id
     content.command_names = names

@@ -27,6 +27,8 @@ def _owner(nullable: bool = False) -> Any:
 class User(SQLModel, table=True):
     """A person using the companion; one row however many messengers they use."""
 
+    __table_args__ = {"sqlite_autoincrement": True}  # never reuse the id of a deleted user
+
     id: int | None = Field(default=None, primary_key=True)
     language: str = Field(default="de", max_length=8)
     created_at: datetime = _when()
@@ -57,6 +59,8 @@ class Municipality(SQLModel, table=True):
 
 class Conversation(SQLModel, table=True):
     """Where a user stands: stage, step, draft input and the content version it runs on."""
+
+    __table_args__ = {"sqlite_autoincrement": True}  # ids key the answer cache: never reuse them
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), unique=True,

@@ -241,7 +241,7 @@ class Unit:
                 answers = dict(self.conn.execute(self.q["answers"], {"cid": row.cid}).all())
                 self.cache.put(row.cid, row.revision, dict(answers))
         return Account(row.user_id, row.language, created=False), \
-            Saved(row.cid, row.revision, row.content_version, row.position, answers)
+            Saved(row.cid, row.revision or 0, row.content_version, row.position, answers)
 
     # -- conversation ------------------------------------------------------
     def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],

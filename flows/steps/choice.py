@@ -10,7 +10,7 @@ from flows.io import Choice
 from flows.steps.base import ALL_WORDS, NONE_WORDS, Input, Result, StepKind, fold
 
 _AND = re.compile(r"\s+(?:und|and|et|&)\s+", re.IGNORECASE)
-_NUMBERS_ONLY = re.compile(r"^[\d\s,;]+$")
+_NUMBERS_ONLY = re.compile(r"^[0-9\s,;]+$")
 
 
 def pick_many(offers: list[Offer], text: str) -> tuple[list[str], list[str]]:
@@ -23,7 +23,7 @@ def pick_many(offers: list[Offer], text: str) -> tuple[list[str], list[str]]:
     for token in (t.strip() for t in tokens):
         if not token:
             continue
-        if token.isdigit() and 1 <= int(token) <= len(offers):
+        if re.fullmatch(r"[0-9]{1,6}", token) and 1 <= int(token) <= len(offers):
             option_id = offers[int(token) - 1].id
         else:
             option_id = by_label.get(fold(token))

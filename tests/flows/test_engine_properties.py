@@ -55,7 +55,11 @@ def offers_choices(c: Content, state: State) -> bool:
         step = c.step(state.step)
         if step.kind in ("text", "date"):  # only 'keep answer' and 'skip'
             return step.optional or state.has_value(step.id)
-        return True  # info, single, multi, checklist, list and records always offer buttons
+        if step.kind == "records" and state.draft.get("phase") == "field":
+            # One field of a record is asked like a question of its own kind.
+            f = step.fields[state.draft["field"]]
+            return f.kind == "single" or f.optional or state.draft["values"].get(f.id) not in (None, "")
+        return True  # info, single, multi, checklist, list and the records overview always offer buttons
     return False
 
 

@@ -149,9 +149,11 @@ def test_stage_without_checklist(root: Path, content: Content) -> None:
     problem = the_problem(root)
     assert problem.file == rel
     assert "checklist" in problem.message
-    # What lacks the checklist is the list of steps: point there (its key or its first item).
-    assert problem.location == "steps"
-    assert problem.line in (line_of(root, rel, "steps:"), line_of(root, rel, "- id: zb_date"))
+    # Point at the kind of the step that stands last instead of the checklist.
+    last = len(content.stage("zwischenbilanz").steps) - 2
+    assert problem.location == f"steps.{last}.kind"
+    text = path.read_text(encoding="utf-8").splitlines()
+    assert text[problem.line - 1].strip().startswith("kind:")
 
 
 def test_needs_names_unknown_step(root: Path) -> None:
@@ -170,9 +172,9 @@ def test_command_name_used_twice(root: Path) -> None:
     edit(root, rel, "names: {de: [menue, menü]", "names: {de: [menue, menü, hilfe]")
     problem = the_problem(root)
     assert problem.file == rel
-    assert "menu" in problem.location
+    assert problem.location == "2.names.de"  # the third command, `menu`
     assert "/hilfe" in problem.message
-    assert "used twice" in problem.message
+    assert "'help'" in problem.message
     assert problem.line == line_of(root, rel, "[menue, menü, hilfe]")
 
 

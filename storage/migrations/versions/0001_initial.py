@@ -32,7 +32,8 @@ def upgrade() -> None:
     op.create_table("user",
                     sa.Column("id", sa.Integer, primary_key=True),
                     sa.Column("language", sa.String(8), nullable=False),
-                    when("created_at"))
+                    when("created_at"),
+                    sqlite_autoincrement=True)
     op.create_table("identity",
                     sa.Column("id", sa.Integer, primary_key=True),
                     owner(),
@@ -55,7 +56,8 @@ def upgrade() -> None:
                     sa.Column("position", Json, nullable=False),
                     sa.Column("revision", sa.Integer, nullable=False),
                     when("created_at"),
-                    when("updated_at"))
+                    when("updated_at"),
+                    sqlite_autoincrement=True)
     op.create_table("answer",
                     sa.Column("conversation_id", sa.Integer, sa.ForeignKey("conversation.id", ondelete="CASCADE"),
                               primary_key=True),
