@@ -34,7 +34,7 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -k t -k plural:1,2 -k N_ --no-location --sort-output \
 		--project daks-begleiter -o $(LOCALE)/daks.pot bot flows storage content/templates
 	for lang in de fr en; do \
-		$(BIN)/pybabel update -D daks -i $(LOCALE)/daks.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching; done
+		$(BIN)/pybabel update -D daks -i $(LOCALE)/daks.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching --ignore-obsolete; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

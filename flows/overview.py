@@ -76,14 +76,16 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
     t = ctx.t
     ids = tuple(t("{channel}: {ref} (since {since})", channel=c, ref=r, since=t.date(s.date(), "medium"))
                 for c, r, s in data.identities)
-    profile = tuple(f"{k}: {v}" for k, v in data.municipality.items() if v not in (None, "", []))
+    steps = ctx.content.profile_steps
+    profile = tuple(f"{ctx.text(ctx.content.step(steps[k]).label)}: {ctx.short(ctx.content.step(steps[k]), v)}"
+                    for k, v in data.municipality.items() if k in steps and v not in (None, "", []))
     return [
         Heading(t("Your stored data")),
         Paragraph(t("User number {id}, created on {date}; language: {lang}.", id=data.user_id,
                     date=t.date(data.created_at.date(), "medium"), lang=data.language)),
         Paragraph(t("Accounts linked to you:")), Bullets(ids),
         Paragraph(t("Municipality profile:")), Bullets(profile or (t("nothing yet"),)),
-        Paragraph(t("{answers} answers and {audit} entries in the change log. /export gives you all "
-                    "answers as a file; /delete removes everything.", answers=data.answers,
-                    audit=data.audit_entries)),
+        Paragraph(t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers) + " "
+                  + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)),
+        Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
     ]

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate
@@ -27,6 +27,7 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.prepared import Prepared
 
 T = TypeVar("T")
 PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
@@ -193,6 +194,14 @@ def _stmt(dialect: str) -> dict[str, Any]:
 
 
 _STATEMENTS = {dialect: _stmt(dialect) for dialect in ("sqlite", "postgresql")}
+_PREPARED: dict[str, dict[str, Prepared]] = {}
+
+
+def _prepared(dialect: Dialect) -> dict[str, Prepared]:
+    key = f"{dialect.name}+{dialect.driver}"
+    if key not in _PREPARED:
+        _PREPARED[key] = {name: Prepared(stmt, dialect) for name, stmt in _STATEMENTS[dialect.name].items()}
+    return _PREPARED[key]
 
 
 class Unit:
@@ -201,7 +210,7 @@ class Unit:
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache):
         self.conn = conn
         self.dialect = dialect
-        self.q = _STATEMENTS[dialect]
+        self.q = _prepared(conn.dialect)
         self.cache = cache
         self.committed: dict[int, tuple[int, dict[str, Any]]] = {}
         """Cache entries to publish once the transaction has committed."""
@@ -212,7 +221,7 @@ class Unit:
     # -- inbound -----------------------------------------------------------
     def claim_message(self, channel: str, message_id: str) -> bool:
         """Record an inbound message id; False when it was handled before."""
-        result = self.conn.execute(self.q["claim"], {"channel": channel, "mid": message_id, "now": utcnow()})
+        result = self.q["claim"].run(self.conn, {"channel": channel, "mid": message_id, "now": utcnow()})
         return result.rowcount == 1
 
     def forget_messages(self, older_than: timedelta) -> int:
@@ -226,22 +235,23 @@ class Unit:
         On PostgreSQL the identity row stays locked until commit, so one user's messages are
         handled one after the other even across processes.
         """
-        row = self.conn.execute(self.q["lookup"], {"channel": channel, "ref": ref}).first()
-        if row is None:
+        rows = self.q["lookup"].rows(self.conn, {"channel": channel, "ref": ref})
+        if not rows:
             now = utcnow()
-            user_id = self.conn.execute(self.q["new_user"], {"lang": language, "now": now}).scalar_one()
-            self.conn.execute(self.q["new_identity"], {"uid": user_id, "channel": channel, "ref": ref, "now": now})
+            user_id = self.q["new_user"].rows(self.conn, {"lang": language, "now": now})[0][0]
+            self.q["new_identity"].run(self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now})
             return Account(user_id, language, created=True), Saved(None, 0, None, None, {})
+        user_id, user_language, cid, revision, version, position = rows[0]
         answers: dict[str, Any] = {}
-        if row.cid is not None:
-            cached = self.cache.get(row.cid)
-            if cached is not None and cached[0] == row.revision:
+        if cid is not None:
+            cached = self.cache.get(cid)
+            if cached is not None and cached[0] == revision:
                 answers = dict(cached[1])
             else:
-                answers = dict(self.conn.execute(self.q["answers"], {"cid": row.cid}).all())
-                self.cache.put(row.cid, row.revision, dict(answers))
-        return Account(row.user_id, row.language, created=False), \
-            Saved(row.cid, row.revision or 0, row.content_version, row.position, answers)
+                answers = dict(self.q["answers"].rows(self.conn, {"cid": cid}))
+                self.cache.put(cid, revision, dict(answers))
+        return Account(user_id, user_language, created=False), \
+            Saved(cid, revision or 0, version, position, answers)
 
     # -- conversation ------------------------------------------------------
     def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
@@ -250,13 +260,13 @@ class Unit:
         now = utcnow()
         conversation_id = saved.conversation_id
         if conversation_id is None:
-            conversation_id = self.conn.execute(self.q["new_conversation"], {
-                "uid": user_id, "version": version, "position": position, "now": now}).scalar_one()
+            conversation_id = self.q["new_conversation"].rows(self.conn, {
+                "uid": user_id, "version": version, "position": position, "now": now})[0][0]
         else:
-            self.conn.execute(self.q["move"], {"cid": conversation_id, "version": version, "position": position,
-                                               "revision": saved.revision + 1, "now": now})
+            self.q["move"].run(self.conn, {"cid": conversation_id, "version": version, "position": position,
+                                           "revision": saved.revision + 1, "now": now})
         if saved.position is not None and saved.position.get("lang") != language:
-            self.conn.execute(self.q["language"], {"uid": user_id, "lang": language})
+            self.q["language"].run(self.conn, {"uid": user_id, "lang": language})
         upserts, removed, audit = [], [], []
         for step_id, old, new in changes:
             if new is missing:
@@ -267,12 +277,12 @@ class Unit:
             audit.append({"uid": user_id, "now": now, "action": action, "sid": step_id,
                           "old": None if old is missing else old, "new": None if new is missing else new})
         if upserts:
-            self.conn.execute(self.q["answer"], upserts)
+            self.q["answer"].run_many(self.conn, upserts)
         if removed:
             self.conn.execute(delete(Answer).where(Answer.conversation_id == conversation_id,
                                                    Answer.step_id.in_(removed)))
         if audit:
-            self.conn.execute(self.q["audit"], audit)
+            self.q["audit"].run_many(self.conn, audit)
         answers = dict(saved.answers)
         for step_id, _old, new in changes:
             if new is missing:

@@ -55,8 +55,10 @@ class MultiKind(StepKind):
         return {"sel": list(ctx.state.answers.get(step.id) or [])}
 
     def choices(self, ctx: Ctx, step: Any) -> list[Choice]:
-        selected = set(ctx.state.draft.get("sel", []))
-        options = [Choice(o.id, o.label, o.id in selected) for o in ctx.offers(step)]
+        selected = list(ctx.state.draft.get("sel", []))
+        ranked = getattr(step, "ordered", False)
+        options = [Choice(o.id, f"{selected.index(o.id) + 1}. {o.label}" if ranked and o.id in selected else o.label,
+                          o.id in selected) for o in ctx.offers(step)]
         return [*options, Choice("_done", ctx.t("Done"))]
 
     def status(self, ctx: Ctx, step: Any) -> list:

@@ -56,7 +56,7 @@ async def test_the_municipality_profile_and_my_data(companion, store):
     await onboard(companion)
     reply = await say(companion, "/meinedaten")
     assert "Ihre gespeicherten Daten" in reply and "test: anna" in reply
-    assert "name: Musterstadt" in reply and "land: Sachsen" not in reply  # the profile keeps option ids
+    assert "Kommune: Musterstadt" in reply and "Land: Sachsen" in reply and "Größe: 20.000 bis 100.000" in reply
     data = await store.run(lambda unit: unit.stored(unit.open_conversation("test", "anna", "de")[0].user_id))
     assert data["municipality"] == {"name": "Musterstadt", "kind": "stadt", "land": "sn", "size": "m",
                                     "fields": ["daseinsvorsorge", "labour", "participation"]}
