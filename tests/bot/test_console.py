@@ -6,8 +6,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT, run_chat
 
 # (what the user types, what the companion must have said by then), in order.
