@@ -14,7 +14,7 @@ import typer
 from bot.settings import Settings
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
-                  no_args_is_help=False, add_completion=False)
+                  add_completion=False)
 db_app = typer.Typer(help="Database schema.")
 content_app = typer.Typer(help="Content set.")
 app.add_typer(db_app, name="db")
@@ -71,6 +71,13 @@ def _run(coro) -> int:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
         return 130
+
+
+@app.callback(invoke_without_command=True)
+def default(context: typer.Context) -> None:
+    """Without a command: the terminal chat."""
+    if context.invoked_subcommand is None:
+        chat(user=None, lang=None, db=None)
 
 
 @app.command()

@@ -15,13 +15,13 @@ from flows.io import Attachment, Bullets, Paragraph
 from flows.model import InfoStep
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])(\s)", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(\d*)([-+=>.)])(\s)", re.MULTILINE)
 
 
 def md(text: Any) -> str:
     """Escape user text so it stays literal text in Markdown (no headings, links, HTML)."""
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}{m[3]}", escaped).replace("\n", "  \n")
+    return _LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}{m[4]}", escaped).replace("\n", "  \n")
 
 
 @lru_cache(maxsize=8)

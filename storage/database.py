@@ -34,8 +34,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """The async engine for PostgreSQL (asyncpg)."""
-    return create_async_engine(async_url(url), pool_pre_ping=True, pool_size=10, max_overflow=5,
+    """The async engine for PostgreSQL (asyncpg).
+
+    No pre-ping (a round trip per message): a connection that died fails its first statement,
+    SQLAlchemy then recycles the whole pool, and the Companion retries the message.
+    """
+    return create_async_engine(async_url(url), pool_size=10, max_overflow=5,
                                connect_args={"command_timeout": 10, "timeout": 5})
 
 
