@@ -30,7 +30,7 @@ class SimulatedUser:
         if expects == "stage_end":
             return press("_nextstage") if "_nextstage" in ids else None
         if expects == "text":
-            return Inbound(text=f"Antwort {self.sent} von {self.name}")
+            return Inbound(text=f"Antwort {self.sent}")
         if expects == "date":
             return Inbound(text="15.03.2027")
         if expects == "single":
@@ -42,7 +42,7 @@ class SimulatedUser:
             if self.lists > 2:
                 self.lists = 0
                 return press("_done")
-            return Inbound(text=f"Punkt {self.lists} von {self.name}")
+            return Inbound(text=f"Punkt {self.lists}")
         if expects == "records":
             if "_add" in ids and self.records < 1:
                 self.records += 1
@@ -92,6 +92,7 @@ class Figures:
 
 
 async def measure(companion, backend: str, users: int, content_load_ms: float) -> Figures:
+    await walk(companion, SimulatedUser(f"warm-up-{time.time_ns()}"), [])
     latencies: list[float] = []
     started = time.perf_counter()
     counts = await asyncio.gather(*(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies)

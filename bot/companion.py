@@ -39,6 +39,7 @@ class Companion:
         self.content = content
         self.store = store
         self.engine = Engine(content)
+        self.engine.warm()
         self.default_language = default_language
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 

@@ -55,6 +55,16 @@ class Engine:
         self.content = content
         self.today = today
 
+    def warm(self) -> None:
+        """Load locale data and compile texts now, so the first users do not wait for it."""
+        for lang in self.content.manifest.languages:
+            ctx = Ctx(self.content, State(version=self.content.version, lang=lang))
+            ctx.format_date("2000-01-01"), ctx.format_date("2000-01")
+            for stage in self.content.stages:
+                ctx.text(stage.title), ctx.text(stage.goal)
+                for step in stage.steps:
+                    ctx.text(step.prompt)
+
     # -- entry point -------------------------------------------------------
     def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
         state = _copy(state) if state else State(version=self.content.version)
