@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -157,6 +158,25 @@ class Store:
             self._sync.dispose()
 
 
+_PG_SAVE = """
+WITH changes AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(step_id text, value jsonb, old jsonb, action text)
+), moved AS (
+    UPDATE conversation SET content_version = :version, position = CAST(:position AS jsonb), revision = :revision,
+           updated_at = :now
+    WHERE id = :cid
+), upserted AS (
+    INSERT INTO answer (conversation_id, step_id, value, created_at, updated_at)
+    SELECT :cid, step_id, value, :now, :now FROM changes WHERE action <> 'remove'
+    ON CONFLICT (conversation_id, step_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+), removed AS (
+    DELETE FROM answer WHERE conversation_id = :cid AND step_id IN (SELECT step_id FROM changes WHERE action = 'remove')
+)
+INSERT INTO auditentry (user_id, at, action, step_id, old, new)
+SELECT :uid, :now, action, step_id, old, value FROM changes
+"""
+
+
 def _stmt(dialect: str) -> dict[str, Any]:
     """Statements built once per dialect: SQLAlchemy then reuses their compiled form."""
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -170,7 +190,10 @@ def _stmt(dialect: str) -> dict[str, Any]:
               .where(Identity.channel == p("channel"), Identity.ref == p("ref")))
     if dialect == "postgresql":
         lookup = lookup.with_for_update(of=Identity.__table__)
-    return {
+    statements: dict[str, Any] = {}
+    if dialect == "postgresql":
+        statements["pg_save"] = text(_PG_SAVE)
+    return statements | {
         "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
         .on_conflict_do_nothing(),
         "lookup": lookup,
@@ -258,15 +281,38 @@ class Unit:
              changes: list[tuple[str, Any, Any]], missing: object, language: str) -> int:
         """Store the new position and every changed answer, each with an audit entry."""
         now = utcnow()
+        changes_all = changes
         conversation_id = saved.conversation_id
         if conversation_id is None:
             conversation_id = self.q["new_conversation"].rows(self.conn, {
                 "uid": user_id, "version": version, "position": position, "now": now})[0][0]
+        elif self.dialect == "postgresql":
+            self._save_in_one_statement(user_id, conversation_id, saved.revision + 1, version, position, changes,
+                                        missing, now)
+            changes = []
         else:
             self.q["move"].run(self.conn, {"cid": conversation_id, "version": version, "position": position,
                                            "revision": saved.revision + 1, "now": now})
         if saved.position is not None and saved.position.get("lang") != language:
             self.q["language"].run(self.conn, {"uid": user_id, "lang": language})
+        self._answers(user_id, conversation_id, changes, missing, now)
+        self._publish(conversation_id, saved, changes_all, missing)
+        return conversation_id
+
+    def _save_in_one_statement(self, user_id: int, conversation_id: int, revision: int, version: str,
+                               position: dict[str, Any], changes: list[tuple[str, Any, Any]], missing: object,
+                               now: datetime) -> None:
+        """PostgreSQL: position, answers and audit entries in one round trip (data-modifying CTEs)."""
+        rows = [{"step_id": step_id, "value": None if new is missing else new,
+                 "old": None if old is missing else old,
+                 "action": "skip" if new is None else "remove" if new is missing else "answer"}
+                for step_id, old, new in changes]
+        self.q["pg_save"].run(self.conn, {"uid": user_id, "cid": conversation_id, "revision": revision,
+                                          "version": version, "position": json.dumps(position),
+                                          "changes": json.dumps(rows), "now": now})
+
+    def _answers(self, user_id: int, conversation_id: int, changes: list[tuple[str, Any, Any]], missing: object,
+                 now: datetime) -> None:
         upserts, removed, audit = [], [], []
         for step_id, old, new in changes:
             if new is missing:
@@ -283,6 +329,9 @@ class Unit:
                                                    Answer.step_id.in_(removed)))
         if audit:
             self.q["audit"].run_many(self.conn, audit)
+
+    def _publish(self, conversation_id: int, saved: Saved, changes: list[tuple[str, Any, Any]],
+                 missing: object) -> None:
         answers = dict(saved.answers)
         for step_id, _old, new in changes:
             if new is missing:
@@ -290,7 +339,6 @@ class Unit:
             else:
                 answers[step_id] = new
         self.committed[conversation_id] = (saved.revision + 1, answers)
-        return conversation_id
 
     def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
         values = {k: profile.get(k) for k in PROFILE_FIELDS}

@@ -113,13 +113,12 @@ async def test_a_briefly_locked_sqlite_database_gets_a_friendly_message_and_lose
 
 
 @pytest.mark.postgres
-async def test_postgres_connections_killed_under_us_are_replaced(content, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+async def test_postgres_connections_killed_under_us_are_replaced(content, postgres_url):
     import asyncpg
 
     from tests.conftest import POSTGRES_ADMIN_URL
 
+    database_url = postgres_url
     store = await Store.open(database_url)
     companion = Companion(content, store)
     try:

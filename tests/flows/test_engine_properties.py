@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -335,6 +335,11 @@ class Conversation(RuleBasedStateMachine):
         padding = data.draw(st.sampled_from(["", " ", "\n"]), label="padding")
         self.send(Inbound(text=padding + text + padding))
 
+    @rule(name=st.sampled_from(["menue", "menü", "menu", "phase", "stage", "aendern", "modifier", "loeschen"]))
+    def open_overlay(self, name: str) -> None:
+        """The commands that open a menu or a picker (also sent by ``send_command``, here more often)."""
+        self.send(Inbound(text=f"/{name}"))
+
     @rule(name=st.one_of(st.sampled_from(["", "x", "foo", "hilfe2", "löschenn", "/", "START!", "@bot"]),
                          st.text(max_size=20)))
     def send_unknown_command(self, name: str) -> None:
@@ -384,7 +389,7 @@ class Conversation(RuleBasedStateMachine):
 
 TestConversation = Conversation.TestCase
 TestConversation.settings = settings(max_examples=150, stateful_step_count=40, deadline=None, derandomize=True,
-                                     database=None, suppress_health_check=[HealthCheck.too_slow])
+                                     database=None)
 
 
 # ---------------------------------------------------------------------------
@@ -424,8 +429,7 @@ def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:
     raise AssertionError(kind)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(plan=st.lists(st.one_of(st.none(), st.sampled_from(DETOURS)), max_size=40),
        lang=st.sampled_from(["de", "fr", "en"]))
 def test_diligent_user_reaches_the_end(plan: list[str | None], lang: str) -> None:
