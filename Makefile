@@ -22,9 +22,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m bot bench --users 8
-	$(BIN)/python -m bot bench --users 8 --db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
-		|| echo "PostgreSQL benchmark skipped: no server at the URL above"
+	$(BIN)/python -m bot bench --users 1,8 --db "sqlite:///$(CURDIR)/data/bench.db"
+	$(BIN)/python -m bot bench --users 1,8 --db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
+		|| echo "PostgreSQL benchmark skipped: no server at that URL (set DAKS_BENCH_POSTGRES_URL)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows storage tests

@@ -112,7 +112,8 @@ def content_load_ms(directory) -> float:
     return statistics.median(timings)
 
 
-async def run_bench(settings, users: int) -> int:
+async def run_bench(settings, levels: list[int]) -> int:
+    """Print figures for each level of concurrency, then remove the simulated users again."""
     from bot.companion import Companion
     from storage.store import Store
 
@@ -120,8 +121,11 @@ async def run_bench(settings, users: int) -> int:
     content = load_content(settings.content_dir)
     store = await Store.open(settings.database)
     try:
-        figures = await measure(Companion(content, store), store.dialect, users, load_ms)
+        companion = Companion(content, store)
+        for users in levels:
+            figures = await measure(companion, store.dialect, users, load_ms)
+            print("\n".join(figures.lines()) + "\n", flush=True)
+        await store.run(lambda unit: [unit.delete_user(uid) for uid in unit.users_of("bench")])
     finally:
         await store.close()
-    print("\n".join(figures.lines()), flush=True)
     return 0

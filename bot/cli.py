@@ -130,12 +130,14 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
 
 
 @app.command()
-def bench(db: Db = None, users: int = 40, seconds: float = 0) -> None:
+def bench(db: Db = None,
+          users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8") -> None:
     """Simulated users walk all five stages through engine and storage; prints figures."""
     from bot.bench import run_bench
 
     settings = _settings(db)
-    raise typer.Exit(_run(run_bench(settings, users)))
+    levels = [int(n) for n in users.split(",") if n.strip()]
+    raise typer.Exit(_run(run_bench(settings, levels)))
 
 
 def main() -> None:

@@ -346,6 +346,10 @@ class Unit:
         self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
                                                      set_={**values, "updated_at": utcnow()}))
 
+    def users_of(self, channel: str) -> list[int]:
+        """Users with an identity on a channel (the benchmark removes its simulated users)."""
+        return list(self.conn.execute(select(Identity.user_id).where(Identity.channel == channel)).scalars())
+
     # -- the user's rights ---------------------------------------------------
     def delete_user(self, user_id: int) -> None:
         """Erase a user and everything that hangs on them (Art. 17 GDPR)."""

@@ -57,9 +57,23 @@ def test_db_upgrade_and_a_schema_from_the_future_is_refused(database_url: str):
 
 
 def test_bench_prints_its_figures(tmp_path: Path):
-    result = daks("bench", "--users", "2", "--db", f"sqlite:///{tmp_path / 'bench.db'}")
+    db = f"sqlite:///{tmp_path / 'bench.db'}"
+    result = daks("bench", "--users", "2", "--db", db)
     assert result.returncode == 0, result.stderr
     for label in ("messages/s", "latency p50", "latency p99", "peak memory", "content load"):
         assert label in result.stdout
     messages = int(next(line for line in result.stdout.splitlines() if line.startswith("messages ")).split()[-1])
     assert messages > 150  # two users through all five stages
+
+    import asyncio
+
+    from storage.store import Store
+
+    async def leftovers() -> list[int]:
+        store = await Store.open(db)
+        try:
+            return await store.run(lambda unit: unit.users_of("bench"))
+        finally:
+            await store.close()
+
+    assert asyncio.run(leftovers()) == []  # the simulated users are removed again
