@@ -111,8 +111,7 @@ class _Session:
                 self.on_command(text)
             return
         if inbound.event == "resume":
-            self.say(self.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
-            return
+            return self.welcome_back()
         if inbound.event == "start":
             return
         if inbound.file_name is not None:
@@ -361,13 +360,16 @@ class _Session:
             self.say(self.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
             return
         handler = {
-            "start": lambda: None, "help": self.help, "menu": lambda: self.open_overlay("menu"),
+            "start": self.welcome_back, "help": self.help, "menu": lambda: self.open_overlay("menu"),
             "progress": self.progress, "back": self.back, "skip": self.skip_command,
             "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
             "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
             "quit": self.quit,
         }[command]
         handler()
+
+    def welcome_back(self) -> None:
+        self.say(self.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
 
     def help(self) -> None:
         step = self.current_step()

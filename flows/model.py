@@ -86,12 +86,14 @@ class ChoiceSource(Strict):
         return value
 
 
-class ChoiceStep(StepBase):
+class Offered(Strict):
+    """Options listed in place, or taken from earlier answers or the Handlungsfelder."""
+
     options: list[Option] = Field(default_factory=list)
     options_from: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_source(self) -> ChoiceStep:
+    def _one_source(self) -> Offered:
         if bool(self.options) == bool(self.options_from):
             raise ValueError("give either 'options' or 'options_from'")
         if self.options_from:
@@ -100,6 +102,10 @@ class ChoiceStep(StepBase):
         if len(ids) != len(set(ids)):
             raise ValueError("option ids must be unique within a step")
         return self
+
+
+class ChoiceStep(StepBase, Offered):
+    pass
 
 
 class SingleStep(ChoiceStep):
@@ -142,22 +148,12 @@ class FieldDate(Strict):
     optional: bool = False
 
 
-class FieldSingle(Strict):
+class FieldSingle(Offered):
     id: Identifier
     kind: Literal["single"]
     label: LocalText
     prompt: LocalText
     optional: bool = False
-    options: list[Option] = Field(default_factory=list)
-    options_from: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _one_source(self) -> FieldSingle:
-        if bool(self.options) == bool(self.options_from):
-            raise ValueError("give either 'options' or 'options_from'")
-        if self.options_from:
-            ChoiceSource(sources=self.options_from)
-        return self
 
 
 RecordField = Annotated[FieldText | FieldDate | FieldSingle, Field(discriminator="kind")]
