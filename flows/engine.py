@@ -68,6 +68,7 @@ class Engine:
     # -- entry point -------------------------------------------------------
     def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
         state = _copy(state) if state else State(version=self.content.version)
+        state.version = self.content.version
         if lang in LANGUAGES:
             state.lang = lang
         before = dict(state.answers)
@@ -104,6 +105,10 @@ class _Session:
 
     # -- dispatch ----------------------------------------------------------
     def dispatch(self, inbound: Inbound) -> None:
+        if self.repair():
+            self.say(self.t("The questions have been updated since your last visit, so I could not take in "
+                            "that message. We continue here:"))
+            return
         if self.state.mode == "new":
             self.start()
             text = clean(inbound.text or "").strip()
@@ -132,6 +137,18 @@ class _Session:
             return
         self.on_text(text)
 
+    def repair(self) -> bool:
+        """A position the content no longer has (a step or stage removed) continues at the first open question."""
+        s = self.state
+        stages = {x.id for x in self.content.stages}
+        lost = (s.mode == "step" and self.current_step() is None) or \
+            (s.mode != "new" and s.stage is not None and s.stage not in stages)
+        s.history = [h for h in s.history if h in self.content.steps]
+        if lost:
+            s.mode, s.back_to, s.draft = "step", None, {}
+            self.resume()
+        return lost
+
     def on_button(self, payload: str) -> None:
         turn, _, choice_id = payload.partition(":")
         if not _NUMBER.fullmatch(turn) or int(turn) != self.state.turn:
@@ -145,10 +162,6 @@ class _Session:
     def on_text(self, text: str) -> None:
         stripped = text.strip()
         if not stripped:
-            step = self.current_step()
-            if self.state.mode == "step" and step is not None and step.kind == "info":
-                self.on_input(Input(text="", choice="_next"))
-                return
             self.say(self.t("I did not receive any text. Please type your answer or pick an option."))
             self.show_question = False
             return

@@ -292,3 +292,17 @@ def test_quit_says_goodbye_and_resume_welcomes_back(chat):
     assert chat.effects == ["quit"] and "Bis bald" in chat.text
     reply = chat._send(type(chat).__init__.__globals__["Inbound"](event="resume"))
     assert "Willkommen zurück" in reply and "Wer aus der Verwaltungsspitze" in reply
+
+
+def test_a_position_the_content_no_longer_has_continues_at_the_first_open_question(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin")
+    chat.state.step = "ko_removed_in_a_new_version"
+    chat.state.history.append("another_removed_step")
+    reply = chat.says("Hauptamt")
+    assert "überarbeitet" in reply and "Wer koordiniert den Prozess" in reply  # not taken for a lost question
+    assert chat.state.step == "ko_coordinator" and "ko_coordinator" not in chat.answers
+    assert "another_removed_step" not in chat.state.history
+    chat.state.mode, chat.state.stage = "stage_end", "gone"
+    assert "Wer koordiniert" in chat.says("/fortschritt")
+    assert "Wer gehört zur Steuerungsgruppe" in chat.says("Hauptamt")
