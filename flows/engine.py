@@ -18,6 +18,7 @@ from flows.state import State
 from flows.steps import kind_of
 from flows.steps.base import KEEP, Input, Result, fold
 
+LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
 
@@ -187,6 +188,8 @@ class _Session:
             self.on_pick_stage(inp)
         elif mode == "pick_edit":
             self.on_pick_edit(inp)
+        elif mode == "pick_lang":
+            self.on_pick_lang(inp)
         elif mode == "confirm_delete":
             self.on_confirm_delete(inp)
 
@@ -289,7 +292,7 @@ class _Session:
 
     # -- overlays: menu, stage picker, answer picker, delete confirmation --
     def open_overlay(self, mode: Any) -> None:
-        if self.state.mode not in ("menu", "pick_stage", "pick_edit", "confirm_delete"):
+        if self.state.mode not in ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete"):
             self.state.back_to = self.state.mode
         self.state.mode = mode
 
@@ -303,13 +306,14 @@ class _Session:
         actions = {"_progress": self.progress, "_stage": lambda: self.open_overlay("pick_stage"),
                    "_edit": lambda: self.open_overlay("pick_edit"), "_export": self.export,
                    "_mydata": self.mydata, "_delete": lambda: self.open_overlay("confirm_delete"),
-                   "_help": self.help, "_close": self.close_overlay}
+                   "_help": self.help, "_lang": lambda: self.open_overlay("pick_lang"),
+                   "_close": self.close_overlay}
         action = actions.get(inp.choice or "")
         if action is None:
             self.say(self.t("Please pick one of the options below."))
             self.show_question = False
             return
-        if inp.choice not in ("_stage", "_edit", "_delete", "_close"):
+        if inp.choice not in ("_stage", "_edit", "_delete", "_lang", "_close"):
             self.close_overlay()
         action()
 
@@ -349,6 +353,29 @@ class _Session:
             self.state.remember(self.state.step)
         self.goto(step.id)
 
+    def on_pick_lang(self, inp: Input) -> None:
+        if inp.choice == "_close":
+            return self.close_overlay()
+        lang = (inp.choice or "").removeprefix("l:")
+        if lang not in LANGUAGES:
+            self.say(self.t("Please pick a language by its number."))
+            self.show_question = False
+            return
+        self.close_overlay()
+        self.switch_language(lang)
+
+    def switch_language(self, lang: str) -> None:
+        """Carry on where the user is, in another language."""
+        self.state.lang = lang
+        self.ctx.t = self.t = self.content.catalogues.translator(lang)
+        self.say(self.t("From now on I will answer in English."))
+
+    def language_command(self, arg: str) -> None:
+        lang = fold(arg)[:2]
+        if lang in LANGUAGES:
+            return self.switch_language(lang)
+        self.open_overlay("pick_lang")
+
     def on_confirm_delete(self, inp: Input) -> None:
         if inp.choice == "_yes":
             self.effects.append("delete_all")
@@ -366,7 +393,7 @@ class _Session:
         name, _, arg = text[1:].partition(" ")
         name = name.split("@", 1)[0].casefold()
         command = self.content.command_names.get(name)
-        if self.state.mode in ("menu", "pick_stage", "pick_edit", "confirm_delete") and command not in (
+        if self.state.mode in ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete") and command not in (
                 "menu", "help", "quit"):
             self.state.mode, self.state.back_to = self.state.back_to or "step", None
         if command is None:
@@ -377,7 +404,7 @@ class _Session:
             "progress": self.progress, "back": self.back, "skip": self.skip_command,
             "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
             "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
-            "quit": self.quit,
+            "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
         }[command]
         handler()
 
@@ -478,7 +505,11 @@ class _Session:
             return [Choice("_progress", t("Show progress")), Choice("_stage", t("Go to a stage")),
                     Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
                     Choice("_mydata", t("My stored data")), Choice("_delete", t("Delete my data")),
-                    Choice("_help", t("Help")), Choice("_close", t("Back to the question"))]
+                    Choice("_lang", "Sprache · Langue · Language"), Choice("_help", t("Help")),
+                    Choice("_close", t("Back to the question"))]
+        if s.mode == "pick_lang":
+            return [Choice(f"l:{code}", name) for code, name in LANGUAGE_NAMES.items()] + \
+                [Choice("_close", t("Back to the question"))]
         if s.mode == "pick_stage":
             return [*(Choice(f"s:{x.id}", f"{x.number}. {self.ctx.text(x.title)}") for x in self.content.daks_stages),
                     Choice("_close", t("Back to the question"))]
@@ -520,6 +551,8 @@ class _Session:
             if not self.editable():
                 return [Paragraph(t("There are no answers in this stage yet."))]
             return [Paragraph(t("Which answer do you want to change?"))]
+        if s.mode == "pick_lang":
+            return [Paragraph("Sprache · Langue · Language")]
         if s.mode == "confirm_delete":
             return [Paragraph(t("Do you really want to delete all your data: your answers, your municipality "
                                 "profile and the change log? This cannot be undone."))]

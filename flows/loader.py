@@ -18,6 +18,7 @@ from flows.model import (
     RecordsStep,
     Stage,
     Step,
+    ToolboxItem,
 )
 
 
@@ -55,6 +56,7 @@ class Content:
     steps: dict[str, tuple[Stage, Step]] = field(default_factory=dict)
     command_names: dict[str, str] = field(default_factory=dict)
     profile_steps: dict[str, str] = field(default_factory=dict)
+    toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -156,6 +158,9 @@ def load_content(root: Path | str) -> Content:
     fields = _validate(TypeAdapter(list[Handlungsfeld]), data, fields_node, "handlungsfelder.yaml", problems) or []
     data, commands_node = _read(root / "commands.yaml", root, problems)
     commands = _validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
+    data, toolbox_node = _read(root / "toolbox.yaml", root, problems)
+    toolbox = _validate(TypeAdapter(list[ToolboxItem]), data, toolbox_node, "toolbox.yaml", problems) or []
+    _unique_ids(toolbox, toolbox_node, "toolbox.yaml", problems)
     _unique_ids(fields, fields_node, "handlungsfelder.yaml", problems)
     _unique_ids(commands, commands_node, "commands.yaml", problems)
 
@@ -181,6 +186,7 @@ def load_content(root: Path | str) -> Content:
     )
     _cross_check(content, stage_nodes, problems)
     _command_names(content, commands_node, problems)
+    _toolbox_references(content, toolbox, toolbox_node, problems)
     if problems:
         raise ContentInvalid(problems)
     return content
@@ -233,6 +239,21 @@ def _cross_check(content: Content, nodes: dict[str, tuple[str, _Lazy | None]],
             if need not in earlier_stages:
                 problem(rel, node, ("needs", j), f"needs {need!r}, which is no step of an earlier stage")
         earlier_stages |= seen_here
+
+
+def _toolbox_references(content: Content, items: list[ToolboxItem], node: _Lazy | None,
+                        problems: list[ContentProblem]) -> None:
+    stages = {s.id for s in content.daks_stages}
+    for i, item in enumerate(items):
+        for j, field_id in enumerate(item.fields):
+            if field_id not in content.handlungsfelder:
+                path, line = _locate(node, (i, "fields", j))
+                problems.append(ContentProblem("toolbox.yaml", path, line, f"unknown Handlungsfeld {field_id!r}"))
+        for j, stage_id in enumerate(item.stages):
+            if stage_id not in stages:
+                path, line = _locate(node, (i, "stages", j))
+                problems.append(ContentProblem("toolbox.yaml", path, line, f"unknown stage {stage_id!r}"))
+    content.toolbox = {item.id: item for item in items}
 
 
 def _step_in(content: Content, step_id: str) -> Any:

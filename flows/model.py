@@ -221,6 +221,23 @@ class Command(Strict):
     summary: LocalText
 
 
+class ToolboxItem(Strict):
+    """A method, concept or good practice from the toolbox (Werkzeugkoffer)."""
+
+    id: Identifier
+    title: LocalText
+    summary: LocalText
+    type: Literal["konzept", "methode", "praxisbeispiel", "vortrag", "checkliste"]
+    fields: list[Identifier] = Field(min_length=1, description="Handlungsfelder it serves.")
+    stages: list[Identifier] = Field(min_length=1, description="DAKS stages it serves.")
+    sizes: list[Literal["xs", "s", "m", "l", "xl"]] = Field(
+        default_factory=list, description="Municipality sizes it suits; empty means every size.")
+    source: str | None = Field(default=None, description="Who published it, only where known.")
+    url: str | None = Field(default=None, pattern=r"^https://", description="Only a verified address.")
+    verified: bool = Field(default=False, description="Listed in the ZWK/DWK Werkzeugkoffer (checked source).")
+    example_of: str | None = Field(default=None, description="Municipality a good practice comes from.")
+
+
 class Manifest(Strict):
     version: str = Field(pattern=r"^\d+(\.\d+)*$")
     name: LocalText

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "confirm_delete"]
+Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete"]
 HISTORY_LIMIT = 100
 
 

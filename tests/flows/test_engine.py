@@ -306,3 +306,21 @@ def test_a_position_the_content_no_longer_has_continues_at_the_first_open_questi
     chat.state.mode, chat.state.stage = "stage_end", "gone"
     assert "Wer koordiniert" in chat.says("/fortschritt")
     assert "Wer gehört zur Steuerungsgruppe" in chat.says("Hauptamt")
+
+
+def test_switching_language_continues_at_the_same_question(chat):
+    onboard(chat)
+    chat.says("Bürgermeisterin")
+    reply = chat.says("/langue fr")
+    assert "Désormais, je vous réponds en français." in reply
+    assert "Qui coordonne" in reply or "coordonn" in reply
+    assert chat.state.step == "ko_coordinator" and chat.state.lang == "fr"
+    chat.says("/menu")
+    chat.presses("Sprache")
+    reply = chat.presses("English")
+    assert "From now on I will answer in English." in reply and chat.state.lang == "en"
+    assert chat.answers["ko_sponsor"] == "Bürgermeisterin"
+    reply = chat.says("/sprache xx")
+    assert "1) Deutsch" in reply and chat.state.mode == "pick_lang"
+    chat.says("1")
+    assert chat.state.lang == "de" and chat.state.step == "ko_coordinator"
