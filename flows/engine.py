@@ -13,11 +13,13 @@ from flows.context import Ctx
 from flows.export import export_markdown
 from flows.io import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 from flows.loader import Content
-from flows.model import LANGUAGES, Stage, Step
+from flows.model import LANGUAGES, Stage, Step, ToolboxItem
+from flows.recommend import Suggestion, index_of, recommend, similar
 from flows.state import State
 from flows.steps import kind_of
 from flows.steps.base import KEEP, Input, Result, fold
 
+OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "tools", "tool")
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
@@ -65,6 +67,8 @@ class Engine:
                 ctx.text(stage.title), ctx.text(stage.goal)
                 for step in stage.steps:
                     ctx.text(step.prompt)
+        if self.content.toolbox:
+            index_of(Ctx(self.content, State(version=self.content.version)))
 
     # -- entry point -------------------------------------------------------
     def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
@@ -190,6 +194,10 @@ class _Session:
             self.on_pick_edit(inp)
         elif mode == "pick_lang":
             self.on_pick_lang(inp)
+        elif mode == "tools":
+            self.on_tools(inp)
+        elif mode == "tool":
+            self.on_tool(inp)
         elif mode == "confirm_delete":
             self.on_confirm_delete(inp)
 
@@ -287,12 +295,14 @@ class _Session:
             return self.export()
         if inp.choice == "_progress":
             return self.progress()
+        if inp.choice == "_tools":
+            return self.recommend_here()
         self.say(self.t("Please pick one of the options below."))
         self.show_question = False
 
     # -- overlays: menu, stage picker, answer picker, delete confirmation --
     def open_overlay(self, mode: Any) -> None:
-        if self.state.mode not in ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete"):
+        if self.state.mode not in OVERLAYS:
             self.state.back_to = self.state.mode
         self.state.mode = mode
 
@@ -376,6 +386,75 @@ class _Session:
             return self.switch_language(lang)
         self.open_overlay("pick_lang")
 
+    # -- the toolbox --------------------------------------------------------
+    def show_tools(self, suggestions: list[Suggestion], title: str) -> None:
+        if not suggestions:
+            self.say(self.t("I found nothing in the toolbox for that. Try other words, or /tools for this stage."))
+            return
+        self.state.view = {"title": title, "items": [[s.item.id, s.reason] for s in suggestions]}
+        self.open_overlay("tools")
+
+    def recommend_here(self) -> None:
+        stage = self.state.stage if self.state.stage in {s.id for s in self.content.daks_stages} else "kickoff"
+        title = self.t("Tools for the stage {stage}", stage=self.ctx.text(self.content.stage(stage).title))
+        self.show_tools(recommend(self.ctx, stage, limit=5), title)
+
+    def search(self, query: str) -> None:
+        if not query.strip():
+            self.say(self.t("What should I look for? For example: /search youth participation"))
+            return
+        hits = index_of(self.ctx).search(query[:200], self.state.lang, limit=5)
+        found = [Suggestion(h.item, self.t("Matches “{query}”.", query=query[:60])) for h in hits]
+        self.show_tools(found, self.t("Search results for “{query}”", query=query[:60]))
+
+    def on_tools(self, inp: Input) -> None:
+        if inp.choice == "_close":
+            return self.close_overlay()
+        item_id = (inp.choice or "").removeprefix("t:")
+        if item_id not in self.content.toolbox:
+            self.say(self.t("Please pick one of the options below."))
+            self.show_question = False
+            return
+        self.state.view = {**self.state.view, "item": item_id}
+        self.state.mode = "tool"
+
+    def on_tool(self, inp: Input) -> None:
+        item = self.content.toolbox.get(self.state.view.get("item", ""))
+        if item is None or inp.choice == "_close":
+            return self.close_overlay()
+        if inp.choice == "_list":
+            self.state.mode = "tools"
+            return
+        if inp.choice in ("_useful", "_useless"):
+            self.state.feedback = {**self.state.feedback, item.id: inp.choice == "_useful"}
+            self.say(self.t("Thank you, I will take that into account in my suggestions."))
+            self.show_question = False
+            return
+        if inp.choice == "_similar":
+            self.state.mode = self.state.back_to or "step"
+            return self.show_tools(similar(self.ctx, item, limit=5),
+                                   self.t("More like “{title}”", title=self.ctx.text(item.title)))
+        self.say(self.t("Please pick one of the options below."))
+        self.show_question = False
+
+    def tool_blocks(self, item: ToolboxItem) -> list[Block]:
+        t = self.t
+        kinds = {"konzept": t("Concept"), "methode": t("Method"), "praxisbeispiel": t("Good practice"),
+                 "vortrag": t("Talk or video"), "checkliste": t("Checklist")}
+        facts = [kinds[item.type]]
+        if item.example_of:
+            facts.append(t("from {place}", place=item.example_of))
+        if item.verified:
+            facts.append(t("from the Werkzeugkoffer of the model projects"))
+        blocks: list[Block] = [Heading(self.ctx.text(item.title)), Paragraph(" · ".join(facts)),
+                               Paragraph(self.ctx.text(item.summary))]
+        fields = "; ".join(self.ctx.text(self.content.handlungsfelder[f].label) for f in item.fields)
+        stages = "; ".join(self.ctx.text(self.content.stage(s).title) for s in item.stages)
+        blocks.append(Paragraph(t("Fields of action: {fields}. Stages: {stages}.", fields=fields, stages=stages)))
+        if item.source or item.url:
+            blocks.append(Paragraph(" ".join(x for x in (item.source, item.url) if x)))
+        return blocks
+
     def on_confirm_delete(self, inp: Input) -> None:
         if inp.choice == "_yes":
             self.effects.append("delete_all")
@@ -393,7 +472,7 @@ class _Session:
         name, _, arg = text[1:].partition(" ")
         name = name.split("@", 1)[0].casefold()
         command = self.content.command_names.get(name)
-        if self.state.mode in ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete") and command not in (
+        if self.state.mode in OVERLAYS and command not in (
                 "menu", "help", "quit"):
             self.state.mode, self.state.back_to = self.state.back_to or "step", None
         if command is None:
@@ -405,6 +484,7 @@ class _Session:
             "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
             "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
             "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
+            "tools": self.recommend_here, "search": lambda: self.search(arg),
         }[command]
         handler()
 
@@ -499,8 +579,16 @@ class _Session:
             if following:
                 choices.append(Choice("_nextstage", t("On to stage {number}: {title}", number=following[0].number,
                                                       title=self.ctx.text(following[0].title))))
-            return [*choices, Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
-                    Choice("_progress", t("Show progress"))]
+            return [*choices, Choice("_tools", t("Matching tools")), Choice("_edit", t("Change an answer")),
+                    Choice("_export", t("Export as a file")), Choice("_progress", t("Show progress"))]
+        if s.mode == "tools":
+            return [*(Choice(f"t:{item_id}", self.ctx.text(self.content.toolbox[item_id].title))
+                      for item_id, _reason in s.view.get("items", []) if item_id in self.content.toolbox),
+                    Choice("_close", t("Back to the question"))]
+        if s.mode == "tool":
+            return [Choice("_useful", t("Useful")), Choice("_useless", t("Not useful")),
+                    Choice("_similar", t("More like this")), Choice("_list", t("Back to the list")),
+                    Choice("_close", t("Back to the question"))]
         if s.mode == "menu":
             return [Choice("_progress", t("Show progress")), Choice("_stage", t("Go to a stage")),
                     Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
@@ -539,6 +627,11 @@ class _Session:
         if s.mode == "stage_end":
             stage = self.content.stage(s.stage or self.content.stages[-1].id)
             blocks = overview.summary(self.ctx, stage)
+            if stage.number > 0 and self.content.toolbox:
+                picks = recommend(self.ctx, stage.id, limit=3)
+                if picks:
+                    blocks += [Paragraph(self.t("Tools that may help next:")),
+                               Bullets(tuple(f"{self.ctx.text(p.item.title)}: {p.reason}" for p in picks))]
             if stage.number == self.content.daks_stages[-1].number and overview.complete(self.ctx, stage):
                 blocks.append(Paragraph(t("You have worked through all five stages. Export your results "
                                           "and share them with your steering group.")))
@@ -553,6 +646,12 @@ class _Session:
             return [Paragraph(t("Which answer do you want to change?"))]
         if s.mode == "pick_lang":
             return [Paragraph("Sprache · Langue · Language")]
+        if s.mode == "tools":
+            items = [(self.content.toolbox[i], r) for i, r in s.view.get("items", []) if i in self.content.toolbox]
+            return [Heading(s.view.get("title", "")),
+                    Bullets(tuple(f"{self.ctx.text(item.title)}: {why}" for item, why in items), numbered=True)]
+        if s.mode == "tool" and s.view.get("item") in self.content.toolbox:
+            return self.tool_blocks(self.content.toolbox[s.view["item"]])
         if s.mode == "confirm_delete":
             return [Paragraph(t("Do you really want to delete all your data: your answers, your municipality "
                                 "profile and the change log? This cannot be undone."))]

@@ -57,6 +57,8 @@ class Content:
     command_names: dict[str, str] = field(default_factory=dict)
     profile_steps: dict[str, str] = field(default_factory=dict)
     toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
+    index: Any = None
+    """The search index over the toolbox, built on first use."""
 
     @property
     def version(self) -> str:
@@ -243,7 +245,9 @@ def _cross_check(content: Content, nodes: dict[str, tuple[str, _Lazy | None]],
 
 def _toolbox_references(content: Content, items: list[ToolboxItem], node: _Lazy | None,
                         problems: list[ContentProblem]) -> None:
-    stages = {s.id for s in content.daks_stages}
+    # Check against the manifest, so that one broken stage file does not cascade into the toolbox.
+    listed = set(content.manifest.stages) if content.manifest else set()
+    stages = listed - {s.id for s in content.stages if s.number == 0}
     for i, item in enumerate(items):
         for j, field_id in enumerate(item.fields):
             if field_id not in content.handlungsfelder:

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete"]
+Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete",
+               "tools", "tool"]
 HISTORY_LIMIT = 100
 
 
@@ -25,6 +26,8 @@ class State(BaseModel):
     asked: str = Field(default="", description="Key of the question on screen; buttons of older ones are stale.")
     seq: int = 0
     answers: dict[str, Any] = Field(default_factory=dict)
+    view: dict[str, Any] = Field(default_factory=dict, description="What an overlay shows (toolbox lists).")
+    feedback: dict[str, bool] = Field(default_factory=dict, description="Toolbox items marked useful or not.")
 
     def answered(self, step_id: str) -> bool:
         """True when the step has an answer or was deliberately skipped."""

@@ -324,3 +324,45 @@ def test_switching_language_continues_at_the_same_question(chat):
     assert "1) Deutsch" in reply and chat.state.mode == "pick_lang"
     chat.says("1")
     assert chat.state.lang == "de" and chat.state.step == "ko_coordinator"
+
+
+def test_each_stage_end_suggests_tools_with_a_reason_and_feedback_changes_them(chat):
+    onboard(chat)
+    for line in ("Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig", "Vereine", "fertig", "fertig",
+                 "/ueberspringen", "hybrid", "Familien halten", "fertig", "/ueberspringen", "alle"):
+        chat.says(line)
+    reply = chat.text
+    assert "Werkzeuge, die jetzt helfen können:" in reply
+    chat.presses("Passende Werkzeuge")
+    assert chat.state.mode == "tools" and "Werkzeuge für die Phase Kick-Off" in chat.text
+    listed = [c.id for c in chat.replies[-1].choices if c.id.startswith("t:")]
+    assert len(listed) >= 3
+    first = listed[0]
+    chat.presses(first)
+    assert chat.state.mode == "tool" and "Handlungsfelder:" in chat.text
+    chat.presses("Nicht hilfreich")
+    assert chat.state.feedback == {first.removeprefix("t:"): False}
+    chat.presses("Zurück zur Liste")
+    chat.presses("Zurück zur Frage")
+    assert chat.state.mode == "stage_end"
+    chat.says("/werkzeuge")
+    assert first not in [c.id for c in chat.replies[-1].choices]  # not suggested again
+
+
+def test_search_finds_items_in_every_language_and_forgives_typos(chat):
+    onboard(chat)
+    chat.says("/suche Kick-Of")
+    assert chat.state.mode == "tools"
+    assert "t:kick_off" in [c.id for c in chat.replies[-1].choices]
+    chat.presses("Zurück zur Frage")
+    chat.says("/langue fr")
+    chat.says("/chercher réunion de lancement")
+    assert "t:kick_off" in [c.id for c in chat.replies[-1].choices]
+    chat.presses("t:kick_off")
+    assert "Réunion de lancement" in chat.text and "https://" in chat.text
+    chat.presses("Plus d'outils similaires")
+    assert chat.state.mode == "tools" and "t:kick_off" not in [c.id for c in chat.replies[-1].choices]
+    chat.says("/chercher")
+    assert "Que dois-je chercher" in chat.text
+    chat.says("/chercher xqzzv")
+    assert "rien trouvé" in chat.text
