@@ -117,7 +117,7 @@ def db_upgrade(db: Db = None) -> None:
 @content_app.command("check")
 def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
     """Validate a content directory; list every problem with file and line."""
-    from flows.loader import ContentInvalid, load_content
+    from flows.loader import ContentInvalid, load_content, missing_translations
 
     target = directory or Settings().content_dir
     try:
@@ -126,7 +126,26 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
         for problem in exc.problems:
             typer.echo(str(problem))
         raise typer.Exit(1) from None
+    untranslated = missing_translations(content)
+    if untranslated:
+        for problem in untranslated:
+            typer.echo(str(problem))
+        raise typer.Exit(1)
     typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, OK")
+
+
+@content_app.command("evaluate")
+def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")],
+                     directory: Annotated[Path | None, typer.Option("--content", help="Content directory.")] = None
+                     ) -> None:
+    """Search quality on an evaluation set: recall@5 and MRR per language."""
+    from flows.evaluate import evaluate, load_cases
+    from flows.loader import load_content
+    from flows.search import ToolboxIndex
+
+    content = load_content(directory or Settings().content_dir)
+    for quality in evaluate(ToolboxIndex(list(content.toolbox.values())), load_cases(cases)):
+        typer.echo(quality.line())
 
 
 @app.command()

@@ -12,6 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from flows.i18n import Catalogues, load_catalogues
 from flows.model import (
     ChecklistStep,
+    LocalText,
     Command,
     Handlungsfeld,
     Manifest,
@@ -192,6 +193,37 @@ def load_content(root: Path | str) -> Content:
     if problems:
         raise ContentInvalid(problems)
     return content
+
+
+def missing_translations(content: Content) -> list[ContentProblem]:
+    """Every text node that lacks one of the content set's languages, with file and location."""
+    languages = content.manifest.languages
+    problems: list[ContentProblem] = []
+
+    def walk(value: Any, rel: str, path: tuple[Any, ...], lazy: _Lazy | None) -> None:
+        if isinstance(value, LocalText):
+            absent = [lang for lang in languages if not value.root.get(lang, "").strip()]
+            if absent:
+                where, line = _locate(lazy, path)
+                problems.append(ContentProblem(rel, where, line, f"no text in {', '.join(absent)}"))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), rel, (*path, name), lazy)
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                walk(element, rel, (*path, i), lazy)
+
+    def lazy(rel: str) -> _Lazy | None:
+        path = content.root / rel
+        return _Lazy(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    for stage in content.stages:
+        rel = f"stages/{stage.id}.yaml"
+        walk(stage, rel, (), lazy(rel))
+    for rel, items in (("handlungsfelder.yaml", list(content.handlungsfelder.values())),
+                       ("commands.yaml", content.commands), ("toolbox.yaml", list(content.toolbox.values()))):
+        walk(items, rel, (), lazy(rel))
+    return problems
 
 
 def _unique_ids(items: list[Any], node: _Lazy | None, rel: str, problems: list[ContentProblem]) -> None:

@@ -77,3 +77,13 @@ def test_bench_prints_its_figures(tmp_path: Path):
             await store.close()
 
     assert asyncio.run(leftovers()) == []  # the simulated users are removed again
+
+
+def test_content_check_lists_missing_translations(tmp_path: Path):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    kickoff = broken / "stages" / "kickoff.yaml"
+    kickoff.write_text(kickoff.read_text().replace(', en: "Agreed goals"', "", 1))
+    result = daks("content", "check", str(broken))
+    assert result.returncode == 1
+    assert "stages/kickoff.yaml:" in result.stdout and "[steps.7.label]: no text in en" in result.stdout
