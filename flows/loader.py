@@ -12,9 +12,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from flows.i18n import Catalogues, load_catalogues
 from flows.model import (
     ChecklistStep,
-    LocalText,
     Command,
     Handlungsfeld,
+    LocalText,
     Manifest,
     RecordsStep,
     Stage,
