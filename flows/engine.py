@@ -9,17 +9,17 @@ from datetime import date
 from typing import Any, Literal
 
 from flows import overview
+from flows.commands import Commands
 from flows.context import Ctx
-from flows.export import export_markdown
 from flows.io import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 from flows.loader import Content
-from flows.model import LANGUAGES, Stage, Step, ToolboxItem
-from flows.recommend import Suggestion, index_of, recommend, similar
+from flows.model import LANGUAGES, Stage, Step
+from flows.overlays import Overlays
+from flows.recommend import index_of, recommend
 from flows.state import State
 from flows.steps import kind_of
 from flows.steps.base import KEEP, Input, Result, fold
 
-OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "tools", "tool")
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
@@ -97,7 +97,7 @@ def _copy(state: State) -> State:
                                     "draft": dict(state.draft)})
 
 
-class _Session:
+class _Session(Overlays, Commands):
     """Handles one inbound message; collects notes, extra messages and effects."""
 
     def __init__(self, engine: Engine, ctx: Ctx):
@@ -299,261 +299,6 @@ class _Session:
             return self.recommend_here()
         self.say(self.t("Please pick one of the options below."))
         self.show_question = False
-
-    # -- overlays: menu, stage picker, answer picker, delete confirmation --
-    def open_overlay(self, mode: Any) -> None:
-        if self.state.mode not in OVERLAYS:
-            self.state.back_to = self.state.mode
-        self.state.mode = mode
-
-    def close_overlay(self) -> None:
-        self.state.mode = self.state.back_to or "step"
-        self.state.back_to = None
-        if self.state.mode == "step" and self.current_step() is None:
-            self.resume()
-
-    def on_menu(self, inp: Input) -> None:
-        actions = {"_progress": self.progress, "_stage": lambda: self.open_overlay("pick_stage"),
-                   "_edit": lambda: self.open_overlay("pick_edit"), "_export": self.export,
-                   "_mydata": self.mydata, "_delete": lambda: self.open_overlay("confirm_delete"),
-                   "_help": self.help, "_lang": lambda: self.open_overlay("pick_lang"),
-                   "_close": self.close_overlay}
-        action = actions.get(inp.choice or "")
-        if action is None:
-            self.say(self.t("Please pick one of the options below."))
-            self.show_question = False
-            return
-        if inp.choice not in ("_stage", "_edit", "_delete", "_lang", "_close"):
-            self.close_overlay()
-        action()
-
-    def on_pick_stage(self, inp: Input) -> None:
-        if inp.choice == "_close":
-            return self.close_overlay()
-        stage = next((s for s in self.content.daks_stages if inp.choice == f"s:{s.id}"), None)
-        if stage is None:
-            self.say(self.t("Please pick a stage by its number (1 to 5)."))
-            self.show_question = False
-            return
-        self.jump(stage)
-
-    def jump(self, stage: Stage) -> None:
-        self.state.back_to = None
-        self.note_needs(stage)
-        self.enter_stage(stage)
-
-    def note_needs(self, stage: Stage) -> None:
-        if stage.needs_note and any(not self.state.has_value(n) for n in stage.needs):
-            self.say(self.ctx.text(stage.needs_note))
-
-    def editable(self) -> list[Step]:
-        stage = self.content.stage(self.state.stage) if self.state.stage else self.content.stages[0]
-        return [s for s in stage.steps if s.kind != "info" and self.state.answered(s.id)]
-
-    def on_pick_edit(self, inp: Input) -> None:
-        if inp.choice == "_close":
-            return self.close_overlay()
-        step = next((s for s in self.editable() if inp.choice == f"e:{s.id}"), None)
-        if step is None:
-            self.say(self.t("Please pick an answer by its number."))
-            self.show_question = False
-            return
-        self.state.back_to = None
-        if self.state.step and self.state.step != step.id:
-            self.state.remember(self.state.step)
-        self.goto(step.id)
-
-    def on_pick_lang(self, inp: Input) -> None:
-        if inp.choice == "_close":
-            return self.close_overlay()
-        lang = (inp.choice or "").removeprefix("l:")
-        if lang not in LANGUAGES:
-            self.say(self.t("Please pick a language by its number."))
-            self.show_question = False
-            return
-        self.close_overlay()
-        self.switch_language(lang)
-
-    def switch_language(self, lang: str) -> None:
-        """Carry on where the user is, in another language."""
-        self.state.lang = lang
-        self.ctx.t = self.t = self.content.catalogues.translator(lang)
-        self.say(self.t("From now on I will answer in English."))
-
-    def language_command(self, arg: str) -> None:
-        lang = fold(arg)[:2]
-        if lang in LANGUAGES:
-            return self.switch_language(lang)
-        self.open_overlay("pick_lang")
-
-    # -- the toolbox --------------------------------------------------------
-    def show_tools(self, suggestions: list[Suggestion], title: str) -> None:
-        if not suggestions:
-            self.say(self.t("I found nothing in the toolbox for that. Try other words, or /tools for this stage."))
-            return
-        self.state.view = {"title": title, "items": [[s.item.id, s.reason] for s in suggestions]}
-        self.open_overlay("tools")
-
-    def recommend_here(self) -> None:
-        stage = self.state.stage if self.state.stage in {s.id for s in self.content.daks_stages} else "kickoff"
-        title = self.t("Tools for the stage {stage}", stage=self.ctx.text(self.content.stage(stage).title))
-        self.show_tools(recommend(self.ctx, stage, limit=5), title)
-
-    def search(self, query: str) -> None:
-        if not query.strip():
-            self.say(self.t("What should I look for? For example: /search youth participation"))
-            return
-        hits = index_of(self.ctx).search(query[:200], self.state.lang, limit=5)
-        found = [Suggestion(h.item, self.t("Matches “{query}”.", query=query[:60])) for h in hits]
-        self.show_tools(found, self.t("Search results for “{query}”", query=query[:60]))
-
-    def on_tools(self, inp: Input) -> None:
-        if inp.choice == "_close":
-            return self.close_overlay()
-        item_id = (inp.choice or "").removeprefix("t:")
-        if item_id not in self.content.toolbox:
-            self.say(self.t("Please pick one of the options below."))
-            self.show_question = False
-            return
-        self.state.view = {**self.state.view, "item": item_id}
-        self.state.mode = "tool"
-
-    def on_tool(self, inp: Input) -> None:
-        item = self.content.toolbox.get(self.state.view.get("item", ""))
-        if item is None or inp.choice == "_close":
-            return self.close_overlay()
-        if inp.choice == "_list":
-            self.state.mode = "tools"
-            return
-        if inp.choice in ("_useful", "_useless"):
-            self.state.feedback = {**self.state.feedback, item.id: inp.choice == "_useful"}
-            self.say(self.t("Thank you, I will take that into account in my suggestions."))
-            self.show_question = False
-            return
-        if inp.choice == "_similar":
-            self.state.mode = self.state.back_to or "step"
-            return self.show_tools(similar(self.ctx, item, limit=5),
-                                   self.t("More like “{title}”", title=self.ctx.text(item.title)))
-        self.say(self.t("Please pick one of the options below."))
-        self.show_question = False
-
-    def tool_blocks(self, item: ToolboxItem) -> list[Block]:
-        t = self.t
-        kinds = {"konzept": t("Concept"), "methode": t("Method"), "praxisbeispiel": t("Good practice"),
-                 "vortrag": t("Talk or video"), "checkliste": t("Checklist")}
-        facts = [kinds[item.type]]
-        if item.example_of:
-            facts.append(t("from {place}", place=item.example_of))
-        if item.verified:
-            facts.append(t("from the Werkzeugkoffer of the model projects"))
-        blocks: list[Block] = [Heading(self.ctx.text(item.title)), Paragraph(" · ".join(facts)),
-                               Paragraph(self.ctx.text(item.summary))]
-        fields = "; ".join(self.ctx.text(self.content.handlungsfelder[f].label) for f in item.fields)
-        stages = "; ".join(self.ctx.text(self.content.stage(s).title) for s in item.stages)
-        blocks.append(Paragraph(t("Fields of action: {fields}. Stages: {stages}.", fields=fields, stages=stages)))
-        if item.source or item.url:
-            blocks.append(Paragraph(" ".join(x for x in (item.source, item.url) if x)))
-        return blocks
-
-    def on_confirm_delete(self, inp: Input) -> None:
-        if inp.choice == "_yes":
-            self.effects.append("delete_all")
-            fresh = State(version=self.content.version, lang=self.state.lang)
-            for key, value in fresh.model_dump().items():
-                setattr(self.state, key, value)
-            self.say(self.t("All your data has been deleted. If you want to start again, just send me a message."))
-            self.show_question = False
-            return
-        self.close_overlay()
-        self.say(self.t("Nothing was deleted."))
-
-    # -- commands ----------------------------------------------------------
-    def on_command(self, text: str) -> None:
-        name, _, arg = text[1:].partition(" ")
-        name = name.split("@", 1)[0].casefold()
-        command = self.content.command_names.get(name)
-        if self.state.mode in OVERLAYS and command not in (
-                "menu", "help", "quit"):
-            self.state.mode, self.state.back_to = self.state.back_to or "step", None
-        if command is None:
-            self.say(self.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
-            return
-        handler = {
-            "start": self.welcome_back, "help": self.help, "menu": lambda: self.open_overlay("menu"),
-            "progress": self.progress, "back": self.back, "skip": self.skip_command,
-            "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
-            "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
-            "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
-            "tools": self.recommend_here, "search": lambda: self.search(arg),
-        }[command]
-        handler()
-
-    def welcome_back(self) -> None:
-        self.say(self.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
-
-    def help(self) -> None:
-        step = self.current_step()
-        blocks: list[Block] = [Heading(self.t("Help"))]
-        if self.state.mode == "step" and step is not None and step.help:
-            blocks.append(Paragraph(self.ctx.text(step.help)))
-        blocks.append(Paragraph(self.t("Answer by typing, or with the number or name of an option. "
-                                       "These commands work at any time:")))
-        lang = self.state.lang
-        blocks.append(Bullets(tuple(
-            f"/{(c.names.get(lang) or c.names['de'])[0]}: {self.ctx.text(c.summary)}" for c in self.content.commands)))
-        self.before.append(Outbound(blocks))
-
-    def progress(self) -> None:
-        self.before.append(Outbound(overview.progress(self.ctx)))
-
-    def export(self) -> None:
-        today = self.engine.today or date.today()
-        attachment = export_markdown(self.ctx, today)
-        self.before.append(Outbound([Paragraph(self.t("Here are your results as a Markdown file."))],
-                                    attachments=[attachment]))
-
-    def mydata(self) -> None:
-        self.effects.append("show_data")
-
-    def quit(self) -> None:
-        self.effects.append("quit")
-        self.say(self.t("See you soon! Everything is saved; when you come back, we continue right here."))
-        self.show_question = False
-
-    def back(self) -> None:
-        step = self.current_step()
-        if self.state.mode == "step" and step is not None:
-            draft = kind_of(step).back(self.ctx, step)
-            if draft is not None:
-                self.state.draft = draft
-                return
-        history = [h for h in self.state.history
-                   if h in self.content.steps and self.content.step(h).kind != "info"]
-        while history and history[-1] == self.state.step:
-            history.pop()
-        if not history:
-            self.say(self.t("This is the first question; there is nothing before it."))
-            return
-        self.state.history = history[:-1]
-        self.goto(history[-1])
-
-    def skip_command(self) -> None:
-        step = self.current_step()
-        if self.state.mode != "step" or step is None:
-            self.say(self.t("There is no question to skip right now."))
-            return
-        self.on_step(Input(text=None, choice="_skip", button=True))
-
-    def stage_command(self, arg: str) -> None:
-        stages = self.content.daks_stages
-        if not arg:
-            return self.open_overlay("pick_stage")
-        stage = next((s for s in stages if arg == str(s.number) or fold(arg) in (fold(self.ctx.text(s.title)), s.id)),
-                     None)
-        if stage is None:
-            self.say(self.t("There is no stage “{arg}”. Pick a number from 1 to {n}.", arg=arg[:40], n=len(stages)))
-            return self.open_overlay("pick_stage")
-        self.jump(stage)
 
     # -- output ------------------------------------------------------------
     def say(self, text: str) -> None:
