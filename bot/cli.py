@@ -144,7 +144,8 @@ def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set 
     from flows.search import ToolboxIndex
 
     content = load_content(directory or Settings().content_dir)
-    for quality in evaluate(ToolboxIndex(list(content.toolbox.values())), load_cases(cases)):
+    index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
+    for quality in evaluate(index, load_cases(cases)):
         typer.echo(quality.line())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -58,6 +58,7 @@ class Content:
     command_names: dict[str, str] = field(default_factory=dict)
     profile_steps: dict[str, str] = field(default_factory=dict)
     toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
     index: Any = None
     """The search index over the toolbox, built on first use."""
 
@@ -161,6 +162,9 @@ def load_content(root: Path | str) -> Content:
     fields = _validate(TypeAdapter(list[Handlungsfeld]), data, fields_node, "handlungsfelder.yaml", problems) or []
     data, commands_node = _read(root / "commands.yaml", root, problems)
     commands = _validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
+    data, synonyms_node = _read(root / "search_synonyms.yaml", root, problems)
+    synonyms = _validate(TypeAdapter(dict[Literal["de", "fr", "en"], dict[str, str]]), data, synonyms_node,
+                         "search_synonyms.yaml", problems) or {}
     data, toolbox_node = _read(root / "toolbox.yaml", root, problems)
     toolbox = _validate(TypeAdapter(list[ToolboxItem]), data, toolbox_node, "toolbox.yaml", problems) or []
     _unique_ids(toolbox, toolbox_node, "toolbox.yaml", problems)
@@ -190,6 +194,7 @@ def load_content(root: Path | str) -> Content:
     _cross_check(content, stage_nodes, problems)
     _command_names(content, commands_node, problems)
     _toolbox_references(content, toolbox, toolbox_node, problems)
+    content.synonyms = synonyms
     if problems:
         raise ContentInvalid(problems)
     return content

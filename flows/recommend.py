@@ -21,7 +21,7 @@ class Suggestion:
 def index_of(ctx: Ctx) -> ToolboxIndex:
     content = ctx.content
     if content.index is None:
-        content.index = ToolboxIndex(list(content.toolbox.values()))
+        content.index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
     return content.index
 
 
