@@ -115,9 +115,10 @@ def db_upgrade(db: Db = None) -> None:
 
 
 @content_app.command("check")
-def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
-    """Validate a content directory; list every problem with file and line."""
-    from flows.loader import ContentInvalid, load_content, missing_translations
+def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None,
+                  db: Db = None) -> None:
+    """Validate a content directory; list every problem with file and line. With --db: who would move."""
+    from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations
 
     target = directory or Settings().content_dir
     try:
@@ -126,12 +127,62 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
         for problem in exc.problems:
             typer.echo(str(problem))
         raise typer.Exit(1) from None
-    untranslated = missing_translations(content)
-    if untranslated:
-        for problem in untranslated:
-            typer.echo(str(problem))
+    problems = missing_translations(content) + homeless_steps(content)
+    for problem in problems:
+        typer.echo(str(problem))
+    if db:
+        typer.echo(_live_conversations(content, db))
+    if problems:
         raise typer.Exit(1)
-    typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, OK")
+    typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, "
+               f"{len(content.toolbox)} toolbox items, OK")
+
+
+def _live_conversations(content, db: str) -> str:
+    from collections import Counter
+
+    from flows.loader import migration_path
+    from storage.store import Store
+
+    async def count() -> list[tuple[str, str | None]]:
+        store = await Store.open(db, upgrade=False)
+        try:
+            return await store.run(lambda unit: unit.conversations_not_on(content.version))
+        finally:
+            await store.close()
+
+    rows = _run(count())
+    by_version = Counter(version for version, _ in rows)
+    moving = 0
+    for version, step in rows:
+        chain = migration_path(content, version) or []
+        if step and any(step in m.steps or step in m.dropped for m in chain):
+            moving += 1
+    versions = ", ".join(f"{n} on version {v}" for v, n in sorted(by_version.items())) or "none"
+    return (f"live conversations on older versions: {versions}; {moving} of them stand at a renamed or "
+            "removed step and will move")
+
+
+@content_app.command("publish")
+def content_publish(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
+    """Record the step ids of the current version, so later versions can be checked against it."""
+    import yaml
+
+    from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations
+
+    target = directory or Settings().content_dir
+    try:
+        content = load_content(target)
+    except ContentInvalid as exc:
+        raise _fail(str(exc)) from None
+    problems = missing_translations(content) + homeless_steps(content)
+    if problems:
+        raise _fail("\n".join(str(p) for p in problems))
+    path = Path(target) / "versions" / f"{content.version}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"# Step ids of content version {content.version}, written by `daks content publish`.\n"
+                    + yaml.safe_dump({"steps": list(content.steps)}, allow_unicode=True), encoding="utf-8")
+    typer.echo(f"published version {content.version}: {path}")
 
 
 @content_app.command("evaluate")

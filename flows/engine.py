@@ -12,8 +12,8 @@ from flows import overview
 from flows.commands import Commands
 from flows.context import Ctx
 from flows.io import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
-from flows.loader import Content
-from flows.model import LANGUAGES, Stage, Step
+from flows.loader import Content, migration_path
+from flows.model import LANGUAGES, LocalText, Stage, Step
 from flows.overlays import Overlays
 from flows.recommend import index_of, recommend
 from flows.state import State
@@ -73,17 +73,35 @@ class Engine:
     # -- entry point -------------------------------------------------------
     def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
         state = _copy(state) if state else State(version=self.content.version)
-        state.version = self.content.version
+        before = dict(state.answers)
+        moved = self.migrate(state)
         if lang in LANGUAGES:
             state.lang = lang
-        before = dict(state.answers)
         ctx = Ctx(self.content, state)
         session = _Session(self, ctx)
+        for note in moved:
+            session.say(ctx.text(note))
         session.dispatch(inbound)
         replies = session.finish()
         changes = [AnswerChange(k, before.get(k), state.answers.get(k))
                    for k in {*before, *state.answers} if before.get(k, KEEP) != state.answers.get(k, KEEP)]
         return Turn(state=state, replies=replies, changes=changes, effects=session.effects)
+
+    def migrate(self, state: State) -> list[LocalText]:
+        """Move a conversation from the content version it ran on to the current one; return what to tell."""
+        if state.version == self.content.version:
+            return []
+        chain = migration_path(self.content, state.version) or []
+        for migration in chain:
+            for old, new in migration.steps.items():
+                if old in state.answers and new not in state.answers:
+                    state.answers[new] = state.answers.pop(old)
+                state.step = new if state.step == old else state.step
+                state.history = [new if h == old else h for h in state.history]
+            for gone in migration.dropped:
+                state.answers.pop(gone, None)
+        state.version = self.content.version
+        return [m.note for m in chain]
 
     def present(self, state: State) -> Outbound:
         """The current question, e.g. to show again after a restart."""

@@ -16,6 +16,7 @@ from flows.model import (
     Handlungsfeld,
     LocalText,
     Manifest,
+    Migration,
     RecordsStep,
     Stage,
     Step,
@@ -59,6 +60,9 @@ class Content:
     profile_steps: dict[str, str] = field(default_factory=dict)
     toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
     synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
+    migrations: list[Migration] = field(default_factory=list)
+    published: dict[str, list[str]] = field(default_factory=dict)
+    """Step ids of every published version (content/versions/<version>.yaml)."""
     index: Any = None
     """The search index over the toolbox, built on first use."""
 
@@ -162,6 +166,16 @@ def load_content(root: Path | str) -> Content:
     fields = _validate(TypeAdapter(list[Handlungsfeld]), data, fields_node, "handlungsfelder.yaml", problems) or []
     data, commands_node = _read(root / "commands.yaml", root, problems)
     commands = _validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
+    migrations: list[Migration] = []
+    if (root / "migrations.yaml").exists():
+        data, migrations_node = _read(root / "migrations.yaml", root, problems)
+        migrations = _validate(TypeAdapter(list[Migration]), data or [], migrations_node, "migrations.yaml",
+                               problems) or []
+    published: dict[str, list[str]] = {}
+    for path in sorted((root / "versions").glob("*.yaml")):
+        data, node = _read(path, root, problems)
+        ids = _validate(TypeAdapter(list[str]), (data or {}).get("steps"), node, f"versions/{path.name}", problems)
+        published[path.stem] = ids or []
     data, synonyms_node = _read(root / "search_synonyms.yaml", root, problems)
     synonyms = _validate(TypeAdapter(dict[Literal["de", "fr", "en"], dict[str, str]]), data, synonyms_node,
                          "search_synonyms.yaml", problems) or {}
@@ -195,6 +209,8 @@ def load_content(root: Path | str) -> Content:
     _command_names(content, commands_node, problems)
     _toolbox_references(content, toolbox, toolbox_node, problems)
     content.synonyms = synonyms
+    content.migrations = migrations
+    content.published = published
     if problems:
         raise ContentInvalid(problems)
     return content
@@ -228,6 +244,43 @@ def missing_translations(content: Content) -> list[ContentProblem]:
     for rel, items in (("handlungsfelder.yaml", list(content.handlungsfelder.values())),
                        ("commands.yaml", content.commands), ("toolbox.yaml", list(content.toolbox.values()))):
         walk(items, rel, (), lazy(rel))
+    return problems
+
+
+def migration_path(content: Content, version: str) -> list[Migration] | None:
+    """The chain of migrations from a published version to the current one; None when there is none."""
+    chain: list[Migration] = []
+    while version != content.version:
+        step = next((m for m in content.migrations if m.from_version == version), None)
+        if step is None or len(chain) > len(content.migrations):
+            return None
+        chain.append(step)
+        version = step.to_version
+    return chain
+
+
+def homeless_steps(content: Content) -> list[ContentProblem]:
+    """Steps of an older published version that the current one neither keeps, renames nor drops."""
+    problems = []
+    current = set(content.steps)
+    for version, ids in content.published.items():
+        if version == content.version:
+            continue
+        chain = migration_path(content, version)
+        if chain is None:
+            problems.append(ContentProblem("migrations.yaml", "", None,
+                                           f"no migration leads from version {version} to {content.version}"))
+            continue
+        for step_id in ids:
+            moved = step_id
+            for migration in chain:
+                if moved in migration.dropped:
+                    moved = None
+                    break
+                moved = migration.steps.get(moved, moved)
+            if moved is not None and moved not in current:
+                problems.append(ContentProblem("migrations.yaml", "", None, f"step {step_id!r} of version {version} "
+                                               f"has no home in version {content.version}: rename or drop it"))
     return problems
 
 

@@ -238,6 +238,16 @@ class ToolboxItem(Strict):
     example_of: str | None = Field(default=None, description="Municipality a good practice comes from.")
 
 
+class Migration(Strict):
+    """How conversations move from one published content version to the next."""
+
+    from_version: str = Field(alias="from")
+    to_version: str = Field(alias="to")
+    steps: dict[Identifier, Identifier] = Field(default_factory=dict, description="Renamed: old id -> new id.")
+    dropped: list[Identifier] = Field(default_factory=list, description="Removed steps; their answers go.")
+    note: LocalText = Field(description="What changed, in one or two lines, told to users it affects.")
+
+
 class Manifest(Strict):
     version: str = Field(pattern=r"^\d+(\.\d+)*$")
     name: LocalText

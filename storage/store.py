@@ -346,6 +346,12 @@ class Unit:
         self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
                                                      set_={**values, "updated_at": utcnow()}))
 
+    def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
+        """Content version and current step of every conversation on another version."""
+        rows = self.conn.execute(select(Conversation.content_version, Conversation.position)
+                                 .where(Conversation.content_version != version)).all()
+        return [(v, (position or {}).get("step")) for v, position in rows]
+
     def users_of(self, channel: str) -> list[int]:
         """Users with an identity on a channel (the benchmark removes its simulated users)."""
         return list(self.conn.execute(select(Identity.user_id).where(Identity.channel == channel)).scalars())
