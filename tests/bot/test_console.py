@@ -6,6 +6,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_chat
 
 # (what the user types, what the companion must have said by then), in order.
@@ -194,3 +196,22 @@ def test_a_bad_language_or_a_broken_content_dir_is_refused_clearly(tmp_path: Pat
                             env={**__import__("os").environ, "DAKS_CONTENT_DIR": str(tmp_path / "content")})
     assert broken.returncode == 2
     assert re.search(r"content\.yaml: file is missing", broken.stderr)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, content):
+    """The same typed answers work in every language; each stage ends with its summary in that language."""
+    t = content.catalogues.translator(lang)
+    lines = [line for line, _ in FIVE_STAGES] + ["/export", "/quit"]
+    result = run_chat(lines, user=f"user-{lang}", db=f"sqlite:///{tmp_path / 'x.db'}", lang=lang, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = [content.stage("onboarding").steps[0].prompt.get(lang)[:40]]
+    for stage in content.daks_stages:
+        expected += [t("{stage} · question {index} of {total}", stage=stage.title.get(lang), index=1,
+                       total=len(stage.steps)),
+                     t("Summary: {stage}", stage=stage.title.get(lang))]
+    expected.append(t("You have worked through all five stages. Export your results and share them with "
+                      "your steering group.")[:40])
+    assert_in_order(result.stdout, expected)
+    [export] = (tmp_path / "exports").glob("*.md")
+    assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
