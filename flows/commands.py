@@ -43,7 +43,7 @@ class Commands:
             "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
             "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
             "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
-            "tools": self.recommend_here, "search": lambda: self.search(arg),
+            "tools": self.browse, "search": lambda: self.search(arg),
         }[command]
         handler()
 

@@ -212,6 +212,8 @@ class _Session(Overlays, Commands):
             self.on_pick_edit(inp)
         elif mode == "pick_lang":
             self.on_pick_lang(inp)
+        elif mode == "browse":
+            self.on_browse(inp)
         elif mode == "tools":
             self.on_tools(inp)
         elif mode == "tool":
@@ -344,6 +346,8 @@ class _Session(Overlays, Commands):
                                                       title=self.ctx.text(following[0].title))))
             return [*choices, Choice("_tools", t("Matching tools")), Choice("_edit", t("Change an answer")),
                     Choice("_export", t("Export as a file")), Choice("_progress", t("Show progress"))]
+        if s.mode == "browse":
+            return self.browse_choices()
         if s.mode == "tools":
             return [*(Choice(f"t:{item_id}", self.ctx.text(self.content.toolbox[item_id].title))
                       for item_id, _reason in s.view.get("items", []) if item_id in self.content.toolbox),
@@ -409,6 +413,8 @@ class _Session(Overlays, Commands):
             return [Paragraph(t("Which answer do you want to change?"))]
         if s.mode == "pick_lang":
             return [Paragraph("Sprache · Langue · Language")]
+        if s.mode == "browse":
+            return [Heading(t("Toolbox")), Paragraph(t("Which tools would you like to see?"))]
         if s.mode == "tools":
             items = [(self.content.toolbox[i], r) for i, r in s.view.get("items", []) if i in self.content.toolbox]
             return [Heading(s.view.get("title", "")),

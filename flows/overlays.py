@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flows.context import Ctx
-from flows.io import Block, Heading, Paragraph
+from flows.io import Block, Choice, Heading, Paragraph
 from flows.loader import Content
 from flows.model import LANGUAGES, Stage, Step, ToolboxItem
 from flows.recommend import Suggestion, index_of, recommend, similar
 from flows.state import State
 from flows.steps.base import Input, fold
 
-OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "tools", "tool")
+OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "browse", "tools", "tool")
+BROWSE_LIMIT = 12
 
 
 class Overlays:
@@ -123,6 +124,58 @@ class Overlays:
         title = self.t("Tools for the stage {stage}", stage=self.ctx.text(self.content.stage(stage).title))
         self.show_tools(recommend(self.ctx, stage, limit=5), title)
 
+    def browse(self) -> None:
+        self.state.view = {"by": None}
+        self.open_overlay("browse")
+
+    def browse_choices(self) -> list[Choice]:
+        t, by = self.t, self.state.view.get("by")
+        if by == "stage":
+            options = [Choice(f"s:{s.id}", f"{s.number}. {self.ctx.text(s.title)}") for s in self.content.daks_stages]
+        elif by == "field":
+            options = [Choice(f"f:{h.id}", self.ctx.text(h.label)) for h in self.content.handlungsfelder.values()]
+        elif by == "type":
+            options = [Choice(f"y:{kind}", label) for kind, label in self.type_names().items()]
+        else:
+            options = [Choice("_here", t("Matching this stage")), Choice("_by_stage", t("By stage")),
+                       Choice("_by_field", t("By field of action")), Choice("_by_type", t("By kind"))]
+        return [*options, Choice("_close", t("Back to the question"))]
+
+    def type_names(self) -> dict[str, str]:
+        t = self.t
+        return {"konzept": t("Concept"), "methode": t("Method"), "praxisbeispiel": t("Good practice"),
+                "vortrag": t("Talk or video"), "checkliste": t("Checklist")}
+
+    def on_browse(self, inp: Input) -> None:
+        choice = inp.choice or ""
+        if choice == "_close":
+            return self.close_overlay()
+        if choice == "_here":
+            self.state.mode = self.state.back_to or "step"
+            return self.recommend_here()
+        if choice in ("_by_stage", "_by_field", "_by_type"):
+            self.state.view = {"by": choice.removeprefix("_by_")}
+            return
+        kind, _, key = choice.partition(":")
+        items = [i for i in self.content.toolbox.values()
+                 if (kind == "s" and key in i.stages) or (kind == "f" and key in i.fields)
+                 or (kind == "y" and i.type == key)]
+        if not items:
+            self.say(self.t("Please pick one of the options below."))
+            self.show_question = False
+            return
+        items.sort(key=lambda i: (not i.verified, self.ctx.text(i.title)))
+        names = {"s": lambda: self.ctx.text(self.content.stage(key).title),
+                 "f": lambda: self.ctx.text(self.content.handlungsfelder[key].label),
+                 "y": lambda: self.type_names()[key]}
+        title = names[kind]()
+        picked = [Suggestion(i, self.type_names()[i.type]) for i in items[:BROWSE_LIMIT]]
+        self.state.mode = self.state.back_to or "step"
+        self.show_tools(picked, title)
+        if len(items) > BROWSE_LIMIT:
+            self.say(self.t("{shown} of {total} items; /search finds the others.", shown=BROWSE_LIMIT,
+                            total=len(items)))
+
     def search(self, query: str) -> None:
         if not query.strip():
             self.say(self.t("What should I look for? For example: /search youth participation"))
@@ -163,9 +216,7 @@ class Overlays:
 
     def tool_blocks(self, item: ToolboxItem) -> list[Block]:
         t = self.t
-        kinds = {"konzept": t("Concept"), "methode": t("Method"), "praxisbeispiel": t("Good practice"),
-                 "vortrag": t("Talk or video"), "checkliste": t("Checklist")}
-        facts = [kinds[item.type]]
+        facts = [self.type_names()[item.type]]
         if item.example_of:
             facts.append(t("from {place}", place=item.example_of))
         if item.verified:

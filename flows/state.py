@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete",
-               "tools", "tool"]
+               "browse", "tools", "tool"]
 HISTORY_LIMIT = 100
 
 

@@ -346,7 +346,34 @@ def test_each_stage_end_suggests_tools_with_a_reason_and_feedback_changes_them(c
     chat.presses("Zurück zur Frage")
     assert chat.state.mode == "stage_end"
     chat.says("/werkzeuge")
+    chat.presses("Passend zu dieser Phase")
     assert first not in [c.id for c in chat.replies[-1].choices]  # not suggested again
+
+
+def test_browse_the_toolbox_by_stage_field_of_action_and_kind(chat, content):
+    onboard(chat)
+    chat.says("/werkzeuge")
+    assert chat.state.mode == "browse"
+    chat.presses("Nach Handlungsfeld")
+    chat.presses("Mobilität")
+    ids = [c.id.removeprefix("t:") for c in chat.replies[-1].choices if c.id.startswith("t:")]
+    assert ids and all("mobility" in content.toolbox[i].fields for i in ids)
+    chat.presses("Zurück zur Frage")
+    chat.says("/werkzeuge")
+    chat.presses("Nach Art")
+    chat.presses("Praxisbeispiel")
+    ids = [c.id.removeprefix("t:") for c in chat.replies[-1].choices if c.id.startswith("t:")]
+    assert len(ids) == 12 and all(content.toolbox[i].type == "praxisbeispiel" for i in ids)
+    assert "12 von" in chat.text
+    chat.presses("Zurück zur Frage")
+    chat.says("/werkzeuge")
+    chat.presses("Nach Phase")
+    chat.presses("5. Zwischenbilanz")
+    ids = [c.id.removeprefix("t:") for c in chat.replies[-1].choices if c.id.startswith("t:")]
+    assert ids[0] in {i.id for i in content.toolbox.values() if i.verified}  # verified items first
+    assert all("zwischenbilanz" in content.toolbox[i].stages for i in ids)
+    chat.presses("Zurück zur Frage")
+    assert chat.state.mode == "step" and chat.state.step == "ko_sponsor"
 
 
 def test_search_finds_items_in_every_language_and_forgives_typos(chat):

@@ -149,7 +149,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return press("_done" if "_done" in ids else "_cancel")
     if expects == "stage_end":
         return press("_nextstage") if "_nextstage" in ids else None
-    if expects in ("menu", "pick_stage", "pick_edit", "pick_lang", "tools", "tool"):
+    if expects in ("menu", "pick_stage", "pick_edit", "pick_lang", "browse", "tools", "tool"):
         return press("_close")
     if expects == "confirm_delete":
         return press("_no")
