@@ -118,7 +118,7 @@ def db_upgrade(db: Db = None) -> None:
 def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None,
                   db: Db = None) -> None:
     """Validate a content directory; list every problem with file and line. With --db: who would move."""
-    from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations
+    from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations, unreachable_stages
 
     target = directory or Settings().content_dir
     try:
@@ -127,7 +127,7 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
         for problem in exc.problems:
             typer.echo(str(problem))
         raise typer.Exit(1) from None
-    problems = missing_translations(content) + homeless_steps(content)
+    problems = missing_translations(content) + homeless_steps(content) + unreachable_stages(content)
     for problem in problems:
         typer.echo(str(problem))
     if db:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flows.i18n import Catalogues, load_catalogues
@@ -207,6 +208,7 @@ def load_content(root: Path | str) -> Content:
     )
     _cross_check(content, stage_nodes, problems)
     _command_names(content, commands_node, problems)
+    problems += template_problems(content)
     _toolbox_references(content, toolbox, toolbox_node, problems)
     content.synonyms = synonyms
     content.migrations = migrations
@@ -245,6 +247,54 @@ def missing_translations(content: Content) -> list[ContentProblem]:
                        ("commands.yaml", content.commands), ("toolbox.yaml", list(content.toolbox.values()))):
         walk(items, rel, (), lazy(rel))
     return problems
+
+
+TEMPLATE_VARIABLES = {"municipality": {"name", "kind", "land", "size", "fields"}}
+_jinja = Environment()
+
+
+def template_problems(content: Content) -> list[ContentProblem]:
+    """Texts that use a template variable the engine does not provide (or do not parse)."""
+    problems: list[ContentProblem] = []
+
+    def check(text: LocalText, rel: str, path: tuple[Any, ...]) -> None:
+        for lang, source in text.root.items():
+            if "{" not in source:
+                continue
+            where = ".".join(str(p) for p in (*path, lang))
+            try:
+                tree = _jinja.parse(source)
+            except TemplateSyntaxError as exc:
+                problems.append(ContentProblem(rel, where, None, f"template does not parse: {exc.message}"))
+                continue
+            for name in meta.find_undeclared_variables(tree) - set(TEMPLATE_VARIABLES):
+                problems.append(ContentProblem(rel, where, None, f"unknown template variable {name!r}"))
+            for node in tree.find_all(nodes.Getattr):
+                if isinstance(node.node, nodes.Name) and node.attr not in TEMPLATE_VARIABLES.get(node.node.name, set()):
+                    problems.append(ContentProblem(rel, where, None,
+                                                   f"unknown template variable '{node.node.name}.{node.attr}'"))
+
+    def walk(value: Any, rel: str, path: tuple[Any, ...]) -> None:
+        if isinstance(value, LocalText):
+            check(value, rel, path)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), rel, (*path, name))
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                walk(element, rel, (*path, i))
+
+    for stage in content.stages:
+        walk(stage, f"stages/{stage.id}.yaml", ())
+    return problems
+
+
+def unreachable_stages(content: Content) -> list[ContentProblem]:
+    """Stage files the conversation never reaches because content.yaml does not list them."""
+    listed = set(content.manifest.stages)
+    return [ContentProblem(f"stages/{path.name}", "", None,
+                           f"stage {path.stem!r} is unreachable: content.yaml does not list it")
+            for path in sorted((content.root / "stages").glob("*.yaml")) if path.stem not in listed]
 
 
 def migration_path(content: Content, version: str) -> list[Migration] | None:

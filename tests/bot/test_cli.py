@@ -87,3 +87,18 @@ def test_content_check_lists_missing_translations(tmp_path: Path):
     result = daks("content", "check", str(broken))
     assert result.returncode == 1
     assert "stages/kickoff.yaml:" in result.stdout and "[steps.7.label]: no text in en" in result.stdout
+
+
+def test_content_check_finds_unknown_template_variables_and_unreachable_stages(tmp_path: Path):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    onboarding = broken / "stages" / "onboarding.yaml"
+    onboarding.write_text(onboarding.read_text().replace("{{ municipality.name }}", "{{ municipality.einwohner }}", 1))
+    result = daks("content", "check", str(broken))
+    assert result.returncode == 1
+    assert "stages/onboarding.yaml [steps.2.prompt.de]: unknown template variable 'municipality.einwohner'" \
+        in result.stdout
+    shutil.copytree(CONTENT, broken, dirs_exist_ok=True)
+    shutil.copy(broken / "stages" / "kickoff.yaml", broken / "stages" / "kickoff_old.yaml")
+    result = daks("content", "check", str(broken))
+    assert result.returncode == 1 and "stage 'kickoff_old' is unreachable" in result.stdout
