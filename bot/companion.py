@@ -106,8 +106,3 @@ class Companion:
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
             unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
-
-    async def current(self, channel: str, ref: str) -> Outbound | None:
-        """The question a user is at, without changing anything."""
-        account, saved = await self.store.run(lambda u: u.open_conversation(channel, ref, self.default_language))
-        return self.engine.present(self._state(saved, account.language))

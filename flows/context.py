@@ -85,10 +85,6 @@ class Ctx:
                 return [Offer(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
         return []
 
-    def offers_fallback_used(self, step: Step | FieldSingle) -> bool:
-        sources = getattr(step, "options_from", [])
-        return bool(sources) and not self._source_ids(sources[0])
-
     def _source_ids(self, source: str) -> list[str]:
         if source == "handlungsfelder":
             return list(self.content.handlungsfelder)

@@ -103,10 +103,6 @@ class Engine:
         state.version = self.content.version
         return [m.note for m in chain]
 
-    def present(self, state: State) -> Outbound:
-        """The current question, e.g. to show again after a restart."""
-        session = _Session(self, Ctx(self.content, _copy(state)))
-        return session.finish()[-1]
 
 
 def _copy(state: State) -> State:

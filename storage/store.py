@@ -6,7 +6,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, select, text, update
@@ -247,11 +247,6 @@ class Unit:
         """Record an inbound message id; False when it was handled before."""
         result = self.q["claim"].run(self.conn, {"channel": channel, "mid": message_id, "now": utcnow()})
         return result.rowcount == 1
-
-    def forget_messages(self, older_than: timedelta) -> int:
-        result = self.conn.execute(
-            delete(ProcessedMessage).where(ProcessedMessage.at < datetime.now(UTC) - older_than))
-        return result.rowcount
 
     def open_conversation(self, channel: str, ref: str, language: str) -> tuple[Account, Saved]:
         """The user behind a channel identity (created on first contact) and their conversation.

@@ -49,7 +49,6 @@ class SingleKind(StepKind):
 
 
 class MultiKind(StepKind):
-    min_key = "min_selected"
 
     def enter(self, ctx: Ctx, step: Any) -> dict[str, Any]:
         return {"sel": list(ctx.state.answers.get(step.id) or [])}
@@ -86,7 +85,7 @@ class MultiKind(StepKind):
     allows_all = False
 
     def _finish(self, ctx: Ctx, step: Any, selected: list[str]) -> Result:
-        low, high = getattr(step, self.min_key, 0), getattr(step, "max_selected", None)
+        low, high = self.minimum(step), getattr(step, "max_selected", None)
         if step.optional and not selected:
             low = 0
         if len(selected) < low:
@@ -96,16 +95,21 @@ class MultiKind(StepKind):
                                 draft={"sel": selected})
         return Result(value=self.ordered(step, selected), done=True)
 
+    def minimum(self, step: Any) -> int:
+        return step.min_selected
+
     def ordered(self, step: Any, selected: list[str]) -> list[str]:
         return selected
 
 
 class ChecklistKind(MultiKind):
-    min_key = "_none"
     allows_all = True
 
     def status(self, ctx: Ctx, step: Any) -> list:
         return super(MultiKind, self).status(ctx, step)
+
+    def minimum(self, step: Any) -> int:
+        return 0  # ticking nothing is an answer too: nothing is done yet
 
     def ordered(self, step: Any, selected: list[str]) -> list[str]:
         return [item.id for item in step.items if item.id in selected]
