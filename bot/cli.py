@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.settings import Settings
 
@@ -25,7 +26,11 @@ Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAK
 
 
 def _settings(db: str | None = None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # say what is wrong, never the values (they may hold tokens)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise _fail(f"Configuration problem: {problems}") from None
     if db:
         settings.database_url = db
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
@@ -93,9 +98,23 @@ def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (
 @app.command()
 def serve(db: Db = None) -> None:
     """Start every configured channel; without a messenger, the terminal chat."""
+    from bot.serve import configured
+
     settings = _settings(db)
-    typer.echo("No messenger is configured yet; starting the terminal chat.", err=True)
-    raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
+    if not configured(settings):
+        typer.echo("No messenger is configured (set TELEGRAM_TOKEN); starting the terminal chat.", err=True)
+        raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
+    raise typer.Exit(_run(_serve(settings)))
+
+
+async def _serve(settings: Settings) -> int:
+    from bot.serve import serve as run_channels
+
+    companion, store = await _companion(settings)
+    try:
+        return await run_channels(companion, settings)
+    finally:
+        await store.close()
 
 
 @db_app.command("upgrade")

@@ -24,6 +24,10 @@ RETRIES = (0.2, 0.6, 1.5)
 TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError)
 
 
+class Unavailable(Exception):
+    """The database could not be reached; the message was not taken in."""
+
+
 @dataclass
 class Response:
     """What a channel sends back, plus what it should do (``quit`` ends a terminal session)."""
@@ -49,39 +53,65 @@ class Companion:
             lock = self._locks[(channel, ref)] = asyncio.Lock()
         return lock
 
-    async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None) -> Response:
-        """Replies for the user; empty for a message seen before. Never raises for a user's input."""
+    async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None, *,
+                     hint: str | None = None, redeliverable: bool = False) -> Response:
+        """Replies for the user; empty for a message seen before. Never raises for a user's input.
+
+        ``lang`` sets the language; ``hint`` is only a first guess for a new user (e.g. the
+        messenger's language). With ``redeliverable`` the platform sends the message again later,
+        so a database outage raises :class:`Unavailable` instead of asking the user to resend.
+        """
         async with self._lock(channel, ref):
             for delay in (*RETRIES, None):
                 try:
-                    return await self._handle(channel, ref, inbound, lang)
+                    return await self._handle(channel, ref, inbound, lang, hint)
                 except TRANSIENT as exc:
                     log.warning("database unavailable (%s); %s", type(exc).__name__,
                                 "retrying" if delay is not None else "giving up")
                     if delay is None:
-                        return self._notice(lang, N_("I cannot save anything right now, so I have not taken in "
-                                                   "your last message. Please send it again in a minute; "
-                                                   "your earlier answers are safe."))
+                        if redeliverable:
+                            raise Unavailable from exc
+                        return self.notice(lang or hint, N_("I cannot save anything right now, so I have not "
+                                                            "taken in your last message. Please send it again in "
+                                                            "a minute; your earlier answers are safe."))
                     await asyncio.sleep(delay)
                 except Exception:
                     log.exception("unexpected error while handling a message")
-                    return self._notice(lang, N_("Sorry, something went wrong on my side and I have not taken in "
-                                               "your last message. Please send it again; your earlier answers "
-                                               "are safe."))
+                    return self.notice(lang or hint, N_("Sorry, something went wrong on my side and I have not "
+                                                        "taken in your last message. Please send it again; your "
+                                                        "earlier answers are safe."))
         return Response()
 
-    def _notice(self, lang: str | None, message: str) -> Response:
+    async def current(self, channel: str, ref: str) -> Outbound:
+        """The question a user is at, as last shown (e.g. to show another page of its buttons)."""
+        def look(unit: Unit) -> Outbound:
+            account, saved = unit.open_conversation(channel, ref, self.default_language)
+            return self.engine.present(self._state(saved, account.language))
+        return await self.store.run(look)
+
+    def notice(self, lang: str | None, message: str, **params: object) -> Response:
+        """A one-paragraph message in the user's language (``message`` is a msgid)."""
         t = self.content.catalogues.translator(lang or self.default_language)
-        return Response([Outbound([Paragraph(t(message))])])
+        return Response([Outbound([Paragraph(t(message, **params))])])
 
-    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None) -> Response:
-        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang))
+    async def reachable(self, channel: str, ref: str, active: bool, status: str | None = None) -> None:
+        """Record what the platform said about reaching a user (e.g. they blocked the bot)."""
+        await self.store.run(lambda unit: unit.set_reachable(channel, ref, active, status))
 
-    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None) -> Response:
+    async def moved(self, channel: str, ref: str, new_ref: str) -> None:
+        """The platform gave a chat a new id."""
+        await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))
+
+    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None
+                      ) -> Response:
+        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang, hint))
+
+    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None
+              ) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
         if inbound.message_id and not unit.claim_message(channel, inbound.message_id):
             return Response()
-        account, saved = unit.open_conversation(channel, ref, lang or self.default_language)
+        account, saved = unit.open_conversation(channel, ref, lang or hint or self.default_language)
         turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang)
         if "delete_all" in turn.effects:
             unit.delete_user(account.user_id)

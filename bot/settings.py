@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _env(name: str) -> AliasChoices:
+    """A platform's own variable name (``TELEGRAM_TOKEN``), or the same with our ``DAKS_`` prefix."""
+    return AliasChoices(name, f"DAKS_{name}")
 
 
 class Settings(BaseSettings):
@@ -22,6 +29,28 @@ class Settings(BaseSettings):
     export_dir: Path | None = Field(default=None, description="Where the terminal chat writes exports.")
     auto_migrate: bool = Field(default=True, description="Upgrade the database schema at start.")
     log_level: str = "WARNING"
+
+    telegram_token: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_TOKEN"),
+                                             description="Bot token from @BotFather; turns Telegram on.")
+    telegram_base_url: str = Field(default="https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_BASE_URL"),
+                                   description="Bot API base URL; a self-hosted server's, e.g. http://127.0.0.1:8081/bot")
+    telegram_base_file_url: str = Field(default="https://api.telegram.org/file/bot",
+                                        validation_alias=_env("TELEGRAM_BASE_FILE_URL"))
+    telegram_webhook_url: str | None = Field(default=None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"),
+                                             description="Public HTTPS URL; webhook mode instead of polling.")
+    telegram_webhook_listen: str = Field(default="0.0.0.0:8443", validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
+                                         pattern=r"^.+:[0-9]{1,5}$", description="host:port the webhook listens on.")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
+                                                      description="Required in webhook mode: 1-256 of A-Z a-z 0-9 _ -")
+    telegram_pacing: bool = Field(default=True, validation_alias=_env("TELEGRAM_PACING"),
+                                  description="Pace sends within Telegram's limits (off only for benchmarks).")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
+        if self.telegram_webhook_url and not _SECRET.fullmatch(secret):
+            raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z a-z 0-9 _ -")
+        return self
 
     @property
     def database(self) -> str:

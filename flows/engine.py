@@ -26,7 +26,7 @@ MAX_MESSAGE = 16_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _NUMBER = re.compile(r"[0-9]{1,6}")
-Effect = Literal["show_data", "delete_all", "quit"]
+Effect = Literal["show_data", "delete_all", "quit", "stale"]
 
 
 @dataclass
@@ -87,6 +87,14 @@ class Engine:
                    for k in {*before, *state.answers} if before.get(k, KEEP) != state.answers.get(k, KEEP)]
         return Turn(state=state, replies=replies, changes=changes, effects=session.effects)
 
+    def present(self, state: State) -> Outbound:
+        """The current question as the user last saw it, without changing anything."""
+        state = _copy(state)
+        self.migrate(state)
+        session = _Session(self, Ctx(self.content, state))
+        session.repair()
+        return session.finish()[-1]
+
     def migrate(self, state: State) -> list[LocalText]:
         """Move a conversation from the content version it ran on to the current one; return what to tell."""
         if state.version == self.content.version:
@@ -138,6 +146,11 @@ class _Session(Overlays, Commands):
             return self.welcome_back()
         if inbound.event == "start":
             return
+        if inbound.event == "edited":
+            self.say(self.t("Editing a sent message does not change the saved answer. To change it, send the "
+                            "new text as a new message, or use /back."))
+            self.show_question = False
+            return
         if inbound.file_name is not None:
             self.say(self.t("I can only read text here, so I have not kept the file. "
                             "Please type your answer instead."))
@@ -170,11 +183,10 @@ class _Session(Overlays, Commands):
 
     def on_button(self, payload: str) -> None:
         turn, _, choice_id = payload.partition(":")
-        if not _NUMBER.fullmatch(turn) or int(turn) != self.state.turn:
+        if not _NUMBER.fullmatch(turn) or int(turn) != self.state.turn or \
+                choice_id not in {c.id for c in self.choices()}:
             self.say(self.t("That button belongs to an earlier message. Here is the current question:"))
-            return
-        if choice_id not in {c.id for c in self.choices()}:
-            self.say(self.t("That button belongs to an earlier message. Here is the current question:"))
+            self.effects.append("stale")
             return
         self.on_input(Input(text=None, choice=choice_id, button=True))
 

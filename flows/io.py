@@ -8,12 +8,12 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: typed text, pressed a button (``choice``), or sent a file."""
+    """One thing a user did: typed text, pressed a button (``choice``), sent a file, or edited a message."""
 
     text: str | None = None
     choice: str | None = None
     file_name: str | None = None
-    event: Literal["message", "start", "resume"] = "message"
+    event: Literal["message", "start", "resume", "edited"] = "message"
     message_id: str | None = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, UniqueConstraint, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -43,6 +43,10 @@ class Identity(SQLModel, table=True):
     channel: str = Field(max_length=16)
     ref: str = Field(max_length=255)
     created_at: datetime = _when()
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
+    """False once the platform said the user cannot be reached (blocked the bot, chat gone)."""
+    status: str | None = Field(default=None, max_length=32, description="Why not reachable, e.g. blocked.")
+    status_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
 class Municipality(SQLModel, table=True):

@@ -185,7 +185,7 @@ def _stmt(dialect: str) -> dict[str, Any]:
     answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
                                 created_at=p("now"), updated_at=p("now"))
     lookup = (select(Identity.user_id, User.language, Conversation.id.label("cid"), Conversation.revision,
-                     Conversation.content_version, Conversation.position)
+                     Conversation.content_version, Conversation.position, Identity.active)
               .join(User, User.id == Identity.user_id)
               .outerjoin(Conversation, Conversation.user_id == Identity.user_id)
               .where(Identity.channel == p("channel"), Identity.ref == p("ref")))
@@ -201,6 +201,8 @@ def _stmt(dialect: str) -> dict[str, Any]:
         "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(User.id),
         "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
                                              created_at=p("now")),
+        "reachable": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
+            active=p("active"), status=p("status"), status_at=p("now")),
         "answers": select(Answer.step_id, Answer.value).where(Answer.conversation_id == p("cid")),
         "new_conversation": ins(Conversation).values(user_id=p("uid"), content_version=p("version"),
                                                      position=p("position", type_=Json), revision=1,
@@ -260,7 +262,9 @@ class Unit:
             user_id = self.q["new_user"].rows(self.conn, {"lang": language, "now": now})[0][0]
             self.q["new_identity"].run(self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now})
             return Account(user_id, language, created=True), Saved(None, 0, None, None, {})
-        user_id, user_language, cid, revision, version, position = rows[0]
+        user_id, user_language, cid, revision, version, position, active = rows[0]
+        if not active:  # they wrote again, so they can be reached again (e.g. unblocked the bot)
+            self.set_reachable(channel, ref, True, None)
         answers: dict[str, Any] = {}
         if cid is not None:
             cached = self.cache.get(cid)
@@ -341,6 +345,22 @@ class Unit:
         stmt = self._insert(Municipality).values(user_id=user_id, updated_at=utcnow(), **values)
         self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
                                                      set_={**values, "updated_at": utcnow()}))
+
+    # -- reachability --------------------------------------------------------
+    def set_reachable(self, channel: str, ref: str, active: bool, status: str | None) -> None:
+        """Record whether the platform lets us reach an identity (``status`` says why not)."""
+        self.q["reachable"].run(self.conn, {"channel": channel, "ref": ref, "active": active, "status": status,
+                                            "now": utcnow()})
+
+    def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
+        """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
+        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)
+                          .values(ref=new_ref, status="migrated", status_at=utcnow()))
+
+    def reachable(self, channel: str, ref: str) -> bool | None:
+        """Whether an identity can be reached; None when there is no such identity."""
+        return self.conn.execute(select(Identity.active).where(Identity.channel == channel,
+                                                               Identity.ref == ref)).scalar_one_or_none()
 
     def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
         """Content version and current step of every conversation on another version."""

@@ -1,0 +1,335 @@
+"""The Telegram channel: updates in (polling or webhook), the Companion, replies out in order per chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, InputFile, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.companion import Companion, Response, Unavailable
+from bot.telegram.incoming import Incoming, Press, incoming, language
+from bot.telegram.pacing import Pacing
+from bot.telegram.render import PAGE, Part, answered, keyboard, render, units
+from flows.i18n import N_
+from flows.io import Outbound
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+POLL_SECONDS = 25
+NOTE_EVERY = 3600.0
+"""Seconds between two notes to the same group that the bot only works in private chats."""
+OUTAGE_NOTE_EVERY = 60.0
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class Undeliverable(Exception):
+    """Telegram will not take messages for this chat (blocked, gone); stop sending to it."""
+
+
+class Moved(Undeliverable):
+    """The group became a supergroup with a new chat id."""
+
+    def __init__(self, new_chat_id: int):
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class TelegramChannel:
+    """Hands Telegram updates to the Companion and renders its replies.
+
+    One chat's updates are handled one after the other and its replies sent in the same order;
+    different chats run concurrently. An update counts as taken once its answer is committed.
+    """
+
+    def __init__(self, companion: Companion, token: str, *, base_url: str, base_file_url: str,
+                 pacing: bool = True):
+        self.companion = companion
+        self.languages = tuple(companion.content.manifest.languages)
+        request = HTTPXRequest(connection_pool_size=128, connect_timeout=5, read_timeout=10, write_timeout=10,
+                               pool_timeout=10)
+        polling = HTTPXRequest(connection_pool_size=2, connect_timeout=5, read_timeout=POLL_SECONDS + 10)
+        self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
+                          get_updates_request=polling, rate_limiter=Pacing() if pacing else None)
+        self._tails: dict[int, asyncio.Task[None]] = {}
+        self._noted: dict[int, float] = {}
+        self._stopping = asyncio.Event()
+
+    # -- lifecycle -----------------------------------------------------------
+    async def start(self) -> None:
+        """Connect (retrying while the Bot API is unreachable) and publish the command menus."""
+        delay = 1.0
+        while True:
+            try:
+                await self.bot.initialize()
+                break
+            except (NetworkError, TimedOut) as exc:
+                log.warning("Telegram Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+        await self._publish_commands()
+
+    async def stop(self) -> None:
+        """Finish sending what was already taken in, then close the connection."""
+        self._stopping.set()
+        pending = [task for task in self._tails.values() if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=20)
+        await self.bot.shutdown()
+
+    @property
+    def username(self) -> str:
+        return self.bot.username
+
+    async def _publish_commands(self) -> None:
+        content = self.companion.content
+        for lang in (None, *self.languages):
+            code = lang or self.companion.default_language
+            commands = []
+            for command in content.commands:
+                names = [n for n in command.names.get(code, command.names["de"]) if _COMMAND_NAME.match(n)]
+                summary = command.summary.root.get(code) or command.summary.root["de"]
+                if names:
+                    commands.append(BotCommand(names[0], summary[:256]))
+            try:
+                await self.bot.set_my_commands(commands[:100], language_code=lang)
+            except TelegramError as exc:
+                log.warning("could not set the %s command menu: %s", lang or "default", exc.message)
+
+    # -- updates in ------------------------------------------------------------
+    async def take(self, updates: list[Update]) -> None:
+        """Handle a batch: chats concurrently, each chat in order. Raises Unavailable if any was not stored."""
+        chats: dict[Any, list[Update]] = {}
+        for update in updates:
+            chat = update.effective_chat
+            chats.setdefault(chat.id if chat else ("update", update.update_id), []).append(update)
+        results = await asyncio.gather(*(self._in_order(batch) for batch in chats.values()), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _in_order(self, updates: list[Update]) -> None:
+        for update in updates:
+            await self.process(update)
+
+    async def process(self, update: Update) -> None:
+        """Take one update. Raises only Unavailable (not stored: the platform must deliver it again)."""
+        try:
+            if update.my_chat_member is not None:
+                return await self._membership(update)
+            item = incoming(update, self.username, self.languages)
+            if item is None:
+                return self._elsewhere(update)
+            if item.press is not None and item.press.page is not None and await self._turn_page(item):
+                return None
+            try:
+                response = await self.companion.handle(CHANNEL, str(item.chat_id), item.inbound, hint=item.hint,
+                                                       redeliverable=True)
+            except Unavailable:
+                self._outage_note(item)
+                raise
+            self._queue(item.chat_id, lambda: self._deliver(item, response))
+        except Unavailable:
+            raise
+        except Exception:
+            log.exception("update %s could not be handled", update.update_id)
+        return None
+
+    async def _turn_page(self, item: Incoming) -> bool:
+        """Show another page of the current question's buttons; False when that question is gone."""
+        press = item.press
+        assert press is not None and press.page is not None
+        try:
+            current = await self.companion.current(CHANNEL, str(item.chat_id))
+        except Exception:
+            log.exception("could not read the current question for a page turn")
+            return False
+        if current.turn != press.turn or not current.choices or press.message_id is None:
+            return False
+        markup = keyboard(current.choices, press.turn, press.page)
+        message_id = press.message_id
+
+        async def turn() -> None:
+            await self._answer(press)
+            await self._call(item.chat_id, "page turn", self.bot.edit_message_reply_markup(
+                item.chat_id, message_id, reply_markup=markup))
+        self._queue(item.chat_id, turn)
+        return True
+
+    async def _membership(self, update: Update) -> None:
+        member = update.my_chat_member
+        assert member is not None
+        chat, status = member.chat, member.new_chat_member.status
+        if chat.type == "private":
+            blocked = status in ("kicked", "left")
+            await self._reachable(chat.id, not blocked, "blocked" if blocked else None)
+        elif status in ("member", "administrator"):
+            self._group_note(chat.id, member.from_user.language_code if member.from_user else None)
+
+    def _elsewhere(self, update: Update) -> None:
+        """Groups get a note that the bot works in private chats; button presses there are answered."""
+        chat, user = update.effective_chat, update.effective_user
+        if update.callback_query is not None:
+            self._queue(chat.id if chat else 0, lambda: self._answer_query(update.callback_query.id))
+        if chat is not None and chat.type != "private" and update.message is not None:
+            self._group_note(chat.id, user.language_code if user else None)
+
+    # -- replies out -------------------------------------------------------------
+    def _queue(self, chat_id: int, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` after everything queued for this chat before it."""
+        previous = self._tails.get(chat_id)
+
+        async def after() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            try:
+                await job()
+            except Undeliverable:
+                pass
+            except Exception:
+                log.exception("sending to a Telegram chat failed")
+
+        task = asyncio.get_running_loop().create_task(after())
+        self._tails[chat_id] = task
+        task.add_done_callback(lambda done: self._tails.pop(chat_id, None) if self._tails.get(chat_id) is done
+                               else None)
+
+    async def idle(self) -> None:
+        """Wait until every queued reply has been sent (tests and shutdown)."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
+
+    async def _deliver(self, item: Incoming, response: Response) -> None:
+        replies = list(response.replies)
+        press = item.press
+        if press is not None:
+            await self._answer(press)
+            if press.message_id is not None and await self._settle(item.chat_id, press, replies, response.effects):
+                return
+        for reply in replies:
+            await self._send(item.chat_id, reply)
+
+    async def _settle(self, chat_id: int, press: Press, replies: list[Outbound], effects: list[str]) -> bool:
+        """Update the message whose button was pressed; True when that edit was the whole reply."""
+        assert press.message_id is not None
+        last = replies[-1] if replies else None
+        if "stale" not in effects and len(replies) == 1 and last is not None and last.turn == press.turn \
+                and last.choices:
+            chosen = press.data.partition(":")[2]
+            index = next((i for i, c in enumerate(last.choices) if c.id == chosen), 0)
+            parts = render(last, page=index // PAGE)
+            if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
+                await self._edit(chat_id, press.message_id, parts[0])
+                return True
+        if "stale" in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
+            await self._call(chat_id, "keyboard removal", self.bot.edit_message_reply_markup(
+                chat_id, press.message_id, reply_markup=None))
+        else:
+            await self._edit(chat_id, press.message_id, Part(answered(press.html, press.label)))
+        return False
+
+    async def _send(self, chat_id: int, reply: Outbound) -> None:
+        for part in render(reply):
+            await self._call(chat_id, "message", self.bot.send_message(
+                chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
+                link_preview_options=_NO_PREVIEW))
+        for attachment in reply.attachments:
+            await self._call(chat_id, "document", self.bot.send_document(
+                chat_id, InputFile(attachment.data, filename=attachment.filename), filename=attachment.filename))
+
+    async def _edit(self, chat_id: int, message_id: int, part: Part) -> None:
+        await self._call(chat_id, "edit", self.bot.edit_message_text(
+            part.html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
+            link_preview_options=_NO_PREVIEW))
+
+    async def _answer(self, press: Press) -> None:
+        await self._answer_query(press.query_id)
+
+    async def _answer_query(self, query_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError as exc:  # an old query cannot be answered any more; nothing to do
+            log.info("callback query not answered: %s", exc.message)
+
+    async def _call(self, chat_id: int, what: str, request: Awaitable[Any]) -> Any:
+        """One request to Telegram; its errors are recorded and never reach the user."""
+        try:
+            return await request
+        except Forbidden as exc:
+            log.info("chat %s cannot be reached: %s", chat_id, exc.message)
+            await self._reachable(chat_id, False, "blocked")
+            raise Undeliverable from exc
+        except ChatMigrated as exc:
+            log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
+            await self._moved(chat_id, exc.new_chat_id)
+            raise Moved(exc.new_chat_id) from exc
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return None
+            if "chat not found" in exc.message.lower():
+                await self._reachable(chat_id, False, "chat_not_found")
+                raise Undeliverable from exc
+            log.error("Telegram refused a %s for chat %s: %s", what, chat_id, exc.message)
+        except TimedOut:
+            log.warning("a %s to chat %s timed out; it may have arrived, so it is not sent again", what, chat_id)
+        except RetryAfter as exc:
+            log.error("a %s to chat %s was refused for flooding (retry after %s); dropped", what, chat_id,
+                      exc.retry_after)
+        except NetworkError as exc:
+            log.warning("a %s to chat %s failed: %s", what, chat_id, exc.message)
+        return None
+
+    async def _reachable(self, chat_id: int, active: bool, status: str | None) -> None:
+        try:
+            await self.companion.reachable(CHANNEL, str(chat_id), active, status)
+        except Exception:
+            log.exception("could not record that chat %s is %s", chat_id, status or "reachable")
+
+    async def _moved(self, chat_id: int, new_chat_id: int) -> None:
+        try:
+            await self.companion.moved(CHANNEL, str(chat_id), str(new_chat_id))
+        except Exception:
+            log.exception("could not record that chat %s moved", chat_id)
+
+    # -- notes ---------------------------------------------------------------
+    def _group_note(self, chat_id: int, code: str | None) -> None:
+        if not self._due(chat_id, NOTE_EVERY):
+            return
+        note = self.companion.notice(language(code, self.languages), N_(
+            "I work in private chats only, so that each person's answers stay their own. Please write to me "
+            "directly: @{bot}"), bot=self.username)
+
+        async def send() -> None:
+            try:
+                await self._send(chat_id, note.replies[0])
+            except Moved as moved:
+                await self._send(moved.new_chat_id, note.replies[0])
+        self._queue(chat_id, send)
+
+    def _outage_note(self, item: Incoming) -> None:
+        if not self._due(item.chat_id, OUTAGE_NOTE_EVERY):
+            return
+        note = self.companion.notice(item.hint, N_(
+            "I cannot save anything right now. I will take in your message as soon as I can; your earlier "
+            "answers are safe."))
+        self._queue(item.chat_id, lambda: self._send(item.chat_id, note.replies[0]))
+
+    def _due(self, chat_id: int, every: float) -> bool:
+        now = time.monotonic()
+        if now - self._noted.get(chat_id, -every) < every:
+            return False
+        if len(self._noted) > 10_000:
+            self._noted = {k: v for k, v in self._noted.items() if now - v < every}
+        self._noted[chat_id] = now
+        return True

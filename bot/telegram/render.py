@@ -1,0 +1,140 @@
+"""Outbound messages as Telegram HTML with inline keyboards, within Telegram's limits."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.io import Bullets, Choice, Heading, Outbound
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+"""Characters per message after entity parsing, counted in UTF-16 code units."""
+DATA_LIMIT = 64
+"""Bytes of callback_data per button."""
+PAGE = 8
+"""Buttons per page when a question offers more than ``PAGE_AFTER`` answers."""
+PAGE_AFTER = 10
+SHORT_LABEL = 14
+"""Labels up to this length sit two to a row."""
+TICK = {True: "✅ ", False: "▫️ ", None: ""}
+PAGE_PREFIX = "p:"
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)@([A-Za-z0-9_]+)")
+
+
+@dataclass
+class Part:
+    """One Telegram message: HTML text and, on the last part of a question, its keyboard."""
+
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def escape(text: str) -> str:
+    """User or content text made literal for parse_mode HTML."""
+    return html.escape(text, quote=False)
+
+
+def render(message: Outbound, page: int = 0) -> list[Part]:
+    """A message as one or more parts; long texts are split on paragraph boundaries."""
+    pieces = [piece for block in message.blocks for piece in _pieces(block)]
+    parts: list[Part] = []
+    plain, marked = "", ""
+    for text, markup in pieces:
+        joined = f"{plain}\n\n{text}" if plain else text
+        if plain and units(joined) > TEXT_LIMIT:
+            parts.append(Part(marked))
+            plain, marked = text, markup
+        else:
+            plain, marked = joined, f"{marked}\n\n{markup}" if marked else markup
+    if plain.strip():
+        parts.append(Part(marked))
+    if message.choices and message.turn is not None:
+        if not parts:
+            parts.append(Part("…"))
+        parts[-1].keyboard = keyboard(message.choices, message.turn, page)
+    return parts
+
+
+def _pieces(block: Heading | object) -> list[tuple[str, str]]:
+    """(plain, html) pieces of a block, none longer than a message."""
+    if isinstance(block, Bullets):
+        marks = [f"{i}." if block.numbered else "•" for i in range(1, len(block.items) + 1)]
+        plain = "\n".join(f"{m} {item}" for m, item in zip(marks, block.items, strict=True))
+    else:
+        plain = getattr(block, "text", "")
+    if not plain.strip():
+        return []
+    if units(plain) <= TEXT_LIMIT:
+        return [(plain, f"<b>{escape(plain)}</b>" if isinstance(block, Heading) else escape(plain))]
+    return [(chunk, escape(chunk)) for chunk in split(plain)]
+
+
+def split(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut an over-long text at line breaks, else at spaces, else anywhere; nothing is lost."""
+    chunks: list[str] = []
+    while units(text) > limit:
+        head = _fit(text, limit)
+        cut = max(head.rfind("\n"), head.rfind(" "))
+        cut = cut if cut > len(head) // 2 else len(head)
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n ") if cut < len(head) else text[cut:]
+    return [*chunks, text] if text else chunks
+
+
+def _fit(text: str, limit: int) -> str:
+    """The longest prefix within ``limit`` UTF-16 units that does not cut a surrogate pair."""
+    size, end = 0, 0
+    for end, char in enumerate(text):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > limit:
+            return text[:end]
+    return text
+
+
+def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardMarkup:
+    """Choices as buttons carrying ``turn:id``; more than ``PAGE_AFTER`` answers are paged."""
+    pages = 1 if len(choices) <= PAGE_AFTER else -(-len(choices) // PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = choices if pages == 1 else choices[page * PAGE:(page + 1) * PAGE]
+    buttons = [InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
+               for c in shown if len((data := f"{turn}:{c.id}").encode()) <= DATA_LIMIT or _too_long(data)]
+    width = 2 if all(len(c.label) <= SHORT_LABEL for c in shown) and len(shown) > 3 else 1
+    rows = [buttons[i:i + width] for i in range(0, len(buttons), width)]
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(InlineKeyboardButton("◀", callback_data=f"{PAGE_PREFIX}{turn}:{page - 1}"))
+        nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=f"{PAGE_PREFIX}{turn}:{page}"))
+        if page < pages - 1:
+            nav.append(InlineKeyboardButton("▶", callback_data=f"{PAGE_PREFIX}{turn}:{page + 1}"))
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def _too_long(data: str) -> bool:
+    log.error("button left out: callback data %r is over %d bytes", data, DATA_LIMIT)
+    return False
+
+
+def answered(question_html: str, label: str) -> str:
+    """The question message after a button press: its text plus the chosen answer."""
+    return f"{question_html}\n\n<b>→ {escape(label)}</b>" if question_html else f"<b>→ {escape(label)}</b>"
+
+
+def command(text: str, username: str) -> str:
+    """``/hilfe@DaksBot`` as ``/hilfe`` when addressed to this bot."""
+    match = _COMMAND.match(text)
+    if match and match.group(2).lower() == username.lower():
+        return f"/{match.group(1)}{text[match.end():]}"
+    return text
