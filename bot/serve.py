@@ -32,7 +32,7 @@ async def serve(companion: Companion, settings: Settings) -> int:
     assert settings.telegram_token is not None
     channel = TelegramChannel(companion, settings.telegram_token.get_secret_value(),
                               base_url=settings.telegram_base_url, base_file_url=settings.telegram_base_file_url,
-                              pacing=settings.telegram_pacing)
+                              pacing=settings.telegram_pacing, timeout=settings.telegram_timeout)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
                                          pattern=r"^.+:[0-9]{1,5}$", description="host:port the webhook listens on.")
     telegram_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
                                                       description="Required in webhook mode: 1-256 of A-Z a-z 0-9 _ -")
+    telegram_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_TIMEOUT"),
+                                    description="Seconds to wait for Telegram to answer a request.")
     telegram_pacing: bool = Field(default=True, validation_alias=_env("TELEGRAM_PACING"),
                                   description="Pace sends within Telegram's limits (off only for benchmarks).")
 

@@ -22,6 +22,15 @@ CONTENT = ROOT / "content"
 POSTGRES_ADMIN_URL = os.environ.get("DAKS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _postgres_problem() -> str | None:
     """None when PostgreSQL answers; otherwise why not (shown as the skip reason)."""
     import asyncpg

@@ -18,7 +18,7 @@ from telegram.request import HTTPXRequest
 from bot.companion import Companion, Response, Unavailable
 from bot.telegram.incoming import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
-from bot.telegram.render import PAGE, Part, answered, keyboard, render, units
+from bot.telegram.render import Part, answered, keyboard, page_of, render, units
 from flows.i18n import N_
 from flows.io import Outbound
 
@@ -54,11 +54,11 @@ class TelegramChannel:
     """
 
     def __init__(self, companion: Companion, token: str, *, base_url: str, base_file_url: str,
-                 pacing: bool = True):
+                 pacing: bool = True, timeout: float = 10.0):
         self.companion = companion
         self.languages = tuple(companion.content.manifest.languages)
-        request = HTTPXRequest(connection_pool_size=128, connect_timeout=5, read_timeout=10, write_timeout=10,
-                               pool_timeout=10)
+        request = HTTPXRequest(connection_pool_size=128, connect_timeout=timeout, read_timeout=timeout,
+                               write_timeout=timeout, pool_timeout=timeout)
         polling = HTTPXRequest(connection_pool_size=2, connect_timeout=5, read_timeout=POLL_SECONDS + 10)
         self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
                           get_updates_request=polling, rate_limiter=Pacing() if pacing else None)
@@ -226,9 +226,7 @@ class TelegramChannel:
         last = replies[-1] if replies else None
         if "stale" not in effects and len(replies) == 1 and last is not None and last.turn == press.turn \
                 and last.choices:
-            chosen = press.data.partition(":")[2]
-            index = next((i for i, c in enumerate(last.choices) if c.id == chosen), 0)
-            parts = render(last, page=index // PAGE)
+            parts = render(last, page=page_of(last.choices, press.data.partition(":")[2]))
             if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
                 await self._edit(chat_id, press.message_id, parts[0])
                 return True
@@ -284,8 +282,8 @@ class TelegramChannel:
         except TimedOut:
             log.warning("a %s to chat %s timed out; it may have arrived, so it is not sent again", what, chat_id)
         except RetryAfter as exc:
-            log.error("a %s to chat %s was refused for flooding (retry after %s); dropped", what, chat_id,
-                      exc.retry_after)
+            log.error("a %s to chat %s was refused for flooding (retry after %.0f s); dropped", what, chat_id,
+                      exc._retry_after.total_seconds())
         except NetworkError as exc:
             log.warning("a %s to chat %s failed: %s", what, chat_id, exc.message)
         return None

@@ -103,23 +103,38 @@ def _fit(text: str, limit: int) -> str:
 
 
 def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardMarkup:
-    """Choices as buttons carrying ``turn:id``; more than ``PAGE_AFTER`` answers are paged."""
-    pages = 1 if len(choices) <= PAGE_AFTER else -(-len(choices) // PAGE)
+    """Choices as buttons carrying ``turn:id``.
+
+    More than ``PAGE_AFTER`` answers are paged, ``PAGE`` at a time; the controls (ids starting
+    with ``_``, such as Done) stay below on every page.
+    """
+    if len(choices) <= PAGE_AFTER:
+        return InlineKeyboardMarkup(_rows(choices, turn))
+    options = [c for c in choices if not c.id.startswith("_")]
+    controls = [c for c in choices if c.id.startswith("_")]
+    pages = -(-len(options) // PAGE)
     page = min(max(page, 0), pages - 1)
-    shown = choices if pages == 1 else choices[page * PAGE:(page + 1) * PAGE]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀", callback_data=f"{PAGE_PREFIX}{turn}:{page - 1}"))
+    nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=f"{PAGE_PREFIX}{turn}:{page}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton("▶", callback_data=f"{PAGE_PREFIX}{turn}:{page + 1}"))
+    return InlineKeyboardMarkup([*_rows(options[page * PAGE:(page + 1) * PAGE], turn), nav,
+                                 *_rows(controls, turn)])
+
+
+def page_of(choices: list[Choice], choice_id: str) -> int:
+    """The page on which a choice's button sits."""
+    options = [c.id for c in choices if not c.id.startswith("_")]
+    return options.index(choice_id) // PAGE if choice_id in options else 0
+
+
+def _rows(shown: list[Choice], turn: int) -> list[list[InlineKeyboardButton]]:
     buttons = [InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
                for c in shown if len((data := f"{turn}:{c.id}").encode()) <= DATA_LIMIT or _too_long(data)]
     width = 2 if all(len(c.label) <= SHORT_LABEL for c in shown) and len(shown) > 3 else 1
-    rows = [buttons[i:i + width] for i in range(0, len(buttons), width)]
-    if pages > 1:
-        nav = []
-        if page > 0:
-            nav.append(InlineKeyboardButton("◀", callback_data=f"{PAGE_PREFIX}{turn}:{page - 1}"))
-        nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=f"{PAGE_PREFIX}{turn}:{page}"))
-        if page < pages - 1:
-            nav.append(InlineKeyboardButton("▶", callback_data=f"{PAGE_PREFIX}{turn}:{page + 1}"))
-        rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 
 def _too_long(data: str) -> bool:

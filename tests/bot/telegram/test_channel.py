@@ -1,0 +1,253 @@
+"""Conversations with the real `daks serve` process through the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bot.telegram.conftest import BotProcess, Person, bot_env
+from tests.bot.test_console import FIVE_STAGES
+from tests.fakes.bot_api import FakeBotAPI
+
+
+def refused(api: FakeBotAPI) -> list[str]:
+    """Requests Telegram would have refused (anything but rate limits and injected failures)."""
+    return [f"{c.method}: {c.response.get('description')}" for c in api.calls
+            if c.status == 400 and "not modified" not in str(c.response.get("description"))]
+
+
+async def test_a_user_walks_all_five_stages_by_tapping_and_typing(api: FakeBotAPI, bot: BotProcess):
+    anna = Person(api, api.user(1001, "Anna", "de"))
+    await anna.says("/start", "Guten Tag! Ich bin der DAKS-Begleiter")
+    for line, expect in FIVE_STAGES:
+        await anna.answers(line, expect)
+    await anna.says("/export", "Markdown")
+    await api.wait_for(lambda: any(m.document for m in anna.chat))
+    [(name, data)] = [m.document for m in anna.chat if m.document]
+    assert name.startswith("daks-musterstadt-") and name.endswith(".md")
+    assert "Praxisbörse aufbauen" in data.decode() and "## 5. Zwischenbilanz" in data.decode()
+    assert refused(api) == []
+    assert {"de", "fr", "en", None} <= set(api.commands)
+    assert [c["command"] for c in api.commands["fr"]][:2] == ["demarrer", "aide"]
+
+
+async def test_a_button_press_shows_the_choice_and_toggles_edit_in_place(api: FakeBotAPI, bot: BotProcess):
+    ben = Person(api, api.user(1002, "Ben", "de"))
+    await ben.says("/start")
+    await ben.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    kind = ben.question
+    label = kind.buttons()[1][0][0]
+    await ben.answers("2", "In welchem Land")
+    answered = ben.message(kind.message_id)
+    assert answered.text.endswith(f"→ {label}") and not answered.buttons()
+    await ben.answers("13", "Wie viele Menschen")
+    await ben.answers("3", "Welche Handlungsfelder")
+    fields = ben.question
+    count = len(ben.chat)
+    await ben.taps(fields.buttons()[0][0][0], None)
+    assert len(ben.chat) == count, "a toggle edits the question, it does not send a new message"
+    assert ben.chat[-1].buttons()[0][0][0].startswith("✅")
+
+
+async def test_french_staff_get_french_from_their_telegram_language(api: FakeBotAPI, bot: BotProcess, content):
+    claire = Person(api, api.user(1003, "Claire", "fr"))
+    await claire.says("/start", content.stage("onboarding").steps[0].prompt.get("fr")[:30])
+    t = content.catalogues.translator("fr")
+    for line, _ in FIVE_STAGES:  # the same answers; what is said back is French, checked below
+        await claire.answers(line, None)
+    texts = "\n".join(m.text for m in claire.chat)
+    for stage in content.daks_stages:
+        assert t("Summary: {stage}", stage=stage.title.get("fr")) in texts
+        assert t("{stage} · question {index} of {total}", stage=stage.title.get("fr"), index=1,
+                 total=len(stage.steps)) in texts
+    assert "Zusammenfassung" not in texts
+    assert refused(api) == []
+
+
+async def test_a_restart_mid_stage_resumes_and_old_buttons_are_explained(api: FakeBotAPI, bot: BotProcess):
+    dora = Person(api, api.user(1004, "Dora", "de"))
+    await dora.says("/start")
+    for line, expect in FIVE_STAGES[:4]:
+        await dora.answers(line, expect)
+    old_fields = dora.question
+    await dora.says("2, 5, 9", "Kick-Off · Frage 1 von 10")  # typed, so the buttons stay on that message
+    for line, expect in FIVE_STAGES[5:7]:
+        await dora.answers(line, expect)
+    update = await api.send_text(dora.user, "Sozialamt")
+    await api.wait_for(lambda: any(update["update_id"] in [u["update_id"] for u in c.response.get("result", [])]
+                                   for c in api.called("getUpdates")))
+    assert await bot.stop() == 0  # at once: the update is in hand
+    assert "Telegram channel stopped" in bot.output()
+    assert any("Notiert (1)" in m.text for m in dora.chat), "the update in hand was finished before exiting"
+    await bot.start()
+    await dora.says("Planungsamt", "Notiert (2)")
+    stale = await dora.presses(old_fields, old_fields.buttons()[0][0][1], "früheren Nachricht")
+    assert any("Notiert (2)" in m.text or "Steuerungsgruppe" in m.text for m in stale)
+    assert not dora.message(old_fields.message_id).buttons()
+    await dora.says("fertig", "Wen laden Sie zum Kick-Off ein?")
+
+
+async def test_a_duplicated_update_is_answered_once(api: FakeBotAPI, bot: BotProcess):
+    emil = Person(api, api.user(1005, "Emil", "de"))
+    await emil.says("/start")
+    count = len(emil.chat)
+    update = await api.send_text(emil.user, "Musterstadt")
+    await api.wait_sent(emil.user.id, count + 1)
+    await api.wait_idle(0.1)
+    await api.push(update)
+    await api.wait_for(lambda: not api.pending_updates)
+    await api.wait_idle(0.3)
+    assert len(emil.chat) == count + 1
+    await emil.answers("2", "In welchem Land")  # and the conversation goes on from the right place
+
+
+async def test_markup_in_user_text_is_shown_literally(api: FakeBotAPI, bot: BotProcess):
+    fritz = Person(api, api.user(1006, "Fritz", "de"))
+    await fritz.says("/start")
+    [reply] = await fritz.says("<b>Muster</b> & <a href='x'>stadt</a>", "Was für eine Kommune ist")
+    assert "<b>Muster</b> & <a href='x'>stadt</a>" in reply.text
+    assert not [e for e in reply.entities if e["type"] in ("text_link",)]
+    bold = [reply.text[e["offset"]:e["offset"] + e["length"]] for e in reply.entities if e["type"] == "bold"]
+    assert "Muster" not in bold
+
+
+async def test_files_edits_and_overlong_text_get_friendly_answers(api: FakeBotAPI, bot: BotProcess):
+    gina = Person(api, api.user(1007, "Gina", "de"))
+    await gina.says("/start")
+    before = len(gina.chat)
+    await api.send_file(gina.user, "zahlen.xlsx")
+    await api.wait_for(lambda: any("nur Text" in m.text for m in gina.chat[before:]))
+    await api.send_photo(gina.user)
+    await api.wait_sent(gina.user.id, before + 2)
+    await api.edit_text(gina.user, 1, "Anders")
+    await api.wait_for(lambda: any("Bearbeiten" in m.text for m in gina.chat))
+    [long] = await gina.says("x" * 9000, "9.000 Zeichen")
+    await gina.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    assert refused(api) == []
+
+
+async def test_groups_get_a_note_once_and_a_migrated_group_gets_it_at_its_new_id(api: FakeBotAPI, bot: BotProcess):
+    team = api.group(-2001, "Steuerungsgruppe")
+    hans = api.user(1008, "Hans", "de")
+    await api.send_text(hans, "/start@daks_test_bot", chat=team)
+    [note] = await api.wait_sent(team.id, 1)
+    assert "nur in privaten Chats" in note.text and "@daks_test_bot" in note.text
+    await api.send_text(hans, "/hilfe@daks_test_bot", chat=team)
+    await api.wait_idle(0.2)
+    assert len(api.sent(team.id)) == 1
+    other = api.group(-2002, "Rat")
+    api.fail("sendMessage", "migrate", chat_id=other.id, migrate_to=-1002002)
+    await api.send_text(hans, "/start", chat=other)
+    await api.wait_sent(-1002002, 1)
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_others_carry_on(
+        api: FakeBotAPI, bot: BotProcess, database_url: str):
+    from storage.models import Identity
+    from storage.store import Store
+
+    ida, jan = Person(api, api.user(1009, "Ida", "de")), Person(api, api.user(1010, "Jan", "de"))
+    await ida.says("/start")
+    await jan.says("/start")
+    api.fail("sendMessage", "blocked", chat_id=ida.user.id)
+    await api.send_text(ida.user, "Musterstadt")
+    await jan.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    await api.wait_idle(0.2)
+    store = await Store.open(database_url, upgrade=False)
+    try:
+        rows = await store.run_connection(lambda conn: conn.execute(
+            Identity.__table__.select().where(Identity.channel == "telegram")).mappings().all())
+    finally:
+        await store.close()
+    state = {r["ref"]: (r["active"], r["status"]) for r in rows}
+    assert state["1009"] == (False, "blocked") and state["1010"] == (True, None)
+    await ida.says("Gemeinde", "In welchem Land")  # writing again makes them reachable again
+
+
+async def test_a_429_in_the_middle_is_waited_out_exactly_and_nothing_is_sent_twice(
+        api: FakeBotAPI, database_url: str, tmp_path: Path):
+    process = BotProcess(api, bot_env(api, database_url, tmp_path, TELEGRAM_PACING="true"), tmp_path / "bot.log")
+    await process.start()
+    try:
+        kai = Person(api, api.user(1011, "Kai", "de"))
+        await kai.says("/start")
+        api.fail("sendMessage", "retry_after", chat_id=kai.user.id, retry_after=2)
+        await kai.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+        sends = [c for c in api.called("sendMessage") if c.params.get("chat_id") in (kai.user.id, str(kai.user.id))]
+        refused_at = [c.at for c in sends if c.status == 429]
+        accepted_at = [c.at for c in sends if c.status == 200]
+        assert len(refused_at) == 1
+        assert accepted_at[-1] - refused_at[0] >= 2.0
+        assert sum("Was für eine Kommune ist Musterstadt?" in m.text for m in kai.chat) == 1
+    finally:
+        assert await process.stop() == 0
+    assert "Traceback" not in process.output()
+
+
+async def test_a_send_that_timed_out_is_not_sent_again(api: FakeBotAPI, database_url: str, tmp_path: Path):
+    process = BotProcess(api, bot_env(api, database_url, tmp_path, TELEGRAM_TIMEOUT="1"), tmp_path / "bot.log")
+    await process.start()
+    try:
+        lea = Person(api, api.user(1012, "Lea", "de"))
+        await lea.says("/start")
+        api.fail("sendMessage", "timeout", chat_id=lea.user.id, delay=2.5)
+        await api.send_text(lea.user, "Musterstadt")
+        await api.wait_for(lambda: any("Was für eine Kommune ist Musterstadt?" in m.text for m in lea.chat), 10)
+        await asyncio.sleep(1.5)
+        assert sum("Was für eine Kommune ist Musterstadt?" in m.text for m in lea.chat) == 1
+        await lea.says("2", "In welchem Land")
+    finally:
+        assert await process.stop() == 0
+    assert "may have arrived, so it is not sent again" in process.output()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cannot_store(
+        api: FakeBotAPI, database_url: str, tmp_path: Path):
+    import aiohttp
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL=url,
+                  TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}", TELEGRAM_WEBHOOK_SECRET="s3cret_-token")
+    process = BotProcess(api, env, tmp_path / "bot.log")
+    await process.start(ready="setwebhook")
+    try:
+        assert api.webhook is not None and api.webhook["secret_token"] == "s3cret_-token"
+        mia = Person(api, api.user(1013, "Mia", "de"))
+        await mia.says("/start", "Guten Tag")
+        await mia.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+
+        update = {"update_id": 999_001, "message": {"message_id": 77, "date": int(time.time()),
+                                                    "chat": {"id": 1013, "type": "private", "first_name": "Mia"},
+                                                    "from": {"id": 1013, "is_bot": False, "first_name": "Mia"},
+                                                    "text": "/fortschritt"}}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                            {"X-Telegram-Bot-Api-Secret-Token": "s3cret_-token" + "x"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+        await asyncio.sleep(0.3)
+        assert not any("Fortschritt" in m.text for m in mia.chat), "nothing was taken from a forged request"
+
+        database = Path(database_url.removeprefix("sqlite:///"))
+        lock = sqlite3.connect(database, timeout=5)
+        lock.execute("BEGIN EXCLUSIVE")
+        try:
+            await api.send_text(mia.user, "2")
+            await api.wait_for(lambda: any(status == 503 for _, status in api.webhook_deliveries), timeout=20)
+        finally:
+            lock.rollback()
+            lock.close()
+        await api.wait_for(lambda: any("In welchem Land" in m.text for m in mia.chat), timeout=20)
+        assert sum("In welchem Land" in m.text for m in mia.chat) == 1
+        assert any("nichts speichern" in m.text for m in mia.chat)
+    finally:
+        assert await process.stop() == 0
+    assert "Traceback" not in process.output()
