@@ -4,11 +4,12 @@ ConversationHandler + PicklePersistence, default (sequential) update handling, r
 It asks QUESTIONS questions, alternating typed answers and inline buttons, and for a button
 press answers the query, shows the choice in the question and sends the next question, the same
 requests per step as the DAKS-Begleiter. Not part of the product; `make bench` runs it.
-Usage: python -m benchmarks.reference_bot TOKEN BASE_URL PICKLE_FILE QUESTIONS
+Usage: TELEGRAM_TOKEN=... TELEGRAM_BASE_URL=... python -m benchmarks.reference_bot PICKLE_FILE QUESTIONS
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,7 +35,8 @@ def question(index: int) -> tuple[str, InlineKeyboardMarkup | None]:
 
 
 def main() -> None:
-    token, base_url, pickle_file, total = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    token, base_url = os.environ["TELEGRAM_TOKEN"], os.environ["TELEGRAM_BASE_URL"]
+    pickle_file, total = sys.argv[1], int(sys.argv[2])
 
     async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         index = context.user_data.get("index", 0)

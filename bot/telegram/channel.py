@@ -13,12 +13,12 @@ from telegram import BotCommand, InputFile, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.companion import Companion, Response, Unavailable
 from bot.telegram.incoming import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, keyboard, page_of, render, units
+from bot.telegram.transport import AiohttpRequest
 from flows.i18n import N_
 from flows.io import Outbound
 
@@ -57,9 +57,9 @@ class TelegramChannel:
                  pacing: bool = True, timeout: float = 10.0):
         self.companion = companion
         self.languages = tuple(companion.content.manifest.languages)
-        request = HTTPXRequest(connection_pool_size=128, connect_timeout=timeout, read_timeout=timeout,
-                               write_timeout=timeout, pool_timeout=timeout)
-        polling = HTTPXRequest(connection_pool_size=2, connect_timeout=5, read_timeout=POLL_SECONDS + 10)
+        request = AiohttpRequest(connections=32, read_timeout=timeout, write_timeout=timeout,
+                                 connect_timeout=timeout, pool_timeout=timeout)
+        polling = AiohttpRequest(connections=2, read_timeout=POLL_SECONDS + timeout, connect_timeout=timeout)
         self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
                           get_updates_request=polling, rate_limiter=Pacing() if pacing else None)
         self._tails: dict[int, asyncio.Task[None]] = {}

@@ -963,6 +963,8 @@ class FakeBotAPI:
         self.base_file_url = ""
         self.port = 0
         self.calls: list[Call] = []
+        self.on_message: Callable[[Sent], None] | None = None
+        """Called with each message the bot sends or edits (benchmarks watch replies with it)."""
         self.commands: dict[str | None, list[JSONDict]] = {}
         self.scoped_commands: dict[tuple[str, str | None], list[JSONDict]] = {}
         self.descriptions: dict[tuple[str, str | None], str] = {}
@@ -1529,6 +1531,8 @@ class FakeBotAPI:
         self._sent.setdefault(chat.id, []).append(sent)
         self._sent_by_id[(chat.id, message_id)] = sent
         self._messages[(chat.id, message_id)] = message
+        if self.on_message is not None:
+            self.on_message(sent)
         return message
 
     def _editable(self, params: Params) -> tuple[FakeChat, Sent]:
@@ -1573,6 +1577,8 @@ class FakeBotAPI:
         sent.edits += 1
         sent.raw = message
         self._messages[(chat.id, sent.message_id)] = message
+        if self.on_message is not None:
+            self.on_message(sent)
         return message
 
     def _upload(self, params: Params, key: str) -> tuple[str, bytes, str]:
