@@ -161,6 +161,39 @@ async def measure(name: str, command: list[str], env: dict[str, str], users: int
     return run
 
 
+async def _forget(url: str, refs: list[str]) -> None:
+    """Remove the simulated users again (the PostgreSQL database outlives the run)."""
+    from sqlalchemy import select
+
+    from storage.models import Identity
+    from storage.store import Store, Unit
+
+    def work(unit: Unit) -> None:
+        for user_id in unit.conn.execute(select(Identity.user_id).where(
+                Identity.channel == "telegram", Identity.ref.in_(refs))).scalars().all():
+            unit.delete_user(user_id)
+
+    store = await Store.open(url, upgrade=False)
+    try:
+        await store.run(work)
+    finally:
+        await store.close()
+
+
+async def _unreachable(url: str) -> str | None:
+    """Why a PostgreSQL URL cannot be used here; None when it can (or it is not PostgreSQL)."""
+    if not url.startswith("postgresql"):
+        return None
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""), timeout=3)
+        await conn.close()
+    except Exception as exc:  # any failure: the run is skipped and says why
+        return type(exc).__name__
+    return None
+
+
 async def main(users: int, databases: list[str]) -> int:
     content = load_content(ROOT / "content")
     engine = Engine(content)
@@ -169,12 +202,17 @@ async def main(users: int, databases: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="daks-bench-") as tmp:
         for db in databases:
             url = db.replace("{tmp}", tmp)
+            problem = await _unreachable(url)
+            if problem:
+                print(f"{'DAKS-Begleiter (postgresql)':<34} skipped: no server at that URL ({problem})", flush=True)
+                continue
             run = await measure(f"DAKS-Begleiter ({url.split(':')[0]})", [sys.executable, "-m", "bot", "serve"],
                                 {"DAKS_DATABASE_URL": url, "DAKS_DATA_DIR": tmp, "TELEGRAM_PACING": "false",
                                  "DAKS_LOG_LEVEL": "WARNING"}, users,
                                 lambda api, r, u, run: walk_daks(api, r, u, engine, run), 700_000_000)
             print(run.line(), flush=True)
             runs.append(run)
+            await _forget(url, [str(700_000_000 + i) for i in range(users)])
         questions = round(runs[0].updates / users) - 1
         reference = await measure(
             "reference (ConversationHandler+Pickle)",

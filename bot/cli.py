@@ -109,10 +109,14 @@ def serve(db: Db = None) -> None:
 
 async def _serve(settings: Settings) -> int:
     from bot.serve import serve as run_channels
+    from bot.telegram.channel import Refused
 
     companion, store = await _companion(settings)
     try:
         return await run_channels(companion, settings)
+    except Refused as exc:
+        typer.echo(str(exc), err=True)
+        return 2
     finally:
         await store.close()
 

@@ -11,7 +11,16 @@ from typing import Any
 
 from telegram import BotCommand, InputFile, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.companion import Companion, Response, Unavailable
@@ -32,6 +41,10 @@ NOTE_EVERY = 3600.0
 OUTAGE_NOTE_EVERY = 60.0
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class Refused(Exception):
+    """Telegram will not let the bot in at all (a wrong token); the message says what to do."""
 
 
 class Undeliverable(Exception):
@@ -74,6 +87,8 @@ class TelegramChannel:
             try:
                 await self.bot.initialize()
                 break
+            except InvalidToken as exc:
+                raise Refused("Telegram refused the bot token (TELEGRAM_TOKEN); check it with @BotFather.") from exc
             except (NetworkError, TimedOut) as exc:
                 log.warning("Telegram Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
@@ -128,7 +143,7 @@ class TelegramChannel:
         try:
             if update.my_chat_member is not None:
                 return await self._membership(update)
-            item = incoming(update, self.username, self.languages)
+            item = incoming(update, self.bot.id, self.username, self.languages)
             if item is None:
                 return self._elsewhere(update)
             if item.press is not None and item.press.page is not None and await self._turn_page(item):

@@ -45,13 +45,16 @@ def language(code: str | None, languages: tuple[str, ...]) -> str | None:
     return base if base in languages else None
 
 
-def incoming(update: Update, username: str, languages: tuple[str, ...]) -> Incoming | None:
-    """None for updates that are not a person's message or button press in a private chat."""
+def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, ...]) -> Incoming | None:
+    """None for updates that are not a person's message or button press in a private chat.
+
+    Update ids count per bot, so the id kept against redelivery names the bot too.
+    """
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != "private" or user.is_bot:
         return None
     hint = language(user.language_code, languages)
-    uid = str(update.update_id)
+    uid = f"{bot_id}:{update.update_id}"
     if update.callback_query is not None:
         query = update.callback_query
         data = query.data or ""

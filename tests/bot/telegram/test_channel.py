@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from tests.bot.telegram.conftest import BotProcess, Person, bot_env
 from tests.bot.test_console import FIVE_STAGES
+from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotAPI
 
 
@@ -251,3 +253,20 @@ async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cann
     finally:
         assert await process.stop() == 0
     assert "Traceback" not in process.output()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_wrong_token_or_a_webhook_without_secret_is_refused_without_showing_the_token(
+        api: FakeBotAPI, database_url: str, tmp_path: Path):
+    wrong = bot_env(api, database_url, tmp_path, TELEGRAM_TOKEN="999999:not-the-token")
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=wrong, cwd=ROOT,
+                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2 and "refused the bot token" in err.decode()
+    assert "not-the-token" not in err.decode()
+    no_secret = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.org/hook")
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=no_secret, cwd=ROOT,
+                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in err.decode()
+    assert api.token not in err.decode() and "Traceback" not in err.decode()
