@@ -15,4 +15,7 @@ RUN pip install --no-cache-dir . \
 
 USER daks
 VOLUME ["/data"]
+# The Telegram webhook listens here when TELEGRAM_WEBHOOK_URL is set (polling needs no port).
+EXPOSE 8443
+STOPSIGNAL SIGTERM
 CMD ["daks", "serve"]

@@ -107,6 +107,18 @@ async def test_a_duplicated_update_is_answered_once(api: FakeBotAPI, bot: BotPro
     await emil.answers("2", "In welchem Land")  # and the conversation goes on from the right place
 
 
+async def test_one_chats_updates_are_answered_in_order(api: FakeBotAPI, bot: BotProcess):
+    nina = Person(api, api.user(1015, "Nina", "de"))
+    await nina.says("/start")
+    for line, expect in FIVE_STAGES[:7]:
+        await nina.answers(line, expect)
+    count = len(nina.chat)
+    for name in ("Sozialamt", "Planungsamt", "Bauamt", "Kämmerei", "Jugendamt"):
+        await api.send_text(nina.user, name)  # all at once, before any reply
+    await api.wait_sent(nina.user.id, count + 5)
+    assert [m.text.split("Notiert (")[1][0] for m in nina.chat[count:]] == ["1", "2", "3", "4", "5"]
+
+
 async def test_markup_in_user_text_is_shown_literally(api: FakeBotAPI, bot: BotProcess):
     fritz = Person(api, api.user(1006, "Fritz", "de"))
     await fritz.says("/start")
@@ -153,10 +165,13 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_others_carry_on
     from storage.store import Store
 
     ida, jan = Person(api, api.user(1009, "Ida", "de")), Person(api, api.user(1010, "Jan", "de"))
-    await ida.says("/start")
-    await jan.says("/start")
+    karl = Person(api, api.user(1014, "Karl", "de"))
+    for person in (ida, jan, karl):
+        await person.says("/start")
     api.fail("sendMessage", "blocked", chat_id=ida.user.id)
+    api.fail("sendMessage", "not_found", chat_id=karl.user.id)
     await api.send_text(ida.user, "Musterstadt")
+    await api.send_text(karl.user, "Musterstadt")
     await jan.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
     await api.wait_idle(0.2)
     store = await Store.open(database_url, upgrade=False)
@@ -167,6 +182,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_others_carry_on
         await store.close()
     state = {r["ref"]: (r["active"], r["status"]) for r in rows}
     assert state["1009"] == (False, "blocked") and state["1010"] == (True, None)
+    assert state["1014"] == (False, "chat_not_found")
     await ida.says("Gemeinde", "In welchem Land")  # writing again makes them reachable again
 
 
