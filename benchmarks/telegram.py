@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,7 @@ class Run:
     peak_rss_mb: float = 0.0
     failures: int = 0
     requests: dict[str, int] = field(default_factory=dict)
+    bot_id: int = 0
 
     def line(self) -> str:
         q = statistics.quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [0.0] * 99
@@ -132,8 +134,11 @@ def peak_rss_mb(pid: int) -> float:
 async def measure(name: str, command: list[str], env: dict[str, str], users: int,
                   walk: Callable[[FakeBotAPI, Replies, FakeUser, Run], object], first_id: int) -> Run:
     run = Run(name)
-    async with FakeBotAPI(limits=False) as api:
+    # A bot id of its own per run: update ids restart at 1 with every fake server, and a database
+    # that outlives the run remembers which (bot, update) pairs it has handled.
+    async with FakeBotAPI(f"{random.randrange(10**8, 10**9)}:bench-token", limits=False) as api:
         replies = Replies(api)
+        run.bot_id = api.bot_id
         log = tempfile.NamedTemporaryFile(prefix="daks-bench-", suffix=".log", delete=False)
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, **env, "TELEGRAM_TOKEN": api.token,
@@ -161,17 +166,19 @@ async def measure(name: str, command: list[str], env: dict[str, str], users: int
     return run
 
 
-async def _forget(url: str, refs: list[str]) -> None:
-    """Remove the simulated users again (the PostgreSQL database outlives the run)."""
-    from sqlalchemy import select
+async def _forget(url: str, refs: list[str], bot_id: int) -> None:
+    """Remove the simulated users and their handled update ids (the PostgreSQL database outlives the run)."""
+    from sqlalchemy import delete, select
 
-    from storage.models import Identity
+    from storage.models import Identity, ProcessedMessage
     from storage.store import Store, Unit
 
     def work(unit: Unit) -> None:
         for user_id in unit.conn.execute(select(Identity.user_id).where(
                 Identity.channel == "telegram", Identity.ref.in_(refs))).scalars().all():
             unit.delete_user(user_id)
+        unit.conn.execute(delete(ProcessedMessage).where(ProcessedMessage.channel == "telegram",
+                                                         ProcessedMessage.message_id.like(f"{bot_id}:%")))
 
     store = await Store.open(url, upgrade=False)
     try:
@@ -212,7 +219,7 @@ async def main(users: int, databases: list[str]) -> int:
                                 lambda api, r, u, run: walk_daks(api, r, u, engine, run), 700_000_000)
             print(run.line(), flush=True)
             runs.append(run)
-            await _forget(url, [str(700_000_000 + i) for i in range(users)])
+            await _forget(url, [str(700_000_000 + i) for i in range(users)], run.bot_id)
         questions = round(runs[0].updates / users) - 1
         reference = await measure(
             "reference (ConversationHandler+Pickle)",

@@ -1,0 +1,1 @@
+"""Real servers (for example Synapse) started on loopback for integration tests."""
