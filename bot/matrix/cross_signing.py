@@ -357,8 +357,11 @@ def _server_matches(query: Mapping[str, Any], keys: CrossSigningKeys, user_id: s
 async def ensure_cross_signing(client: AsyncClient, password: str | None, store_dir: Path) -> str:
     """Make sure the account has our cross-signing identity and the client's device is signed by it.
 
-    Returns "bootstrapped" (new keys generated and uploaded), "verified" (everything was in place) or
-    "repaired" (our keys were re-uploaded or the device newly signed). Raises CrossSigningError otherwise.
+    Returns "bootstrapped" (new keys generated and uploaded: first start, or the server's identity is not ours
+    and ``password`` allows replacing it), "verified" (everything was in place) or "repaired" (our keys were
+    re-uploaded or the device newly signed). Raises CrossSigningError when it cannot proceed.
+
+    A replaced identity is not restored: Synapse cannot take back a cross-signing key it has seen before.
     """
     if client.olm is None or not client.user_id or not client.device_id:
         raise CrossSigningError("log in with encryption enabled (and its store loaded) before cross-signing")
@@ -372,25 +375,25 @@ async def ensure_cross_signing(client: AsyncClient, password: str | None, store_
     async with _Api(client) as api:
         query = await api.query(user_id)
         server_master = _server_key(query, "master", user_id)
-        if keys is None:
-            if server_master is not None and password is None:
+        foreign = server_master is not None and (keys is None or server_master[1] != keys.public("master"))
+        if foreign and password is None:
+            if keys is None:
                 raise CrossSigningError(
                     f"{user_id} already has a cross-signing identity, but its private keys are not in {path}. "
                     "Copy the key file from the bot's earlier store directory there, or configure the account "
-                    "password so the bot can replace the identity (people may then have to verify the bot again)"
+                    "password so the bot can create a new identity (people may then have to verify the bot again)"
                 )
+            raise CrossSigningError(
+                f"the server's master key for {user_id} is not the one in {path} (was cross-signing reset, "
+                "for example in Element?). Configure the account password so the bot can create a new identity"
+            )
+        if keys is None or foreign:
             keys = CrossSigningKeys.generate()
             keys.save(path)
             await _upload_signing_keys(api, keys, user_id, password)
             status = "bootstrapped"
             log.info("Created cross-signing keys for %s (master %s)", user_id, keys.public("master"))
         elif not all(_server_matches(query, keys, user_id).values()):
-            if server_master is not None and server_master[1] != keys.public("master") and password is None:
-                raise CrossSigningError(
-                    f"the server's master key for {user_id} is not the one in {path} (was cross-signing reset, "
-                    "for example in Element?). Configure the account password so the bot can restore its keys, "
-                    f"or delete {path} and configure the password to start a new identity"
-                )
             await _upload_signing_keys(api, keys, user_id, password)
             status = "repaired"
             log.warning("Re-uploaded the cross-signing keys of %s", user_id)

@@ -9,7 +9,6 @@ import hmac
 import http.client
 import importlib.util
 import json
-import os
 import secrets
 import signal
 import socket
