@@ -102,7 +102,8 @@ def serve(db: Db = None) -> None:
 
     settings = _settings(db)
     if not configured(settings):
-        typer.echo("No messenger is configured (set TELEGRAM_TOKEN); starting the terminal chat.", err=True)
+        typer.echo("No messenger is configured (set TELEGRAM_TOKEN or MATRIX_HOMESERVER); "
+                   "starting the terminal chat.", err=True)
         raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
     raise typer.Exit(_run(_serve(settings)))
 

@@ -14,50 +14,107 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class Intake(Protocol):
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
+class Running(Protocol):
+    name: str
+
+    async def start(self) -> str:
+        """Connect and start taking messages; returns a line saying how it runs."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop taking messages, finish those in hand."""
+        ...
 
 
 def configured(settings: Settings) -> list[str]:
     """The messengers the settings turn on."""
-    return ["telegram"] if settings.telegram_token else []
+    return [name for name, on in (("telegram", settings.telegram_token), ("matrix", settings.matrix_homeserver))
+            if on]
+
+
+class Telegram:
+    name = "Telegram"
+
+    def __init__(self, companion: Companion, settings: Settings):
+        from bot.telegram.channel import TelegramChannel
+        from bot.telegram.intake import Polling, Webhook
+
+        assert settings.telegram_token is not None
+        self.channel = TelegramChannel(companion, settings.telegram_token.get_secret_value(),
+                                       base_url=settings.telegram_base_url,
+                                       base_file_url=settings.telegram_base_file_url,
+                                       pacing=settings.telegram_pacing, timeout=settings.telegram_timeout)
+        self.intake: Polling | Webhook
+        if settings.telegram_webhook_url:
+            assert settings.telegram_webhook_secret is not None
+            self.intake = Webhook(self.channel, settings.telegram_webhook_url, settings.telegram_webhook_listen,
+                                  settings.telegram_webhook_secret.get_secret_value())
+            self.mode = f"webhook on {settings.telegram_webhook_listen}"
+        else:
+            self.intake = Polling(self.channel)
+            self.mode = "polling"
+
+    async def start(self) -> str:
+        await self.channel.start()
+        await self.intake.start()
+        return f"Telegram channel running as @{self.channel.username} ({self.mode})."
+
+    async def stop(self) -> None:
+        await self.intake.stop()
+        await self.channel.stop()
+
+
+class Matrix:
+    name = "Matrix"
+
+    def __init__(self, companion: Companion, settings: Settings):
+        from bot.matrix.channel import Access, MatrixChannel
+
+        assert settings.matrix_homeserver and settings.matrix_user_id
+        own = settings.matrix_user_id.partition(":")[2]
+        servers = {s.strip() for s in settings.matrix_allowed_servers.split(",") if s.strip()} or {own}
+        users = {u.strip() for u in settings.matrix_allowed_users.split(",") if u.strip()}
+        secret = lambda value: value.get_secret_value() if value else None  # noqa: E731
+        self.channel = MatrixChannel(companion, settings.matrix_homeserver, settings.matrix_user_id,
+                                     settings.matrix_store, Access(frozenset(servers), frozenset(users)),
+                                     password=secret(settings.matrix_password),
+                                     access_token=secret(settings.matrix_access_token),
+                                     device_id=settings.matrix_device_id)
+
+    async def start(self) -> str:
+        await self.channel.start()
+        return (f"Matrix channel running as {self.channel.client.user_id} (device {self.channel.client.device_id}, "
+                f"cross-signing {self.channel.cross_signing}).")
+
+    async def stop(self) -> None:
+        await self.channel.stop()
 
 
 async def serve(companion: Companion, settings: Settings) -> int:
-    """Run until SIGTERM or SIGINT: stop taking updates, finish those in hand, then return."""
-    from bot.telegram.channel import TelegramChannel
-    from bot.telegram.intake import Polling, Webhook
-
-    assert settings.telegram_token is not None
-    channel = TelegramChannel(companion, settings.telegram_token.get_secret_value(),
-                              base_url=settings.telegram_base_url, base_file_url=settings.telegram_base_file_url,
-                              pacing=settings.telegram_pacing, timeout=settings.telegram_timeout)
+    """Run until SIGTERM or SIGINT: stop taking messages, finish those in hand, then return."""
+    names = configured(settings)
+    channels: list[Running] = [kind(companion, settings) for name, kind in (("telegram", Telegram),
+                                                                             ("matrix", Matrix)) if name in names]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    starting = asyncio.ensure_future(channel.start())
-    await asyncio.wait([starting, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
-    if not starting.done():
-        starting.cancel()
-        return 0
-    starting.result()
-    intake: Intake
-    if settings.telegram_webhook_url:
-        assert settings.telegram_webhook_secret is not None
-        intake = Webhook(channel, settings.telegram_webhook_url, settings.telegram_webhook_listen,
-                         settings.telegram_webhook_secret.get_secret_value())
-        mode = f"webhook on {settings.telegram_webhook_listen}"
-    else:
-        intake = Polling(channel)
-        mode = "polling"
-    await intake.start()
-    print(f"Telegram channel running as @{channel.username} ({mode}). Stop with Ctrl+C or SIGTERM.",
-          file=sys.stderr, flush=True)
-    await stop.wait()
-    log.info("stopping: no new updates; finishing those in hand")
-    await intake.stop()
-    await channel.stop()
-    print("Telegram channel stopped.", file=sys.stderr, flush=True)
+    started: list[Running] = []
+    try:
+        for channel in channels:
+            starting = asyncio.ensure_future(channel.start())
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait([starting, stopping], return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not starting.done():
+                starting.cancel()
+                return 0
+            print(starting.result(), "Stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
+            started.append(channel)
+        await stop.wait()
+        log.info("stopping: no new messages; finishing those in hand")
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+            print(f"{channel.name} channel stopped.", file=sys.stderr, flush=True)
     return 0

@@ -47,12 +47,38 @@ class Settings(BaseSettings):
     telegram_pacing: bool = Field(default=True, validation_alias=_env("TELEGRAM_PACING"),
                                   description="Pace sends within Telegram's limits (off only for benchmarks).")
 
+    matrix_homeserver: str | None = Field(default=None, validation_alias=_env("MATRIX_HOMESERVER"),
+                                          description="Homeserver URL, e.g. https://matrix.example.org")
+    matrix_user_id: str | None = Field(default=None, validation_alias=_env("MATRIX_USER_ID"),
+                                       pattern=r"^@[^:]+:.+$", description="The bot's full Matrix ID.")
+    matrix_password: SecretStr | None = Field(default=None, validation_alias=_env("MATRIX_PASSWORD"))
+    matrix_access_token: SecretStr | None = Field(default=None, validation_alias=_env("MATRIX_ACCESS_TOKEN"))
+    matrix_device_id: str | None = Field(default=None, validation_alias=_env("MATRIX_DEVICE_ID"))
+    matrix_store_dir: Path | None = Field(default=None, validation_alias=_env("MATRIX_STORE_DIR"),
+                                          description="Crypto store, device and sync token; default data_dir/matrix.")
+    matrix_allowed_servers: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_SERVERS"),
+                                        description="Comma-separated servers whose users may invite the bot.")
+    matrix_allowed_users: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_USERS"),
+                                      description="Comma-separated Matrix IDs that may invite the bot.")
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
         if self.telegram_webhook_url and not _SECRET.fullmatch(secret):
             raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z a-z 0-9 _ -")
         return self
+
+    @model_validator(mode="after")
+    def _matrix_needs_a_login(self) -> Settings:
+        if self.matrix_homeserver and not (self.matrix_user_id and (
+                self.matrix_password or (self.matrix_access_token and self.matrix_device_id))):
+            raise ValueError("MATRIX_HOMESERVER needs MATRIX_USER_ID and MATRIX_PASSWORD "
+                             "(or MATRIX_ACCESS_TOKEN with MATRIX_DEVICE_ID)")
+        return self
+
+    @property
+    def matrix_store(self) -> Path:
+        return self.matrix_store_dir or self.data_dir / "matrix"
 
     @property
     def database(self) -> str:

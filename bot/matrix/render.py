@@ -1,0 +1,64 @@
+"""Outbound messages as Matrix notices: a plain ``body`` and a sanitised HTML ``formatted_body``."""
+
+from __future__ import annotations
+
+import html
+
+from flows.io import Bullets, Heading, Outbound
+
+PART_LIMIT = 16_000
+"""Characters per event; Matrix allows 65,536 bytes of JSON, so this leaves room for the HTML."""
+MARK = {True: "[x] ", False: "[ ] ", None: ""}
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def notices(message: Outbound) -> list[dict[str, str]]:
+    """``m.notice`` contents; options are numbered so that a typed number or label answers."""
+    plain: list[str] = []
+    marked: list[str] = []
+    for block in message.blocks:
+        if isinstance(block, Bullets):
+            marks = [f"{i}." if block.numbered else "•" for i in range(1, len(block.items) + 1)]
+            plain.append("\n".join(f"{m} {item}" for m, item in zip(marks, block.items, strict=True)))
+            tag = "ol" if block.numbered else "ul"
+            marked.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + f"</{tag}>")
+        elif isinstance(block, Heading):
+            plain.append(block.text)
+            marked.append(f"<p><b>{escape(block.text)}</b></p>")
+        elif block.text.strip():
+            plain.append(block.text)
+            marked.append("<p>" + escape(block.text).replace("\n", "<br>") + "</p>")
+    if message.choices:
+        lines = [f"{n}) {MARK[c.selected]}{c.label}" for n, c in enumerate(message.choices, 1)]
+        plain.append("\n".join(lines))
+        marked.append("<ol>" + "".join(f"<li>{escape(MARK[c.selected] + c.label)}</li>"
+                                         for c in message.choices) + "</ol>")
+    return _parts(plain, marked)
+
+
+def _parts(plain: list[str], marked: list[str]) -> list[dict[str, str]]:
+    parts: list[dict[str, str]] = []
+    body: list[str] = []
+    formatted: list[str] = []
+    for text, markup in zip(plain, marked, strict=True):
+        if body and sum(map(len, body)) + len(text) > PART_LIMIT:
+            parts.append(_notice(body, formatted))
+            body, formatted = [], []
+        for start in range(0, max(len(text), 1), PART_LIMIT):  # a single block longer than a part
+            chunk = text[start:start + PART_LIMIT]
+            body.append(chunk)
+            formatted.append(markup if len(text) <= PART_LIMIT else f"<p>{escape(chunk)}</p>")
+            if len(text) > PART_LIMIT:
+                parts.append(_notice(body, formatted))
+                body, formatted = [], []
+    if body:
+        parts.append(_notice(body, formatted))
+    return parts
+
+
+def _notice(body: list[str], formatted: list[str]) -> dict[str, str]:
+    return {"msgtype": "m.notice", "body": "\n\n".join(body), "format": "org.matrix.custom.html",
+            "formatted_body": "".join(formatted)}

@@ -1,0 +1,239 @@
+"""Conversations with the real `daks serve` process on a real Synapse, in plain and encrypted direct chats."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
+from nio.crypto.attachments import decrypt_attachment
+
+from tests.bot.matrix.conftest import MakeUser
+from tests.bot.test_console import FIVE_STAGES
+from tests.conftest import ROOT
+from tests.servers.synapse import Synapse
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@dataclass
+class MatrixBot:
+    """`python -m bot serve` with the Matrix channel on the test Synapse."""
+
+    env: dict[str, str]
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        seen = self.output().count("Matrix channel running")
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT,
+                                         stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while self.output().count("Matrix channel running") == seen:
+            assert self.proc.poll() is None, self.output()
+            assert time.monotonic() < deadline, self.output()
+            await asyncio.sleep(0.1)
+
+    async def stop(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(self.proc.wait, 60)
+        self.proc = None
+        return code
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@dataclass
+class Member:
+    """A staff member's Matrix client (matrix-nio with encryption)."""
+
+    client: AsyncClient
+    notices: list[tuple[str, object]] = field(default_factory=list)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+    def on_event(self, room: object, event: object) -> None:
+        if any(getattr(e, "event_id", None) == getattr(event, "event_id", 0) for _, e in self.notices[-20:]):
+            return  # the same event from an overlapping sync
+        self.notices.append((getattr(room, "room_id", ""), event))
+        self.arrived.set()
+
+    async def open(self) -> None:
+        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageFile, RoomEncryptedFile))
+        await self.client.sync(timeout=0, full_state=True)
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        self.task = asyncio.get_running_loop().create_task(self.client.sync_forever(timeout=500))
+
+    async def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        await self.client.close()
+
+    def texts(self, room_id: str) -> list[str]:
+        return [e.body for r, e in self.notices if r == room_id and isinstance(e, RoomMessageNotice)]
+
+    async def wait_for(self, room_id: str, fragment: str | None, since: int, timeout: float = 20) -> list[object]:
+        deadline = time.monotonic() + timeout
+        while True:
+            self.arrived.clear()  # before looking, so that an event arriving meanwhile wakes us
+            new = [e for r, e in self.notices[since:] if r == room_id]
+            if new and (fragment is None or any(fragment in getattr(e, "body", "") for e in new)):
+                return new
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"expected {fragment!r}; got {[getattr(e, 'body', e) for e in new]}")
+            try:
+                await asyncio.wait_for(self.arrived.wait(), min(remaining, 0.5))
+            except TimeoutError:
+                pass
+
+    async def dm(self, bot_id: str, encrypted: bool) -> str:
+        state = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
+        since = len(self.notices)
+        room = await self.client.room_create(is_direct=True, invite=[bot_id], initial_state=state if encrypted else [])
+        room_id = room.room_id  # type: ignore[union-attr]
+        await self.wait_for(room_id, None, since, timeout=30)  # the greeting
+        return room_id
+
+    async def says(self, room_id: str, text: str, expect: str | None = None, **extra: object) -> list[object]:
+        since = len(self.notices)
+        content = {"msgtype": "m.text", "body": text, **extra}
+        await self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
+        return await self.wait_for(room_id, expect, since)
+
+
+@pytest.fixture
+async def matrix(synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
+    bot_id, password, _, _ = await matrix_user("daks")
+    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
+           "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
+           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO",
+           "PYTHONUTF8": "1"}
+    bot = MatrixBot(env, tmp_path / "bot.log")
+    await bot.start()
+    members: list[Member] = []
+
+    async def member(prefix: str = "staff") -> Member:
+        user_id, _, token, device = await matrix_user(prefix)
+        store = tmp_path / f"client-{user_id.split(':')[0][1:]}"
+        store.mkdir()
+        client = AsyncClient(synapse.url, user_id, store_path=str(store),
+                             config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
+        client.restore_login(user_id, device, token)
+        person = Member(client)
+        await person.open()
+        members.append(person)
+        return person
+
+    yield bot_id, bot, member
+    for person in members:
+        await person.close()
+    if bot.proc is not None:
+        assert await bot.stop() == 0, bot.output()
+    assert "Traceback" not in bot.output(), bot.output()
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_a_staff_member_walks_all_five_stages_in_a_direct_chat(matrix, encrypted: bool):
+    bot_id, bot, member = matrix
+    anna = await member("anna")
+    room = await anna.dm(bot_id, encrypted)
+    assert "Guten Tag! Ich bin der DAKS-Begleiter" in anna.texts(room)[0]
+    for line, expect in FIVE_STAGES:
+        await anna.says(room, line, expect)
+    new = await anna.says(room, "/export", None)
+    deadline = time.monotonic() + 20
+    while not [e for r, e in anna.notices if r == room and isinstance(e, RoomMessageFile | RoomEncryptedFile)]:
+        assert time.monotonic() < deadline, new
+        await asyncio.sleep(0.1)
+    [file] = [e for r, e in anna.notices if r == room and isinstance(e, RoomMessageFile | RoomEncryptedFile)]
+    assert isinstance(file, RoomEncryptedFile) == encrypted
+    downloaded = await anna.client.download(file.url)
+    data = downloaded.body  # type: ignore[union-attr]
+    if encrypted:
+        data = decrypt_attachment(data, file.key["k"], file.hashes["sha256"], file.iv)  # type: ignore[union-attr]
+    assert b"## 5. Zwischenbilanz" in data and "Praxisbörse aufbauen".encode() in data
+    assert "cross-signing bootstrapped" in bot.output()
+
+
+async def test_a_restart_mid_stage_neither_replays_nor_misses_a_message(matrix):
+    bot_id, bot, member = matrix
+    ben = await member("ben")
+    room = await ben.dm(bot_id, encrypted=True)
+    for line, expect in FIVE_STAGES[:7]:
+        await ben.says(room, line, expect)
+    assert await bot.stop() == 0
+    before = len(ben.notices)
+    await ben.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "Sozialamt"},
+                               ignore_unverified_devices=True)
+    await bot.start()
+    assert "cross-signing verified" in bot.output()
+    await ben.wait_for(room, "Notiert (1)", before)
+    await ben.says(room, "Planungsamt", "Notiert (2)")
+    await asyncio.sleep(1)
+    texts = ben.texts(room)
+    assert sum("Notiert (1)" in t for t in texts) == 1 and sum("Notiert (2)" in t for t in texts) == 1
+    assert sum("Guten Tag" in t for t in texts) == 1, "nothing from before the restart was answered again"
+
+
+async def test_bad_input_is_answered_kindly_and_escaped(matrix):
+    bot_id, bot, member = matrix
+    cleo = await member("cleo")
+    room = await cleo.dm(bot_id, encrypted=False)
+    replies = await cleo.says(room, "<b>Muster</b>stadt & Co", "Was für eine Kommune ist")
+    [reply] = [r for r in replies if "Was für eine Kommune ist" in r.body]  # type: ignore[attr-defined]
+    assert "&lt;b&gt;Muster&lt;/b&gt;stadt &amp; Co" in reply.formatted_body  # type: ignore[attr-defined]
+    assert "<b>Muster</b>stadt & Co" in reply.body  # type: ignore[attr-defined]
+    await cleo.says(room, "x" * 30_000, "30.000 Zeichen")
+    sent = await cleo.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "Gemeinde"})
+    await cleo.wait_for(room, "In welchem Land", 0)
+    await cleo.says(room, "* Stadt", "Bearbeiten", **{"m.new_content": {"msgtype": "m.text", "body": "Stadt"},
+                                                      "m.relates_to": {"rel_type": "m.replace",
+                                                                       "event_id": sent.event_id}})
+    await cleo.client.room_redact(room, sent.event_id)
+    await cleo.client.room_send(room, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation",
+                                                                      "event_id": sent.event_id, "key": "👍"}})
+    await cleo.says(room, "/fortschritt", "Fortschritt")
+
+
+async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, matrix_user: MakeUser,
+                                                           database_url: str, tmp_path: Path):
+    bot_id, password, _, _ = await matrix_user("daks")
+    allowed_id, _, allowed_token, allowed_device = await matrix_user("allowed")
+    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
+           "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
+           "MATRIX_ALLOWED_SERVERS": "bund.example", "MATRIX_ALLOWED_USERS": allowed_id,
+           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO"}
+    bot = MatrixBot(env, tmp_path / "bot.log")
+    await bot.start()
+    try:
+        stranger_id, _, token, device = await matrix_user("stranger")
+        stranger = AsyncClient(synapse.url, stranger_id)
+        stranger.restore_login(stranger_id, device, token)
+        room = await stranger.room_create(is_direct=True, invite=[bot_id])
+        deadline = time.monotonic() + 20
+        while "refused" not in bot.output():
+            assert time.monotonic() < deadline, bot.output()
+            await asyncio.sleep(0.2)
+        members = await stranger.joined_members(room.room_id)  # type: ignore[union-attr]
+        assert bot_id not in [m.user_id for m in members.members]  # type: ignore[union-attr]
+        await stranger.close()
+        friend = Member(AsyncClient(synapse.url, allowed_id, store_path=str(tmp_path),
+                                    config=AsyncClientConfig(encryption_enabled=True)))
+        friend.client.restore_login(allowed_id, allowed_device, allowed_token)
+        await friend.open()
+        await friend.dm(bot_id, encrypted=False)
+        await friend.close()
+    finally:
+        assert await bot.stop() == 0
+    assert InviteMemberEvent  # the invite state the bot reads
