@@ -79,7 +79,7 @@ class Matrix:
                                      settings.matrix_store, Access(frozenset(servers), frozenset(users)),
                                      password=secret(settings.matrix_password),
                                      access_token=secret(settings.matrix_access_token),
-                                     device_id=settings.matrix_device_id)
+                                     device_id=settings.matrix_device_id, send_rate=settings.matrix_send_rate)
 
     async def start(self) -> str:
         await self.channel.start()

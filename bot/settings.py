@@ -58,6 +58,8 @@ class Settings(BaseSettings):
                                           description="Crypto store, device and sync token; default data_dir/matrix.")
     matrix_allowed_servers: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_SERVERS"),
                                         description="Comma-separated servers whose users may invite the bot.")
+    matrix_send_rate: float = Field(default=5.0, ge=0, validation_alias=_env("MATRIX_SEND_RATE"),
+                                    description="Messages per second the bot sends at most (burst 10); 0 = unpaced.")
     matrix_allowed_users: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_USERS"),
                                       description="Comma-separated Matrix IDs that may invite the bot.")
 

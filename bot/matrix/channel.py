@@ -30,6 +30,7 @@ from nio import (
 
 from bot.companion import Companion, Unavailable
 from bot.matrix.render import notices
+from bot.pacing import Bucket
 from flows.i18n import N_
 from flows.io import Attachment, Inbound, Outbound
 
@@ -61,13 +62,15 @@ class MatrixChannel:
     """
 
     def __init__(self, companion: Companion, homeserver: str, user_id: str, store_dir: Path, access: Access, *,
-                 password: str | None = None, access_token: str | None = None, device_id: str | None = None):
+                 password: str | None = None, access_token: str | None = None, device_id: str | None = None,
+                 send_rate: float = 5.0):
         self.companion = companion
         self.store_dir = store_dir
         self.access = access
         self.password, self._token, self._device = password, access_token, device_id
         store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.user_id = user_id
+        self.pace = Bucket(send_rate, 10) if send_rate > 0 else None
         self.client = AsyncClient(homeserver, user_id, store_path=str(store_dir),
                                   config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False,
                                                            max_limit_exceeded=0, max_timeouts=2))
@@ -246,6 +249,10 @@ class MatrixChannel:
 
     async def _post(self, room_id: str, content: dict[str, object], txn: str) -> None:
         for _ in range(RETRIES):
+            if self.pace is not None:
+                wait = self.pace.reserve(time.monotonic())
+                if wait > 0:
+                    await asyncio.sleep(wait)
             response = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn,
                                                    ignore_unverified_devices=True)
             if not isinstance(response, RoomSendError):

@@ -12,28 +12,9 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.pacing import Bucket
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Bucket:
-    """GCRA (a leaky bucket): ``rate`` per second on average, ``burst`` at once."""
-
-    rate: float
-    burst: int
-    tat: float = 0.0
-    """Theoretical arrival time of the next request."""
-
-    def reserve(self, now: float) -> float:
-        """Take the next slot; return how long to wait for it."""
-        interval = 1 / self.rate
-        tat = max(self.tat, now)
-        wait = max(0.0, tat - (self.burst - 1) * interval - now)
-        self.tat = tat + interval
-        return wait
-
-    def idle(self, now: float) -> bool:
-        return self.tat < now
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
 from nio.crypto.attachments import decrypt_attachment
 
+from bot.matrix.cross_signing import device_is_cross_signed
 from tests.bot.matrix.conftest import MakeUser
 from tests.bot.test_console import FIVE_STAGES
 from tests.conftest import ROOT
@@ -164,6 +166,8 @@ async def test_a_staff_member_walks_all_five_stages_in_a_direct_chat(matrix, enc
         data = decrypt_attachment(data, file.key["k"], file.hashes["sha256"], file.iv)  # type: ignore[union-attr]
     assert b"## 5. Zwischenbilanz" in data and "Praxisbörse aufbauen".encode() in data
     assert "cross-signing bootstrapped" in bot.output()
+    device = re.search(r"Matrix channel running as \S+ \(device (\w+)", bot.output()).group(1)  # type: ignore[union-attr]
+    assert await device_is_cross_signed(anna.client, bot_id, device), "seen by the user through /keys/query"
 
 
 async def test_a_restart_mid_stage_neither_replays_nor_misses_a_message(matrix):
@@ -237,3 +241,33 @@ async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, mat
     finally:
         assert await bot.stop() == 0
     assert InviteMemberEvent  # the invite state the bot reads
+
+
+async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synapse, matrix_user: MakeUser,
+                                                                 database_url: str, tmp_path: Path):
+    from tests.bot.telegram.conftest import Person, bot_env
+    from tests.fakes.bot_api import FakeBotAPI
+
+    bot_id, password, _, _ = await matrix_user("daks")
+    async with FakeBotAPI(limits=False) as api:
+        env = {**bot_env(api, database_url, tmp_path), "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
+               "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix")}
+        bot = MatrixBot(env, tmp_path / "bot.log")
+        await bot.start()
+        try:
+            assert "Telegram channel running as @daks_test_bot" in bot.output()
+            tom = Person(api, api.user(3001, "Tom", "de"))
+            await tom.says("/start", "Guten Tag")
+            user_id, _, token, device = await matrix_user("tina")
+            tina = Member(AsyncClient(synapse.url, user_id, store_path=str(tmp_path),
+                                      config=AsyncClientConfig(encryption_enabled=True)))
+            tina.client.restore_login(user_id, device, token)
+            await tina.open()
+            room = await tina.dm(bot_id, encrypted=True)
+            await tina.says(room, "Musterstadt", "Was für eine Kommune ist Musterstadt?")
+            await tom.says("Beispielstadt", "Was für eine Kommune ist Beispielstadt?")
+            await tina.close()
+        finally:
+            assert await bot.stop() == 0
+    assert "Telegram channel stopped" in bot.output() and "Matrix channel stopped" in bot.output()
+    assert "Traceback" not in bot.output()

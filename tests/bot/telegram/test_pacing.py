@@ -8,7 +8,8 @@ import time
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.pacing import Bucket, Pacing
+from bot.pacing import Bucket
+from bot.telegram.pacing import Pacing
 
 
 def test_a_bucket_lets_a_burst_through_then_one_per_interval():
