@@ -62,6 +62,8 @@ class Member:
     notices: list[tuple[str, object]] = field(default_factory=list)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    poll_ms: int = 500
+    """How long each sync waits for news; it returns at once when an event arrives."""
 
     def on_event(self, room: object, event: object) -> None:
         if any(getattr(e, "event_id", None) == getattr(event, "event_id", 0) for _, e in self.notices[-20:]):
@@ -74,7 +76,7 @@ class Member:
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
-        self.task = asyncio.get_running_loop().create_task(self.client.sync_forever(timeout=500))
+        self.task = asyncio.get_running_loop().create_task(self.client.sync_forever(timeout=self.poll_ms))
 
     async def close(self) -> None:
         if self.task is not None:
