@@ -184,8 +184,15 @@ def bot_env(api: FakeBotAPI, database_url: str, data_dir: Path, **extra: str) ->
 
 
 @pytest.fixture
-async def bot(api: FakeBotAPI, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(api, bot_env(api, database_url, tmp_path), tmp_path / "bot.log")
+def bot_settings(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Extra environment for the bot: ``@pytest.mark.parametrize("bot_settings", [{...}], indirect=True)``."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
+async def bot(api: FakeBotAPI, database_url: str, tmp_path: Path, bot_settings: dict[str, str]
+              ) -> AsyncIterator[BotProcess]:
+    process = BotProcess(api, bot_env(api, database_url, tmp_path, **bot_settings), tmp_path / "bot.log")
     await process.start()
     yield process
     if process.proc is not None:
