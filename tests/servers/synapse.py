@@ -235,10 +235,10 @@ class Synapse:
         })
         return data["user_id"], data["access_token"], data["device_id"]
 
-    async def override_ratelimit(self, admin_token: str, user_id: str) -> None:
-        """Exempt ``user_id`` from message rate limits (needs an admin's token)."""
+    async def override_ratelimit(self, admin_token: str, user_id: str, per_second: int = 0, burst: int = 0) -> None:
+        """Set ``user_id``'s message rate limit (needs an admin's token); 0 and 0 exempt the user."""
         await self._request("POST", f"/_synapse/admin/v1/users/{quote(user_id)}/override_ratelimit",
-                            {"messages_per_second": 0, "burst_count": 0}, token=admin_token)
+                            {"messages_per_second": per_second, "burst_count": burst}, token=admin_token)
 
     def __repr__(self) -> str:
         return f"Synapse(url={self.url!r}, directory={str(self.directory)!r})"

@@ -212,6 +212,18 @@ async def test_bad_input_is_answered_kindly_and_escaped(matrix):
     await cleo.says(room, "/fortschritt", "Fortschritt")
 
 
+async def test_the_homeservers_rate_limit_is_waited_out_and_nothing_is_lost(synapse: Synapse, matrix):
+    bot_id, bot, member = matrix
+    _, admin_token, _ = await synapse.register(f"root-{bot_id[6:16]}", "admin-password-1", admin=True)
+    await synapse.override_ratelimit(admin_token, bot_id, per_second=1, burst=1)
+    dora = await member("dora")
+    room = await dora.dm(bot_id, encrypted=False)
+    for line, expect in FIVE_STAGES[:5]:  # several notices in a row: some are refused at first
+        await dora.says(room, line, expect)
+    assert "homeserver asked to wait" in bot.output()
+    assert sum("Kick-Off · Frage 1 von 10" in t for t in dora.texts(room)) == 1
+
+
 async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, matrix_user: MakeUser,
                                                            database_url: str, tmp_path: Path):
     bot_id, password, _, _ = await matrix_user("daks")
