@@ -210,6 +210,11 @@ async def test_bad_input_is_answered_kindly_and_escaped(matrix):
     await cleo.client.room_send(room, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation",
                                                                       "event_id": sent.event_id, "key": "👍"}})
     await cleo.says(room, "/fortschritt", "Fortschritt")
+    since = len(cleo.notices)
+    await cleo.client.room_send(room, "m.room.encrypted", {  # a message for a session the bot never got
+        "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnB" + "x" * 40, "device_id": "NOTHERE",
+        "sender_key": "a" * 43, "session_id": "b" * 43})
+    await cleo.wait_for(room, "nicht entschlüsseln", since)
 
 
 async def test_the_homeservers_rate_limit_is_waited_out_and_nothing_is_lost(synapse: Synapse, matrix):
