@@ -357,11 +357,6 @@ class Unit:
         self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)
                           .values(ref=new_ref, status="migrated", status_at=utcnow()))
 
-    def reachable(self, channel: str, ref: str) -> bool | None:
-        """Whether an identity can be reached; None when there is no such identity."""
-        return self.conn.execute(select(Identity.active).where(Identity.channel == channel,
-                                                               Identity.ref == ref)).scalar_one_or_none()
-
     def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
         """Content version and current step of every conversation on another version."""
         rows = self.conn.execute(select(Conversation.content_version, Conversation.position)

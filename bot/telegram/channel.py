@@ -220,11 +220,6 @@ class TelegramChannel:
         task.add_done_callback(lambda done: self._tails.pop(chat_id, None) if self._tails.get(chat_id) is done
                                else None)
 
-    async def idle(self) -> None:
-        """Wait until every queued reply has been sent (tests and shutdown)."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
-
     async def _deliver(self, item: Incoming, response: Response) -> None:
         replies = list(response.replies)
         press = item.press
