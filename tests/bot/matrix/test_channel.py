@@ -21,8 +21,6 @@ from tests.bot.test_console import FIVE_STAGES
 from tests.conftest import ROOT
 from tests.servers.synapse import Synapse
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
 
 @dataclass
 class MatrixBot:
@@ -227,6 +225,30 @@ async def test_the_homeservers_rate_limit_is_waited_out_and_nothing_is_lost(syna
         await dora.says(room, line, expect)
     assert "homeserver asked to wait" in bot.output()
     assert sum("Kick-Off · Frage 1 von 10" in t for t in dora.texts(room)) == 1
+
+
+async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
+        synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
+    bot_id, _, token, device = await matrix_user("daks")
+    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
+           "MATRIX_ACCESS_TOKEN": token, "MATRIX_DEVICE_ID": device, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
+           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO"}
+    env.pop("MATRIX_PASSWORD", None)
+    bot = MatrixBot(env, tmp_path / "bot.log")
+    await bot.start()
+    try:
+        assert f"device {device}" in bot.output()
+        user_id, _, user_token, user_device = await matrix_user("eva")
+        eva = Member(AsyncClient(synapse.url, user_id, store_path=str(tmp_path),
+                                 config=AsyncClientConfig(encryption_enabled=True)))
+        eva.client.restore_login(user_id, user_device, user_token)
+        await eva.open()
+        room = await eva.dm(bot_id, encrypted=True)
+        await eva.says(room, "Musterstadt", "Was für eine Kommune ist Musterstadt?")
+        await eva.close()
+    finally:
+        assert await bot.stop() == 0
+    assert "Traceback" not in bot.output()
 
 
 async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, matrix_user: MakeUser,
