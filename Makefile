@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot flows storage tests
+	$(BIN)/ruff check bot flows storage tests benchmarks
 
 # Re-extract UI strings and merge them into the de, fr and en catalogues (translate the new ones).
 catalogs: $(STAMP)
