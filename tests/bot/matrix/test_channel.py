@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
+from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.cross_signing import device_is_cross_signed
@@ -114,26 +115,36 @@ class Member:
         return await self.wait_for(room_id, expect, since)
 
 
+def matrix_env(synapse: Synapse, bot_id: str, database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The bot's environment on the test Synapse; ``extra`` adds or overrides variables."""
+    return {**os.environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
+            "MATRIX_STORE_DIR": str(tmp_path / "matrix"), "DAKS_DATABASE_URL": database_url,
+            "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO", "PYTHONUTF8": "1", **extra}
+
+
+async def signed_in(synapse: Synapse, user: tuple[str, str, str, str], store: Path) -> Member:
+    """A member's client on its own crypto store, logged in with the token from registration, syncing."""
+    user_id, _, token, device = user
+    store.mkdir(parents=True, exist_ok=True)
+    client = AsyncClient(synapse.url, user_id, store_path=str(store),
+                         config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
+    client.restore_login(user_id, device, token)
+    person = Member(client)
+    await person.open()
+    return person
+
+
 @pytest.fixture
 async def matrix(synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
     bot_id, password, _, _ = await matrix_user("daks")
-    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-           "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
-           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO",
-           "PYTHONUTF8": "1"}
-    bot = MatrixBot(env, tmp_path / "bot.log")
+    bot = MatrixBot(matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password),
+                    tmp_path / "bot.log")
     await bot.start()
     members: list[Member] = []
 
     async def member(prefix: str = "staff") -> Member:
-        user_id, _, token, device = await matrix_user(prefix)
-        store = tmp_path / f"client-{user_id.split(':')[0][1:]}"
-        store.mkdir()
-        client = AsyncClient(synapse.url, user_id, store_path=str(store),
-                             config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
-        client.restore_login(user_id, device, token)
-        person = Member(client)
-        await person.open()
+        user = await matrix_user(prefix)
+        person = await signed_in(synapse, user, tmp_path / f"client-{user[0].split(':')[0][1:]}")
         members.append(person)
         return person
 
@@ -230,19 +241,13 @@ async def test_the_homeservers_rate_limit_is_waited_out_and_nothing_is_lost(syna
 async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
         synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
     bot_id, _, token, device = await matrix_user("daks")
-    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-           "MATRIX_ACCESS_TOKEN": token, "MATRIX_DEVICE_ID": device, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
-           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO"}
+    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_ACCESS_TOKEN=token, MATRIX_DEVICE_ID=device)
     env.pop("MATRIX_PASSWORD", None)
     bot = MatrixBot(env, tmp_path / "bot.log")
     await bot.start()
     try:
         assert f"device {device}" in bot.output()
-        user_id, _, user_token, user_device = await matrix_user("eva")
-        eva = Member(AsyncClient(synapse.url, user_id, store_path=str(tmp_path),
-                                 config=AsyncClientConfig(encryption_enabled=True)))
-        eva.client.restore_login(user_id, user_device, user_token)
-        await eva.open()
+        eva = await signed_in(synapse, await matrix_user("eva"), tmp_path / "eva")
         room = await eva.dm(bot_id, encrypted=True)
         await eva.says(room, "Musterstadt", "Was für eine Kommune ist Musterstadt?")
         await eva.close()
@@ -254,11 +259,9 @@ async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
 async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, matrix_user: MakeUser,
                                                            database_url: str, tmp_path: Path):
     bot_id, password, _, _ = await matrix_user("daks")
-    allowed_id, _, allowed_token, allowed_device = await matrix_user("allowed")
-    env = {**__import__("os").environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-           "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
-           "MATRIX_ALLOWED_SERVERS": "bund.example", "MATRIX_ALLOWED_USERS": allowed_id,
-           "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO"}
+    allowed = await matrix_user("allowed")
+    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password,
+                     MATRIX_ALLOWED_SERVERS="bund.example", MATRIX_ALLOWED_USERS=allowed[0])
     bot = MatrixBot(env, tmp_path / "bot.log")
     await bot.start()
     try:
@@ -273,15 +276,11 @@ async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, mat
         members = await stranger.joined_members(room.room_id)  # type: ignore[union-attr]
         assert bot_id not in [m.user_id for m in members.members]  # type: ignore[union-attr]
         await stranger.close()
-        friend = Member(AsyncClient(synapse.url, allowed_id, store_path=str(tmp_path),
-                                    config=AsyncClientConfig(encryption_enabled=True)))
-        friend.client.restore_login(allowed_id, allowed_device, allowed_token)
-        await friend.open()
+        friend = await signed_in(synapse, allowed, tmp_path / "friend")
         await friend.dm(bot_id, encrypted=False)
         await friend.close()
     finally:
         assert await bot.stop() == 0
-    assert InviteMemberEvent  # the invite state the bot reads
 
 
 async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synapse, matrix_user: MakeUser,
@@ -291,19 +290,15 @@ async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synaps
 
     bot_id, password, _, _ = await matrix_user("daks")
     async with FakeBotAPI(limits=False) as api:
-        env = {**bot_env(api, database_url, tmp_path), "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-               "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": str(tmp_path / "matrix")}
+        env = {**bot_env(api, database_url, tmp_path),
+               **matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password)}
         bot = MatrixBot(env, tmp_path / "bot.log")
         await bot.start()
         try:
             assert "Telegram channel running as @daks_test_bot" in bot.output()
             tom = Person(api, api.user(3001, "Tom", "de"))
             await tom.says("/start", "Guten Tag")
-            user_id, _, token, device = await matrix_user("tina")
-            tina = Member(AsyncClient(synapse.url, user_id, store_path=str(tmp_path),
-                                      config=AsyncClientConfig(encryption_enabled=True)))
-            tina.client.restore_login(user_id, device, token)
-            await tina.open()
+            tina = await signed_in(synapse, await matrix_user("tina"), tmp_path / "tina")
             room = await tina.dm(bot_id, encrypted=True)
             await tina.says(room, "Musterstadt", "Was für eine Kommune ist Musterstadt?")
             await tom.says("Beispielstadt", "Was für eine Kommune ist Beispielstadt?")
