@@ -50,7 +50,7 @@ async def _companion(settings: Settings):
 
     content = load_content(settings.content_dir)
     store = await Store.open(settings.database, upgrade=settings.auto_migrate)
-    return Companion(content, store, settings.language), store
+    return Companion(content, store, settings.language, settings.admin_ids), store
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:

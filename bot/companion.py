@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.actions import Actor, apply
 from flows import overview
+from flows.actions import Facts
 from flows.context import Ctx
 from flows.engine import Engine, Turn
 from flows.i18n import N_
 from flows.io import Inbound, Outbound, Paragraph
 from flows.loader import Content
 from flows.state import State
+from storage.models import utcnow
 from storage.store import Saved, Store, Unit
 
 log = logging.getLogger(__name__)
@@ -39,8 +42,11 @@ class Response:
 class Companion:
     """Handles one inbound message per call, in order per user, committing before it returns."""
 
-    def __init__(self, content: Content, store: Store, default_language: str = "de"):
+    def __init__(self, content: Content, store: Store, default_language: str = "de",
+                 admins: frozenset[str] = frozenset()):
         self.content = content
+        self.admins = admins
+        """``channel:ref`` of the configured admins (numeric Telegram ids, full Matrix IDs)."""
         self.store = store
         self.engine = Engine(content)
         self.engine.warm()
@@ -54,17 +60,18 @@ class Companion:
         return lock
 
     async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None, *,
-                     hint: str | None = None, redeliverable: bool = False) -> Response:
+                     hint: str | None = None, redeliverable: bool = False, address: str | None = None) -> Response:
         """Replies for the user; empty for a message seen before. Never raises for a user's input.
 
         ``lang`` sets the language; ``hint`` is only a first guess for a new user (e.g. the
         messenger's language). With ``redeliverable`` the platform sends the message again later,
         so a database outage raises :class:`Unavailable` instead of asking the user to resend.
+        ``address`` is where broadcasts reach this person when it is not ``ref`` (a Matrix room).
         """
         async with self._lock(channel, ref):
             for delay in (*RETRIES, None):
                 try:
-                    return await self._handle(channel, ref, inbound, lang, hint)
+                    return await self._handle(channel, ref, inbound, lang, hint, address)
                 except TRANSIENT as exc:
                     log.warning("database unavailable (%s); %s", type(exc).__name__,
                                 "retrying" if delay is not None else "giving up")
@@ -102,21 +109,35 @@ class Companion:
         """The platform gave a chat a new id."""
         await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))
 
-    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None
-                      ) -> Response:
-        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang, hint))
+    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+                      address: str | None) -> Response:
+        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
 
-    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None
-              ) -> Response:
+    def role(self, unit: Unit, channel: str, ref: str) -> str | None:
+        if f"{channel}:{ref}" in self.admins:
+            return "admin"
+        return "editor" if unit.role_of(channel, ref) == "editor" else None
+
+    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+              address: str | None = None) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
         if inbound.message_id and not unit.claim_message(channel, inbound.message_id):
             return Response()
-        account, saved = unit.open_conversation(channel, ref, lang or hint or self.default_language)
-        turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang)
+        account, saved = unit.open_conversation(channel, ref, lang or hint or self.default_language, address)
+        sub = unit.subscription(account.user_id)
+        now = utcnow()
+        facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
+                      sub_language=sub.language if sub else None, role=self.role(unit, channel, ref), now=now)
+        turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang, facts=facts)
         if "delete_all" in turn.effects:
             unit.delete_user(account.user_id)
             return Response(turn.replies, list(turn.effects))
         self._persist(unit, account.user_id, saved, turn)
+        if turn.actions:
+            actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
+            extra = apply(unit, self.content, actor, turn.actions, now)
+            at = max(len(turn.replies) - 1, 0)
+            turn.replies[at:at] = extra
         if "show_data" in turn.effects:
             data = overview.StoredData(**unit.stored(account.user_id))
             view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))

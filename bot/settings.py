@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_ADMIN = re.compile(r"telegram:[0-9]{1,20}|matrix:@[^:\s]+:[^\s,]+")
 
 
 def _env(name: str) -> AliasChoices:
@@ -62,6 +63,23 @@ class Settings(BaseSettings):
                                     description="Messages per second the bot sends at most (burst 10); 0 = unpaced.")
     matrix_allowed_users: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_USERS"),
                                       description="Comma-separated Matrix IDs that may invite the bot.")
+
+    admins: str = Field(default="", description="Comma-separated telegram:<numeric user id> and matrix:@user:server.")
+    broadcast_rate: float = Field(default=30.0, gt=0, le=1000, validation_alias=_env("TELEGRAM_BROADCAST_RATE"),
+                                  description="Messages per second for the whole bot token (Telegram: about 30).")
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: str) -> str:
+        for entry in (e.strip() for e in value.split(",") if e.strip()):
+            if not _ADMIN.fullmatch(entry):
+                raise ValueError("each admin must be telegram:<numeric user id> or matrix:@user:server "
+                                 "(never a username)")
+        return value
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(e.strip() for e in self.admins.split(",") if e.strip())
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

@@ -26,11 +26,19 @@ class Commands:
     engine: Any
     before: list[Outbound]
     effects: list[Any]
+    newsletter: Any
+    unsubscribe: Any
+    events: Any
+    attend: Any
+    admin_command: Any
 
     def on_command(self, text: str) -> None:
         name, _, arg = text[1:].partition(" ")
         name = name.split("@", 1)[0].casefold()
-        command = self.content.command_names.get(name)
+        self.run_command(self.content.command_names.get(name), arg, name)
+
+    def run_command(self, command: str | None, arg: str, name: str = "") -> None:
+        """A command by its id (typed by name, or pressed on a broadcast's button)."""
         if self.state.mode in OVERLAYS and command not in (
                 "menu", "help", "quit"):
             self.state.mode, self.state.back_to = self.state.back_to or "step", None
@@ -44,6 +52,9 @@ class Commands:
             "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
             "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
             "tools": self.browse, "search": lambda: self.search(arg),
+            "newsletter": self.newsletter, "unsubscribe": self.unsubscribe, "events": self.events,
+            "rsvp": lambda: self.attend(arg, True), "unrsvp": lambda: self.attend(arg, False),
+            "admin": lambda: self.admin_command(arg),
         }[command]
         handler()
 
@@ -59,7 +70,8 @@ class Commands:
                                        "These commands work at any time:")))
         lang = self.state.lang
         blocks.append(Bullets(tuple(
-            f"/{(c.names.get(lang) or c.names['de'])[0]}: {self.ctx.text(c.summary)}" for c in self.content.commands)))
+            f"/{(c.names.get(lang) or c.names['de'])[0]}: {self.ctx.text(c.summary)}"
+            for c in self.content.commands if not c.hidden)))
         self.before.append(Outbound(blocks))
 
     def progress(self) -> None:

@@ -62,6 +62,13 @@ class Ctx:
             return source
         return _compile(source).render(municipality=self.municipality())
 
+    def topic_label(self, topic: str) -> str:
+        """A newsletter topic: a field of action or an event kind."""
+        if topic in self.content.handlungsfelder:
+            return self.text(self.content.handlungsfelder[topic].label)
+        kind = self.content.event_kinds.get(topic)
+        return self.text(kind) if kind is not None else topic
+
     def municipality(self) -> dict[str, Any]:
         profile: dict[str, Any] = {"name": self.t("your municipality"), "kind": "", "land": "", "size": ""}
         for key, step_id in self.content.profile_steps.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from datetime import date
 from typing import Any, Literal
 
 from flows import overview
+from flows.actions import Action, Facts
+from flows.administering import ADMIN_MODES, Administering
 from flows.commands import Commands
 from flows.context import Ctx
 from flows.io import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
@@ -19,6 +22,7 @@ from flows.recommend import index_of, recommend
 from flows.state import State
 from flows.steps import kind_of
 from flows.steps.base import KEEP, Input, Result, fold
+from flows.subscribing import SUB_MODES, Subscribing
 
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 MAX_MESSAGE = 16_000
@@ -44,6 +48,7 @@ class Turn:
     replies: list[Outbound]
     changes: list[AnswerChange] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
 
 def clean(text: str) -> str:
@@ -71,27 +76,28 @@ class Engine:
             index_of(Ctx(self.content, State(version=self.content.version)))
 
     # -- entry point -------------------------------------------------------
-    def handle(self, state: State | None, inbound: Inbound, lang: str | None = None) -> Turn:
+    def handle(self, state: State | None, inbound: Inbound, lang: str | None = None, facts: Facts | None = None
+               ) -> Turn:
         state = _copy(state) if state else State(version=self.content.version)
         before = dict(state.answers)
         moved = self.migrate(state)
         if lang in LANGUAGES:
             state.lang = lang
         ctx = Ctx(self.content, state)
-        session = _Session(self, ctx)
+        session = _Session(self, ctx, facts or Facts())
         for note in moved:
             session.say(ctx.text(note))
         session.dispatch(inbound)
         replies = session.finish()
         changes = [AnswerChange(k, before.get(k), state.answers.get(k))
                    for k in {*before, *state.answers} if before.get(k, KEEP) != state.answers.get(k, KEEP)]
-        return Turn(state=state, replies=replies, changes=changes, effects=session.effects)
+        return Turn(state=state, replies=replies, changes=changes, effects=session.effects, actions=session.actions)
 
     def present(self, state: State) -> Outbound:
         """The current question as the user last saw it, without changing anything."""
         state = _copy(state)
         self.migrate(state)
-        session = _Session(self, Ctx(self.content, state))
+        session = _Session(self, Ctx(self.content, state), Facts())
         session.repair()
         return session.finish()[-1]
 
@@ -114,16 +120,18 @@ class Engine:
 
 
 def _copy(state: State) -> State:
-    """A copy the engine may change. Steps never change answer values in place, so one level is enough."""
+    """A copy the engine may change. Steps never change answer values in place, so one level is enough;
+    overlays keep nested drafts in ``view``, which is copied whole."""
     return state.model_copy(update={"answers": dict(state.answers), "history": list(state.history),
-                                    "draft": dict(state.draft)})
+                                    "draft": dict(state.draft), "view": copy.deepcopy(state.view)})
 
 
-class _Session(Overlays, Commands):
-    """Handles one inbound message; collects notes, extra messages and effects."""
+class _Session(Overlays, Commands, Subscribing, Administering):
+    """Handles one inbound message; collects notes, extra messages, effects and actions."""
 
-    def __init__(self, engine: Engine, ctx: Ctx):
-        self.engine, self.ctx, self.content = engine, ctx, engine.content
+    def __init__(self, engine: Engine, ctx: Ctx, facts: Facts):
+        self.engine, self.ctx, self.content, self.facts = engine, ctx, engine.content, facts
+        self.actions: list[Action] = []
         self.state, self.t = ctx.state, ctx.t
         self.notes: list[Block] = []
         self.before: list[Outbound] = []
@@ -138,6 +146,9 @@ class _Session(Overlays, Commands):
             return
         if self.state.mode == "new":
             self.start()
+            if inbound.command:
+                name, _, arg = inbound.command.partition(" ")
+                return self.run_command(name, arg)
             text = clean(inbound.text or "").strip()
             if inbound.event == "message" and text.startswith("/") and len(text) <= MAX_MESSAGE:
                 self.on_command(text)
@@ -155,6 +166,10 @@ class _Session(Overlays, Commands):
             self.say(self.t("I can only read text here, so I have not kept the file. "
                             "Please type your answer instead."))
             return
+        if inbound.command is not None:
+            name, _, arg = inbound.command.partition(" ")
+            self.run_command(name if any(c.id == name for c in self.content.commands) else None, arg, name)
+            return
         if inbound.choice is not None:
             self.on_button(inbound.choice)
             return
@@ -166,6 +181,9 @@ class _Session(Overlays, Commands):
             return
         if text.strip().startswith("/"):
             self.on_command(text.strip())
+            return
+        if self.is_stop_word(text):
+            self.unsubscribe()
             return
         self.on_text(text)
 
@@ -228,6 +246,10 @@ class _Session(Overlays, Commands):
             self.on_tool(inp)
         elif mode == "confirm_delete":
             self.on_confirm_delete(inp)
+        elif mode in SUB_MODES:
+            self.on_subscription(inp)
+        elif mode in ADMIN_MODES:
+            self.on_admin(inp)
 
     # -- steps -------------------------------------------------------------
     def current_step(self) -> Step | None:
@@ -334,6 +356,10 @@ class _Session(Overlays, Commands):
 
     def choices(self) -> list[Choice]:
         s, t = self.state, self.t
+        if s.mode in SUB_MODES:
+            return self.subscription_choices()
+        if s.mode in ADMIN_MODES:
+            return self.admin_choices()
         if s.mode == "step":
             step = self.current_step()
             if step is None:
@@ -365,10 +391,12 @@ class _Session(Overlays, Commands):
                     Choice("_similar", t("More like this")), Choice("_list", t("Back to the list")),
                     Choice("_close", t("Back to the question"))]
         if s.mode == "menu":
+            admin = [Choice("_admin", t("Administration"))] if self.facts.role else []
             return [Choice("_progress", t("Show progress")), Choice("_stage", t("Go to a stage")),
                     Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
+                    Choice("_newsletter", t("Newsletter")), Choice("_events", t("Upcoming events")),
                     Choice("_mydata", t("My stored data")), Choice("_delete", t("Delete my data")),
-                    Choice("_lang", "Sprache · Langue · Language"), Choice("_help", t("Help")),
+                    Choice("_lang", "Sprache · Langue · Language"), Choice("_help", t("Help")), *admin,
                     Choice("_close", t("Back to the question"))]
         if s.mode == "pick_lang":
             return [Choice(f"l:{code}", name) for code, name in LANGUAGE_NAMES.items()] + \
@@ -385,6 +413,10 @@ class _Session(Overlays, Commands):
 
     def question(self) -> list[Block]:
         s, t = self.state, self.t
+        if s.mode in SUB_MODES:
+            return self.subscription_question()
+        if s.mode in ADMIN_MODES:
+            return self.admin_question()
         if s.mode == "step":
             step = self.current_step()
             assert step is not None
@@ -455,5 +487,7 @@ class _Session(Overlays, Commands):
         return self.state.mode
 
     def _kind_key(self) -> str:
+        if self.state.mode == "form":
+            return str(self.state.view.get("draft", {}).get("at"))
         step = self.current_step()
         return kind_of(step).key(self.ctx, step) if self.state.mode == "step" and step else ""

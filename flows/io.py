@@ -15,6 +15,8 @@ class Inbound:
     file_name: str | None = None
     event: Literal["message", "start", "resume", "edited"] = "message"
     message_id: str | None = None
+    command: str | None = None
+    """A command by id with its argument (``rsvp 3``): buttons on broadcasts, which never go stale."""
 
 
 @dataclass(frozen=True)

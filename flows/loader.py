@@ -66,6 +66,17 @@ class Content:
     """Step ids of every published version (content/versions/<version>.yaml)."""
     index: Any = None
     """The search index over the toolbox, built on first use."""
+    event_kinds: dict[str, LocalText] = field(default_factory=dict)
+    """Kinds of events, which subscribers can also pick as topics."""
+    consent: Any = None
+    """The newsletter consent text and its version (``flows.consent.Consent``)."""
+    forms: dict[str, Any] = field(default_factory=dict)
+    """Forms admins fill in chat (``flows.forms.Form``): events, newsletters."""
+
+    @property
+    def topics(self) -> list[str]:
+        """What subscribers can choose: the fields of action, then the event kinds."""
+        return [*self.handlungsfelder, *self.event_kinds]
 
     @property
     def version(self) -> str:
@@ -213,9 +224,33 @@ def load_content(root: Path | str) -> Content:
     content.synonyms = synonyms
     content.migrations = migrations
     content.published = published
+    _broadcast_content(content, root, problems)
     if problems:
         raise ContentInvalid(problems)
     return content
+
+
+def _broadcast_content(content: Content, root: Path, problems: list[ContentProblem]) -> None:
+    """Consent text, event kinds and admin forms: optional files, checked when present."""
+    from flows.consent import load_consent, load_event_kinds
+    from flows.forms import load_forms
+
+    for name, load in (("consent.yaml", load_consent), ("event_kinds.yaml", load_event_kinds)):
+        if (root / name).exists():
+            try:
+                value = load(root)
+            except ValueError as exc:
+                problems.append(ContentProblem(name, "", None, str(exc)))
+                continue
+            if name == "consent.yaml":
+                content.consent = value
+            else:
+                content.event_kinds = value  # type: ignore[assignment]
+    if (root / "forms").is_dir():
+        try:
+            content.forms = load_forms(root)
+        except ValueError as exc:
+            problems.append(ContentProblem("forms", "", None, str(exc)))
 
 
 def missing_translations(content: Content) -> list[ContentProblem]:

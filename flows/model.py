@@ -219,6 +219,7 @@ class Command(Strict):
     id: Identifier
     names: dict[str, list[str]]
     summary: LocalText
+    hidden: bool = Field(default=False, description="Left out of help and command menus (admin commands).")
 
 
 class ToolboxItem(Strict):

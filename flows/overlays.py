@@ -12,7 +12,8 @@ from flows.recommend import Suggestion, index_of, recommend, similar
 from flows.state import State
 from flows.steps.base import Input, fold
 
-OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "browse", "tools", "tool")
+OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "browse", "tools", "tool",
+            "subscribe", "sub_lang", "sub_consent", "sub_manage", "admin", "form", "form_preview", "form_when")
 BROWSE_LIMIT = 12
 
 
@@ -25,6 +26,9 @@ class Overlays:
     t: Any
     effects: list[Any]
     show_question: bool
+    newsletter: Any
+    events: Any
+    admin_command: Any
 
     def open_overlay(self, mode: Any) -> None:
         if self.state.mode not in OVERLAYS:
@@ -42,13 +46,14 @@ class Overlays:
                    "_edit": lambda: self.open_overlay("pick_edit"), "_export": self.export,
                    "_mydata": self.mydata, "_delete": lambda: self.open_overlay("confirm_delete"),
                    "_help": self.help, "_lang": lambda: self.open_overlay("pick_lang"),
-                   "_close": self.close_overlay}
+                   "_newsletter": self.newsletter, "_events": self.events,
+                   "_admin": lambda: self.admin_command(""), "_close": self.close_overlay}
         action = actions.get(inp.choice or "")
         if action is None:
             self.say(self.t("Please pick one of the options below."))
             self.show_question = False
             return
-        if inp.choice not in ("_stage", "_edit", "_delete", "_lang", "_close"):
+        if inp.choice not in ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "_admin"):
             self.close_overlay()
         action()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from flows.context import Ctx
 from flows.io import Block, Bullets, Heading, Paragraph
@@ -70,6 +71,10 @@ class StoredData:
     answers: int
     audit_entries: int
     conversation_updated_at: datetime | None
+    subscription: Any = None
+    """A ``storage.subscriptions.Subscriber`` (duck-typed: flows does not import storage)."""
+    consent: list[dict[str, Any]] = field(default_factory=list)
+    attending: list[int] = field(default_factory=list)
 
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
@@ -87,5 +92,30 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
         Paragraph(t("Municipality profile:")), Bullets(profile or (t("nothing yet"),)),
         Paragraph(t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers) + " "
                   + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)),
+        *subscription_blocks(ctx, data),
         Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
     ]
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
+    """The newsletter subscription and the consent record behind it (Art. 7(1) GDPR)."""
+    t, sub = ctx.t, data.subscription
+    if sub is None or sub.confirmed_at is None:
+        blocks: list[Block] = [Paragraph(t("Newsletter: not subscribed."))]
+    else:
+        blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.", lang=sub.language,
+                              topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics")))]
+    if data.consent:
+        blocks.append(Paragraph(t("Consent record:")))
+        blocks.append(Bullets(tuple(t("{at}: {action} (consent text version {version}, {channel} {ref})",
+                                      at=_moment(r["at"]), action=r["action"], version=r["consent_version"],
+                                      channel=r["channel"], ref=r["ref"] or "")
+                                    for r in data.consent)))
+    if data.attending:
+        blocks.append(Paragraph(t("You said you will attend the events {ids}.",
+                                  ids=", ".join(f"#{i}" for i in data.attending))))
+    return blocks

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, UniqueConstraint, true
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -47,6 +59,8 @@ class Identity(SQLModel, table=True):
     """False once the platform said the user cannot be reached (blocked the bot, chat gone)."""
     status: str | None = Field(default=None, max_length=32, description="Why not reachable, e.g. blocked.")
     status_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    address: str | None = Field(default=None, max_length=255,
+                                description="Where to write when it is not ``ref`` (a Matrix user's direct chat room).")
 
 
 class Municipality(SQLModel, table=True):
@@ -106,3 +120,164 @@ class ProcessedMessage(SQLModel, table=True):
     channel: str = Field(primary_key=True, max_length=16)
     message_id: str = Field(primary_key=True, max_length=128)
     at: datetime = _when(index=True)
+
+
+def _maybe(**kw: Any) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, **kw))
+
+
+def _big_id() -> Any:
+    return Field(default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                                autoincrement=True))
+
+
+class Subscription(SQLModel, table=True):
+    """A newsletter subscription. It counts only once ``confirmed_at`` is set (double opt-in)."""
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True))
+    channel: str = Field(max_length=16, description="The channel the person subscribed on.")
+    ref: str = Field(max_length=255, description="Their platform id there.")
+    language: str = Field(max_length=8)
+    topics: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    consent_version: str = Field(max_length=32)
+    requested_at: datetime = _when()
+    confirmed_at: datetime | None = _maybe()
+    updated_at: datetime = _when()
+
+
+class ConsentRecord(SQLModel, table=True):
+    """Proof of consent (GDPR Art. 7(1)): every request, confirmation, change and withdrawal.
+
+    ``subject`` is a hash of channel and platform id; after an erasure only the withdrawal stays,
+    under that hash, so the withdrawal can still be proven and honoured.
+    """
+
+    id: int | None = _big_id()
+    user_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"),
+                                                               nullable=True, index=True))
+    subject: str = Field(max_length=64, index=True)
+    channel: str = Field(max_length=16)
+    ref: str | None = Field(default=None, max_length=255)
+    action: str = Field(max_length=16, description="requested, confirmed, changed, withdrawn or erased.")
+    consent_version: str = Field(max_length=32)
+    topics: list[str] | None = Field(default=None, sa_column=Column(Json, nullable=True))
+    language: str | None = Field(default=None, max_length=8)
+    at: datetime = _when()
+
+
+class Role(SQLModel, table=True):
+    """A role granted in chat (``editor``); admins come from the configuration, never from here."""
+
+    channel: str = Field(primary_key=True, max_length=16)
+    ref: str = Field(primary_key=True, max_length=255)
+    role: str = Field(max_length=16)
+    granted_by: str = Field(max_length=300)
+    granted_at: datetime = _when()
+
+
+class AdminLog(SQLModel, table=True):
+    """Every admin or editor action: who, what, on what, when."""
+
+    id: int | None = _big_id()
+    at: datetime = _when(index=True)
+    actor: str = Field(max_length=300)
+    action: str = Field(max_length=32)
+    target: str | None = Field(default=None, max_length=300)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(Json, nullable=True))
+
+
+class Event(SQLModel, table=True):
+    """An event announced to subscribers: texts per language, times with their time zone."""
+
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, description="online_seminar, regional_meeting, conference or publication.")
+    title: dict[str, str] = Field(sa_column=Column(Json, nullable=False))
+    description: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    starts_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    ends_at: datetime | None = _maybe()
+    timezone: str = Field(default="Europe/Berlin", max_length=64)
+    place: str | None = Field(default=None, max_length=500)
+    online_url: str | None = Field(default=None, max_length=500)
+    topics: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    audience: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    registration_url: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="draft", max_length=16, description="draft, published or cancelled.")
+    created_by: str = Field(max_length=300)
+    created_at: datetime = _when()
+    published_at: datetime | None = _maybe()
+
+
+class Rsvp(SQLModel, table=True):
+    """Someone said they will attend an event."""
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True))
+    at: datetime = _when()
+
+
+class Broadcast(SQLModel, table=True):
+    """A newsletter, event announcement or reminder, and whom it is for."""
+
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, description="newsletter, event or reminder.")
+    event_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"),
+                                                                nullable=True, index=True))
+    title: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    body: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    topics: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    languages: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    lands: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    sizes: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    status: str = Field(default="scheduled", max_length=16,
+                        description="scheduled, sending, done or cancelled.")
+    due_at: datetime = _when(index=True)
+    created_by: str = Field(max_length=300)
+    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(Json, nullable=True),
+                                            description="The chat message that shows live progress.")
+    created_at: datetime = _when()
+    started_at: datetime | None = _maybe()
+    finished_at: datetime | None = _maybe()
+
+
+class Delivery(SQLModel, table=True):
+    """One broadcast to one recipient: the durable outbox row.
+
+    queued -> claimed (a sender took it) -> sending (committed before the request) -> sent;
+    or failed, skipped (with a reason), or unknown (in flight when a sender died: never re-sent
+    where the platform cannot deduplicate).
+    """
+
+    __table_args__ = (UniqueConstraint("broadcast_id", "user_id"), Index("ix_delivery_todo", "channel", "state", "id"))
+    id: int | None = _big_id()
+    broadcast_id: int = Field(sa_column=Column(Integer, ForeignKey("broadcast.id", ondelete="CASCADE"),
+                                               nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                          index=True))
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=255)
+    language: str = Field(max_length=8)
+    state: str = Field(default="queued", max_length=16)
+    reason: str | None = Field(default=None, max_length=64)
+    worker: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _maybe()
+    done_at: datetime | None = _maybe()
+
+
+class Courier(SQLModel, table=True):
+    """A running sender process; its heartbeat tells others whether its claimed rows are still in hand."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    started_at: datetime = _when()
+    seen_at: datetime = _when()
+
+
+class Pace(SQLModel, table=True):
+    """A send budget shared by every process (GCRA: the theoretical arrival time of the next slot)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    tat: float = Field(default=0.0, sa_column=Column(Float, nullable=False))

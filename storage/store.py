@@ -26,7 +26,9 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.outbox import Outbox
 from storage.prepared import Prepared
+from storage.subscriptions import Subscriptions
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT = 0.25
@@ -185,7 +187,7 @@ def _stmt(dialect: str) -> dict[str, Any]:
     answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
                                 created_at=p("now"), updated_at=p("now"))
     lookup = (select(Identity.user_id, User.language, Conversation.id.label("cid"), Conversation.revision,
-                     Conversation.content_version, Conversation.position, Identity.active)
+                     Conversation.content_version, Conversation.position, Identity.active, Identity.address)
               .join(User, User.id == Identity.user_id)
               .outerjoin(Conversation, Conversation.user_id == Identity.user_id)
               .where(Identity.channel == p("channel"), Identity.ref == p("ref")))
@@ -200,7 +202,9 @@ def _stmt(dialect: str) -> dict[str, Any]:
         "lookup": lookup,
         "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(User.id),
         "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
-                                             created_at=p("now")),
+                                             address=p("address"), created_at=p("now")),
+        "address": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
+            address=p("address")),
         "reachable": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
             active=p("active"), status=p("status"), status_at=p("now")),
         "answers": select(Answer.step_id, Answer.value).where(Answer.conversation_id == p("cid")),
@@ -230,7 +234,7 @@ def _prepared(dialect: Dialect) -> dict[str, Prepared]:
     return _PREPARED[key]
 
 
-class Unit:
+class Unit(Subscriptions, Outbox):
     """Reads and writes inside one transaction."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache):
@@ -250,19 +254,24 @@ class Unit:
         result = self.q["claim"].run(self.conn, {"channel": channel, "mid": message_id, "now": utcnow()})
         return result.rowcount == 1
 
-    def open_conversation(self, channel: str, ref: str, language: str) -> tuple[Account, Saved]:
+    def open_conversation(self, channel: str, ref: str, language: str, address: str | None = None
+                          ) -> tuple[Account, Saved]:
         """The user behind a channel identity (created on first contact) and their conversation.
 
         On PostgreSQL the identity row stays locked until commit, so one user's messages are
-        handled one after the other even across processes.
+        handled one after the other even across processes. ``address`` is where to write to them
+        when it is not ``ref`` (a Matrix direct chat room); it is kept up to date.
         """
         rows = self.q["lookup"].rows(self.conn, {"channel": channel, "ref": ref})
         if not rows:
             now = utcnow()
             user_id = self.q["new_user"].rows(self.conn, {"lang": language, "now": now})[0][0]
-            self.q["new_identity"].run(self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now})
+            self.q["new_identity"].run(self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now,
+                                                   "address": address})
             return Account(user_id, language, created=True), Saved(None, 0, None, None, {})
-        user_id, user_language, cid, revision, version, position, active = rows[0]
+        user_id, user_language, cid, revision, version, position, active, known_address = rows[0]
+        if address is not None and address != known_address:
+            self.q["address"].run(self.conn, {"channel": channel, "ref": ref, "address": address})
         if not active:  # they wrote again, so they can be reached again (e.g. unblocked the bot)
             self.set_reachable(channel, ref, True, None)
         answers: dict[str, Any] = {}
@@ -369,7 +378,11 @@ class Unit:
 
     # -- the user's rights ---------------------------------------------------
     def delete_user(self, user_id: int) -> None:
-        """Erase a user and everything that hangs on them (Art. 17 GDPR)."""
+        """Erase a user and everything that hangs on them (Art. 17 GDPR).
+
+        Of the consent records only a withdrawal stays, pseudonymised (see ``erase_consent``).
+        """
+        self.erase_consent(user_id)
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
         self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
         for table in (Conversation, Municipality, AuditEntry, Identity):
@@ -396,6 +409,9 @@ class Unit:
             "municipality": {k: getattr(profile, k) for k in PROFILE_FIELDS} if profile else {},
             "answers": answers, "audit_entries": audit,
             "conversation_updated_at": _aware(conversation.updated_at) if conversation else None,
+            "subscription": self.subscription(user_id),
+            "consent": self.consent_history(user_id),
+            "attending": sorted(self.attending(user_id)),
         }
 
 

@@ -113,6 +113,8 @@ class TelegramChannel:
             code = lang or self.companion.default_language
             commands = []
             for command in content.commands:
+                if command.hidden:
+                    continue
                 names = [n for n in command.names.get(code, command.names["de"]) if _COMMAND_NAME.match(n)]
                 summary = command.summary.root.get(code) or command.summary.root["de"]
                 if names:

@@ -149,8 +149,13 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return press("_done" if "_done" in ids else "_cancel")
     if expects == "stage_end":
         return press("_nextstage") if "_nextstage" in ids else None
-    if expects in ("menu", "pick_stage", "pick_edit", "pick_lang", "browse", "tools", "tool"):
-        return press("_close")
+    if expects in ("menu", "pick_stage", "pick_edit", "pick_lang", "browse", "tools", "tool", "subscribe",
+                   "sub_lang", "sub_manage", "admin", "form", "form_when"):
+        return press("_close" if "_close" in ids else "_cancel")
+    if expects == "sub_consent":
+        return press("_no")
+    if expects == "form_preview":
+        return press("_cancel")
     if expects == "confirm_delete":
         return press("_no")
     raise AssertionError(f"unexpected question kind {expects!r}")

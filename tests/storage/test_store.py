@@ -27,7 +27,9 @@ from storage.store import Account, Saved, Store, Unit
 
 MISSING = object()  # as bot.companion.MISSING: the step had (or gets) no answer row at all
 VERSION = "1"
-TABLES = {"user", "identity", "municipality", "conversation", "answer", "auditentry", "processedmessage"}
+TABLES = {"user", "identity", "municipality", "conversation", "answer", "auditentry", "processedmessage",
+          "subscription", "consentrecord", "role", "adminlog", "event", "rsvp", "broadcast", "delivery", "courier",
+          "pace"}
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -107,7 +109,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
         tables = await store.run_connection(lambda conn: set(inspect(conn).get_table_names()))
         assert tables == TABLES | {"alembic_version"}
         revision = await store.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
-        assert revision == HEAD == "0002"
+        assert revision == HEAD == "0003"
 
         def diff(metadata: MetaData) -> Callable[[Connection], list[Any]]:
             def compare(conn: Connection) -> list[Any]:
@@ -388,7 +390,7 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
     user_id, _ = await _full_user(store, "anna", "Annaberg")
     data = await store.run(lambda unit: unit.stored(user_id))
     assert set(data) == {"user_id", "created_at", "language", "identities", "municipality", "answers",
-                         "audit_entries", "conversation_updated_at"}
+                         "audit_entries", "conversation_updated_at", "subscription", "consent", "attending"}
     assert data["user_id"] == str(user_id)
     assert data["language"] == "de"
     assert [(c, r) for c, r, _ in data["identities"]] == [("telegram", "anna")]
@@ -402,8 +404,8 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
 
     fresh, _ = await load(store, ref="nobody-yet")
     bare = await store.run(lambda unit: unit.stored(fresh.user_id))
-    assert (bare["municipality"], bare["answers"], bare["audit_entries"], bare["conversation_updated_at"]) == \
-        ({}, 0, 0, None)
+    assert (bare["municipality"], bare["answers"], bare["audit_entries"], bare["conversation_updated_at"],
+            bare["subscription"], bare["consent"], bare["attending"]) == ({}, 0, 0, None, None, [], [])
 
 
 async def test_set_profile_upserts(store: Store) -> None:

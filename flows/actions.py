@@ -1,0 +1,97 @@
+"""What the engine asks the app shell to do beyond saving the conversation, and what it needs to know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+Role = Literal["admin", "editor"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What storage and configuration know about the person writing, for this one message."""
+
+    subscribed: bool = False
+    topics: tuple[str, ...] = ()
+    sub_language: str | None = None
+    role: Role | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RequestConsent:
+    """The consent text was shown and a confirmation asked for (double opt-in, first step)."""
+
+    topics: tuple[str, ...]
+    language: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Confirm:
+    topics: tuple[str, ...]
+    language: str
+    version: str
+
+
+@dataclass(frozen=True)
+class ChangeSubscription:
+    topics: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    """End the subscription now (or drop an unconfirmed request)."""
+
+
+@dataclass(frozen=True)
+class Attend:
+    event_id: int
+    attending: bool
+
+
+@dataclass(frozen=True)
+class ShowEvents:
+    """List upcoming events (with the admin's view of RSVP counts for admins and editors)."""
+
+
+@dataclass(frozen=True)
+class PublishEvent:
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SendNewsletter:
+    values: dict[str, Any]
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShowBroadcasts:
+    broadcast_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CancelBroadcast:
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class SetEditor:
+    """Grant (or with ``granted=False`` revoke) the editor role of ``who`` (``telegram:123``, ``matrix:@a:b``)."""
+
+    who: str
+    granted: bool
+
+
+@dataclass(frozen=True)
+class ShowEditors:
+    pass
+
+
+Action = (RequestConsent | Confirm | ChangeSubscription | Withdraw | Attend | ShowEvents | PublishEvent
+          | SendNewsletter | ShowBroadcasts | CancelBroadcast | SetEditor | ShowEditors)
+ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)

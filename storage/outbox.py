@@ -1,0 +1,264 @@
+"""Events, RSVPs, broadcasts and the durable outbox of deliveries, claimed by sender processes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, select, text, update
+from sqlalchemy.engine import Connection
+
+from storage.models import Broadcast, Courier, Delivery, Event, Identity, Rsvp, Subscription, utcnow
+
+OPEN = ("queued", "claimed", "sending")
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One claimed delivery: what a sender needs to send it."""
+
+    id: int
+    broadcast_id: int
+    user_id: int
+    channel: str
+    address: str
+    language: str
+
+
+class Outbox:
+    """Mixed into the unit of work."""
+
+    conn: Connection
+    dialect: str
+
+    # -- events ------------------------------------------------------------------
+    def add_event(self, values: dict[str, Any], created_by: str) -> int:
+        result = self.conn.execute(Event.__table__.insert().values(
+            created_by=created_by, created_at=utcnow(), status="draft", **values).returning(Event.id))
+        return int(result.scalar_one())
+
+    def event(self, event_id: int) -> Event | None:
+        row = self.conn.execute(select(Event).where(Event.id == event_id)).mappings().first()
+        return Event(**row) if row else None
+
+    def publish_event(self, event_id: int) -> None:
+        self.conn.execute(update(Event).where(Event.id == event_id).values(status="published", published_at=utcnow()))
+
+    def upcoming_events(self, now: datetime, limit: int = 20) -> list[Event]:
+        ends = func.coalesce(Event.ends_at, Event.starts_at)
+        return [Event(**row) for row in self.conn.execute(select(Event).where(Event.status == "published", ends >= now)
+                                                          .order_by(Event.starts_at).limit(limit)).mappings()]
+
+    def rsvp(self, event_id: int, user_id: int, attending: bool) -> bool:
+        """Record or withdraw an attendance; False when nothing changed."""
+        if not attending:
+            return self.conn.execute(delete(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id)
+                                     ).rowcount > 0
+        if self.conn.execute(select(Rsvp.at).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id)).first():
+            return False
+        self.conn.execute(Rsvp.__table__.insert().values(event_id=event_id, user_id=user_id, at=utcnow()))
+        return True
+
+    def attending(self, user_id: int) -> set[int]:
+        return set(self.conn.execute(select(Rsvp.event_id).where(Rsvp.user_id == user_id)).scalars())
+
+    def rsvp_counts(self, event_ids: list[int]) -> dict[int, int]:
+        if not event_ids:
+            return {}
+        rows = self.conn.execute(select(Rsvp.event_id, func.count()).where(Rsvp.event_id.in_(event_ids))
+                                 .group_by(Rsvp.event_id))
+        return {event_id: n for event_id, n in rows}
+
+    def attendees(self, event_id: int) -> list[tuple[int, str, str, str]]:
+        """(user id, channel, address, language) of everyone attending, on their reachable identities."""
+        rows = self.conn.execute(
+            select(Identity.user_id, Identity.channel, func.coalesce(Identity.address, Identity.ref),
+                   func.coalesce(Subscription.language, text("NULL")))
+            .join(Rsvp, Rsvp.user_id == Identity.user_id)
+            .outerjoin(Subscription, Subscription.user_id == Identity.user_id)
+            .where(Rsvp.event_id == event_id, Identity.active.is_(True)))
+        return [(u, c, a, lang or "") for u, c, a, lang in rows]
+
+    # -- broadcasts ----------------------------------------------------------------
+    def add_broadcast(self, kind: str, due_at: datetime, created_by: str, *, title: dict[str, str] | None = None,
+                      body: dict[str, str] | None = None, topics: list[str] | None = None,
+                      languages: list[str] | None = None, lands: list[str] | None = None,
+                      sizes: list[str] | None = None, event_id: int | None = None) -> int:
+        result = self.conn.execute(Broadcast.__table__.insert().values(
+            kind=kind, event_id=event_id, title=title or {}, body=body or {}, topics=topics or [],
+            languages=languages or [], lands=lands or [], sizes=sizes or [], status="scheduled", due_at=due_at,
+            created_by=created_by, created_at=utcnow()).returning(Broadcast.id))
+        return int(result.scalar_one())
+
+    def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        row = self.conn.execute(select(Broadcast).where(Broadcast.id == broadcast_id)).mappings().first()
+        return Broadcast(**row) if row else None
+
+    def broadcasts(self, limit: int = 10) -> list[Broadcast]:
+        return [Broadcast(**row) for row in
+                self.conn.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)).mappings()]
+
+    def due(self, now: datetime) -> list[int]:
+        return list(self.conn.execute(select(Broadcast.id).where(Broadcast.status == "scheduled",
+                                                                 Broadcast.due_at <= now)
+                                      .order_by(Broadcast.due_at)).scalars())
+
+    def start_broadcast(self, broadcast_id: int, recipients: list[tuple[int, str, str, str]]) -> bool:
+        """Queue one delivery per recipient, once: False when another process started it first."""
+        now = utcnow()
+        started = self.conn.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
+                                                            Broadcast.status == "scheduled")
+                                    .values(status="sending", started_at=now)).rowcount
+        if not started:
+            return False
+        rows = [{"broadcast_id": broadcast_id, "user_id": u, "channel": c, "address": a, "language": lang,
+                 "state": "queued"} for u, c, a, lang in recipients]
+        for i in range(0, len(rows), 1000):
+            self.conn.execute(Delivery.__table__.insert(), rows[i:i + 1000])
+        return True
+
+    def cancel_broadcast(self, broadcast_id: int) -> bool:
+        """Stop it: nothing more is sent; False when it was already over."""
+        cancelled = self.conn.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
+                                                              Broadcast.status.in_(("scheduled", "sending")))
+                                      .values(status="cancelled", finished_at=utcnow())).rowcount
+        if cancelled:
+            self.conn.execute(update(Delivery).where(Delivery.broadcast_id == broadcast_id,
+                                                     Delivery.state.in_(("queued", "claimed")))
+                              .values(state="skipped", reason="cancelled", done_at=utcnow()))
+        return bool(cancelled)
+
+    def set_progress(self, broadcast_id: int, progress: dict[str, Any]) -> None:
+        self.conn.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(progress=progress))
+
+    def counts(self, broadcast_id: int) -> Counter[str]:
+        """Deliveries by state; skipped ones also as ``skipped:<reason>``."""
+        counts: Counter[str] = Counter()
+        for state, reason, n in self.conn.execute(
+                select(Delivery.state, Delivery.reason, func.count()).where(Delivery.broadcast_id == broadcast_id)
+                .group_by(Delivery.state, Delivery.reason)):
+            counts[state] += n
+            if reason:
+                counts[f"{state}:{reason}"] += n
+        return counts
+
+    def finish_broadcasts(self) -> list[int]:
+        """Mark broadcasts with nothing left to send as done; return their ids."""
+        left = exists().where(Delivery.broadcast_id == Broadcast.id, Delivery.state.in_(OPEN))
+        ids = list(self.conn.execute(select(Broadcast.id).where(Broadcast.status == "sending", ~left)).scalars())
+        if ids:
+            self.conn.execute(update(Broadcast).where(Broadcast.id.in_(ids)).values(status="done",
+                                                                                    finished_at=utcnow()))
+        return ids
+
+    def sending(self) -> list[Broadcast]:
+        return [Broadcast(**row) for row in
+                self.conn.execute(select(Broadcast).where(Broadcast.status == "sending")).mappings()]
+
+    # -- the outbox -------------------------------------------------------------------
+    def claim(self, channel: str, worker: str, limit: int) -> list[Parcel]:
+        """Take up to ``limit`` queued deliveries for this sender (SKIP LOCKED on PostgreSQL)."""
+        pick = (select(Delivery.id).where(Delivery.channel == channel, Delivery.state == "queued")
+                .order_by(Delivery.id).limit(limit))
+        if self.dialect == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        ids = list(self.conn.execute(pick).scalars())
+        if not ids:
+            return []
+        rows = self.conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
+            state="claimed", worker=worker, claimed_at=utcnow()).returning(
+            Delivery.id, Delivery.broadcast_id, Delivery.user_id, Delivery.channel, Delivery.address,
+            Delivery.language)).all()
+        return sorted((Parcel(*row) for row in rows), key=lambda p: p.id)
+
+    def begin_sending(self, ids: list[int], worker: str) -> dict[int, str | None]:
+        """Mark deliveries as in flight, right before their requests; say which must be skipped instead.
+
+        Returns ``{id: None}`` for those to send and ``{id: reason}`` for those skipped now: the
+        broadcast was cancelled, the person unsubscribed (or, for a reminder, no longer attends),
+        or the platform said they cannot be reached.
+        """
+        rows = self.conn.execute(
+            select(Delivery.id, Delivery.state, Broadcast.status, Broadcast.kind,
+                   exists().where(Subscription.user_id == Delivery.user_id,
+                                  Subscription.confirmed_at.is_not(None)).label("subscribed"),
+                   exists().where(Rsvp.user_id == Delivery.user_id, Rsvp.event_id == Broadcast.event_id)
+                   .label("attends"),
+                   exists().where(Identity.user_id == Delivery.user_id, Identity.channel == Delivery.channel,
+                                  func.coalesce(Identity.address, Identity.ref) == Delivery.address,
+                                  Identity.active.is_(False)).label("unreachable"))
+            .join(Broadcast, Broadcast.id == Delivery.broadcast_id)
+            .where(Delivery.id.in_(ids), Delivery.worker == worker)).all()
+        verdict: dict[int, str | None] = {}
+        for delivery_id, state, status, kind, subscribed, attends, unreachable in rows:
+            if state != "claimed":
+                continue
+            reason = "cancelled" if status == "cancelled" else \
+                ("not_attending" if kind == "reminder" and not attends else None) or \
+                ("unsubscribed" if kind != "reminder" and not subscribed else None) or \
+                ("unreachable" if unreachable else None)
+            verdict[delivery_id] = reason
+        now = utcnow()
+        go = [i for i, r in verdict.items() if r is None]
+        if go:
+            self.conn.execute(update(Delivery).where(Delivery.id.in_(go)).values(state="sending", claimed_at=now))
+        for reason in {r for r in verdict.values() if r}:
+            self.conn.execute(update(Delivery).where(Delivery.id.in_([i for i, r in verdict.items() if r == reason]))
+                              .values(state="skipped", reason=reason, done_at=now))
+        return verdict
+
+    def settle(self, results: list[tuple[int, str, str | None]]) -> None:
+        """Record outcomes: (id, state, reason) with state sent, failed, skipped or unknown."""
+        now = utcnow()
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for delivery_id, state, reason in results:
+            groups.setdefault((state, reason), []).append(delivery_id)
+        for (state, reason), ids in groups.items():
+            self.conn.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.state == "sending")
+                              .values(state=state, reason=reason, done_at=now))
+
+    def release(self, worker: str) -> int:
+        """A sender stopping cleanly gives back what it claimed but did not start."""
+        return self.conn.execute(update(Delivery).where(Delivery.worker == worker, Delivery.state == "claimed")
+                                 .values(state="queued", worker=None, claimed_at=None)).rowcount
+
+    # -- senders alive -------------------------------------------------------------------
+    def heartbeat(self, worker: str) -> None:
+        now = utcnow()
+        if not self.conn.execute(update(Courier).where(Courier.id == worker).values(seen_at=now)).rowcount:
+            self.conn.execute(Courier.__table__.insert().values(id=worker, started_at=now, seen_at=now))
+
+    def recover(self, stale_after: timedelta, resendable: frozenset[str] = frozenset(),
+                resend_within: timedelta = timedelta(minutes=30)) -> Counter[str]:
+        """Deal with deliveries held by senders that stopped beating (they crashed).
+
+        Claimed-but-not-started rows go back to the queue. Rows in flight become ``unknown``: the
+        request may have reached the platform. On channels in ``resendable`` (the homeserver
+        deduplicates by transaction id) recent in-flight rows are queued again instead.
+        """
+        now = utcnow()
+        alive = select(Courier.id).where(Courier.seen_at >= now - stale_after)
+        orphan = and_(Delivery.worker.is_not(None), Delivery.worker.not_in(alive))
+        done: Counter[str] = Counter()
+        done["requeued"] += self.conn.execute(update(Delivery).where(Delivery.state == "claimed", orphan).values(
+            state="queued", worker=None, claimed_at=None)).rowcount
+        if resendable:
+            done["resent"] += self.conn.execute(update(Delivery).where(
+                Delivery.state == "sending", orphan, Delivery.channel.in_(resendable),
+                Delivery.claimed_at >= now - resend_within).values(state="queued", worker=None)).rowcount
+        done["unknown"] += self.conn.execute(update(Delivery).where(Delivery.state == "sending", orphan).values(
+            state="unknown", reason="in_flight_at_crash", done_at=now)).rowcount
+        self.conn.execute(delete(Courier).where(Courier.seen_at < now - stale_after * 10))
+        return done
+
+    # -- a send budget shared by processes --------------------------------------------------
+    def reserve(self, key: str, slots: int, interval: float, now: float) -> float:
+        """Take ``slots`` consecutive send slots from the shared budget; return when the first is due."""
+        span = slots * interval
+        insert = (text("INSERT INTO pace (key, tat) VALUES (:key, :tat) ON CONFLICT (key) DO UPDATE SET "
+                       "tat = {greatest}(pace.tat, :now) + :span RETURNING tat"
+                       .format(greatest="GREATEST" if self.dialect == "postgresql" else "MAX")))
+        tat = float(self.conn.execute(insert, {"key": key, "tat": now + span, "now": now, "span": span}).scalar_one())
+        return tat - span

@@ -1,0 +1,181 @@
+"""Subscriptions with provable consent, roles granted in chat and the admin log."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, utcnow
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A subscription as the engine and the sender see it."""
+
+    user_id: int
+    channel: str
+    ref: str
+    language: str
+    topics: tuple[str, ...]
+    consent_version: str
+    requested_at: datetime
+    confirmed_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None
+
+
+def subject_of(channel: str, ref: str) -> str:
+    """A stable pseudonym for a platform id: what remains of a person after erasure."""
+    return hashlib.sha256(f"{channel}:{ref}".encode()).hexdigest()
+
+
+class Subscriptions:
+    """Mixed into the unit of work."""
+
+    conn: Connection
+    dialect: str
+
+    def subscription(self, user_id: int) -> Subscriber | None:
+        s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
+        if s is None:
+            return None
+        return Subscriber(s.user_id, s.channel, s.ref, s.language, tuple(s.topics or ()), s.consent_version,
+                          s.requested_at, s.confirmed_at)
+
+    def request_subscription(self, user_id: int, channel: str, ref: str, language: str, topics: list[str],
+                             consent_version: str) -> None:
+        """The consent text was shown and confirmation asked for (first step of the double opt-in)."""
+        now = _second(utcnow())
+        self.conn.execute(delete(Subscription).where(Subscription.user_id == user_id,
+                                                     Subscription.confirmed_at.is_(None)))
+        current = self.subscription(user_id)
+        if current is None:
+            self.conn.execute(Subscription.__table__.insert().values(
+                user_id=user_id, channel=channel, ref=ref, language=language, topics=topics,
+                consent_version=consent_version, requested_at=now, confirmed_at=None, updated_at=now))
+        self._consent(user_id, channel, ref, "requested", consent_version, topics, language, now)
+
+    def confirm_subscription(self, user_id: int, channel: str, ref: str, language: str, topics: list[str],
+                             consent_version: str) -> None:
+        """The explicit confirmation: from now on the person receives newsletters."""
+        now = _second(utcnow())
+        current = self.subscription(user_id)
+        if current is None:
+            self.request_subscription(user_id, channel, ref, language, topics, consent_version)
+        if current is not None and current.active:
+            self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+                language=language, topics=topics, consent_version=consent_version, channel=channel, ref=ref,
+                requested_at=now, confirmed_at=now, updated_at=now))
+        else:
+            self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+                language=language, topics=topics, consent_version=consent_version, confirmed_at=now,
+                updated_at=now))
+        self._consent(user_id, channel, ref, "confirmed", consent_version, topics, language, now)
+
+    def change_subscription(self, user_id: int, language: str, topics: list[str]) -> None:
+        """New topics or language within the consent already given."""
+        current = self.subscription(user_id)
+        if current is None or not current.active:
+            return
+        now = _second(utcnow())
+        self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+            language=language, topics=topics, updated_at=now))
+        self._consent(user_id, current.channel, current.ref, "changed", current.consent_version, topics, language,
+                      now)
+
+    def withdraw_subscription(self, user_id: int) -> bool:
+        """End it now (Art. 7(3) GDPR); False when there was nothing to end."""
+        current = self.subscription(user_id)
+        if current is None:
+            return False
+        self.conn.execute(delete(Subscription).where(Subscription.user_id == user_id))
+        action = "withdrawn" if current.active else "declined"
+        self._consent(user_id, current.channel, current.ref, action, current.consent_version, None, None,
+                      _second(utcnow()))
+        return current.active
+
+    def consent_history(self, user_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(ConsentRecord).where(ConsentRecord.user_id == user_id)
+                                 .order_by(ConsentRecord.id)).all()
+        return [{"action": r.action, "at": r.at, "consent_version": r.consent_version, "channel": r.channel,
+                 "ref": r.ref, "topics": r.topics, "language": r.language} for r in rows]
+
+    def erase_consent(self, user_id: int) -> None:
+        """On erasure keep only the withdrawal, pseudonymised, to prove it and honour it."""
+        last = self.conn.execute(select(ConsentRecord).where(ConsentRecord.user_id == user_id)
+                                 .order_by(ConsentRecord.id.desc()).limit(1)).first()
+        if self.subscription(user_id) is not None:
+            self.withdraw_subscription(user_id)
+        self.conn.execute(delete(ConsentRecord).where(ConsentRecord.user_id == user_id,
+                                                      ConsentRecord.action.not_in(("withdrawn",))))
+        self.conn.execute(update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(
+            user_id=None, ref=None, topics=None, language=None))
+        if last is not None:
+            self.conn.execute(ConsentRecord.__table__.insert().values(
+                user_id=None, subject=last.subject, channel=last.channel, ref=None, action="erased",
+                consent_version=last.consent_version, at=_second(utcnow())))
+
+    def _consent(self, user_id: int, channel: str, ref: str, action: str, version: str, topics: list[str] | None,
+                 language: str | None, at: datetime) -> None:
+        self.conn.execute(ConsentRecord.__table__.insert().values(
+            user_id=user_id, subject=subject_of(channel, ref), channel=channel, ref=ref, action=action,
+            consent_version=version, topics=topics, language=language, at=at))
+
+    # -- recipients ------------------------------------------------------------
+    def subscribers(self) -> list[tuple[Subscriber, str | None, str | None, list[tuple[str, str, str | None]]]]:
+        """Every confirmed subscriber with their municipality's Land and size and reachable identities."""
+        subs = self.conn.execute(
+            select(*Subscription.__table__.c, Municipality.land, Municipality.size)
+            .outerjoin(Municipality, Municipality.user_id == Subscription.user_id)
+            .where(Subscription.confirmed_at.is_not(None))).all()
+        identities: dict[int, list[tuple[str, str, str | None]]] = {}
+        for uid, channel, ref, address in self.conn.execute(
+                select(Identity.user_id, Identity.channel, Identity.ref, Identity.address)
+                .join(Subscription, Subscription.user_id == Identity.user_id)
+                .where(Identity.active.is_(True), Subscription.confirmed_at.is_not(None))):
+            identities.setdefault(uid, []).append((channel, ref, address))
+        return [(Subscriber(s.user_id, s.channel, s.ref, s.language, tuple(s.topics or ()), s.consent_version,
+                            s.requested_at, s.confirmed_at), s.land, s.size, identities.get(s.user_id, []))
+                for s in subs]
+
+    # -- roles and the admin log -----------------------------------------------
+    def role_of(self, channel: str, ref: str) -> str | None:
+        return self.conn.execute(select(Role.role).where(Role.channel == channel, Role.ref == ref)).scalar()
+
+    def grant(self, channel: str, ref: str, role: str, by: str) -> bool:
+        """True when the role is new."""
+        if self.role_of(channel, ref) == role:
+            return False
+        self.conn.execute(delete(Role).where(Role.channel == channel, Role.ref == ref))
+        self.conn.execute(Role.__table__.insert().values(channel=channel, ref=ref, role=role, granted_by=by,
+                                                         granted_at=utcnow()))
+        return True
+
+    def revoke(self, channel: str, ref: str) -> bool:
+        return self.conn.execute(delete(Role).where(Role.channel == channel, Role.ref == ref)).rowcount > 0
+
+    def roles(self) -> list[tuple[str, str, str, str, datetime]]:
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            select(Role.channel, Role.ref, Role.role, Role.granted_by, Role.granted_at).order_by(Role.granted_at))]
+
+    def log_admin(self, actor: str, action: str, target: str | None = None, detail: dict[str, Any] | None = None
+                  ) -> None:
+        self.conn.execute(AdminLog.__table__.insert().values(at=utcnow(), actor=actor, action=action, target=target,
+                                                             detail=detail))
+
+    def admin_log(self, limit: int = 50) -> list[tuple[datetime, str, str, str | None]]:
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            select(AdminLog.at, AdminLog.actor, AdminLog.action, AdminLog.target)
+            .order_by(AdminLog.id.desc()).limit(limit))]
+
+
+def _second(value: datetime) -> datetime:
+    """Consent times are kept to the second."""
+    return value.replace(microsecond=0)
