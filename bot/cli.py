@@ -236,4 +236,7 @@ def bench(db: Db = None,
 
 
 def main() -> None:
+    from bot.admin_cli import admin_app
+
+    app.add_typer(admin_app, name="admin")
     app()

@@ -9,6 +9,8 @@ import sys
 from typing import Protocol
 
 from bot.companion import Companion
+from bot.courier import Courier, Postman
+from bot.pacing import SharedBudget
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 
 class Running(Protocol):
     name: str
+    postman: Postman
 
     async def start(self) -> str:
         """Connect and start taking messages; returns a line saying how it runs."""
@@ -38,12 +41,22 @@ class Telegram:
     def __init__(self, companion: Companion, settings: Settings):
         from bot.telegram.channel import TelegramChannel
         from bot.telegram.intake import Polling, Webhook
+        from bot.telegram.postman import TelegramPostman
 
         assert settings.telegram_token is not None
-        self.channel = TelegramChannel(companion, settings.telegram_token.get_secret_value(),
-                                       base_url=settings.telegram_base_url,
+        token = settings.telegram_token.get_secret_value()
+        key = f"telegram:{token.partition(':')[0]}"
+        store = companion.store
+
+        async def reserve(slots: int, interval: float, now: float) -> float:
+            return await store.run(lambda unit: unit.reserve(key, slots, interval, now))
+
+        budget = SharedBudget(reserve, settings.broadcast_rate)
+        self.channel = TelegramChannel(companion, token, base_url=settings.telegram_base_url,
                                        base_file_url=settings.telegram_base_file_url,
-                                       pacing=settings.telegram_pacing, timeout=settings.telegram_timeout)
+                                       pacing=settings.telegram_pacing, timeout=settings.telegram_timeout,
+                                       budget=budget)
+        self.postman = TelegramPostman(self.channel, settings.broadcast_rate, settings.telegram_pacing)
         self.intake: Polling | Webhook
         if settings.telegram_webhook_url:
             assert settings.telegram_webhook_secret is not None
@@ -80,6 +93,9 @@ class Matrix:
                                      password=secret(settings.matrix_password),
                                      access_token=secret(settings.matrix_access_token),
                                      device_id=settings.matrix_device_id, send_rate=settings.matrix_send_rate)
+        from bot.matrix.postman import MatrixPostman
+
+        self.postman = MatrixPostman(self.channel)
 
     async def start(self) -> str:
         await self.channel.start()
@@ -100,6 +116,7 @@ async def serve(companion: Companion, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     started: list[Running] = []
+    courier: Courier | None = None
     try:
         for channel in channels:
             starting = asyncio.ensure_future(channel.start())
@@ -111,9 +128,14 @@ async def serve(companion: Companion, settings: Settings) -> int:
                 return 0
             print(starting.result(), "Stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
             started.append(channel)
+        courier = Courier(companion.store, companion.content, {c.postman.channel: c.postman for c in started})
+        await courier.start()
+        print("Broadcast sender running.", file=sys.stderr, flush=True)
         await stop.wait()
         log.info("stopping: no new messages; finishing those in hand")
     finally:
+        if courier is not None:
+            await courier.stop()
         for channel in reversed(started):
             await channel.stop()
             print(f"{channel.name} channel stopped.", file=sys.stderr, flush=True)

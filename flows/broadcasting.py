@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -43,16 +43,18 @@ class Reader:
     """(channel, ref, address) of every reachable identity."""
 
 
-def recipients(content: Content, target: Target, readers: Iterable[Reader]) -> list[tuple[int, str, str, str]]:
+def recipients(content: Content, target: Target, readers: Iterable[Reader], channels: Collection[str]
+               ) -> list[tuple[int, str, str, str]]:
     """(user id, channel, address, language) per matching reader, on the identity they subscribed with
-    (another reachable one when that is gone). A reader without topics chose everything."""
+    (another reachable one on a served channel when that is gone). A reader without topics chose everything."""
     chosen = []
     for r in readers:
         topics = r.topics or tuple(content.topics)
         if not matches(target.topics, target.languages, target.lands, target.sizes, topics, r.language, r.land,
                        r.size):
             continue
-        reachable = sorted(r.identities, key=lambda i: (i[0], i[1]) != (r.channel, r.ref))
+        reachable = sorted((i for i in r.identities if i[0] in channels),
+                           key=lambda i: (i[0], i[1]) != (r.channel, r.ref))
         if reachable:
             channel, ref, address = reachable[0]
             chosen.append((r.user_id, channel, address or ref, r.language))
@@ -136,8 +138,10 @@ def progress(t: Translator, broadcast_id: int, status: str, counts: Mapping[str,
     blocks: list[Block] = [Heading(t("Broadcast #{id}: {status}", id=broadcast_id, status=_status(t, status))),
                            Paragraph(t("{done} of {total} done.", done=t.number(done), total=t.number(total))),
                            Bullets(lines)]
-    choices = [Choice(f"admin cancel {broadcast_id}", t("Cancel the broadcast"))] if status in (
-        "scheduled", "sending") else []
+    choices = []
+    if status in ("scheduled", "sending"):
+        choices = [Choice(f"admin cancel {broadcast_id}", t("Cancel the broadcast"))]
+        blocks.append(Paragraph(t("To stop it: /admin cancel {id}", id=broadcast_id)))
     return Outbound(blocks, choices=choices, expects="broadcast")
 
 

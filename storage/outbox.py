@@ -10,7 +10,18 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, select, text, update
 from sqlalchemy.engine import Connection
 
-from storage.models import Broadcast, Courier, Delivery, Event, Identity, Rsvp, Subscription, utcnow
+from storage.models import (
+    Broadcast,
+    Courier,
+    Delivery,
+    Event,
+    Identity,
+    ProcessedMessage,
+    Rsvp,
+    Subscription,
+    User,
+    utcnow,
+)
 
 OPEN = ("queued", "claimed", "sending")
 
@@ -75,11 +86,18 @@ class Outbox:
         """(user id, channel, address, language) of everyone attending, on their reachable identities."""
         rows = self.conn.execute(
             select(Identity.user_id, Identity.channel, func.coalesce(Identity.address, Identity.ref),
-                   func.coalesce(Subscription.language, text("NULL")))
+                   func.coalesce(Subscription.language, User.language))
             .join(Rsvp, Rsvp.user_id == Identity.user_id)
+            .join(User, User.id == Identity.user_id)
             .outerjoin(Subscription, Subscription.user_id == Identity.user_id)
-            .where(Rsvp.event_id == event_id, Identity.active.is_(True)))
-        return [(u, c, a, lang or "") for u, c, a, lang in rows]
+            .where(Rsvp.event_id == event_id, Identity.active.is_(True), Identity.channel != "console"))
+        seen: set[int] = set()
+        chosen = []
+        for user_id, channel, address, language in rows:
+            if user_id not in seen:
+                seen.add(user_id)
+                chosen.append((user_id, channel, address, language))
+        return chosen
 
     # -- broadcasts ----------------------------------------------------------------
     def add_broadcast(self, kind: str, due_at: datetime, created_by: str, *, title: dict[str, str] | None = None,
@@ -252,6 +270,10 @@ class Outbox:
             state="unknown", reason="in_flight_at_crash", done_at=now)).rowcount
         self.conn.execute(delete(Courier).where(Courier.seen_at < now - stale_after * 10))
         return done
+
+    def prune_processed(self, before: datetime) -> int:
+        """Forget inbound message ids older than any redelivery (platforms retry for a day at most)."""
+        return self.conn.execute(delete(ProcessedMessage).where(ProcessedMessage.at < before)).rowcount
 
     # -- a send budget shared by processes --------------------------------------------------
     def reserve(self, key: str, slots: int, interval: float, now: float) -> float:

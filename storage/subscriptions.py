@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, utcnow
+from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,13 @@ class Subscriptions:
         return [(Subscriber(s.user_id, s.channel, s.ref, s.language, tuple(s.topics or ()), s.consent_version,
                             s.requested_at, s.confirmed_at), s.land, s.size, identities.get(s.user_id, []))
                 for s in subs]
+
+    def reach(self, channel: str, ref: str) -> tuple[str, str] | None:
+        """(address, language) of an identity: where to write to it, and in which language."""
+        row = self.conn.execute(select(func.coalesce(Identity.address, Identity.ref), User.language)
+                                .join(User, User.id == Identity.user_id)
+                                .where(Identity.channel == channel, Identity.ref == ref)).first()
+        return (row[0], row[1]) if row else None
 
     # -- roles and the admin log -----------------------------------------------
     def role_of(self, channel: str, ref: str) -> str | None:

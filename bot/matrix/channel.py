@@ -184,7 +184,7 @@ class MatrixChannel:
             if room_id not in self.client.rooms:
                 continue
             reply = await self.companion.handle(CHANNEL, inviter, Inbound(text="/start", message_id=f"join:{room_id}"),
-                                                redeliverable=True)
+                                                redeliverable=True, address=room_id)
             await self._send(room_id, f"join:{room_id}", reply.replies)
             del self._greet[room_id]
 
@@ -218,7 +218,7 @@ class MatrixChannel:
         elif isinstance(event, MegolmEvent):
             await self._undecryptable(room_id, event)
         else:
-            reply = await self.companion.handle(CHANNEL, sender, inbound, redeliverable=True)
+            reply = await self.companion.handle(CHANNEL, sender, inbound, redeliverable=True, address=room_id)
             await self._send(room_id, inbound.message_id or "", reply.replies)
 
     def _inbound(self, event: object) -> Inbound | None:

@@ -24,6 +24,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.companion import Companion, Response, Unavailable
+from bot.pacing import Budget
 from bot.telegram.incoming import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, keyboard, page_of, render, units
@@ -67,14 +68,14 @@ class TelegramChannel:
     """
 
     def __init__(self, companion: Companion, token: str, *, base_url: str, base_file_url: str,
-                 pacing: bool = True, timeout: float = 10.0):
+                 pacing: bool = True, timeout: float = 10.0, budget: Budget | None = None):
         self.companion = companion
         self.languages = tuple(companion.content.manifest.languages)
         request = AiohttpRequest(connections=32, read_timeout=timeout, write_timeout=timeout,
                                  connect_timeout=timeout, pool_timeout=timeout)
         polling = AiohttpRequest(connections=2, read_timeout=POLL_SECONDS + timeout, connect_timeout=timeout)
         self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
-                          get_updates_request=polling, rate_limiter=Pacing() if pacing else None)
+                          get_updates_request=polling, rate_limiter=Pacing(budget=budget) if pacing else None)
         self._tails: dict[int, asyncio.Task[None]] = {}
         self._noted: dict[int, float] = {}
         self._stopping = asyncio.Event()
@@ -227,7 +228,8 @@ class TelegramChannel:
         press = item.press
         if press is not None:
             await self._answer(press)
-            if press.message_id is not None and await self._settle(item.chat_id, press, replies, response.effects):
+            if item.inbound.command is None and press.message_id is not None and \
+                    await self._settle(item.chat_id, press, replies, response.effects):
                 return
         for reply in replies:
             await self._send(item.chat_id, reply)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Message, Update
 
-from bot.telegram.render import PAGE_PREFIX, command
+from bot.telegram.render import COMMAND_PREFIX, PAGE_PREFIX, command
 from flows.io import Inbound
 
 _PRESS = re.compile(r"^([0-9]{1,9}):")
@@ -66,6 +66,8 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         press = Press(query.id, data, message.message_id if message else None, text,
                       message.text_html if text else "", label,
                       int(page.group(1)) if page else _turn(data), int(page.group(2)) if page else None)
+        if data.startswith(COMMAND_PREFIX):
+            return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
         return Incoming(chat.id, Inbound(choice=data, message_id=uid), hint, press)
     if update.edited_message is not None:
         return Incoming(chat.id, Inbound(event="edited", message_id=uid), hint)

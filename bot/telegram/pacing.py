@@ -12,7 +12,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.pacing import Bucket
+from bot.pacing import Bucket, Budget, LocalBudget
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ class Pacing(BaseRateLimiter[int]):
     """
 
     def __init__(self, overall: float = 30, per_chat: float = 1, group_per_minute: float = 20, burst: int = 4,
-                 retries: int = 3, clock: Callable[[], float] = time.monotonic):
-        self.overall = Bucket(overall, int(overall))
+                 retries: int = 3, clock: Callable[[], float] = time.monotonic, budget: Budget | None = None):
+        self.overall: Budget = budget or LocalBudget(Bucket(overall, 4))
         self.per_chat, self.per_group, self.burst = per_chat, group_per_minute / 60, burst
         self.retries = retries
         self.clock = clock
@@ -75,8 +75,10 @@ class Pacing(BaseRateLimiter[int]):
             pause = lane.paused_until - self.clock()
             if pause > 0:
                 await asyncio.sleep(pause)
-            now = self.clock()
-            wait = max(lane.bucket.reserve(now), self.overall.reserve(now))
+            wait = lane.bucket.reserve(self.clock())
+            if wait > 0:
+                await asyncio.sleep(wait)
+            wait = await self.overall.take()
             if wait > 0:
                 await asyncio.sleep(wait)
 

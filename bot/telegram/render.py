@@ -24,6 +24,7 @@ SHORT_LABEL = 14
 """Labels up to this length sit two to a row."""
 TICK = {True: "✅ ", False: "▫️ ", None: ""}
 PAGE_PREFIX = "p:"
+COMMAND_PREFIX = "c:"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)@([A-Za-z0-9_]+)")
 
 
@@ -59,11 +60,18 @@ def render(message: Outbound, page: int = 0) -> list[Part]:
             plain, marked = joined, f"{marked}\n\n{markup}" if marked else markup
     if plain.strip():
         parts.append(Part(marked))
-    if message.choices and message.turn is not None:
+    if message.choices and (message.turn is not None or message.expects == "broadcast"):
         if not parts:
             parts.append(Part("…"))
-        parts[-1].keyboard = keyboard(message.choices, message.turn, page)
+        parts[-1].keyboard = keyboard(message.choices, message.turn, page) if message.turn is not None else \
+            commands(message.choices)
     return parts
+
+
+def commands(choices: list[Choice]) -> InlineKeyboardMarkup:
+    """Buttons that run a command (``c:rsvp 3``): broadcasts' buttons, valid for as long as the message."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(c.label, callback_data=f"{COMMAND_PREFIX}{c.id}")]
+                                 for c in choices if len(f"{COMMAND_PREFIX}{c.id}".encode()) <= DATA_LIMIT])
 
 
 def _pieces(block: Heading | object) -> list[tuple[str, str]]:

@@ -1,0 +1,179 @@
+"""Broadcasts from the durable outbox through the real `daks serve`, against the fake Bot API with Telegram's limits."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.actions import queue_newsletter
+from flows.newsletters import NewsletterSpec
+from storage.models import Delivery, Identity, utcnow
+from storage.store import Store
+from tests.bot.telegram.conftest import BotProcess, bot_env
+from tests.fakes.bot_api import FakeBotAPI
+
+TITLE = "Neues aus der Zukunftswerkstatt"
+FIRST = 500_000
+
+
+async def seed(url: str, api: FakeBotAPI, n: int, version: str) -> tuple[set[int], set[int]]:
+    """``n`` confirmed subscribers; every 40th has blocked the bot, every 40th + 1 has deleted the chat."""
+    blocked, gone = set(), set()
+    for i in range(n):
+        uid = FIRST + i
+        if i % 40 == 0:
+            api.user(uid)
+            api.blocked.add(uid)
+            blocked.add(uid)
+        elif i % 40 == 1:
+            gone.add(uid)  # unknown to Telegram: "chat not found"
+        else:
+            api.user(uid)
+
+    def subscribe(unit):  # type: ignore[no-untyped-def]
+        for i in range(n):
+            account, _ = unit.open_conversation("telegram", str(FIRST + i), "de")
+            unit.confirm_subscription(account.user_id, "telegram", str(FIRST + i), "de", [], version)
+    store = await Store.open(url)
+    try:
+        await store.run(subscribe)
+    finally:
+        await store.close()
+    return blocked, gone
+
+
+async def queue(url: str) -> int:
+    spec = NewsletterSpec(title={"de": TITLE}, body={"de": "Die **Zwischenbilanz** steht an.\n\n- eins\n- zwei"})
+    store = await Store.open(url)
+    try:
+        return await store.run(lambda unit: queue_newsletter(unit, spec, "cli:test", utcnow()))
+    finally:
+        await store.close()
+
+
+async def deliveries(url: str) -> dict[int, tuple[str, str | None]]:
+    store = await Store.open(url)
+    try:
+        rows = await store.run(lambda unit: unit.conn.execute(
+            select(Delivery.address, Delivery.state, Delivery.reason)).all())
+        return {int(a): (s, r) for a, s, r in rows}
+    finally:
+        await store.close()
+
+
+async def finished(url: str, broadcast_id: int, timeout: float) -> None:
+    store = await Store.open(url)
+    try:
+        for _ in range(int(timeout * 2)):
+            row = await store.run(lambda unit: unit.broadcast(broadcast_id))
+            if row is not None and row.status == "done":
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"broadcast {broadcast_id} not finished: {await deliveries_counts(store)}")
+    finally:
+        await store.close()
+
+
+async def deliveries_counts(store: Store) -> Counter[str]:
+    rows = await store.run(lambda unit: unit.conn.execute(select(Delivery.state)).scalars().all())
+    return Counter(rows)
+
+
+def copies(api: FakeBotAPI) -> Counter[int]:
+    return Counter(m.chat_id for chat in list(api.users) for m in api.sent(chat) if TITLE in m.text)
+
+
+async def inactive(url: str) -> dict[int, str | None]:
+    store = await Store.open(url)
+    try:
+        rows = await store.run(lambda unit: unit.conn.execute(
+            select(Identity.ref, Identity.status).where(Identity.active.is_(False))).all())
+        return {int(r): s for r, s in rows}
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+async def limited() -> FakeBotAPI:
+    async with FakeBotAPI(limits=True) as server:
+        yield server
+
+
+def paced_env(api: FakeBotAPI, url: str, data: Path, **extra: str) -> dict[str, str]:
+    return bot_env(api, url, data, TELEGRAM_PACING="true", DAKS_LOG_LEVEL="WARNING", **extra)
+
+
+async def test_a_newsletter_reaches_2000_subscribers_once_each_within_telegrams_limits(
+        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    api = limited
+    blocked, gone = await seed(database_url, api, 2000, content.consent.version)
+    late = api.users[FIRST + 1990]  # unsubscribes while the broadcast runs, before their turn
+    bot = BotProcess(api, paced_env(api, database_url, tmp_path), tmp_path / "bot.log")
+    await bot.start()
+    try:
+        broadcast_id = await queue(database_url)
+        await api.wait_for(lambda: sum(copies(api).values()) >= 100, timeout=60)
+        await api.send_text(late, "/abbestellen")
+        await api.wait_for(lambda: any("/newsletter" in m.text for m in api.sent(late.id)), timeout=30)
+        await finished(database_url, broadcast_id, timeout=240)
+    finally:
+        assert await bot.stop() == 0, bot.output()
+
+    refused = [c for c in api.calls if c.status == 429]
+    assert refused == []
+    got = copies(api)
+    rows = await deliveries(database_url)
+    expected = {FIRST + i for i in range(2000)} - blocked - gone - {late.id}
+    assert set(got) == expected and set(got.values()) == {1}
+    assert {uid for uid, (state, _) in rows.items() if state == "sent"} == expected
+    assert rows[late.id] == ("skipped", "unsubscribed")
+    assert {rows[u] for u in blocked} == {("skipped", "blocked")}
+    assert {rows[u] for u in gone} == {("skipped", "chat_not_found")}
+    assert await inactive(database_url) == {u: "blocked" for u in blocked} | {u: "chat_not_found" for u in gone}
+    sends = sorted(c.at for c in api.calls if c.method == "sendMessage" and c.status == 200)
+    busiest = max(sum(1 for t in sends if s <= t < s + 1) for s in sends[::50])
+    assert busiest <= 31, f"{busiest} messages in one second"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_killed_five_times_nobody_gets_it_twice_and_nobody_is_silently_skipped(
+        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    api = limited
+    blocked, gone = await seed(database_url, api, 2000, content.consent.version)
+    env = paced_env(api, database_url, tmp_path)
+    broadcast_id = await queue(database_url)
+    rng = random.Random(7)
+    for _ in range(5):
+        bot = BotProcess(api, env, tmp_path / "bot.log")
+        await bot.start()
+        before = sum(copies(api).values())
+        await api.wait_for(lambda b=before: sum(copies(api).values()) >= b + rng.randint(20, 250), timeout=60)
+        await bot.stop(signal.SIGKILL)
+    bot = BotProcess(api, env, tmp_path / "bot.log")
+    await bot.start()
+    try:
+        await finished(database_url, broadcast_id, timeout=300)
+    finally:
+        assert await bot.stop() == 0, bot.output()
+
+    assert [c for c in api.calls if c.status == 429] == []
+    got = copies(api)
+    rows = await deliveries(database_url)
+    assert max(got.values()) == 1, "somebody got the newsletter twice"
+    states = Counter(state for state, _ in rows.values())
+    assert set(states) <= {"sent", "skipped", "unknown"} and len(rows) == 2000
+    for uid, (state, reason) in rows.items():
+        if state == "sent":
+            assert got[uid] == 1
+        elif state == "skipped":
+            assert (uid in blocked and reason == "blocked") or (uid in gone and reason == "chat_not_found")
+        else:
+            assert reason == "in_flight_at_crash" and got[uid] <= 1
+    assert states["unknown"] <= 5 * 6 * 2, states  # at most two groups in flight per kill
+    print(f"after five kills: {dict(states)}")
