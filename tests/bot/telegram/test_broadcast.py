@@ -177,3 +177,37 @@ async def test_killed_five_times_nobody_gets_it_twice_and_nobody_is_silently_ski
             assert reason == "in_flight_at_crash" and got[uid] <= 1
     assert states["unknown"] <= 5 * 6 * 2, states  # at most two groups in flight per kill
     print(f"after five kills: {dict(states)}")
+
+
+async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
+        limited: FakeBotAPI, postgres_url: str, tmp_path: Path, content) -> None:
+    from tests.conftest import free_port
+
+    api = limited
+    blocked, gone = await seed(postgres_url, api, 600, content.consent.version)
+    bots = []
+    for n in range(2):
+        port = free_port()
+        env = paced_env(api, postgres_url, tmp_path / f"p{n}", TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+                        TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}", TELEGRAM_WEBHOOK_SECRET="secret")
+        bot = BotProcess(api, env, tmp_path / f"bot{n}.log")
+        await bot.start(ready="setwebhook")
+        bots.append(bot)
+    try:
+        broadcast_id = await queue(postgres_url)
+        await finished(postgres_url, broadcast_id, timeout=120)
+    finally:
+        for bot in bots:
+            assert await bot.stop() == 0, bot.output()
+
+    assert [c for c in api.calls if c.status == 429] == []
+    got = copies(api)
+    assert set(got) == {FIRST + i for i in range(600)} - blocked - gone and set(got.values()) == {1}
+    store = await Store.open(postgres_url)
+    try:
+        workers = await store.run(lambda unit: unit.conn.execute(
+            select(Delivery.worker, Delivery.state)).all())
+    finally:
+        await store.close()
+    by_worker = Counter(w for w, state in workers if state == "sent")
+    assert len(by_worker) == 2 and min(by_worker.values()) > 50, by_worker
