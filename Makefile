@@ -28,6 +28,7 @@ bench: $(STAMP)
 		|| echo "PostgreSQL benchmark skipped: no server at that URL (set DAKS_BENCH_POSTGRES_URL)"
 	$(BIN)/python -m benchmarks.telegram --users 200 --db "sqlite:///{tmp}/bench.db" \
 		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python -m benchmarks.broadcast --subscribers 10000 --ceiling 10000
 	$(BIN)/python -m benchmarks.matrix --users 20
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
 

@@ -7,7 +7,7 @@ the engine's actions, storage and the message renderers, and writes the admin lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flows import broadcasting
 from flows.actions import (
@@ -150,16 +150,23 @@ def _publish(unit: Unit, actor: Actor, action: PublishEvent, now: datetime, t: T
 
 def publish_event(unit: Unit, event: broadcasting.EventSpec, actor: str, now: datetime) -> int:
     """Store and publish an event, queue its announcement and its reminder (also used by the CLI)."""
-    values = event.model_dump(exclude={"starts", "ends"}) | {"starts_at": event.starts, "ends_at": event.ends}
+    values = event.model_dump(exclude={"starts", "ends"}) | {"starts_at": _utc(event.starts),
+                                                             "ends_at": event.ends and _utc(event.ends)}
     event_id = unit.add_event(values, actor)
     unit.publish_event(event_id)
     target = broadcasting.announcement_target(event)
-    unit.add_broadcast("event", now, actor, topics=list(target.topics), event_id=event_id)
+    unit.add_broadcast("event", _utc(now), actor, topics=list(target.topics), event_id=event_id)
     due = broadcasting.reminder_due(event, now)
     if due is not None:
-        unit.add_broadcast("reminder", due, actor, event_id=event_id)
+        unit.add_broadcast("reminder", _utc(due), actor, event_id=event_id)
     unit.log_admin(actor, "publish_event", f"event:{event_id}", {"title": event.title.get("de")})
     return event_id
+
+
+def _utc(moment: datetime) -> datetime:
+    """Times go to the database in UTC: SQLite keeps no offset, so a local time would be read back as UTC
+    (due broadcasts an hour or two late, events shown at the wrong time)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _newsletter(unit: Unit, actor: Actor, action: SendNewsletter, now: datetime, t: Translator) -> Outbound:
@@ -172,7 +179,7 @@ def _newsletter(unit: Unit, actor: Actor, action: SendNewsletter, now: datetime,
 
 
 def queue_newsletter(unit: Unit, spec: broadcasting.NewsletterSpec, actor: str, due: datetime) -> int:
-    broadcast_id = unit.add_broadcast("newsletter", due, actor, title=spec.title, body=spec.body,
+    broadcast_id = unit.add_broadcast("newsletter", _utc(due), actor, title=spec.title, body=spec.body,
                                       topics=spec.topics, languages=spec.languages, lands=spec.lands,
                                       sizes=spec.sizes)
     unit.log_admin(actor, "queue_newsletter", f"broadcast:{broadcast_id}", {"due": due.isoformat()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -77,7 +77,11 @@ def event_of(values: Mapping[str, Any]) -> EventSpec:
     """An event from form values or a stored row's fields."""
     keys = ("kind", "title", "description", "timezone", "starts", "ends", "place", "online_url", "topics",
             "audience", "registration_url")
-    return EventSpec.model_validate({k: values[k] for k in keys if values.get(k) not in (None, {}, [])})
+    picked = {k: values[k] for k in keys if values.get(k) not in (None, {}, [])}
+    for k in ("starts", "ends"):  # a stored time without offset (SQLite) is UTC, as it was written
+        if isinstance(picked.get(k), datetime) and picked[k].tzinfo is None:
+            picked[k] = picked[k].replace(tzinfo=UTC)
+    return EventSpec.model_validate(picked)
 
 
 def newsletter_of(values: Mapping[str, Any]) -> NewsletterSpec:
