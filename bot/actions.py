@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flows import broadcasting
 from flows.actions import (
@@ -31,6 +32,9 @@ from flows.i18n import Translator
 from flows.io import Bullets, Heading, Outbound, Paragraph
 from flows.loader import Content
 from storage.store import Unit
+
+ADMIN_ZONE = ZoneInfo("Europe/Berlin")
+"""Admins schedule in Berlin time (see flows/administering.py), so they read due times in it too."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def admin_time(stored: datetime) -> str:
+    """A stored time (UTC; without offset from SQLite) as admins read it: ``2030-12-24 09:00 CET``."""
+    return f"{_utc(stored).astimezone(ADMIN_ZONE):%Y-%m-%d %H:%M %Z}"
+
+
 def _newsletter(unit: Unit, actor: Actor, action: SendNewsletter, now: datetime, t: Translator) -> Outbound:
     spec = broadcasting.newsletter_of(action.values)
     broadcast_id = queue_newsletter(unit, spec, actor.name, action.due_at or now)
@@ -192,7 +201,7 @@ def _broadcasts(unit: Unit, action: ShowBroadcasts, t: Translator) -> Outbound:
         if row is None:
             return _say(t("There is no broadcast number {id}.", id=action.broadcast_id))
         return broadcasting.progress(t, row.id, row.status, unit.counts(row.id))  # type: ignore[arg-type]
-    rows = [(b.id, b.kind, b.status, f"{b.due_at:%Y-%m-%d %H:%M}", unit.counts(b.id)) for b in unit.broadcasts()]
+    rows = [(b.id, b.kind, b.status, admin_time(b.due_at), unit.counts(b.id)) for b in unit.broadcasts()]
     return Outbound(broadcasting.overview(t, rows))  # type: ignore[arg-type]
 
 

@@ -99,6 +99,8 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
                      follow: Annotated[bool, typer.Option("--follow", help="Repeat every 2 s until done.")] = False,
                      db: Db = None) -> None:
     """Queued, sent, failed, unknown and skipped deliveries, per broadcast."""
+    from bot.actions import admin_time
+
     settings, _ = _open(db)
 
     def look(unit):  # type: ignore[no-untyped-def]
@@ -115,7 +117,7 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
             for b, c in rows:
                 open_ = c.get("queued", 0) + c.get("claimed", 0) + c.get("sending", 0)
                 reasons = ", ".join(f"{k.partition(':')[2]} {n}" for k, n in sorted(c.items()) if ":" in k)
-                typer.echo(f"#{b.id} {b.kind:<10} {b.status:<9} due {b.due_at:%Y-%m-%d %H:%M}  queued {open_}  "
+                typer.echo(f"#{b.id} {b.kind:<10} {b.status:<9} due {admin_time(b.due_at)}  queued {open_}  "
                            f"sent {c.get('sent', 0)}  failed {c.get('failed', 0)}  unknown {c.get('unknown', 0)}  "
                            f"skipped {c.get('skipped', 0)}" + (f" ({reasons})" if reasons else ""))
             if not follow or all(b.status in ("done", "cancelled") for b, _ in rows):

@@ -167,15 +167,18 @@ class Courier:
 
     async def _progress(self) -> None:
         """Keep each running broadcast's progress message up to date, editing it in place."""
-        rows = await self.store.run(lambda unit: [(b, unit.counts(b.id), _address(unit, b.created_by))
-                                                  for b in unit.broadcasts(20) if b.progress is None
-                                                  or b.progress.get("status") != b.status])
-        for broadcast, counts, address in rows:
-            channel = broadcast.created_by.partition(":")[0]
-            postman = self.postmen.get(channel)
-            due = time.monotonic() - self._shown.get(broadcast.id, 0) > PROGRESS_EVERY
-            if postman is None or address is None or broadcast.status == "scheduled" or not due:
-                continue
+        def due(unit: Unit):  # type: ignore[no-untyped-def]
+            shown = []
+            for b in unit.broadcasts(20):
+                changed = b.status == "sending" or (b.progress or {}).get("status") != b.status
+                ready = time.monotonic() - self._shown.get(b.id, 0) > PROGRESS_EVERY
+                if changed and ready and b.status != "scheduled" and b.created_by.partition(":")[0] in self.postmen:
+                    address = _address(unit, b.created_by)
+                    if address is not None:
+                        shown.append((b, unit.counts(b.id), address))
+            return shown
+        for broadcast, counts, address in await self.store.run(due):
+            postman = self.postmen[broadcast.created_by.partition(":")[0]]
             self._shown[broadcast.id] = time.monotonic()
             t = self.content.catalogues.translator(await self._language(broadcast.created_by))
             message = broadcasting.progress(t, broadcast.id, broadcast.status, counts)  # type: ignore[arg-type]

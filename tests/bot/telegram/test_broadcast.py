@@ -211,3 +211,52 @@ async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
         await store.close()
     by_worker = Counter(w for w, state in workers if state == "sent")
     assert len(by_worker) == 2 and min(by_worker.values()) > 50, by_worker
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_admin_watches_one_progress_message_and_cancels_with_its_button(
+        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    api = limited
+    await seed(database_url, api, 400, content.consent.version)
+    admin = api.user(4242, "Ada")
+    bot = BotProcess(api, paced_env(api, database_url, tmp_path, DAKS_ADMINS="telegram:4242"), tmp_path / "bot.log")
+    await bot.start()
+    try:
+        await api.send_text(admin, "/start")
+        await api.wait_for(lambda: bool(api.sent(admin.id)), timeout=20)
+        spec = NewsletterSpec(title={"de": TITLE}, body={"de": "Text"})
+        store = await Store.open(database_url)
+        try:
+            broadcast_id = await store.run(lambda unit: queue_newsletter(unit, spec, "telegram:4242", utcnow()))
+        finally:
+            await store.close()
+
+        def progress():  # type: ignore[no-untyped-def]
+            return [m for m in api.sent(admin.id) if f"#{broadcast_id}" in m.text]
+        await api.wait_for(lambda: any(m.edits >= 2 for m in progress()), timeout=60)
+        shown = progress()
+        assert len(shown) == 1, "progress is edited in place, not sent again"
+        _, cancel = shown[0].button("")
+        assert cancel == f"c:admin cancel {broadcast_id}"
+        await api.press(admin, shown[0], cancel)
+        await finished_or_cancelled(database_url, broadcast_id)
+        await api.wait_for(lambda: "/admin cancel" not in progress()[0].text, timeout=20)
+    finally:
+        assert await bot.stop() == 0, bot.output()
+    rows = await deliveries(database_url)
+    states = Counter(rows.values())
+    assert states[("skipped", "cancelled")] > 100, states
+    assert sum(copies(api).values()) == states[("sent", None)]
+
+
+async def finished_or_cancelled(url: str, broadcast_id: int) -> None:
+    store = await Store.open(url)
+    try:
+        for _ in range(60):
+            row = await store.run(lambda unit: unit.broadcast(broadcast_id))
+            if row is not None and row.status in ("done", "cancelled"):
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError("not cancelled")
+    finally:
+        await store.close()
