@@ -59,6 +59,8 @@ def apply(unit: Unit, content: Content, actor: Actor, actions: list[Action], now
     for action in actions:
         if isinstance(action, ADMIN_ACTIONS) and actor.role is None:
             continue  # the engine refuses these already; storage is never touched for non-admins
+        if isinstance(action, ShowBroadcasts | ShowEditors) or (isinstance(action, ShowEvents) and actor.role):
+            unit.log_admin(actor.name, f"view_{type(action).__name__.removeprefix('Show').lower()}")
         message = _one(unit, content, actor, action, now, t)
         if message is not None:
             out.append(message)

@@ -60,6 +60,43 @@ def event_add(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db
     typer.echo(f"event #{event_id} published; the announcement goes out with the next `daks serve` sender")
 
 
+def _print(messages) -> None:  # type: ignore[no-untyped-def]
+    for message in messages:
+        typer.echo(message.text())
+        for attachment in message.attachments:
+            typer.echo(f"[attachment {attachment.filename}, {len(attachment.data)} bytes]")
+        typer.echo("")
+
+
+@event_app.command("preview")
+def event_preview(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db: Db = None) -> None:
+    """Show the announcement in each language, without publishing anything."""
+    from flows.broadcasting import event_preview as preview
+    from flows.events import EventInvalid, load_event_file
+
+    _, content = _open(db)
+    try:
+        event = load_event_file(file, set(content.topics))
+    except (EventInvalid, OSError) as exc:
+        raise _fail(str(exc)) from None
+    _print(preview(content, event.model_dump()))
+
+
+@newsletter_app.command("preview")
+def newsletter_preview(file: Annotated[Path, typer.Argument(help="Newsletter .md or .yaml file.")],
+                       db: Db = None) -> None:
+    """Show the newsletter in each of its languages, without sending anything."""
+    from flows.broadcasting import newsletter_preview as preview
+    from flows.newsletters import NewsletterInvalid, load_newsletter_file
+
+    _, content = _open(db)
+    try:
+        spec = load_newsletter_file(file, set(content.topics))
+    except (NewsletterInvalid, OSError) as exc:
+        raise _fail(str(exc)) from None
+    _print(preview(content, spec.model_dump()))
+
+
 @newsletter_app.command("send")
 def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (front matter) or .yaml file.")],
                     at: Annotated[str | None, typer.Option("--at", help="When, e.g. '24.11.2026 09:00' "

@@ -107,7 +107,9 @@ def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
     if sub is None or sub.confirmed_at is None:
         blocks: list[Block] = [Paragraph(t("Newsletter: not subscribed."))]
     else:
-        blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.", lang=sub.language,
+        names = {"de": "Deutsch", "fr": "Français", "en": "English"}
+        blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.",
+                              lang=names.get(sub.language, sub.language),
                               topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics")))]
     if data.consent:
         blocks.append(Paragraph(t("Consent record:")))
