@@ -105,6 +105,10 @@ class Companion:
         """Record what the platform said about reaching a user (e.g. they blocked the bot)."""
         await self.store.run(lambda unit: unit.set_reachable(channel, ref, active, status))
 
+    async def unreachable_at(self, channel: str, address: str, status: str) -> None:
+        """Nobody can be reached at this address any more (a Matrix room the person left)."""
+        await self.store.run(lambda unit: unit.set_unreachable_at(channel, address, status))
+
     async def moved(self, channel: str, ref: str, new_ref: str) -> None:
         """The platform gave a chat a new id."""
         await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))

@@ -361,6 +361,11 @@ class Unit(Subscriptions, Outbox):
         self.q["reachable"].run(self.conn, {"channel": channel, "ref": ref, "active": active, "status": status,
                                             "now": utcnow()})
 
+    def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
+        """Mark the identities that are reached at ``address`` as unreachable."""
+        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.address == address)
+                          .values(active=False, status=status, status_at=utcnow()))
+
     def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
         """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
         self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)

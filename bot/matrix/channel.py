@@ -120,10 +120,11 @@ class MatrixChannel:
         token_file = self.store_dir / "sync_token"
         since = token_file.read_text().strip() if token_file.exists() else None
         first = since is None
+        full = True  # nio keeps no room list between runs: the first sync of a process asks for full state
         failures = 0
         while not self._stopping:
-            self._fetch = asyncio.ensure_future(self.client.sync(timeout=0 if first else SYNC_MS, since=since,
-                                                                 full_state=first or None))
+            self._fetch = asyncio.ensure_future(self.client.sync(timeout=0 if first or full else SYNC_MS,
+                                                                 since=since, full_state=full or None))
             try:
                 response = await self._fetch
             except asyncio.CancelledError:
@@ -151,7 +152,7 @@ class MatrixChannel:
                 log.exception("a Matrix sync batch could not be handled; it is synced again")
                 await asyncio.sleep(min(2 ** failures, 30))
                 continue
-            failures, first, since = 0, False, response.next_batch
+            failures, first, full, since = 0, False, False, response.next_batch
             _write_private(token_file, since)
 
     async def _keys(self) -> None:

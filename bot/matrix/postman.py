@@ -31,9 +31,11 @@ class MatrixPostman:
 
     async def deliver(self, parcel: Parcel, message: Outbound) -> Outcome:
         client = self.matrix.client
-        if parcel.address not in client.rooms:
-            await self.matrix.companion.reachable(CHANNEL, _ref(client, parcel.address), False, "left")
-            return Outcome("skipped", "no_room")
+        room = client.rooms.get(parcel.address)
+        if room is None or not [u for u in room.users if u != client.user_id]:
+            reason = "no_room" if room is None else "left"
+            await self.matrix.companion.unreachable_at(CHANNEL, parcel.address, reason)
+            return Outcome("skipped", reason)
         n = 0
         for content in notices(message):
             outcome = await self._post(parcel.address, content, f"daks-d{parcel.id}-{n}")
@@ -79,8 +81,3 @@ class MatrixPostman:
             return shown
         return shown or response.event_id
 
-
-def _ref(client: object, room_id: str) -> str:
-    room = getattr(client, "rooms", {}).get(room_id)
-    others = [u for u in (room.users if room else {}) if u != getattr(client, "user_id", None)]
-    return others[0] if others else room_id

@@ -72,7 +72,7 @@ class Reader:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-async def answer(person: Member, room: str, text: str, pattern: str, timeout: float = 20) -> re.Match[str]:
+async def answer(person: Member, room: str, text: str, pattern: str, timeout: float = 30) -> re.Match[str]:
     """Send ``text``; return the first match of ``pattern`` in a notice the bot sends after it."""
     since = len(person.notices)
     await person.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text},
@@ -87,7 +87,7 @@ async def answer(person: Member, room: str, text: str, pattern: str, timeout: fl
         await asyncio.sleep(0.1)
 
 
-async def until(check: Callable[[], Awaitable[object]], what: str, timeout: float = 30) -> object:
+async def until(check: Callable[[], Awaitable[object]], what: str, timeout: float = 60) -> object:
     """Poll ``check`` until it returns something true."""
     deadline = time.monotonic() + timeout
     while not (result := await check()):
@@ -227,3 +227,16 @@ async def test_stop_ends_a_subscription_and_the_next_announcement_passes_the_mem
     await asyncio.sleep(1)  # time for a stray copy to arrive
     assert quitter.notices(SECOND) == [] and quitter.files(f"event-{second}.ics") == []
     assert [len(r.notices(SECOND)) for r in others] == [1, 1]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_after_a_restart_the_bot_still_knows_every_subscribers_room(matrix, db: Store, content: Content
+                                                                          ) -> None:
+    bot_id, bot, member = matrix
+    everyone = await readers(member, bot_id, db, content.consent.version, [False, True])
+    await asyncio.sleep(4)  # quiet rooms: nothing about them in the next sync after the restart
+    assert await bot.stop() == 0, bot.output()
+    await bot.start()
+    event_id, broadcast_id = await publish(db, TITLE)
+    await announced(everyone, TITLE, event_id)
+    assert await finished(db, broadcast_id) == {"sent": 2}
