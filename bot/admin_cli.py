@@ -44,18 +44,26 @@ async def _in_unit(url: str, work):  # type: ignore[no-untyped-def]
         await store.close()
 
 
+def _load(kind: str, file: Path, db: str | None):  # type: ignore[no-untyped-def]
+    """Settings, content and the parsed event or newsletter file; exit 2 with the file's problems."""
+    from flows.events import EventInvalid, load_event_file
+    from flows.newsletters import NewsletterInvalid, load_newsletter_file
+
+    settings, content = _open(db)
+    load = load_event_file if kind == "event" else load_newsletter_file
+    try:
+        return settings, content, load(file, set(content.topics))
+    except (EventInvalid, NewsletterInvalid, OSError) as exc:
+        raise _fail(str(exc)) from None
+
+
 @event_app.command("add")
 def event_add(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db: Db = None) -> None:
     """Publish an event from a YAML file: the announcement goes to matching subscribers, a reminder to attendees."""
     from bot.actions import publish_event
-    from flows.events import EventInvalid, load_event_file
     from storage.models import utcnow
 
-    settings, content = _open(db)
-    try:
-        event = load_event_file(file, set(content.topics))
-    except (EventInvalid, OSError) as exc:
-        raise _fail(str(exc)) from None
+    settings, _, event = _load("event", file, db)
     event_id = asyncio.run(_in_unit(settings.database, lambda unit: publish_event(unit, event, ACTOR, utcnow())))
     typer.echo(f"event #{event_id} published; the announcement goes out with the next `daks serve` sender")
 
@@ -72,13 +80,8 @@ def _print(messages) -> None:  # type: ignore[no-untyped-def]
 def event_preview(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db: Db = None) -> None:
     """Show the announcement in each language, without publishing anything."""
     from flows.broadcasting import event_preview as preview
-    from flows.events import EventInvalid, load_event_file
 
-    _, content = _open(db)
-    try:
-        event = load_event_file(file, set(content.topics))
-    except (EventInvalid, OSError) as exc:
-        raise _fail(str(exc)) from None
+    _, content, event = _load("event", file, db)
     _print(preview(content, event.model_dump()))
 
 
@@ -87,13 +90,8 @@ def newsletter_preview(file: Annotated[Path, typer.Argument(help="Newsletter .md
                        db: Db = None) -> None:
     """Show the newsletter in each of its languages, without sending anything."""
     from flows.broadcasting import newsletter_preview as preview
-    from flows.newsletters import NewsletterInvalid, load_newsletter_file
 
-    _, content = _open(db)
-    try:
-        spec = load_newsletter_file(file, set(content.topics))
-    except (NewsletterInvalid, OSError) as exc:
-        raise _fail(str(exc)) from None
+    _, content, spec = _load("newsletter", file, db)
     _print(preview(content, spec.model_dump()))
 
 
@@ -107,14 +105,9 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.actions import queue_newsletter
     from flows.events import parse_when
-    from flows.newsletters import NewsletterInvalid, load_newsletter_file
     from storage.models import utcnow
 
-    settings, content = _open(db)
-    try:
-        spec = load_newsletter_file(file, set(content.topics))
-    except (NewsletterInvalid, OSError) as exc:
-        raise _fail(str(exc)) from None
+    settings, content, spec = _load("newsletter", file, db)
     if topics is not None:
         chosen = [t.strip() for t in topics.split(",") if t.strip()]
         unknown = sorted(set(chosen) - set(content.topics))
@@ -126,6 +119,8 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
         when = parse_when(at, "Europe/Berlin", "de") or parse_when(at, "Europe/Berlin", "en")
         if when is None:
             raise _fail(f"cannot read the time {at!r}; write e.g. '24.11.2026 09:00'")
+        if when <= due:  # a typo in the year must not send to everyone at once (chat refuses it too)
+            raise _fail(f"{at!r} is in the past; leave out --at to send now")
         due = when
     broadcast_id = asyncio.run(_in_unit(settings.database, lambda unit: queue_newsletter(unit, spec, ACTOR, due)))
     typer.echo(f"newsletter #{broadcast_id} queued for {due.isoformat(timespec='seconds')}")
