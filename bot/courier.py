@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
+from bot.companion import TRANSIENT
 from flows import broadcasting
 from flows.io import Outbound
 from flows.loader import Content
@@ -104,6 +105,10 @@ class Courier:
             try:
                 await loop()
                 return
+            except TRANSIENT as exc:
+                log.warning("the courier's %s loop cannot reach the database (%s); retrying", name,
+                            type(exc).__name__)
+                await self._pause(2.0)
             except Exception:
                 log.exception("the courier's %s loop failed; restarting it", name)
                 await self._pause(5.0)

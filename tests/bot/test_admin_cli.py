@@ -132,11 +132,13 @@ def test_a_newsletter_is_scheduled_shown_and_cancelled_once(database_url: str):
     ]
 
 
-def test_a_newsletter_with_an_unknown_topic_or_time_is_refused(sqlite_url: str):
+def test_a_newsletter_with_an_unknown_topic_or_a_bad_time_is_refused(sqlite_url: str):
     wrong_topic = daks(sqlite_url, "admin", "newsletter", "send", str(NEWSLETTER), "--topics", "wohnen")
     assert wrong_topic.exit_code == 2 and "wohnen" in wrong_topic.stderr and "housing" in wrong_topic.stderr
     wrong_time = daks(sqlite_url, "admin", "newsletter", "send", str(NEWSLETTER), "--at", "irgendwann")
     assert wrong_time.exit_code == 2 and "irgendwann" in wrong_time.stderr
+    past = daks(sqlite_url, "admin", "newsletter", "send", str(NEWSLETTER), "--at", "24.12.2020 09:00")
+    assert past.exit_code == 2 and "24.12.2020 09:00" in past.stderr and "past" in past.stderr
     assert table(sqlite_url, Broadcast) == []
 
 
@@ -153,3 +155,17 @@ def test_status_of_an_unknown_broadcast(sqlite_url: str):
     assert daks(sqlite_url, "admin", "broadcast", "status").stdout.strip() == "no broadcasts"
     missing = daks(sqlite_url, "admin", "broadcast", "status", "42")
     assert missing.exit_code == 1 and "no broadcasts" in missing.stdout
+
+
+@pytest.mark.parametrize(("kind", "file", "titles"), [
+    ("event", EVENT, ("Testveranstaltung", "Événement test", "Test event")),
+    ("newsletter", NEWSLETTER, ("Beispielausgabe", "Numéro d'exemple", "Example issue")),
+])
+def test_a_preview_shows_every_language_and_stores_nothing(sqlite_url: str, kind: str, file: Path,
+                                                          titles: tuple[str, ...]):
+    result = daks(sqlite_url, "admin", kind, "preview", str(file))
+    assert result.exit_code == 0, result.output
+    at = [result.stdout.index(title) for title in titles]
+    assert at == sorted(at)  # de, fr, en
+    assert table(sqlite_url, Event) == [] and table(sqlite_url, Broadcast) == []
+    assert table(sqlite_url, AdminLog) == []

@@ -226,7 +226,8 @@ def test_upcoming(content: Content, event: EventSpec, kinds):
     t = content.catalogues.translator("en")
     blocks = upcoming([(12, event, True), (13, event, False)], "en", t, kinds)
     items = blocks[1].items
-    assert items[0].startswith("24 Nov 2026, 10:00 – Test seminar") and "✓" in items[0] and "✓" not in items[1]
+    assert items[0].startswith("#12 24 Nov 2026, 10:00 – Test seminar") and "✓" in items[0] and "✓" not in items[1]
+    assert items[1].startswith("#13 ")
     assert len(upcoming([], "en", t, kinds)) == 2
 
 
