@@ -124,7 +124,7 @@ def _attend(unit: Unit, content: Content, actor: Actor, action: Attend, t: Trans
 def _events(unit: Unit, content: Content, actor: Actor, now: datetime, t: Translator) -> Outbound:
     rows = unit.upcoming_events(now)
     mine = unit.attending(actor.user_id)
-    specs = [(e.id, broadcasting.event_of(_fields(e)), e.id in mine) for e in rows]
+    specs = [(e.id, broadcasting.stored_event(e), e.id in mine) for e in rows]
     blocks = upcoming(specs, actor.lang, t, content.event_kinds)  # type: ignore[arg-type]
     if rows:
         blocks.append(Paragraph(t("To attend, write {command} with the event's number.",
@@ -134,13 +134,6 @@ def _events(unit: Unit, content: Content, actor: Actor, now: datetime, t: Transl
         blocks.append(Paragraph(t("RSVPs: {counts}", counts=", ".join(
             f"#{e.id}: {counts.get(e.id, 0)}" for e in rows))))  # type: ignore[arg-type]
     return Outbound(blocks)
-
-
-def _fields(event: object) -> dict[str, object]:
-    names = ("kind", "title", "description", "timezone", "place", "online_url", "topics", "audience",
-             "registration_url")
-    values = {n: getattr(event, n) for n in names}
-    return values | {"starts": event.starts_at, "ends": event.ends_at}
 
 
 def _publish(unit: Unit, actor: Actor, action: PublishEvent, now: datetime, t: Translator) -> Outbound:

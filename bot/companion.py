@@ -117,21 +117,17 @@ class Companion:
                       address: str | None) -> Response:
         return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
 
-    def role(self, unit: Unit, channel: str, ref: str) -> str | None:
-        if f"{channel}:{ref}" in self.admins:
-            return "admin"
-        return "editor" if unit.role_of(channel, ref) == "editor" else None
-
     def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
               address: str | None = None) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
         if inbound.message_id and not unit.claim_message(channel, inbound.message_id):
             return Response()
         account, saved = unit.open_conversation(channel, ref, lang or hint or self.default_language, address)
-        sub = unit.subscription(account.user_id)
+        sub, granted = unit.standing(account.user_id, channel, ref)
+        role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
         now = utcnow()
         facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
-                      sub_language=sub.language if sub else None, role=self.role(unit, channel, ref), now=now)
+                      sub_language=sub.language if sub else None, role=role, now=now)
         turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang, facts=facts)
         if "delete_all" in turn.effects:
             unit.delete_user(account.user_id)

@@ -255,16 +255,19 @@ class Courier:
     async def _render(self, parcels: list[Parcel]) -> dict[tuple[int, str], Outbound | None]:
         wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
         if wanted:
-            rows = await self.store.run(lambda unit: {b: (unit.broadcast(b), None) for b, _ in wanted})
+            def rows(unit: Unit):  # type: ignore[no-untyped-def]
+                found = {b: unit.broadcast(b) for b, _ in wanted}
+                return {b: (row, unit.event(row.event_id) if row and row.event_id else None)
+                        for b, row in found.items()}
+            loaded = await self.store.run(rows)
             for broadcast_id, lang in wanted:
-                row = rows[broadcast_id][0]
-                self._messages[(broadcast_id, lang)] = await self._message(row, lang)
+                self._messages[(broadcast_id, lang)] = self._message(*loaded[broadcast_id], lang)
             if len(self._messages) > 200:
                 for key in list(self._messages)[:100]:
                     del self._messages[key]
         return {(p.broadcast_id, p.language): self._messages.get((p.broadcast_id, p.language)) for p in parcels}
 
-    async def _message(self, row, lang: str) -> Outbound | None:  # type: ignore[no-untyped-def]
+    def _message(self, row, event, lang: str) -> Outbound | None:  # type: ignore[no-untyped-def]
         if row is None:
             return None
         lang = lang if lang in self.content.manifest.languages else "de"
@@ -272,16 +275,11 @@ class Courier:
             if row.kind == "newsletter":
                 spec = broadcasting.newsletter_of({"title": row.title, "body": row.body})
                 return broadcasting.message(self.content, "newsletter", lang, newsletter=spec)
-            event = await self.store.run(lambda unit: unit.event(row.event_id))
-            values = {n: getattr(event, n) for n in ("kind", "title", "description", "timezone", "place",
-                                                     "online_url", "topics", "audience", "registration_url")}
-            spec_event = broadcasting.event_of(values | {"starts": event.starts_at, "ends": event.ends_at})
-            return broadcasting.message(self.content, row.kind, lang, event_id=row.event_id, event=spec_event)
+            return broadcasting.message(self.content, row.kind, lang, event_id=row.event_id,
+                                        event=broadcasting.stored_event(event))
         except Exception:
             log.exception("broadcast %s cannot be rendered in %s", row.id, lang)
             return None
-
-
 
 
 def _address(unit: Unit, actor: str) -> str | None:

@@ -22,6 +22,7 @@ from flows.actions import (
 from flows.context import Ctx
 from flows.io import Block, Choice, Heading, Outbound, Paragraph
 from flows.loader import Content
+from flows.model import LANGUAGE_NAMES
 from flows.state import State
 from flows.steps.base import Input
 
@@ -113,7 +114,7 @@ class Administering:
         if source == "event_kinds":
             return [(k, self.ctx.text(label)) for k, label in self.content.event_kinds.items()]
         if source == "languages":
-            return [("de", "Deutsch"), ("fr", "Français"), ("en", "English")]
+            return list(LANGUAGE_NAMES.items())
         return [(x, self.ctx.topic_label(x)) for x in self.content.topics]
 
     def _on_form(self, inp: Input) -> None:

@@ -84,6 +84,13 @@ def event_of(values: Mapping[str, Any]) -> EventSpec:
     return EventSpec.model_validate(picked)
 
 
+def stored_event(row: Any) -> EventSpec:
+    """An event from its stored row (``storage.models.Event``; duck-typed: flows does not import storage)."""
+    names = ("kind", "title", "description", "timezone", "place", "online_url", "topics", "audience",
+             "registration_url")
+    return event_of({n: getattr(row, n) for n in names} | {"starts": row.starts_at, "ends": row.ends_at})
+
+
 def newsletter_of(values: Mapping[str, Any]) -> NewsletterSpec:
     keys = ("title", "body", "topics", "languages", "lands", "sizes")
     return NewsletterSpec.model_validate({k: values[k] for k in keys if values.get(k) not in (None, {}, [])})

@@ -16,7 +16,7 @@ from flows.commands import Commands
 from flows.context import Ctx
 from flows.io import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 from flows.loader import Content, migration_path
-from flows.model import LANGUAGES, LocalText, Stage, Step
+from flows.model import LANGUAGE_NAMES, LANGUAGES, LocalText, Stage, Step
 from flows.overlays import Overlays
 from flows.recommend import index_of, recommend
 from flows.state import State
@@ -24,7 +24,6 @@ from flows.steps import kind_of
 from flows.steps.base import KEEP, Input, Result, fold
 from flows.subscribing import SUB_MODES, Subscribing
 
-LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 LANGUAGES: tuple[str, ...] = ("de", "fr", "en")
+LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
+"""Each language in its own words (language pickers)."""
 DEFAULT_LANGUAGE = "de"
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flows.context import Ctx
 from flows.io import Block, Bullets, Heading, Paragraph
-from flows.model import ChecklistStep, InfoStep, Stage
+from flows.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
 
 
 def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
@@ -107,9 +107,8 @@ def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
     if sub is None or sub.confirmed_at is None:
         blocks: list[Block] = [Paragraph(t("Newsletter: not subscribed."))]
     else:
-        names = {"de": "Deutsch", "fr": "Français", "en": "English"}
         blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.",
-                              lang=names.get(sub.language, sub.language),
+                              lang=LANGUAGE_NAMES.get(sub.language, sub.language),
                               topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics")))]
     if data.consent:
         blocks.append(Paragraph(t("Consent record:")))

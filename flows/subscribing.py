@@ -8,12 +8,11 @@ from flows.actions import Attend, ChangeSubscription, Confirm, Facts, RequestCon
 from flows.context import Ctx
 from flows.io import Block, Choice, Heading, Paragraph
 from flows.loader import Content
-from flows.model import LANGUAGES
+from flows.model import LANGUAGE_NAMES, LANGUAGES
 from flows.state import State
 from flows.steps.base import Input, fold
 
 SUB_MODES = ("subscribe", "sub_lang", "sub_consent", "sub_manage")
-LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 STOP_WORDS = frozenset({"stop", "abbestellen", "desabonner", "unsubscribe"})
 """A message of just one of these words ends a subscription (the one-word way for text channels)."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, User, utcnow
@@ -44,10 +44,17 @@ class Subscriptions:
 
     def subscription(self, user_id: int) -> Subscriber | None:
         s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
-        if s is None:
-            return None
-        return Subscriber(s.user_id, s.channel, s.ref, s.language, tuple(s.topics or ()), s.consent_version,
-                          s.requested_at, s.confirmed_at)
+        return _subscriber(s) if s is not None else None
+
+    def standing(self, user_id: int, channel: str, ref: str) -> tuple[Subscriber | None, str | None]:
+        """A person's subscription and granted role, in one round trip (read for every message)."""
+        role = select(Role.role).where(Role.channel == channel, Role.ref == ref).scalar_subquery()
+        row = self.conn.execute(select(role.label("granted"), *Subscription.__table__.c)
+                                .select_from(select(text("1")).subquery())
+                                .outerjoin(Subscription, Subscription.user_id == user_id)).first()
+        if row is None:
+            return None, None
+        return (_subscriber(row) if row.user_id is not None else None), row.granted
 
     def request_subscription(self, user_id: int, channel: str, ref: str, language: str, topics: list[str],
                              consent_version: str) -> None:
@@ -141,9 +148,7 @@ class Subscriptions:
                 .join(Subscription, Subscription.user_id == Identity.user_id)
                 .where(Identity.active.is_(True), Subscription.confirmed_at.is_not(None))):
             identities.setdefault(uid, []).append((channel, ref, address))
-        return [(Subscriber(s.user_id, s.channel, s.ref, s.language, tuple(s.topics or ()), s.consent_version,
-                            s.requested_at, s.confirmed_at), s.land, s.size, identities.get(s.user_id, []))
-                for s in subs]
+        return [(_subscriber(s), s.land, s.size, identities.get(s.user_id, [])) for s in subs]
 
     def reach(self, channel: str, ref: str) -> tuple[str, str] | None:
         """(address, language) of an identity: where to write to it, and in which language."""
@@ -181,6 +186,11 @@ class Subscriptions:
         return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
             select(AdminLog.at, AdminLog.actor, AdminLog.action, AdminLog.target)
             .order_by(AdminLog.id.desc()).limit(limit))]
+
+
+def _subscriber(row: Any) -> Subscriber:
+    return Subscriber(row.user_id, row.channel, row.ref, row.language, tuple(row.topics or ()),
+                      row.consent_version, row.requested_at, row.confirmed_at)
 
 
 def _second(value: datetime) -> datetime:

@@ -248,24 +248,28 @@ class MatrixChannel:
                 await self._file(room_id, attachment, _txn(cause, n))
                 n += 1
 
-    async def _post(self, room_id: str, content: dict[str, object], txn: str) -> None:
+    async def _post(self, room_id: str, content: dict[str, object], txn: str) -> RoomSendError | None:
+        """Send one event, paced, waiting out rate limits; the error it ended with, or None when sent."""
+        response: RoomSendError | None = None
         for _ in range(RETRIES):
             if self.pace is not None:
                 wait = self.pace.reserve(time.monotonic())
                 if wait > 0:
                     await asyncio.sleep(wait)
-            response = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn,
-                                                   ignore_unverified_devices=True)
-            if not isinstance(response, RoomSendError):
-                return
-            if response.status_code == "M_LIMIT_EXCEEDED":
-                wait = (response.retry_after_ms or 1000) / 1000
+            sent = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                               ignore_unverified_devices=True)
+            if not isinstance(sent, RoomSendError):
+                return None
+            response = sent
+            if sent.status_code == "M_LIMIT_EXCEEDED":
+                wait = (sent.retry_after_ms or 1000) / 1000
                 log.warning("homeserver asked to wait %.1f s before sending to %s", wait, room_id)
                 await asyncio.sleep(wait)
                 continue
-            log.error("could not send to %s: %s %s", room_id, response.status_code, response.message)
-            return
+            log.error("could not send to %s: %s %s", room_id, sent.status_code, sent.message)
+            return sent
         log.error("gave up sending to %s after %d rate limits", room_id, RETRIES)
+        return response
 
     async def _file(self, room_id: str, attachment: Attachment, txn: str) -> None:
         room = self.client.rooms.get(room_id)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 
 from nio import RoomSendError
 
@@ -15,7 +13,6 @@ from flows.io import Outbound
 from storage.outbox import Parcel
 
 log = logging.getLogger(__name__)
-RETRIES = 8
 
 
 class MatrixPostman:
@@ -48,23 +45,14 @@ class MatrixPostman:
         return SENT
 
     async def _post(self, room_id: str, content: dict[str, object], txn: str) -> Outcome:
-        for _ in range(RETRIES):
-            if self.matrix.pace is not None:
-                wait = self.matrix.pace.reserve(time.monotonic())
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            response = await self.matrix.client.room_send(room_id, "m.room.message", content, tx_id=txn,
-                                                          ignore_unverified_devices=True)
-            if not isinstance(response, RoomSendError):
-                return SENT
-            if response.status_code == "M_LIMIT_EXCEEDED":
-                await asyncio.sleep((response.retry_after_ms or 1000) / 1000)
-                continue
-            if response.status_code == "M_FORBIDDEN":
-                return Outcome("skipped", "forbidden")
-            log.error("could not send a broadcast to %s: %s %s", room_id, response.status_code, response.message)
-            return Outcome("failed", (response.status_code or "error")[:64])
-        return Outcome("queued", "rate_limited")
+        error = await self.matrix._post(room_id, content, txn)
+        if error is None:
+            return SENT
+        if error.status_code == "M_LIMIT_EXCEEDED":
+            return Outcome("queued", "rate_limited")  # refused every time, so not delivered: try later
+        if error.status_code == "M_FORBIDDEN":
+            return Outcome("skipped", "forbidden")
+        return Outcome("failed", (error.status_code or "error")[:64])
 
     async def show(self, address: str, message: Outbound, shown: str | None) -> str | None:
         parts = notices(message)
