@@ -19,12 +19,12 @@ from flows.io import Inbound, Outbound, Paragraph
 from flows.loader import Content
 from flows.state import State
 from storage.models import utcnow
-from storage.store import Saved, Store, Unit
+from storage.store import Conflict, Saved, Store, Unit
 
 log = logging.getLogger(__name__)
 MISSING = object()
 RETRIES = (0.2, 0.6, 1.5)
-TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError)
+TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError, Conflict)
 
 
 class Unavailable(Exception):
@@ -115,15 +115,15 @@ class Companion:
 
     async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
                       address: str | None) -> Response:
-        return await self.store.run(lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
+        return await self.store.run_message(lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
 
     def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
               address: str | None = None) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
-        if inbound.message_id and not unit.claim_message(channel, inbound.message_id):
+        opened = unit.open(channel, ref, lang or hint or self.default_language, address, inbound.message_id or None)
+        if not opened.fresh:
             return Response()
-        account, saved = unit.open_conversation(channel, ref, lang or hint or self.default_language, address)
-        sub, granted = unit.standing(account.user_id, channel, ref)
+        account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
         role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
         now = utcnow()
         facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),

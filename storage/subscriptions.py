@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, User, utcnow
@@ -45,16 +45,6 @@ class Subscriptions:
     def subscription(self, user_id: int) -> Subscriber | None:
         s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
         return _subscriber(s) if s is not None else None
-
-    def standing(self, user_id: int, channel: str, ref: str) -> tuple[Subscriber | None, str | None]:
-        """A person's subscription and granted role, in one round trip (read for every message)."""
-        role = select(Role.role).where(Role.channel == channel, Role.ref == ref).scalar_subquery()
-        row = self.conn.execute(select(role.label("granted"), *Subscription.__table__.c)
-                                .select_from(select(text("1")).subquery())
-                                .outerjoin(Subscription, Subscription.user_id == user_id)).first()
-        if row is None:
-            return None, None
-        return (_subscriber(row) if row.user_id is not None else None), row.granted
 
     def request_subscription(self, user_id: int, channel: str, ref: str, language: str, topics: list[str],
                              consent_version: str) -> None:

@@ -8,7 +8,7 @@ stands for "no answer at all" and ``None`` for "skipped".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -78,14 +78,6 @@ async def count(store: Store, model: Any, **where: Any) -> int:
     table = model.__table__
     return await store.run_connection(lambda conn: conn.execute(
         select(func.count()).select_from(table).where(*(table.c[k] == v for k, v in where.items()))).scalar_one())
-
-
-@pytest.fixture
-async def other(database_url: str, store: Store) -> AsyncIterator[Store]:
-    """A second store on the same database, as a second process would have (its own cache)."""
-    second = await Store.open(database_url)
-    yield second
-    await second.close()
 
 
 ANSWERS: dict[str, Any] = {
