@@ -91,12 +91,12 @@ async def types_points(chat: ChatProcess, points: list[str], acks: dict[str, int
         acks[point] = int((await chat.says(point, _ACK)).group(1))
 
 
-async def stored_lists(db: str, user: str) -> list[list[str]]:
+async def stored_lists(db: str, user: str, channel: str = "console") -> list[list[str]]:
     from storage.store import Store
 
     store = await Store.open(db)
     try:
-        _, saved = await store.run(lambda unit: unit.open_conversation("console", user, "de"))
+        _, saved = await store.run(lambda unit: unit.open_conversation(channel, user, "de"))
     finally:
         await store.close()
     return [saved.answers.get(f"ko_steering_{n}" if n else "ko_steering", []) for n in range(LISTS)]

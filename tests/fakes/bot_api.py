@@ -970,6 +970,9 @@ class FakeBotAPI:
         self.descriptions: dict[tuple[str, str | None], str] = {}
         self.webhook: JSONDict | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []
+        self.balance: list[str] = []
+        """URLs a load balancer in front of the webhook spreads deliveries over, in turn (several processes)."""
+        self.delivered_to: list[str] = []
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}
         self.blocked: set[int] = set()
@@ -1883,7 +1886,9 @@ class FakeBotAPI:
             if webhook.get("secret_token"):
                 headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
             assert self._session is not None
-            async with self._session.post(webhook["url"], data=_dumps(update), headers=headers) as response:
+            url = self.balance[len(self.delivered_to) % len(self.balance)] if self.balance else webhook["url"]
+            self.delivered_to.append(url)
+            async with self._session.post(url, data=_dumps(update), headers=headers) as response:
                 status = response.status
                 await response.read()
                 if not 200 <= status < 300:
