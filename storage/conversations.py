@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, column, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, ProcessedMessage, User, utcnow
 from storage.prepared import Prepared
@@ -225,11 +225,14 @@ def prepared(dialect: Dialect) -> dict[str, Prepared]:
 
 
 class Direct:
-    """A PostgreSQL connection outside any transaction whose compiled statements go straight to asyncpg.
+    """A connection whose compiled statements (``Prepared``) go straight to the driver.
 
-    SQLAlchemy's cursor costs about twice the CPU of the driver itself per statement; for the two
-    statements of an optimistic message (see ``Store.run_message``) that is most of the cost.
-    Statements built with SQLAlchemy (``execute``) still go through it.
+    SQLAlchemy's cursor costs about as much CPU per statement as the driver itself; on the hot path
+    that is most of the cost. Statements built with SQLAlchemy (``execute``) still go through it,
+    and a driver's error is raised as SQLAlchemy's, so callers see one kind of database error.
+    On SQLite the statements run in the connection's transaction (the same DBAPI connection); on
+    PostgreSQL only outside one (see ``Store.run_message``), since SQLAlchemy begins its
+    transactions lazily, at its own first statement.
     """
 
     def __init__(self, conn: Connection):
@@ -240,7 +243,14 @@ class Direct:
     def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         return self.conn.execute(statement, *args, **kwargs)
 
-    def exec_driver_sql(self, sql: str, parameters: tuple[Any, ...] = ()) -> _Fetched:
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
+        if self.dialect.name == "sqlite":
+            try:
+                cursor = self._driver.cursor()
+                (cursor.executemany if isinstance(parameters, list) else cursor.execute)(sql, parameters)
+                return cursor
+            except self.dialect.dbapi.Error as exc:
+                raise DBAPIError.instance(sql, parameters, exc, self.dialect.dbapi.Error) from exc
         return _Fetched(self._driver.run_async(lambda driver: driver.fetch(sql, *parameters)))
 
 
@@ -252,7 +262,7 @@ class Reading(Direct):
             raise NeedsTransaction(type(statement).__name__)
         return super().execute(statement, *args, **kwargs)
 
-    def exec_driver_sql(self, sql: str, parameters: tuple[Any, ...] = ()) -> _Fetched:
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
         if not sql.lstrip().upper().startswith("SELECT"):
             raise NeedsTransaction(sql.split(None, 1)[0])
         return super().exec_driver_sql(sql, parameters)

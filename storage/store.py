@@ -18,6 +18,7 @@ from storage.conversations import (
     AnswerCache,
     Conflict,
     Conversations,
+    Direct,
     NeedsTransaction,
     Opened,
     Reading,
@@ -173,7 +174,7 @@ class Unit(Conversations, Subscriptions, Outbox):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, optimistic: bool = False):
-        self.conn = cast(Connection, Reading(conn)) if optimistic else conn
+        self.conn = cast(Connection, Reading(conn) if optimistic else Direct(conn) if dialect == "sqlite" else conn)
         self.dialect = dialect
         self.q = prepared(conn.dialect)
         self.cache = cache
