@@ -92,15 +92,19 @@ class Figures:
         ]
 
 
-async def measure(companion, backend: str, users: int, content_load_ms: float) -> Figures:
+async def measure(companion, backend: str, users: int, content_load_ms: float, rounds: int = 1) -> Figures:
+    """``rounds`` times ``users`` people walking all stages at once; figures over all rounds."""
     await walk(companion, SimulatedUser(f"warm-up-{time.time_ns()}"), [])
     latencies: list[float] = []
-    started = time.perf_counter()
-    counts = await asyncio.gather(*(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies)
-                                    for i in range(users)))
-    seconds = time.perf_counter() - started
+    messages, seconds = 0, 0.0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        counts = await asyncio.gather(*(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies)
+                                        for i in range(users)))
+        seconds += time.perf_counter() - started
+        messages += sum(counts)
     quantiles = statistics.quantiles(latencies, n=100)
-    return Figures(backend, users, sum(counts), seconds, quantiles[49] * 1000, quantiles[98] * 1000,
+    return Figures(backend, users, messages, seconds, quantiles[49] * 1000, quantiles[98] * 1000,
                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, content_load_ms)
 
 
@@ -113,7 +117,7 @@ def content_load_ms(directory) -> float:
     return statistics.median(timings)
 
 
-async def run_bench(settings, levels: list[int]) -> int:
+async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
     """Print figures for each level of concurrency, then remove the simulated users again."""
     from bot.companion import Companion
     from storage.store import Store
@@ -124,7 +128,7 @@ async def run_bench(settings, levels: list[int]) -> int:
     try:
         companion = Companion(content, store)
         for users in levels:
-            figures = await measure(companion, store.dialect, users, load_ms)
+            figures = await measure(companion, store.dialect, users, load_ms, rounds)
             print("\n".join(figures.lines()) + "\n", flush=True)
         await store.run(lambda unit: [unit.delete_user(uid) for uid in unit.users_of("bench")])
     finally:

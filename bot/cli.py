@@ -226,13 +226,14 @@ def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set 
 
 @app.command()
 def bench(db: Db = None,
-          users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8") -> None:
+          users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8",
+          rounds: Annotated[int, typer.Option(min=1, help="Runs per level; figures over all of them.")] = 5) -> None:
     """Simulated users walk all five stages through engine and storage; prints figures."""
     from bot.bench import run_bench
 
     settings = _settings(db)
     levels = [int(n) for n in users.split(",") if n.strip()]
-    raise typer.Exit(_run(run_bench(settings, levels)))
+    raise typer.Exit(_run(run_bench(settings, levels, rounds)))
 
 
 def main() -> None:
