@@ -1,4 +1,4 @@
-"""The unit of work: one transaction per inbound message, committed before the reply is sent."""
+"""The store and its unit of work: each message is stored atomically before its reply is sent."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ CONFLICT_RETRIES = 10
 
 
 class Store:
-    """Owns the database; runs units of work, each in one transaction.
+    """Owns the database; runs units of work, each atomically (``run``, ``run_message``).
 
     A unit of work is a plain function of a ``Unit``. On PostgreSQL it runs on the async engine
     (asyncpg) through ``run_sync``. On SQLite it runs right on the event loop, on one long-lived
