@@ -29,7 +29,7 @@ from nio import (
 )
 
 from bot.companion import Companion, Unavailable
-from bot.matrix.render import notices
+from bot.matrix.render import contents
 from bot.pacing import Bucket
 from flows.i18n import N_
 from flows.io import Attachment, Inbound, Outbound
@@ -241,7 +241,7 @@ class MatrixChannel:
         """Send replies with transaction ids derived from the message they answer."""
         n = 0
         for reply in replies:
-            for content in notices(reply):
+            for content in contents(reply):
                 await self._post(room_id, content, _txn(cause, n))
                 n += 1
             for attachment in reply.attachments:

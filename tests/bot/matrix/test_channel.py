@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
+from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice, RoomMessageText
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.cross_signing import device_is_cross_signed
@@ -65,13 +65,16 @@ class Member:
     """How long each sync waits for news; it returns at once when an event arrives."""
 
     def on_event(self, room: object, event: object) -> None:
+        if getattr(event, "sender", None) == self.client.user_id:
+            return  # what this member wrote
         if any(getattr(e, "event_id", None) == getattr(event, "event_id", 0) for _, e in self.notices[-20:]):
             return  # the same event from an overlapping sync
         self.notices.append((getattr(room, "room_id", ""), event))
         self.arrived.set()
 
     async def open(self) -> None:
-        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageFile, RoomEncryptedFile))
+        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageText, RoomMessageFile,
+                                                       RoomEncryptedFile))
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -83,7 +86,8 @@ class Member:
         await self.client.close()
 
     def texts(self, room_id: str) -> list[str]:
-        return [e.body for r, e in self.notices if r == room_id and isinstance(e, RoomMessageNotice)]
+        """What the bot wrote in the room: notices (replies) and texts (broadcasts)."""
+        return [e.body for r, e in self.notices if r == room_id and isinstance(e, RoomMessageNotice | RoomMessageText)]
 
     async def wait_for(self, room_id: str, fragment: str | None, since: int, timeout: float = 20) -> list[object]:
         deadline = time.monotonic() + timeout
