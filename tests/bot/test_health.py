@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,18 @@ async def test_readiness_fails_while_the_database_is_gone_and_liveness_does_not(
         assert not [key for key in samples if key[0] == "daks_outbox_deliveries"]
     finally:
         assert await bot.stop() == 0, bot.output()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_metrics_address_already_in_use_is_one_line_and_exit_code_2(
+        api: FakeBotAPI, database_url: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        env = bot_env(api, database_url, tmp_path, DAKS_METRICS_LISTEN=listen, DAKS_LOG_LEVEL="WARNING")
+        result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=120)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"DAKS_METRICS_LISTEN={listen}: cannot listen there (") and "already in use" in line
