@@ -1,8 +1,9 @@
 """Logging set-up: one handler on standard error, as text or JSON lines, with secrets blanked out.
 
-Libraries that log request parameters or URLs below WARNING (python-telegram-bot puts message
-texts and the token-bearing Bot API URL into its DEBUG lines, SQLAlchemy its SQL parameters into
-INFO, matrix-nio user and device ids) are held at WARNING whatever ``DAKS_LOG_LEVEL`` says.
+Libraries that can log request parameters or URLs below WARNING (python-telegram-bot puts message
+texts and the token-bearing Bot API URL into its DEBUG lines, matrix-nio user and device ids,
+SQLAlchemy and peewee SQL with its parameters once their loggers are enabled) are held at WARNING
+whatever ``DAKS_LOG_LEVEL`` says.
 """
 
 from __future__ import annotations
