@@ -1,21 +1,33 @@
 # DAKS-Begleiter: builds the app and starts `daks serve`.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    DAKS_DATA_DIR=/data DAKS_CONTENT_DIR=/app/content
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DAKS_DATA_DIR=/data DAKS_CONTENT_DIR=/app/content DAKS_METRICS_LISTEN=0.0.0.0:9090
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+# Dependencies first, in a layer of their own: editing the code does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# A fixed, unprivileged user, so that volume permissions stay the same across rebuilds.
+RUN groupadd --system --gid 10001 daks \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home daks \
+    && mkdir -p /data && chown 10001:10001 /data
+
+COPY README.md LICENSE ./
 COPY bot bot
 COPY flows flows
 COPY storage storage
 COPY content content
-RUN pip install --no-cache-dir . \
-    && useradd --system --home-dir /data --create-home daks
+RUN pip install --no-deps .
 
-USER daks
+USER 10001:10001
 VOLUME ["/data"]
-# The Telegram webhook listens here when TELEGRAM_WEBHOOK_URL is set (polling needs no port).
-EXPOSE 8443
+# 8443: the Telegram webhook (with TELEGRAM_WEBHOOK_URL); 9090: /healthz, /readyz, /metrics.
+EXPOSE 8443 9090
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["python", "-m", "bot.healthcheck"]
 STOPSIGNAL SIGTERM
 CMD ["daks", "serve"]

@@ -1,21 +1,30 @@
 # DAKS-Begleiter. `make run` starts the product, `make test` installs and runs every test.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
-LOCALE := content/locale
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime
+STAMP   := $(VENV)/.installed
+LOCALE  := content/locale
 
 .PHONY: run test bench lint catalogs install clean
 
-$(STAMP): pyproject.toml
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# The product alone (what `make run` needs).
+$(RUNTIME): pyproject.toml | $(BIN)/pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+# The product with the test extra (pytest, ruff, a Synapse for the Matrix tests).
+$(STAMP): pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME)
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/daks chat
 
 test: $(STAMP)

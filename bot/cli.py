@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from bot import logs
 from bot.settings import Settings
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
@@ -33,8 +33,7 @@ def _settings(db: str | None = None) -> Settings:
         raise _fail(f"Configuration problem: {problems}") from None
     if db:
         settings.database_url = db
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format, settings.secrets)
     return settings
 
 

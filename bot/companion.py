@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import metrics
 from bot.actions import Actor, apply
 from flows import overview
 from flows.actions import Facts
@@ -37,6 +39,8 @@ class Response:
 
     replies: list[Outbound] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    outcome: str = "answered"
+    """For metrics and logs: answered, duplicate, unavailable or error."""
 
 
 class Companion:
@@ -67,7 +71,24 @@ class Companion:
         messenger's language). With ``redeliverable`` the platform sends the message again later,
         so a database outage raises :class:`Unavailable` instead of asking the user to resend.
         ``address`` is where broadcasts reach this person when it is not ``ref`` (a Matrix room).
+        Each message is counted, timed and logged (bot/metrics.py).
         """
+        started, outcome = time.perf_counter(), "error"
+        try:
+            response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address)
+            outcome = response.outcome
+            return response
+        except Unavailable:
+            outcome = "unavailable"
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        finally:
+            metrics.handled(channel, inbound, outcome, time.perf_counter() - started)
+
+    async def _take(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+                    redeliverable: bool, address: str | None) -> Response:
         async with self._lock(channel, ref):
             for delay in (*RETRIES, None):
                 try:
@@ -78,15 +99,15 @@ class Companion:
                     if delay is None:
                         if redeliverable:
                             raise Unavailable from exc
-                        return self.notice(lang or hint, N_("I cannot save anything right now, so I have not "
-                                                            "taken in your last message. Please send it again in "
-                                                            "a minute; your earlier answers are safe."))
+                        return replace(self.notice(lang or hint, N_(
+                            "I cannot save anything right now, so I have not taken in your last message. Please "
+                            "send it again in a minute; your earlier answers are safe.")), outcome="unavailable")
                     await asyncio.sleep(delay)
                 except Exception:
                     log.exception("unexpected error while handling a message")
-                    return self.notice(lang or hint, N_("Sorry, something went wrong on my side and I have not "
-                                                        "taken in your last message. Please send it again; your "
-                                                        "earlier answers are safe."))
+                    return replace(self.notice(lang or hint, N_(
+                        "Sorry, something went wrong on my side and I have not taken in your last message. Please "
+                        "send it again; your earlier answers are safe.")), outcome="error")
         return Response()
 
     async def current(self, channel: str, ref: str) -> Outbound:
@@ -115,14 +136,19 @@ class Companion:
 
     async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
                       address: str | None) -> Response:
-        return await self.store.run_message(lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
+        try:
+            return await self.store.run_message(
+                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
+        except TRANSIENT as exc:
+            metrics.database_error(exc)
+            raise
 
     def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
               address: str | None = None) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
         opened = unit.open(channel, ref, lang or hint or self.default_language, address, inbound.message_id or None)
         if not opened.fresh:
-            return Response()
+            return Response(outcome="duplicate")
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
         role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
         now = utcnow()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
+from collections.abc import Iterable
 from typing import Protocol
+
+from aiohttp import web
 
 from bot.companion import Companion
 from bot.courier import Courier, Postman
+from bot.health import Probes
+from bot.logs import status
 from bot.pacing import SharedBudget
 from bot.settings import Settings
 
@@ -19,6 +23,11 @@ log = logging.getLogger(__name__)
 class Running(Protocol):
     name: str
     postman: Postman
+
+    @property
+    def ready(self) -> bool:
+        """Connected and taking messages."""
+        ...
 
     async def start(self) -> str:
         """Connect and start taking messages; returns a line saying how it runs."""
@@ -38,7 +47,8 @@ def configured(settings: Settings) -> list[str]:
 class Telegram:
     name = "Telegram"
 
-    def __init__(self, companion: Companion, settings: Settings):
+    def __init__(self, companion: Companion, settings: Settings, routes: Iterable[web.RouteDef] = ()):
+        """``routes`` are served on the webhook port too (health and metrics)."""
         from bot.telegram.channel import TelegramChannel
         from bot.telegram.intake import Polling, Webhook
         from bot.telegram.postman import TelegramPostman
@@ -61,7 +71,7 @@ class Telegram:
         if settings.telegram_webhook_url:
             assert settings.telegram_webhook_secret is not None
             self.intake = Webhook(self.channel, settings.telegram_webhook_url, settings.telegram_webhook_listen,
-                                  settings.telegram_webhook_secret.get_secret_value())
+                                  settings.telegram_webhook_secret.get_secret_value(), routes)
             self.mode = f"webhook on {settings.telegram_webhook_listen}"
         else:
             self.intake = Polling(self.channel)
@@ -71,6 +81,10 @@ class Telegram:
         await self.channel.start()
         await self.intake.start()
         return f"Telegram channel running as @{self.channel.username} ({self.mode})."
+
+    @property
+    def ready(self) -> bool:
+        return self.intake.running
 
     async def stop(self) -> None:
         await self.intake.stop()
@@ -102,6 +116,10 @@ class Matrix:
         return (f"Matrix channel running as {self.channel.client.user_id} (device {self.channel.client.device_id}, "
                 f"cross-signing {self.channel.cross_signing}).")
 
+    @property
+    def ready(self) -> bool:
+        return self.channel.connected
+
     async def stop(self) -> None:
         await self.channel.stop()
 
@@ -109,12 +127,24 @@ class Matrix:
 async def serve(companion: Companion, settings: Settings) -> int:
     """Run until SIGTERM or SIGINT: stop taking messages, finish those in hand, then return."""
     names = configured(settings)
-    channels: list[Running] = [kind(companion, settings) for name, kind in (("telegram", Telegram),
-                                                                             ("matrix", Matrix)) if name in names]
+    probes = Probes(companion.store)
+    channels: list[Running] = []
+    if "telegram" in names:
+        channels.append(Telegram(companion, settings, probes.routes))
+    if "matrix" in names:
+        channels.append(Matrix(companion, settings))
+    probes.checks.update({c.name.lower(): lambda c=c: c.ready for c in channels})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if settings.metrics_listen:
+        try:
+            await probes.listen(settings.metrics_listen)
+        except OSError as exc:
+            status.error("DAKS_METRICS_LISTEN=%s: cannot listen there (%s).", settings.metrics_listen, exc.strerror)
+            return 2
+        status.info("Health and metrics on http://%s (/healthz, /readyz, /metrics).", settings.metrics_listen)
     started: list[Running] = []
     courier: Courier | None = None
     try:
@@ -126,11 +156,11 @@ async def serve(companion: Companion, settings: Settings) -> int:
             if not starting.done():
                 starting.cancel()
                 return 0
-            print(starting.result(), "Stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
+            status.info("%s Stop with Ctrl+C or SIGTERM.", starting.result())
             started.append(channel)
         courier = Courier(companion.store, companion.content, {c.postman.channel: c.postman for c in started})
         await courier.start()
-        print("Broadcast sender running.", file=sys.stderr, flush=True)
+        status.info("Broadcast sender running.")
         await stop.wait()
         log.info("stopping: no new messages; finishing those in hand")
     finally:
@@ -138,5 +168,6 @@ async def serve(companion: Companion, settings: Settings) -> int:
             await courier.stop()
         for channel in reversed(started):
             await channel.stop()
-            print(f"{channel.name} channel stopped.", file=sys.stderr, flush=True)
+            status.info("%s channel stopped.", channel.name)
+        await probes.close()
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,7 +30,11 @@ class Settings(BaseSettings):
     language: str = Field(default="de", pattern="^(de|fr|en)$", description="Language for new users.")
     export_dir: Path | None = Field(default=None, description="Where the terminal chat writes exports.")
     auto_migrate: bool = Field(default=True, description="Upgrade the database schema at start.")
-    log_level: str = "WARNING"
+    log_level: str = Field(default="WARNING", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
+                           description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text or JSON.")
+    metrics_listen: str | None = Field(default=None, pattern=r"^.+:[0-9]{1,5}$",
+                                       description="host:port for /healthz, /readyz and /metrics; default off.")
 
     telegram_token: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_TOKEN"),
                                              description="Bot token from @BotFather; turns Telegram on.")
@@ -107,3 +112,9 @@ class Settings(BaseSettings):
     @property
     def exports(self) -> Path:
         return self.export_dir or self.data_dir / "exports"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        return [s.get_secret_value() for s in (self.telegram_token, self.telegram_webhook_secret, self.matrix_password,
+                                                self.matrix_access_token) if s is not None]

@@ -162,6 +162,11 @@ class Outbox:
                 counts[f"{state}:{reason}"] += n
         return counts
 
+    def outbox_rows(self) -> dict[tuple[str, str], int]:
+        """All deliveries by (channel, state): what the outbox holds."""
+        return {(channel, state): n for channel, state, n in self.conn.execute(
+            select(Delivery.channel, Delivery.state, func.count()).group_by(Delivery.channel, Delivery.state))}
+
     def finish_broadcasts(self) -> list[int]:
         """Mark broadcasts with nothing left to send as done; return their ids."""
         left = exists().where(Delivery.broadcast_id == Broadcast.id, Delivery.state.in_(OPEN))

@@ -29,7 +29,8 @@ from nio import (
 )
 
 from bot.companion import Companion, Unavailable
-from bot.matrix.render import notices
+from bot.matrix.render import contents
+from bot.metrics import METRICS
 from bot.pacing import Bucket
 from flows.i18n import N_
 from flows.io import Attachment, Inbound, Outbound
@@ -81,6 +82,8 @@ class MatrixChannel:
         self._greet: dict[str, str] = {}
         """Rooms joined on an invite, and who invited: greeted once the next sync shows the room."""
         self.cross_signing = "off"
+        self.synced_at: float | None = None
+        """When the last sync succeeded (monotonic clock)."""
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self) -> None:
@@ -100,6 +103,12 @@ class MatrixChannel:
         if self._task is not None:
             await self._task
         await self.client.close()
+
+    @property
+    def connected(self) -> bool:
+        """Syncing, and the last sync succeeded within two long polls."""
+        running = self._task is not None and not self._task.done()
+        return running and self.synced_at is not None and time.monotonic() - self.synced_at < 2 * SYNC_MS / 1000 + 10
 
     async def _login(self) -> None:
         session = self.store_dir / "session.json"
@@ -132,10 +141,12 @@ class MatrixChannel:
                     return
                 raise
             if not isinstance(response, SyncResponse):
+                self.synced_at = None
                 failures += 1
                 log.warning("Matrix sync failed: %s", getattr(response, "message", response))
                 await asyncio.sleep(min(2 ** failures, 30))
                 continue
+            self.synced_at = time.monotonic()
             try:
                 await self._keys()
                 await self._greetings()
@@ -241,7 +252,7 @@ class MatrixChannel:
         """Send replies with transaction ids derived from the message they answer."""
         n = 0
         for reply in replies:
-            for content in notices(reply):
+            for content in contents(reply):
                 await self._post(room_id, content, _txn(cause, n))
                 n += 1
             for attachment in reply.attachments:
@@ -259,9 +270,11 @@ class MatrixChannel:
             sent = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn,
                                                ignore_unverified_devices=True)
             if not isinstance(sent, RoomSendError):
+                METRICS.sends.labels(CHANNEL).inc()
                 return None
             response = sent
             if sent.status_code == "M_LIMIT_EXCEEDED":
+                METRICS.rate_limited.labels(CHANNEL).inc()
                 wait = (sent.retry_after_ms or 1000) / 1000
                 log.warning("homeserver asked to wait %.1f s before sending to %s", wait, room_id)
                 await asyncio.sleep(wait)

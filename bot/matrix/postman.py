@@ -8,7 +8,7 @@ from nio import RoomSendError
 
 from bot.courier import SENT, Outcome
 from bot.matrix.channel import CHANNEL, MatrixChannel
-from bot.matrix.render import notices
+from bot.matrix.render import TEXT, contents
 from flows.io import Outbound
 from storage.outbox import Parcel
 
@@ -34,7 +34,7 @@ class MatrixPostman:
             await self.matrix.companion.unreachable_at(CHANNEL, parcel.address, reason)
             return Outcome("skipped", reason)
         n = 0
-        for content in notices(message):
+        for content in contents(message, TEXT):  # m.text: a broadcast must notify
             outcome = await self._post(parcel.address, content, f"daks-d{parcel.id}-{n}")
             if outcome is not SENT:
                 return outcome
@@ -55,7 +55,7 @@ class MatrixPostman:
         return Outcome("failed", (error.status_code or "error")[:64])
 
     async def show(self, address: str, message: Outbound, shown: str | None) -> str | None:
-        parts = notices(message)
+        parts = contents(message)
         if not parts:
             return shown
         content = dict(parts[0])

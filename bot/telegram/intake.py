@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -30,10 +31,16 @@ class Polling:
         self._task: asyncio.Task[None] | None = None
         self._fetch: asyncio.Future[tuple[Update, ...]] | None = None
         self._stopping = False
+        self._failing = False
 
     async def start(self) -> None:
         await self.channel.bot.delete_webhook(drop_pending_updates=False)
         self._task = asyncio.get_running_loop().create_task(self._run())
+
+    @property
+    def running(self) -> bool:
+        """Polling, and the last getUpdates reached Telegram."""
+        return self._task is not None and not self._task.done() and not self._failing
 
     async def stop(self) -> None:
         """Stop asking for updates; the batch in hand is finished and confirmed."""
@@ -66,9 +73,11 @@ class Polling:
             except (Conflict, NetworkError) as exc:
                 delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
                 failures += 1
+                self._failing = True
                 log.warning("getUpdates failed (%s: %s); again in %.0f s", type(exc).__name__, exc.message, delay)
                 await asyncio.sleep(delay)
                 continue
+            self._failing = False
             try:
                 await self.channel.take(list(updates))
             except Unavailable:
@@ -86,8 +95,11 @@ class Webhook:
     """An HTTP endpoint for Telegram. It answers 200 once the update is stored, 503 when it cannot
     be, so Telegram sends it again, and 403 without the right secret header."""
 
-    def __init__(self, channel: TelegramChannel, url: str, listen: str, secret: str):
+    def __init__(self, channel: TelegramChannel, url: str, listen: str, secret: str,
+                 routes: Iterable[web.RouteDef] = ()):
         self.channel, self.url, self.secret = channel, url, secret.encode()
+        self.routes = list(routes)
+        """More routes on the same port (health and metrics)."""
         self.host, _, port = listen.rpartition(":")
         self.port = int(port)
         self.path = urlsplit(url).path or "/"
@@ -96,11 +108,16 @@ class Webhook:
     async def start(self) -> None:
         app = web.Application(client_max_size=1 << 20)
         app.router.add_post(self.path, self.receive)
+        app.add_routes(self.routes)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host.strip("[]") or None, self.port).start()
         await self.channel.bot.set_webhook(self.url, secret_token=self.secret.decode(),
                                            allowed_updates=ALLOWED_UPDATES, max_connections=40)
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None and bool(self._runner.sites)
 
     async def stop(self) -> None:
         """Stop taking requests; the ones in hand finish first. The webhook stays registered."""

@@ -11,6 +11,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import METRICS
+
 
 class AiohttpRequest(BaseRequest):
     """A pooled aiohttp session; timeouts and errors mapped the way python-telegram-bot expects."""
@@ -50,13 +52,23 @@ class AiohttpRequest(BaseRequest):
                                         sock_read=_sum(read, write))  # type: ignore[arg-type]
         try:
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except aiohttp.ConnectionTimeoutError as exc:
             raise NetworkError(f"not sent: no connection within the timeout ({exc})") from exc
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        _count(url, response.status)
+        return response.status, body
+
+
+def _count(url: str, status: int) -> None:
+    """Messages Telegram accepted (send*) and requests it refused for flooding (429)."""
+    if status == 429:
+        METRICS.rate_limited.labels("telegram").inc()
+    elif status == 200 and url.rpartition("/")[2].startswith("send"):
+        METRICS.sends.labels("telegram").inc()
 
 
 def _sum(*values: object) -> float | None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from nio import RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
+from nio import RoomEncryptedFile, RoomMessageFile, RoomMessageNotice, RoomMessageText
 from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy import select
 
@@ -240,3 +240,19 @@ async def test_after_a_restart_the_bot_still_knows_every_subscribers_room(matrix
     event_id, broadcast_id = await publish(db, TITLE)
     await announced(everyone, TITLE, event_id)
     assert await finished(db, broadcast_id) == {"sent": 2}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_announcement_notifies_as_text_while_replies_stay_notices(matrix, db: Store, content: Content
+                                                                           ) -> None:
+    bot_id, _, member = matrix
+    [reader] = await readers(member, bot_id, db, content.consent.version, [True], in_chat=1)
+    event_id, _ = await publish(db, TITLE)
+    await announced([reader], TITLE, event_id)
+    events = [e for r, e in reader.person.notices if r == reader.room]
+    [announcement] = [e for e in events if TITLE in getattr(e, "body", "")]
+    assert isinstance(announcement, RoomMessageText), "m.notice is silenced by the default push rules"
+    assert announcement.source["content"]["msgtype"] == "m.text"
+    replies = [e for e in events if e is not announcement and not isinstance(e, RoomMessageFile | RoomEncryptedFile)]
+    assert len(replies) >= 4, "greeting and the subscription dialogue"
+    assert {e.source["content"]["msgtype"] for e in replies} == {"m.notice"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -13,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice
+from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice, RoomMessageText
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.cross_signing import device_is_cross_signed
 from tests.bot.matrix.conftest import MakeUser
 from tests.bot.test_console import FIVE_STAGES
-from tests.conftest import ROOT
+from tests.bot.test_health import get, scrape, value
+from tests.conftest import ROOT, free_port
 from tests.servers.synapse import Synapse
 
 
@@ -65,13 +67,16 @@ class Member:
     """How long each sync waits for news; it returns at once when an event arrives."""
 
     def on_event(self, room: object, event: object) -> None:
+        if getattr(event, "sender", None) == self.client.user_id:
+            return  # what this member wrote
         if any(getattr(e, "event_id", None) == getattr(event, "event_id", 0) for _, e in self.notices[-20:]):
             return  # the same event from an overlapping sync
         self.notices.append((getattr(room, "room_id", ""), event))
         self.arrived.set()
 
     async def open(self) -> None:
-        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageFile, RoomEncryptedFile))
+        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageText, RoomMessageFile,
+                                                       RoomEncryptedFile))
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -83,7 +88,8 @@ class Member:
         await self.client.close()
 
     def texts(self, room_id: str) -> list[str]:
-        return [e.body for r, e in self.notices if r == room_id and isinstance(e, RoomMessageNotice)]
+        """What the bot wrote in the room: notices (replies) and texts (broadcasts)."""
+        return [e.body for r, e in self.notices if r == room_id and isinstance(e, RoomMessageNotice | RoomMessageText)]
 
     async def wait_for(self, room_id: str, fragment: str | None, since: int, timeout: float = 20) -> list[object]:
         deadline = time.monotonic() + timeout
@@ -236,6 +242,33 @@ async def test_the_homeservers_rate_limit_is_waited_out_and_nothing_is_lost(syna
         await dora.says(room, line, expect)
     assert "homeserver asked to wait" in bot.output()
     assert sum("Kick-Off · Frage 1 von 10" in t for t in dora.texts(room)) == 1
+
+
+@pytest.fixture
+def metrics_listen(monkeypatch: pytest.MonkeyPatch) -> str:
+    """DAKS_METRICS_LISTEN for the bot (ask for it before ``matrix``)."""
+    listen = f"127.0.0.1:{free_port()}"
+    monkeypatch.setenv("DAKS_METRICS_LISTEN", listen)
+    return listen
+
+
+async def test_readiness_and_metrics_count_messages_sends_and_rate_limits(synapse: Synapse, metrics_listen: str,
+                                                                            matrix):
+    bot_id, bot, member = matrix
+    base = f"http://{metrics_listen}"
+    _, admin_token, _ = await synapse.register(f"root-{bot_id[6:16]}", "admin-password-1", admin=True)
+    await synapse.override_ratelimit(admin_token, bot_id, per_second=1, burst=1)
+    dora = await member("dora")
+    room = await dora.dm(bot_id, encrypted=False)
+    for line, expect in FIVE_STAGES[:5]:
+        await dora.says(room, line, expect)
+    status, body = await get(f"{base}/readyz")
+    assert (status, json.loads(body)["checks"]) == (200, {"database": True, "matrix": True})
+    samples = await scrape(base)
+    assert value(samples, "daks_updates_total", channel="matrix", outcome="answered") == 6, "greeting and 5 answers"
+    assert value(samples, "daks_update_seconds_count", channel="matrix") == 6
+    assert value(samples, "daks_rate_limited_total", platform="matrix") >= 1
+    assert value(samples, "daks_sends_total", platform="matrix") >= len(dora.texts(room)) >= 6
 
 
 async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
