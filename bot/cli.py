@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from flows.io import clean_text
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
                   add_completion=False)
@@ -91,6 +92,8 @@ def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (
     """Chat with the companion in the terminal (one message per line)."""
     if lang is not None and lang not in ("de", "fr", "en"):
         raise _fail("--lang must be de, fr or en")
+    if user is not None and clean_text(user) != user:
+        raise _fail("--user must be printable text, without control characters or undecodable bytes")
     settings = _settings(db)
     raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from flows.io import Bullets, Heading, Inbound, Outbound, Paragraph
+from flows.io import Bullets, Heading, Inbound, Outbound, Paragraph, clean_text
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
 
 class ConsoleRenderer:
-    """Renders outbound messages as plain text; colour and prompts only on a terminal."""
+    """Renders outbound messages as plain text; colour and prompts only on a terminal.
+
+    Every text is shown through :func:`clean_text`, so nothing printed can carry a terminal escape
+    sequence or a bidi control.
+    """
 
     def __init__(self, out: TextIO, export_dir: Path, interactive: bool):
         self.out = out
@@ -24,20 +28,21 @@ class ConsoleRenderer:
         parts: list[str] = []
         for block in message.blocks:
             if isinstance(block, Heading):
-                parts.append(f"{BOLD}{block.text}{RESET}" if self.interactive else f"== {block.text} ==")
+                text = clean_text(block.text)
+                parts.append(f"{BOLD}{text}{RESET}" if self.interactive else f"== {text} ==")
             elif isinstance(block, Paragraph):
-                parts.append(block.text)
+                parts.append(clean_text(block.text))
             elif isinstance(block, Bullets):
                 parts.append("\n".join(f"{i}. {item}" if block.numbered else f"• {item}"
-                                       for i, item in enumerate(block.items, 1)))
+                                       for i, item in enumerate(map(clean_text, block.items), 1)))
         for attachment in message.attachments:
             self.export_dir.mkdir(parents=True, exist_ok=True)
             path = self.export_dir / attachment.filename
             path.write_bytes(attachment.data)
-            parts.append(f"📎 {path}")
+            parts.append(f"📎 {clean_text(str(path))}")
         if message.choices:
             parts.append("\n".join(
-                f"{i}) " + ("" if c.selected is None else "[x] " if c.selected else "[ ] ") + c.label
+                f"{i}) " + ("" if c.selected is None else "[x] " if c.selected else "[ ] ") + clean_text(c.label)
                 for i, c in enumerate(message.choices, 1)))
         return "\n\n".join(parts)
 
@@ -48,8 +53,12 @@ class ConsoleRenderer:
 
 
 async def run_console(companion, user: str, lang: str | None, renderer: ConsoleRenderer,
-                      source: TextIO = sys.stdin) -> int:
-    """Greet or resume, then answer line by line until EOF or /ende."""
+                      source: BinaryIO | None = None) -> int:
+    """Greet or resume, then answer line by line until EOF or /ende.
+
+    Lines are read as bytes and decoded as UTF-8 with undecodable bytes replaced, whatever the
+    locale says."""
+    source = source or sys.stdin.buffer
     renderer.show((await companion.handle("console", user, Inbound(event="resume"), lang=lang)).replies)
     loop = asyncio.get_running_loop()
     while True:
@@ -59,7 +68,8 @@ async def run_console(companion, user: str, lang: str | None, renderer: ConsoleR
         line = await loop.run_in_executor(None, source.readline)
         if not line:
             return 0
-        response = await companion.handle("console", user, Inbound(text=line.rstrip("\n")))
+        text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
+        response = await companion.handle("console", user, Inbound(text=text))
         renderer.show(response.replies)
         if "quit" in response.effects:
             return 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_chat
+from tests.conftest import ROOT, pipe_chat, run_chat
 
 # (what the user types, what the companion must have said by then), in order.
 FIVE_STAGES: list[tuple[str, str]] = [
@@ -215,3 +216,62 @@ def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, conten
     assert_in_order(result.stdout, expected)
     [export] = (tmp_path / "exports").glob("*.md")
     assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
+
+
+BIDI_AND_ESCAPES = "\u202e\u2066\u200f\x1b"
+
+
+def stored_answers(database_url: str) -> list[object]:
+    from storage.models import Answer
+    from storage.store import Store
+
+    async def read() -> list[object]:
+        store = await Store.open(database_url, upgrade=False)
+        try:
+            rows = await store.run_connection(lambda conn: conn.execute(Answer.__table__.select()).mappings().all())
+            return [r["value"] for r in rows]
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(database_url: str, tmp_path: Path):
+    typed = (b"K\xf6ln\xed\xa0\x80\n"  # Latin-1 and an encoded surrogate: not UTF-8
+             b"2\n13\n3\n2, 5\n"
+             b"B\xc3\xbcrger\xe2\x80\xaemeister\xe2\x81\xa6in \x1b[2J\x1b]0;pwned\x07\x00\n"  # bidi, ESC, BEL, NUL
+             b"/export\n/ende\n")
+    result = pipe_chat(typed, user="lena", db=database_url, data_dir=tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+    assert_in_order(out, ["Was für eine Kommune ist K\ufffdln\ufffd\ufffd\ufffd?", "Kick-Off · Frage 1 von 10",
+                          "Wer koordiniert den Prozess", "Markdown-Datei", "Bis bald"])
+    assert not set(out) & set(BIDI_AND_ESCAPES + "\x00\x07")
+    [export] = [line.removeprefix("📎 ") for line in out.splitlines() if line.startswith("📎 ")]
+    text = Path(export).read_text(encoding="utf-8")
+    assert "K\ufffdln" in text and "Bürgermeisterin \\[2J\\]0;pwned" in text
+    values = stored_answers(database_url)
+    assert "K\ufffdln\ufffd\ufffd\ufffd" in values and "Bürgermeisterin [2J]0;pwned" in values
+    assert not [v for v in values if isinstance(v, str) and set(v) & set(BIDI_AND_ESCAPES)]
+
+
+@pytest.mark.parametrize("user", ["\x1b[2Janna", "an\u202enna", b"an\xffna"])
+def test_a_user_id_with_control_characters_or_bad_bytes_is_refused_and_never_echoed(user: str | bytes,
+                                                                                    tmp_path: Path):
+    result = pipe_chat(b"/ende\n", user=user, db=f"sqlite:///{tmp_path / 'x.db'}", data_dir=tmp_path)
+    assert result.returncode == 2 and b"--user must be printable text" in result.stderr
+    assert b"\x1b" not in result.stdout + result.stderr and b"nna" not in result.stdout + result.stderr
+
+
+def test_the_terminal_never_shows_control_characters_from_any_text(tmp_path: Path):
+    from bot.console import BOLD, ConsoleRenderer
+    from flows.io import Bullets, Choice, Heading, Outbound, Paragraph
+
+    hostile = "x\x1b]0;pwned\x07\u202e\x1b[2J\x00\ud800"
+    message = Outbound([Heading(hostile), Paragraph(hostile), Bullets((hostile,))], [Choice("a", f"→ {hostile}")])
+    for interactive in (False, True):
+        out = ConsoleRenderer(sys.stdout, tmp_path, interactive=interactive).render(message)
+        shown = out.replace(BOLD, "").replace("\033[0m", "")
+        assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "\x07" not in shown
+        assert shown.count("x]0;pwned[2J\ufffd") == 4
+        out.encode("utf-8")
