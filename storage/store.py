@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate
+from storage.database import checkpoint, create_engine, create_sqlite_engine, is_sqlite, migrate
 from storage.models import (
     Answer,
     AuditEntry,
@@ -91,10 +92,14 @@ class Store:
     same machine), and units never interleave. The busy timeout is short, so a lock held by
     another process blocks the loop for at most that long; the Companion then retries after an
     asynchronous pause.
+
+    ``key`` keys the pseudonyms that remain after an erasure (see ``subject_of``); without one, a
+    random key for this store only (tests, tools that erase nobody).
     """
 
-    def __init__(self, url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT):
+    def __init__(self, url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT, key: bytes | None = None):
         self.url = url
+        self.key = key or secrets.token_bytes(32)
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self._async: AsyncEngine | None = None
         self._sync: Engine | None = None
@@ -106,8 +111,9 @@ class Store:
             self._async = create_engine(url)
 
     @classmethod
-    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Store:
-        store = cls(url, busy_timeout)
+    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT,
+                   key: bytes | None = None) -> Store:
+        store = cls(url, busy_timeout, key)
         try:
             await store.run_connection(lambda conn: migrate(conn, upgrade))
         except BaseException:
@@ -126,12 +132,14 @@ class Store:
         units: list[Unit] = []
 
         def in_unit(conn: Connection) -> T:
-            units.append(Unit(conn, self.dialect, self.cache))
+            units.append(Unit(conn, self.dialect, self.cache, self.key))
             return work(units[0])
 
         result = await self.run_connection(in_unit)
         for cid, (revision, answers) in units[0].committed.items():
             self.cache.put(cid, revision, answers)
+        if units[0].erased and self._conn is not None:
+            checkpoint(self._conn)  # SQLite: no copy of the erased rows stays in the WAL
         return result
 
     async def run_connection(self, work: Callable[[Connection], T]) -> T:
@@ -237,9 +245,12 @@ def _prepared(dialect: Dialect) -> dict[str, Prepared]:
 class Unit(Subscriptions, Outbox):
     """Reads and writes inside one transaction."""
 
-    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache):
+    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes = b""):
         self.conn = conn
         self.dialect = dialect
+        self.key = key
+        """Keys the pseudonyms kept after an erasure."""
+        self.erased = False
         self.q = _prepared(conn.dialect)
         self.cache = cache
         self.committed: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -388,7 +399,10 @@ class Unit(Subscriptions, Outbox):
         Of the consent records only a withdrawal stays, pseudonymised (see ``erase_consent``).
         """
         self.erase_consent(user_id)
+        self.erased = True
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
+        for cid in self.conn.execute(conversation_ids).scalars():
+            self.cache.drop(cid)
         self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
         for table in (Conversation, Municipality, AuditEntry, Identity):
             self.conn.execute(delete(table).where(table.user_id == user_id))
