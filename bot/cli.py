@@ -50,8 +50,18 @@ async def _companion(settings: Settings):
     from storage.store import Store
 
     content = load_content(settings.content_dir)
-    store = await Store.open(settings.database, upgrade=settings.auto_migrate)
+    store = await Store.open(settings.database, upgrade=settings.auto_migrate, key=_key(settings))
     return Companion(content, store, settings.language, settings.admin_ids), store
+
+
+def _key(settings: Settings) -> bytes:
+    try:
+        return settings.pseudonym_key()
+    except OSError as exc:
+        raise _fail(f"The secret key file in {settings.data_dir} cannot be created or read: "
+                    f"{exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _fail(f"Secret key: {exc}") from None
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:
