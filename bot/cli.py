@@ -66,10 +66,12 @@ def _key(settings: Settings) -> bytes:
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:
     from bot.console import ConsoleRenderer, run_console
+    from storage.subscriptions import subject_of
 
     companion, store = await _companion(settings)
     try:
-        renderer = ConsoleRenderer(sys.stdout, settings.exports, interactive=sys.stdin.isatty())
+        exports = settings.exports / subject_of(store.key, "console", user)[:32]
+        renderer = ConsoleRenderer(sys.stdout, exports, interactive=sys.stdin.isatty())
         return await run_console(companion, user, lang, renderer)
     finally:
         await store.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import stat
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -120,7 +122,7 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
                     + ["Markdown-Datei", "Bis bald"])
     assert "› " not in result.stdout and "\033[" not in result.stdout  # no prompt or colour when piped
 
-    [export] = (tmp_path / "exports").glob("daks-musterstadt-*.md")
+    [export] = (tmp_path / "exports").glob("*/daks-musterstadt-*.md")
     text = export.read_text()
     assert text.startswith("# DAKS-Begleiter: Musterstadt")
     for fragment in ("## 1. Kick-Off", "Bürgermeisterin Dr. Beispiel", "## 2. Kommunalprofil", "Starkes Ehrenamt",
@@ -214,7 +216,7 @@ def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, conten
     expected.append(t("You have worked through all five stages. Export your results and share them with "
                       "your steering group.")[:40])
     assert_in_order(result.stdout, expected)
-    [export] = (tmp_path / "exports").glob("*.md")
+    [export] = (tmp_path / "exports").glob("*/*.md")
     assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
 
 
@@ -261,6 +263,66 @@ def test_a_user_id_with_control_characters_or_bad_bytes_is_refused_and_never_ech
     result = pipe_chat(b"/ende\n", user=user, db=f"sqlite:///{tmp_path / 'x.db'}", data_dir=tmp_path)
     assert result.returncode == 2 and b"--user must be printable text" in result.stderr
     assert b"\x1b" not in result.stdout + result.stderr and b"nna" not in result.stdout + result.stderr
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_symlink_and_go_with_delete_me(
+        tmp_path: Path):
+    data = tmp_path / "data"
+    db = f"sqlite:///{data / 'daks.db'}"
+    exports = data / "exports"
+    exports.mkdir(parents=True)
+    victim = tmp_path / "victim.md"
+    victim.write_text("not yours")
+    (exports / f"daks-koeln-{date.today().isoformat()}.md").symlink_to(victim)  # the name exports used to get
+    profile = ["Köln", "2", "13", "3", "2, 5"]
+    anna = run_chat([*profile, "/export", "/export"], user="anna", db=db, data_dir=data)
+    ben = run_chat([*profile, "/export"], user="ben", db=db, data_dir=data)
+    nameless = run_chat(["/export"], user="carla", db=db, data_dir=data)
+    for result in (anna, ben, nameless):
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert victim.read_text() == "not yours"
+
+    folders = sorted(p for p in exports.iterdir() if p.is_dir() and not p.is_symlink())
+    files = {folder: sorted(folder.iterdir()) for folder in folders}
+    assert sorted(len(f) for f in files.values()) == [1, 1, 2]  # anna exported twice
+    everything = [path for paths in files.values() for path in paths]
+    assert len({p.name for p in everything}) == 4
+    assert all(re.fullmatch(r"daks-(koeln|export)-\d{4}-\d\d-\d\d-[0-9a-f]{6}\.md", p.name) for p in everything)
+    assert not [p for p in [*folders, *everything] if {"anna", "ben", "carla"} & set(p.name.split("-"))]
+    assert {mode(folder) for folder in folders} == {0o700}
+    assert {mode(p) for p in everything} == {0o600} and mode(data / "daks.db") == 0o600
+    assert mode(data / "secret.key") == 0o600
+    shown = [line.removeprefix("📎 ") for line in anna.stdout.splitlines() if line.startswith("📎 ")]
+    [anna_folder] = {Path(line).parent for line in shown}
+
+    erased = run_chat(["/loeschen", "1"], user="anna", db=db, data_dir=data)
+    assert "Alle Ihre Daten wurden gelöscht" in erased.stdout
+    assert not anna_folder.exists() and sorted(p for p in exports.iterdir() if p.is_dir()) == \
+        sorted(f for f in folders if f != anna_folder)
+
+
+def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tmp_path: Path):
+    data = tmp_path / "data"
+    db = f"sqlite:///{data / 'daks.db'}"
+    first = run_chat(["Köln", "/export"], user="dora", db=db, data_dir=data)
+    [folder] = (data / "exports").iterdir()
+    assert first.returncode == 0 and len(list(folder.iterdir())) == 1
+    assert mode(data) == mode(data / "exports") == mode(folder) == 0o700  # created by the app
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.symlink_to(elsewhere)
+    again = run_chat(["/export"], user="dora", db=db, data_dir=data)
+    assert again.returncode == 0 and "Traceback" not in again.stderr
+    assert "could not be written" in again.stderr and list(elsewhere.iterdir()) == []
+    erased = run_chat(["/loeschen", "1"], user="dora", db=db, data_dir=data)
+    assert erased.returncode == 0 and not folder.is_symlink() and elsewhere.is_dir()
 
 
 def test_the_terminal_never_shows_control_characters_from_any_text(tmp_path: Path):
