@@ -277,7 +277,8 @@ def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_s
     exports.mkdir(parents=True)
     victim = tmp_path / "victim.md"
     victim.write_text("not yours")
-    (exports / f"daks-koeln-{date.today().isoformat()}.md").symlink_to(victim)  # the name exports used to get
+    for old_name in ("k-ln", "koeln"):  # the predictable names exports used to get
+        (exports / f"daks-{old_name}-{date.today().isoformat()}.md").symlink_to(victim)
     profile = ["Köln", "2", "13", "3", "2, 5"]
     anna = run_chat([*profile, "/export", "/export"], user="anna", db=db, data_dir=data)
     ben = run_chat([*profile, "/export"], user="ben", db=db, data_dir=data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flows.io import Inbound, clean_text
@@ -28,7 +28,13 @@ def test_hostile_text_is_cleaned(typed: str, kept: str):
     assert clean_text(typed) == kept
 
 
-@given(st.text())
+ANY_TEXT = st.text(st.one_of(st.characters(exclude_categories=()),  # surrogates included
+                             st.sampled_from(BIDI + "\x00\x1b\r\x85\ufeff")))
+
+
+@given(ANY_TEXT)
+@example("\ud800")
+@example("a\u2066b\x1b")
 def test_any_text_becomes_utf8_without_controls_or_bidi(text: str):
     cleaned = clean_text(text)
     cleaned.encode("utf-8")  # raises on a surrogate
