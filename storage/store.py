@@ -245,7 +245,7 @@ def _prepared(dialect: Dialect) -> dict[str, Prepared]:
 class Unit(Subscriptions, Outbox):
     """Reads and writes inside one transaction."""
 
-    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes = b""):
+    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes):
         self.conn = conn
         self.dialect = dialect
         self.key = key
