@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot import logs
 from bot.settings import Settings
+from flows.io import clean_text
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
                   add_completion=False)
@@ -48,16 +49,28 @@ async def _companion(settings: Settings):
     from storage.store import Store
 
     content = load_content(settings.content_dir)
-    store = await Store.open(settings.database, upgrade=settings.auto_migrate)
+    store = await Store.open(settings.database, upgrade=settings.auto_migrate, key=_key(settings))
     return Companion(content, store, settings.language, settings.admin_ids), store
+
+
+def _key(settings: Settings) -> bytes:
+    try:
+        return settings.pseudonym_key()
+    except OSError as exc:
+        raise _fail(f"The secret key file in {settings.data_dir} cannot be created or read: "
+                    f"{exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _fail(f"Secret key: {exc}") from None
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:
     from bot.console import ConsoleRenderer, run_console
+    from storage.subscriptions import subject_of
 
     companion, store = await _companion(settings)
     try:
-        renderer = ConsoleRenderer(sys.stdout, settings.exports, interactive=sys.stdin.isatty())
+        exports = settings.exports / subject_of(store.key, "console", user)[:32]
+        renderer = ConsoleRenderer(sys.stdout, exports, interactive=sys.stdin.isatty())
         return await run_console(companion, user, lang, renderer)
     finally:
         await store.close()
@@ -90,6 +103,8 @@ def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (
     """Chat with the companion in the terminal (one message per line)."""
     if lang is not None and lang not in ("de", "fr", "en"):
         raise _fail("--lang must be de, fr or en")
+    if user is not None and clean_text(user) != user:
+        raise _fail("--user must be printable text, without control characters or undecodable bytes")
     settings = _settings(db)
     raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.files import create_private, private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -35,6 +38,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text or JSON.")
     metrics_listen: str | None = Field(default=None, pattern=r"^.+:[0-9]{1,5}$",
                                        description="host:port for /healthz, /readyz and /metrics; default off.")
+    secret_key: SecretStr | None = Field(default=None, description="Keys the pseudonyms kept after an erasure; "
+                                         "default: a key generated into data_dir/secret.key on first start.")
 
     telegram_token: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_TOKEN"),
                                              description="Bot token from @BotFather; turns Telegram on.")
@@ -82,6 +87,13 @@ class Settings(BaseSettings):
                                  "(never a username)")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
     @property
     def admin_ids(self) -> frozenset[str]:
         return frozenset(e.strip() for e in self.admins.split(",") if e.strip())
@@ -108,6 +120,17 @@ class Settings(BaseSettings):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'daks.db').resolve()}"
+
+    def pseudonym_key(self) -> bytes:
+        """``DAKS_SECRET_KEY``, or the key in ``data_dir/secret.key``, generated (0600) when missing."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = private_folder(self.data_dir) / "secret.key"
+        create_private(path, secrets.token_urlsafe(32).encode())
+        key = path.read_bytes().strip()
+        if len(key) < 32:
+            raise ValueError(f"{path} holds fewer than 32 characters; remove it to have a new key generated")
+        return key
 
     @property
     def exports(self) -> Path:

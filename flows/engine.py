@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -27,7 +26,6 @@ from flows.subscribing import SUB_MODES, Subscribing
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _NUMBER = re.compile(r"[0-9]{1,6}")
 Effect = Literal["show_data", "delete_all", "quit", "stale"]
 
@@ -48,11 +46,6 @@ class Turn:
     changes: list[AnswerChange] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-
-
-def clean(text: str) -> str:
-    """Normalise Unicode and drop control characters (newlines and tabs stay)."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 class Engine:
@@ -148,7 +141,7 @@ class _Session(Overlays, Commands, Subscribing, Administering):
             if inbound.command:
                 name, _, arg = inbound.command.partition(" ")
                 return self.run_command(name, arg)
-            text = clean(inbound.text or "").strip()
+            text = (inbound.text or "").strip()
             if inbound.event == "message" and text.startswith("/") and len(text) <= MAX_MESSAGE:
                 self.on_command(text)
             return
@@ -172,7 +165,7 @@ class _Session(Overlays, Commands, Subscribing, Administering):
         if inbound.choice is not None:
             self.on_button(inbound.choice)
             return
-        text = clean(inbound.text or "")
+        text = inbound.text or ""  # cleaned by Inbound
         if len(text) > MAX_MESSAGE:
             self.say(self.t("Your message has {length} characters, which is more than I can take in one "
                             "message ({limit}). Please send it in shorter parts. Nothing has been lost.",

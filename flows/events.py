@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from flows.i18n import Translator
-from flows.io import Attachment, Block, Bullets, Choice, Heading, Outbound, Paragraph
+from flows.io import Attachment, Block, Bullets, Choice, Heading, Outbound, Paragraph, clean_values
 from flows.model import LANGUAGES, LocalText
 from flows.newsletters import RequiredTexts, Texts, known_ids, local, markdown_blocks, problems, unsubscribe_footer
 
@@ -141,7 +141,7 @@ def load_event_file(path: Path, topics: set[str]) -> EventSpec:
     if not isinstance(data, dict):
         raise EventInvalid(path, ["expected a mapping with kind, title, starts, …"])
     try:
-        return EventSpec.model_validate(data, context={"topics": topics})
+        return EventSpec.model_validate(clean_values(data), context={"topics": topics})
     except ValidationError as exc:
         raise EventInvalid(path, problems(exc)) from None
 

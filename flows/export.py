@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from slugify import slugify
 
 from flows.context import Ctx
 from flows.io import Attachment, Bullets, Paragraph
@@ -16,6 +17,7 @@ from flows.model import InfoStep
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 _LINE_START = re.compile(r"^(\s*)(\d*)([-+=>.)])(\s)", re.MULTILINE)
+_GERMAN = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"], ["ẞ", "SS"]]
 
 
 def md(text: Any) -> str:
@@ -53,5 +55,12 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
         fields=[ctx.option_label(ctx.content.step(ctx.content.profile_steps["fields"]), f)
                 for f in municipality.get("fields") or []] if "fields" in ctx.content.profile_steps else [],
     )
-    slug = re.sub(r"[^a-z0-9]+", "-", str(municipality["name"]).casefold()).strip("-")[:40] or "daks"
-    return Attachment(f"daks-{slug}-{today.isoformat()}.md", "text/markdown", text.encode("utf-8"))
+    return Attachment(file_name(ctx, today), "text/markdown", text.encode("utf-8"))
+
+
+def file_name(ctx: Ctx, today: date) -> str:
+    """``daks-koeln-2026-05-04.md``: the municipality in ASCII (German umlauts as ae, oe, ue; accents
+    dropped), or ``export`` when there is none. Whoever stores the file adds what makes it unique."""
+    name = ctx.state.answers.get(ctx.content.profile_steps.get("name", ""))
+    slug = slugify(str(name or ""), replacements=_GERMAN, max_length=40, word_boundary=True) or "export"
+    return f"daks-{slug}-{today.isoformat()}.md"

@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060"
+                        "\u2066-\u2069\ufeff]")
+"""Control characters but tab and newline (NUL, ESC …), bidi controls, invisible separators."""
+
+
+def clean_text(text: str) -> str:
+    """Text as it may enter the engine, the database or a terminal.
+
+    Lone surrogates (undecodable bytes under ``surrogateescape``, or a JSON ``"\\ud800"``) become
+    U+FFFD; control characters other than tab and newline, bidi controls (U+202A–U+202E,
+    U+2066–U+2069, U+200E, U+200F, U+061C) and invisible separators are dropped; line breaks
+    become ``\\n``; the result is in NFC.
+    """
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_values(data: Any) -> Any:
+    """``data`` read from a file (YAML, front matter) with :func:`clean_text` applied to every string in it."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {clean_values(k): clean_values(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [clean_values(v) for v in data]
+    return data
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: typed text, pressed a button (``choice``), sent a file, or edited a message."""
+    """One thing a user did: typed text, pressed a button (``choice``), sent a file, or edited a message.
+
+    Every text field is passed through :func:`clean_text` on construction, whatever the channel.
+    """
 
     text: str | None = None
     choice: str | None = None
@@ -17,6 +52,12 @@ class Inbound:
     message_id: str | None = None
     command: str | None = None
     """A command by id with its argument (``rsvp 3``): buttons on broadcasts, which never go stale."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                object.__setattr__(self, f.name, clean_text(value))
 
 
 @dataclass(frozen=True)

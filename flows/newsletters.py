@@ -13,7 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from flows.i18n import Translator
-from flows.io import Block, Bullets, Choice, Heading, Outbound, Paragraph
+from flows.io import Block, Bullets, Choice, Heading, Outbound, Paragraph, clean_values
 from flows.model import DEFAULT_LANGUAGE, LANGUAGES
 
 
@@ -169,7 +169,8 @@ def load_newsletter_file(path: Path, topics: set[str], lands: set[str] | None = 
     if not isinstance(data, dict):
         raise NewsletterInvalid(path, ["expected a mapping with title and body"])
     try:
-        return NewsletterSpec.model_validate(data, context={"topics": topics, "lands": lands, "sizes": sizes})
+        return NewsletterSpec.model_validate(clean_values(data),
+                                             context={"topics": topics, "lands": lands, "sizes": sizes})
     except ValidationError as exc:
         raise NewsletterInvalid(path, problems(exc)) from None
 

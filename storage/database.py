@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +16,9 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import SingletonThreadPool
 
+from storage.files import create_private, owner_only, private_folder
+
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -47,27 +52,48 @@ def create_sqlite_engine(url: str, busy_timeout: float = 5.0) -> Engine:
     """A plain SQLite engine: units of work run on it directly (see ``Store``), not through aiosqlite,
     which costs a thread hop per statement."""
     parsed = make_url(url).set(drivername="sqlite")
-    _make_parent(parsed.render_as_string())
+    _private_database(parsed.database)
     engine = sa_create_engine(parsed, connect_args={"timeout": busy_timeout, "check_same_thread": False},
                               poolclass=SingletonThreadPool)
     _sqlite_pragmas(engine)
     return engine
 
 
-def _make_parent(url: str) -> None:
-    path = make_url(url).database
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _private_database(database: str | None) -> None:
+    """The database file is created 0600 in a 0700 folder before SQLite opens it; SQLite gives its
+    -wal and -shm files the same mode. A file from an older version loses group and other access."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    private_folder(path.parent)
+    if not create_private(path):
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            owner_only(name)
+
+
+def checkpoint(conn: Connection) -> None:
+    """Copy the SQLite WAL into the database file and empty it, so erased rows leave no copy there.
+
+    Runs outside any transaction, on the raw connection (which is in autocommit mode). Another
+    process reading at this moment keeps part of the WAL until the next checkpoint."""
+    try:
+        busy, _, _ = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error as exc:
+        busy = str(exc)
+    if busy:
+        log.warning("the WAL could not be emptied after an erasure (%s); SQLite's next checkpoint does it", busy)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers never deadlock on upgrade."""
+    """WAL, foreign keys, secure delete (erased rows are overwritten with zeros), a busy timeout, and
+    BEGIN IMMEDIATE so writers never deadlock on upgrade."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "secure_delete=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

@@ -148,8 +148,8 @@ class Subscription(SQLModel, table=True):
 class ConsentRecord(SQLModel, table=True):
     """Proof of consent (GDPR Art. 7(1)): every request, confirmation, change and withdrawal.
 
-    ``subject`` is a hash of channel and platform id; after an erasure only the withdrawal stays,
-    under that hash, so the withdrawal can still be proven and honoured.
+    ``subject`` is a keyed hash (HMAC) of channel and platform id; after an erasure only the
+    withdrawal stays, under that hash, so the withdrawal can still be proven and honoured.
     """
 
     id: int | None = _big_id()

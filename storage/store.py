@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -25,7 +26,7 @@ from storage.conversations import (
     Saved,
     prepared,
 )
-from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate
+from storage.database import checkpoint, create_engine, create_sqlite_engine, is_sqlite, migrate
 from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, User, utcnow
 from storage.outbox import Outbox
 from storage.subscriptions import Subscriptions
@@ -51,10 +52,14 @@ class Store:
     same machine), and units never interleave. The busy timeout is short, so a lock held by
     another process blocks the loop for at most that long; the Companion then retries after an
     asynchronous pause.
+
+    ``key`` keys the pseudonyms that remain after an erasure (see ``subject_of``); without one, a
+    random key for this store only (tests, tools that erase nobody).
     """
 
-    def __init__(self, url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT):
+    def __init__(self, url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT, key: bytes | None = None):
         self.url = url
+        self.key = key or secrets.token_bytes(32)
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self._async: AsyncEngine | None = None
         self._sync: Engine | None = None
@@ -68,8 +73,9 @@ class Store:
             self._autocommit = self._async.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
-    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Store:
-        store = cls(url, busy_timeout)
+    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT,
+                   key: bytes | None = None) -> Store:
+        store = cls(url, busy_timeout, key)
         try:
             await store.run_connection(lambda conn: migrate(conn, upgrade))
         except BaseException:
@@ -101,11 +107,13 @@ class Store:
                 continue
             for cid, (revision, answers) in unit.committed.items():
                 self.cache.put(cid, revision, answers)
+            if unit.erased and self._conn is not None:
+                checkpoint(self._conn)  # SQLite: no copy of the erased rows stays in the WAL
             return result
         raise AssertionError("unreachable")
 
     def _unit_of_work(self, conn: Connection, work: Callable[[Unit], T]) -> tuple[Unit, T]:
-        unit = Unit(conn, self.dialect, self.cache)
+        unit = Unit(conn, self.dialect, self.cache, self.key)
         return unit, work(unit)
 
     async def run_message(self, work: Callable[[Unit], T]) -> T:
@@ -133,7 +141,7 @@ class Store:
 
     def _optimistic(self, conn: Connection, work: Callable[[Unit], T]) -> tuple[Unit, T]:
         try:
-            unit = Unit(conn, self.dialect, self.cache, optimistic=True)
+            unit = Unit(conn, self.dialect, self.cache, self.key, optimistic=True)
             result = work(unit)
             unit.flush(conn)
         except (NeedsTransaction, Conflict):
@@ -173,9 +181,12 @@ class Store:
 class Unit(Conversations, Subscriptions, Outbox):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
-    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, optimistic: bool = False):
+    def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):
         self.conn = cast(Connection, Reading(conn) if optimistic else Direct(conn) if dialect == "sqlite" else conn)
         self.dialect = dialect
+        self.key = key
+        """Keys the pseudonyms kept after an erasure."""
+        self.erased = False
         self.q = prepared(conn.dialect)
         self.cache = cache
         self.optimistic = optimistic
@@ -221,7 +232,10 @@ class Unit(Conversations, Subscriptions, Outbox):
         Of the consent records only a withdrawal stays, pseudonymised (see ``erase_consent``).
         """
         self.erase_consent(user_id)
+        self.erased = True
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
+        for cid in self.conn.execute(conversation_ids).scalars():
+            self.cache.drop(cid)
         self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
         for table in (Conversation, Municipality, AuditEntry, Identity):
             self.conn.execute(delete(table).where(table.user_id == user_id))

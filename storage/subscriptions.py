@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,9 +32,12 @@ class Subscriber:
         return self.confirmed_at is not None
 
 
-def subject_of(channel: str, ref: str) -> str:
-    """A stable pseudonym for a platform id: what remains of a person after erasure."""
-    return hashlib.sha256(f"{channel}:{ref}".encode()).hexdigest()
+def subject_of(key: bytes, channel: str, ref: str) -> str:
+    """A stable pseudonym for a platform id: what remains of a person after erasure.
+
+    HMAC-SHA256 with the operator's secret key, so nobody without the key can recompute it from an id.
+    """
+    return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
 class Subscriptions:
@@ -41,6 +45,7 @@ class Subscriptions:
 
     conn: Connection
     dialect: str
+    key: bytes
 
     def subscription(self, user_id: int) -> Subscriber | None:
         s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
@@ -112,17 +117,23 @@ class Subscriptions:
             self.withdraw_subscription(user_id)
         self.conn.execute(delete(ConsentRecord).where(ConsentRecord.user_id == user_id,
                                                       ConsentRecord.action.not_in(("withdrawn",))))
+        kept = self.conn.execute(select(ConsentRecord.id, ConsentRecord.channel, ConsentRecord.ref).where(
+            ConsentRecord.user_id == user_id, ConsentRecord.ref.is_not(None))).all()
+        for record in kept:  # records of older versions carry an unkeyed hash
+            self.conn.execute(update(ConsentRecord).where(ConsentRecord.id == record.id).values(
+                subject=subject_of(self.key, record.channel, record.ref)))
         self.conn.execute(update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(
             user_id=None, ref=None, topics=None, language=None))
         if last is not None:
+            subject = subject_of(self.key, last.channel, last.ref) if last.ref is not None else last.subject
             self.conn.execute(ConsentRecord.__table__.insert().values(
-                user_id=None, subject=last.subject, channel=last.channel, ref=None, action="erased",
+                user_id=None, subject=subject, channel=last.channel, ref=None, action="erased",
                 consent_version=last.consent_version, at=_second(utcnow())))
 
     def _consent(self, user_id: int, channel: str, ref: str, action: str, version: str, topics: list[str] | None,
                  language: str | None, at: datetime) -> None:
         self.conn.execute(ConsentRecord.__table__.insert().values(
-            user_id=user_id, subject=subject_of(channel, ref), channel=channel, ref=ref, action=action,
+            user_id=user_id, subject=subject_of(self.key, channel, ref), channel=channel, ref=ref, action=action,
             consent_version=version, topics=topics, language=language, at=at))
 
     # -- recipients ------------------------------------------------------------

@@ -170,9 +170,16 @@ def chat(content: Content) -> EngineChat:
 def run_chat(lines: list[str], *, user: str, db: str, lang: str | None = None, data_dir: Path | None = None,
              timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Pipe a conversation through the real `daks chat` process."""
-    args = [sys.executable, "-m", "bot", "chat", "--user", user, "--db", db]
+    done = pipe_chat("".join(f"{line}\n" for line in lines).encode(), user=user, db=db, lang=lang,
+                     data_dir=data_dir, timeout=timeout)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def pipe_chat(data: bytes, *, user: str | bytes, db: str, lang: str | None = None, data_dir: Path | None = None,
+              timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """Pipe raw bytes (which need not be valid UTF-8) through the real `daks chat` process."""
+    args: list[str | bytes] = [sys.executable, "-m", "bot", "chat", "--user", user, "--db", db]
     if lang:
         args += ["--lang", lang]
     env = {**os.environ, "DAKS_DATA_DIR": str(data_dir or ROOT / "data"), "PYTHONUTF8": "1"}
-    return subprocess.run(args, input="".join(f"{line}\n" for line in lines), capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=ROOT)
+    return subprocess.run(args, input=data, capture_output=True, timeout=timeout, env=env, cwd=ROOT)

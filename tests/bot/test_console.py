@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import stat
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_chat
+from tests.conftest import ROOT, pipe_chat, run_chat
 
 # (what the user types, what the companion must have said by then), in order.
 FIVE_STAGES: list[tuple[str, str]] = [
@@ -119,7 +122,7 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
                     + ["Markdown-Datei", "Bis bald"])
     assert "› " not in result.stdout and "\033[" not in result.stdout  # no prompt or colour when piped
 
-    [export] = (tmp_path / "exports").glob("daks-musterstadt-*.md")
+    [export] = (tmp_path / "exports").glob("*/daks-musterstadt-*.md")
     text = export.read_text()
     assert text.startswith("# DAKS-Begleiter: Musterstadt")
     for fragment in ("## 1. Kick-Off", "Bürgermeisterin Dr. Beispiel", "## 2. Kommunalprofil", "Starkes Ehrenamt",
@@ -213,5 +216,125 @@ def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, conten
     expected.append(t("You have worked through all five stages. Export your results and share them with "
                       "your steering group.")[:40])
     assert_in_order(result.stdout, expected)
-    [export] = (tmp_path / "exports").glob("*.md")
+    [export] = (tmp_path / "exports").glob("*/*.md")
     assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
+
+
+BIDI_AND_ESCAPES = "\u202e\u2066\u200f\x1b"
+
+
+def stored_answers(database_url: str) -> list[object]:
+    from storage.models import Answer
+    from storage.store import Store
+
+    async def read() -> list[object]:
+        store = await Store.open(database_url, upgrade=False)
+        try:
+            rows = await store.run_connection(lambda conn: conn.execute(Answer.__table__.select()).mappings().all())
+            return [r["value"] for r in rows]
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(database_url: str, tmp_path: Path):
+    typed = (b"K\xf6ln\xed\xa0\x80\n"  # Latin-1 and an encoded surrogate: not UTF-8
+             b"2\n13\n3\n2, 5\n"
+             b"B\xc3\xbcrger\xe2\x80\xaemeister\xe2\x81\xa6in \x1b[2J\x1b]0;pwned\x07\x00\n"  # bidi, ESC, BEL, NUL
+             b"/export\n/ende\n")
+    result = pipe_chat(typed, user="lena", db=database_url, data_dir=tmp_path)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+    assert_in_order(out, ["Was für eine Kommune ist K\ufffdln\ufffd\ufffd\ufffd?", "Kick-Off · Frage 1 von 10",
+                          "Wer koordiniert den Prozess", "Markdown-Datei", "Bis bald"])
+    assert not set(out) & set(BIDI_AND_ESCAPES + "\x00\x07")
+    [export] = [line.removeprefix("📎 ") for line in out.splitlines() if line.startswith("📎 ")]
+    text = Path(export).read_text(encoding="utf-8")
+    assert "K\ufffdln" in text and "Bürgermeisterin \\[2J\\]0;pwned" in text
+    values = stored_answers(database_url)
+    assert "K\ufffdln\ufffd\ufffd\ufffd" in values and "Bürgermeisterin [2J]0;pwned" in values
+    assert not [v for v in values if isinstance(v, str) and set(v) & set(BIDI_AND_ESCAPES)]
+
+
+@pytest.mark.parametrize("user", ["\x1b[2Janna", "an\u202enna", b"an\xffna"])
+def test_a_user_id_with_control_characters_or_bad_bytes_is_refused_and_never_echoed(user: str | bytes,
+                                                                                    tmp_path: Path):
+    result = pipe_chat(b"/ende\n", user=user, db=f"sqlite:///{tmp_path / 'x.db'}", data_dir=tmp_path)
+    assert result.returncode == 2 and b"--user must be printable text" in result.stderr
+    assert b"\x1b" not in result.stdout + result.stderr and b"nna" not in result.stdout + result.stderr
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_symlink_and_go_with_delete_me(
+        tmp_path: Path):
+    data = tmp_path / "data"
+    db = f"sqlite:///{data / 'daks.db'}"
+    exports = data / "exports"
+    exports.mkdir(parents=True)
+    victim = tmp_path / "victim.md"
+    victim.write_text("not yours")
+    for old_name in ("k-ln", "koeln"):  # the predictable names exports used to get
+        (exports / f"daks-{old_name}-{date.today().isoformat()}.md").symlink_to(victim)
+    profile = ["Köln", "2", "13", "3", "2, 5"]
+    anna = run_chat([*profile, "/export", "/export"], user="anna", db=db, data_dir=data)
+    ben = run_chat([*profile, "/export"], user="ben", db=db, data_dir=data)
+    nameless = run_chat(["/export"], user="carla", db=db, data_dir=data)
+    for result in (anna, ben, nameless):
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert victim.read_text() == "not yours"
+
+    folders = sorted(p for p in exports.iterdir() if p.is_dir() and not p.is_symlink())
+    files = {folder: sorted(folder.iterdir()) for folder in folders}
+    assert sorted(len(f) for f in files.values()) == [1, 1, 2]  # anna exported twice
+    everything = [path for paths in files.values() for path in paths]
+    assert len({p.name for p in everything}) == 4
+    assert all(re.fullmatch(r"daks-(koeln|export)-\d{4}-\d\d-\d\d-[0-9a-f]{6}\.md", p.name) for p in everything)
+    assert not [p for p in [*folders, *everything] if {"anna", "ben", "carla"} & set(p.name.split("-"))]
+    assert {mode(folder) for folder in folders} == {0o700}
+    assert {mode(p) for p in everything} == {0o600} and mode(data / "daks.db") == 0o600
+    assert mode(data / "secret.key") == 0o600
+    shown = [line.removeprefix("📎 ") for line in anna.stdout.splitlines() if line.startswith("📎 ")]
+    [anna_folder] = {Path(line).parent for line in shown}
+
+    erased = run_chat(["/loeschen", "1"], user="anna", db=db, data_dir=data)
+    assert "Alle Ihre Daten wurden gelöscht" in erased.stdout
+    assert not anna_folder.exists() and sorted(p for p in exports.iterdir() if p.is_dir()) == \
+        sorted(f for f in folders if f != anna_folder)
+
+
+def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tmp_path: Path):
+    data = tmp_path / "data"
+    db = f"sqlite:///{data / 'daks.db'}"
+    first = run_chat(["Köln", "/export"], user="dora", db=db, data_dir=data)
+    [folder] = (data / "exports").iterdir()
+    assert first.returncode == 0 and len(list(folder.iterdir())) == 1
+    assert mode(data) == mode(data / "exports") == mode(folder) == 0o700  # created by the app
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.symlink_to(elsewhere)
+    again = run_chat(["/export"], user="dora", db=db, data_dir=data)
+    assert again.returncode == 0 and "Traceback" not in again.stderr
+    assert "could not be written" in again.stderr and list(elsewhere.iterdir()) == []
+    erased = run_chat(["/loeschen", "1"], user="dora", db=db, data_dir=data)
+    assert erased.returncode == 0 and not folder.is_symlink() and elsewhere.is_dir()
+
+
+def test_the_terminal_never_shows_control_characters_from_any_text(tmp_path: Path):
+    from bot.console import BOLD, ConsoleRenderer
+    from flows.io import Bullets, Choice, Heading, Outbound, Paragraph
+
+    hostile = "x\x1b]0;pwned\x07\u202e\x1b[2J\x00\ud800"
+    message = Outbound([Heading(hostile), Paragraph(hostile), Bullets((hostile,))], [Choice("a", f"→ {hostile}")])
+    for interactive in (False, True):
+        out = ConsoleRenderer(sys.stdout, tmp_path, interactive=interactive).render(message)
+        shown = out.replace(BOLD, "").replace("\033[0m", "")
+        assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "\x07" not in shown
+        assert shown.count("x]0;pwned[2J\ufffd") == 4
+        out.encode("utf-8")

@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from storage.models import ConsentRecord, Conversation, Identity, Subscription, User
+from storage.subscriptions import subject_of
 from tests.bot.talk import Person, aware, rows, user_id
 
 TOPICS = ("housing", "health")
@@ -80,7 +81,7 @@ async def test_double_opt_in_stores_the_request_then_the_confirmation(companion,
         assert whole_second(record["at"])
         assert (record["channel"], record["ref"], record["consent_version"]) == \
             ("telegram", "1001", content.consent.version)
-        assert record["subject"] == hashlib.sha256(b"telegram:1001").hexdigest()
+        assert record["subject"] == subject_of(store.key, "telegram", "1001")
         assert (record["topics"], record["language"]) == (list(TOPICS), "fr")
     assert aware(records[1]["at"]) == aware(sub["confirmed_at"])
     assert await recipients(store) == [uid]
@@ -209,7 +210,8 @@ async def test_deleting_me_leaves_only_a_pseudonymous_withdrawal(companion, stor
     assert await rows(store, Identity) == []
     assert await rows(store, Conversation) == []
     assert await subscription_rows(store) == []
-    subject = hashlib.sha256(b"telegram:1001").hexdigest()
+    subject = subject_of(store.key, "telegram", "1001")
+    assert subject != hashlib.sha256(b"telegram:1001").hexdigest()  # nobody can recompute it from the id alone
     remaining = [(r["action"], r["user_id"], r["ref"], r["subject"], r["channel"], r["topics"], r["language"],
                   r["consent_version"]) for r in await consent_records(store)]
     assert remaining == [
@@ -217,3 +219,46 @@ async def test_deleting_me_leaves_only_a_pseudonymous_withdrawal(companion, stor
         ("erased", None, None, subject, "telegram", None, None, content.consent.version),
     ]
     assert all(whole_second(r["at"]) for r in await consent_records(store))
+
+
+async def test_the_pseudonym_is_keyed_by_the_secret_in_the_data_folder_and_survives_a_restart(
+        database_url: str, content, tmp_path, monkeypatch):
+    from bot.companion import Companion
+    from bot.settings import Settings
+    from storage.store import Store
+
+    monkeypatch.delenv("DAKS_SECRET_KEY", raising=False)
+
+    async def started(data_dir) -> tuple[Store, Person]:
+        store = await Store.open(database_url, key=Settings(data_dir=data_dir).pseudonym_key())
+        return store, Person(Companion(content, store), "1001")
+
+    store, anna = await started(tmp_path / "data")
+    await subscribes(anna)
+    [first] = {r["subject"] for r in await consent_records(store)}
+    await store.close()
+
+    store, anna = await started(tmp_path / "data")  # a restart: the same key, read from the data folder
+    await anna.says("/loeschen")
+    await anna.presses("_yes")
+    assert {r["subject"] for r in await consent_records(store)} == {first}
+    assert first == subject_of(Settings(data_dir=tmp_path / "data").pseudonym_key(), "telegram", "1001")
+    assert first != hashlib.sha256(b"telegram:1001").hexdigest()
+    await store.close()
+
+    store, anna = await started(tmp_path / "elsewhere")  # another key: another pseudonym for the same id
+    await subscribes(anna)
+    assert len({r["subject"] for r in await consent_records(store)} - {first}) == 1
+    await store.close()
+
+
+async def test_an_unkeyed_hash_from_an_older_version_is_replaced_on_erasure(companion, store):
+    from sqlalchemy import update
+
+    anna = Person(companion, "1001")
+    await subscribes(anna)
+    unkeyed = hashlib.sha256(b"telegram:1001").hexdigest()
+    await store.run_connection(lambda conn: conn.execute(update(ConsentRecord).values(subject=unkeyed)))
+    await anna.says("/loeschen")
+    await anna.presses("_yes")
+    assert {r["subject"] for r in await consent_records(store)} == {subject_of(store.key, "telegram", "1001")}

@@ -1915,4 +1915,11 @@ class FakeBotAPI:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """JSON as Telegram sends it; a lone surrogate in a user's text goes out as its escape (``"\\ud800"``)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    if _SURROGATE.search(text):
+        return json.dumps(obj, separators=(",", ":"))
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -69,6 +69,14 @@ def event(tmp_path: Path, topics: set[str]) -> EventSpec:
     return load_event_file(write(tmp_path, EVENT_YAML), topics)
 
 
+def test_control_characters_and_bidi_in_an_event_file_are_dropped(tmp_path: Path, topics: set[str]):
+    hostile = EVENT_YAML.replace('"Testseminar', '"Test\\0\\eseminar\\u202e').replace(
+        "Kommunalverwaltungen", "Kommunal\\u2066verwaltungen")
+    spec = load_event_file(write(tmp_path, hostile), topics)
+    assert spec.title["de"] == "Testseminar Demografie-Simulation"
+    assert spec.audience["de"] == "Kommunalverwaltungen"
+
+
 def test_a_valid_file_gives_aware_times_in_the_event_zone(event: EventSpec):
     assert event.starts == datetime(2026, 11, 24, 10, tzinfo=BERLIN)
     assert event.ends == datetime(2026, 11, 24, 11, 30, tzinfo=BERLIN)

@@ -103,6 +103,18 @@ def test_a_yaml_newsletter(tmp_path: Path, topics: set[str]):
     assert spec.title == {"de": "Nur Deutsch"} and spec.languages == ["de", "en"]
 
 
+def test_control_characters_and_bidi_in_a_newsletter_file_are_dropped(tmp_path: Path, topics: set[str]):
+    path = tmp_path / "issue.md"
+    path.write_text(ISSUE_MD.replace("Testausgabe", "Test\u202eausgabe").replace("# Neues", "# Neu\x00es\x1b[2J"),
+                    encoding="utf-8")
+    spec = load_newsletter_file(path, topics)  # NUL would be refused by PostgreSQL, ESC reaches terminals
+    assert spec.title["de"] == "Testausgabe Nr. 1" and spec.body["de"].startswith("# Neues[2J")
+    yaml_path = tmp_path / "issue.yaml"
+    yaml_path.write_text('title: "Nur\\0 Deutsch\\e"\nbody: {de: "Te\\u2066xt"}\n', encoding="utf-8")
+    spec = load_newsletter_file(yaml_path, topics)  # YAML escapes give the same characters
+    assert spec.title == {"de": "Nur Deutsch"} and spec.body == {"de": "Text"}
+
+
 @pytest.mark.parametrize(("text", "words"), [
     (ISSUE_MD.replace("[housing, publication]", "[housing, gardening]"), "topics: unknown topic(s) ['gardening']"),
     (ISSUE_MD.replace("lands: [bb, sn]", "languages: [de, it]"), "languages: unknown language(s) ['it']"),

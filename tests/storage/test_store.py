@@ -451,3 +451,55 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
     assert await store.run(lambda unit: unit.claim_message("telegram", "m-1")) is True
     newcomer, saved = await load(store, ref="zoe")
     assert newcomer.created is True and saved.answers == {}
+
+
+# -- files on disk (SQLite) ------------------------------------------------------------------------
+
+async def test_a_new_sqlite_database_and_its_folder_are_owner_only(tmp_path) -> None:
+    import os
+    import stat
+
+    folder = tmp_path / "new" / "data"
+    old = os.umask(0o022)
+    try:
+        store = await Store.open(f"sqlite:///{folder / 'daks.db'}")
+        try:
+            await put(store, {"ob_name": "Musterstadt"})
+            files = [folder / name for name in ("daks.db", "daks.db-wal", "daks.db-shm")]
+            assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+            assert stat.S_IMODE(folder.stat().st_mode) == stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+        finally:
+            await store.close()
+    finally:
+        os.umask(old)
+
+
+async def test_a_database_file_of_an_older_version_loses_group_and_other_access(tmp_path) -> None:
+    import stat
+
+    path = tmp_path / "daks.db"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    store = await Store.open(f"sqlite:///{path}")
+    await store.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_an_erasure_leaves_no_copy_of_the_answers_in_the_database_file_or_its_wal(tmp_path) -> None:
+    path = tmp_path / "daks.db"
+    marker = "Geheime-Antwort-7f3a9c"
+    store = await Store.open(f"sqlite:///{path}")
+    try:
+        account, _, _ = await put(store, {"ob_name": marker, "ko_goals": [f"{marker} {i}" for i in range(50)]})
+        await put(store, {"ob_name": "Musterstadt"}, ref="ben")
+        disk = lambda: path.read_bytes() + (tmp_path / "daks.db-wal").read_bytes()  # noqa: E731
+        assert marker.encode() in disk()  # the test sees what is on disk
+        assert await store.run_connection(lambda conn: conn.exec_driver_sql("PRAGMA secure_delete").scalar()) == 1
+
+        await store.run(lambda unit: unit.delete_user(account.user_id))
+
+        assert marker.encode() not in disk()  # while the store is still open
+        _, saved = await load(store, ref="ben")
+        assert saved.answers == {"ob_name": "Musterstadt"}
+    finally:
+        await store.close()

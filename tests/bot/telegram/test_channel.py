@@ -129,6 +129,28 @@ async def test_markup_in_user_text_is_shown_literally(api: FakeBotAPI, bot: BotP
     assert "Muster" not in bold
 
 
+async def test_undecodable_text_and_hostile_controls_are_cleaned_and_the_export_still_works(
+        api: FakeBotAPI, bot: BotProcess, database_url: str):
+    from storage.models import Answer
+    from storage.store import Store
+
+    lena = Person(api, api.user(1016, "Lena", "de"))
+    await lena.says("/start")
+    await lena.says("K\ud800ln\u202e\x1b[31m\x00", "Was für eine Kommune ist K\ufffdln[31m?")  # "\ud800" in the JSON
+    await lena.says("/export", "Markdown")
+    await api.wait_for(lambda: any(m.document for m in lena.chat))
+    [(name, data)] = [m.document for m in lena.chat if m.document]
+    assert name.isascii() and name.startswith("daks-") and name.endswith(".md")
+    assert "K\ufffdln" in data.decode("utf-8")
+    store = await Store.open(database_url, upgrade=False)
+    try:
+        values = await store.run_connection(lambda conn: conn.execute(Answer.__table__.select()).mappings().all())
+    finally:
+        await store.close()
+    assert "K\ufffdln[31m" in [r["value"] for r in values]
+    assert refused(api) == []
+
+
 async def test_files_edits_and_overlong_text_get_friendly_answers(api: FakeBotAPI, bot: BotProcess):
     gina = Person(api, api.user(1007, "Gina", "de"))
     await gina.says("/start")
