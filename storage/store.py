@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate
+from storage.database import create_engine, create_sqlite_engine, is_sqlite, migrate, migrate_sqlite, open_failure
 from storage.models import (
     Answer,
     AuditEntry,
@@ -109,10 +109,16 @@ class Store:
     async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Store:
         store = cls(url, busy_timeout)
         try:
-            await store.run_connection(lambda conn: migrate(conn, upgrade))
-        except BaseException:
+            if store.dialect == "sqlite":
+                migrate_sqlite(url, upgrade)
+            else:
+                await store.run_connection(lambda conn: migrate(conn, upgrade))
+        except BaseException as exc:
             await store.close()
-            raise
+            problem = open_failure(exc, url)
+            if problem is None:
+                raise
+            raise problem from exc
         return store
 
     async def close(self) -> None:
