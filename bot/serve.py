@@ -119,14 +119,8 @@ async def serve(companion: Companion, settings: Settings) -> int:
     courier: Courier | None = None
     try:
         for channel in channels:
-            starting = asyncio.ensure_future(channel.start())
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait([starting, stopping], return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not starting.done():
-                starting.cancel()
+            if not await _start(channel, stop):
                 return 0
-            print(starting.result(), "Stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
             started.append(channel)
         courier = Courier(companion.store, companion.content, {c.postman.channel: c.postman for c in started})
         await courier.start()
@@ -140,3 +134,21 @@ async def serve(companion: Companion, settings: Settings) -> int:
             await channel.stop()
             print(f"{channel.name} channel stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+async def _start(channel: Running, stop: asyncio.Event) -> bool:
+    """Start ``channel``; False when a stop came first. A channel that does not get going is closed again."""
+    starting = asyncio.ensure_future(channel.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([starting, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+    if starting.cancelled() or starting.exception() is not None:
+        await channel.stop()
+        if not starting.cancelled():
+            raise starting.exception()  # type: ignore[misc]
+        return False
+    print(starting.result(), "Stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
+    return True
