@@ -23,7 +23,7 @@ from flows.loader import load_content
 from flows.newsletters import NewsletterSpec
 from storage.models import utcnow
 from storage.store import Store
-from tests.fakes.bot_api import FakeBotAPI
+from tests.fakes.bot_api import FakeBotAPI, bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Benchmark-Newsletter"
@@ -55,7 +55,7 @@ async def seed(url: str, api: FakeBotAPI, n: int, version: str) -> int:
 async def run(n: int, limits: bool, version: str) -> str:
     with tempfile.TemporaryDirectory(prefix="daks-bcast-") as tmp:
         url = f"sqlite:///{tmp}/bench.db"
-        async with FakeBotAPI(f"{random.randrange(10**8, 10**9)}:bench-token", limits=limits) as api:
+        async with FakeBotAPI(bot_token(random.randrange(10**8, 10**9)), limits=limits) as api:
             await seed(url, api, n, version)
             env = {**os.environ, "TELEGRAM_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
                    "TELEGRAM_BASE_FILE_URL": api.base_file_url, "DAKS_DATABASE_URL": url, "DAKS_DATA_DIR": tmp,

@@ -25,7 +25,7 @@ from flows.engine import Engine
 from flows.io import Inbound
 from flows.loader import load_content
 from flows.state import State
-from tests.fakes.bot_api import FakeBotAPI, FakeUser, Sent
+from tests.fakes.bot_api import FakeBotAPI, FakeUser, Sent, bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,7 +136,7 @@ async def measure(name: str, command: list[str], env: dict[str, str], users: int
     run = Run(name)
     # A bot id of its own per run: update ids restart at 1 with every fake server, and a database
     # that outlives the run remembers which (bot, update) pairs it has handled.
-    async with FakeBotAPI(f"{random.randrange(10**8, 10**9)}:bench-token", limits=False) as api:
+    async with FakeBotAPI(bot_token(random.randrange(10**8, 10**9)), limits=False) as api:
         replies = Replies(api)
         run.bot_id = api.bot_id
         log = tempfile.NamedTemporaryFile(prefix="daks-bench-", suffix=".log", delete=False)

@@ -1,22 +1,24 @@
-"""The `daks` command line: chat, serve, db, content, bench."""
+"""The `daks` command line: chat, serve, db, content, bench. Failures end in one or two lines and an exit code
+(bot/failures.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 import sys
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
-from bot import logs
+from bot import failures, logs
 from bot.settings import Settings
 from flows.io import clean_text
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
-                  add_completion=False)
+                  add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
 db_app = typer.Typer(help="Database schema.")
 content_app = typer.Typer(help="Content set.")
 app.add_typer(db_app, name="db")
@@ -28,28 +30,34 @@ Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAK
 
 def _settings(db: str | None = None) -> Settings:
     try:
-        settings = Settings()
+        settings = Settings(**({"database_url": db} if db else {}))
     except ValidationError as exc:  # say what is wrong, never the values (they may hold tokens)
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
-        raise _fail(f"Configuration problem: {problems}") from None
-    if db:
-        settings.database_url = db
+        raise failures.settings_problem(exc) from None
+    failures.hide(*settings.secrets)
     logs.configure(settings.log_level, settings.log_format, settings.secrets)
     return settings
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(2)
+def _folders(settings: Settings, exports: bool = False, matrix: bool = False) -> None:
+    for what, folder, variable in settings.folders(exports, matrix):
+        failures.usable_folder(folder, what, variable)
+
+
+async def _open_store(url: str, upgrade: bool, key: bytes | None = None):  # type: ignore[no-untyped-def]
+    """The store, trying again for a few seconds while the database cannot be reached."""
+    from storage.database import DatabaseUnreachable
+    from storage.store import Store
+
+    return await failures.reach(lambda: Store.open(url, upgrade=upgrade, key=key),
+                                lambda exc: isinstance(exc, DatabaseUnreachable) and exc.transient, "the database")
 
 
 async def _companion(settings: Settings):
     from bot.companion import Companion
     from flows.loader import load_content
-    from storage.store import Store
 
     content = load_content(settings.content_dir)
-    store = await Store.open(settings.database, upgrade=settings.auto_migrate, key=_key(settings))
+    store = await _open_store(settings.database, settings.auto_migrate, _key(settings))
     return Companion(content, store, settings.language, settings.admin_ids), store
 
 
@@ -57,10 +65,10 @@ def _key(settings: Settings) -> bytes:
     try:
         return settings.pseudonym_key()
     except OSError as exc:
-        raise _fail(f"The secret key file in {settings.data_dir} cannot be created or read: "
-                    f"{exc.strerror or exc}") from None
+        raise failures.Misconfigured(f"The secret key file in {settings.data_dir} cannot be created or read: "
+                                     f"{exc.strerror or exc}; check DAKS_DATA_DIR or set DAKS_SECRET_KEY") from None
     except ValueError as exc:
-        raise _fail(f"Secret key: {exc}") from None
+        raise failures.Misconfigured(f"Secret key: {exc}") from None
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:
@@ -77,21 +85,22 @@ async def _chat(settings: Settings, user: str, lang: str | None) -> int:
 
 
 def _run(coro) -> int:
-    from flows.loader import ContentInvalid
-    from storage.database import SchemaUnknown
-
     try:
         return asyncio.run(coro)
-    except ContentInvalid as exc:
-        raise _fail(str(exc)) from None
-    except SchemaUnknown as exc:
-        raise _fail(str(exc)) from None
     except KeyboardInterrupt:
-        return 130
+        return failures.INTERRUPTED
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"daks-begleiter {installed_version('daks-begleiter')}")
+        raise typer.Exit()
 
 
 @app.callback(invoke_without_command=True)
-def default(context: typer.Context) -> None:
+def default(context: typer.Context,
+            version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                  help="Print the version and exit.")] = False) -> None:
     """Without a command: the terminal chat."""
     if context.invoked_subcommand is None:
         chat(user=None, lang=None, db=None)
@@ -102,10 +111,12 @@ def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (
          lang: Lang = None, db: Db = None) -> None:
     """Chat with the companion in the terminal (one message per line)."""
     if lang is not None and lang not in ("de", "fr", "en"):
-        raise _fail("--lang must be de, fr or en")
+        raise failures.Misconfigured("--lang must be de, fr or en")
     if user is not None and clean_text(user) != user:
-        raise _fail("--user must be printable text, without control characters or undecodable bytes")
+        raise failures.Misconfigured("--user must be printable text, without control characters or undecodable "
+                                     "bytes")
     settings = _settings(db)
+    _folders(settings, exports=True)
     raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
 
 
@@ -115,7 +126,12 @@ def serve(db: Db = None) -> None:
     from bot.serve import configured
 
     settings = _settings(db)
-    if not configured(settings):
+    channels = configured(settings)
+    if not channels and not sys.stdin.isatty():
+        raise failures.Misconfigured("daks serve: no channel is configured (set TELEGRAM_TOKEN or "
+                                     "MATRIX_HOMESERVER); `daks chat` is the terminal chat.")
+    _folders(settings, exports=not channels, matrix="matrix" in channels)
+    if not channels:
         typer.echo("No messenger is configured (set TELEGRAM_TOKEN or MATRIX_HOMESERVER); "
                    "starting the terminal chat.", err=True)
         raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
@@ -124,14 +140,10 @@ def serve(db: Db = None) -> None:
 
 async def _serve(settings: Settings) -> int:
     from bot.serve import serve as run_channels
-    from bot.telegram.channel import Refused
 
     companion, store = await _companion(settings)
     try:
         return await run_channels(companion, settings)
-    except Refused as exc:
-        typer.echo(str(exc), err=True)
-        return 2
     finally:
         await store.close()
 
@@ -139,12 +151,11 @@ async def _serve(settings: Settings) -> int:
 @db_app.command("upgrade")
 def db_upgrade(db: Db = None) -> None:
     """Bring the database schema to the newest revision."""
-    from storage.store import Store
-
     settings = _settings(db)
+    _folders(settings)
 
     async def upgrade() -> int:
-        store = await Store.open(settings.database, upgrade=True)
+        store = await _open_store(settings.database, upgrade=True)
         await store.close()
         typer.echo("database schema is up to date")
         return 0
@@ -158,7 +169,7 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
     """Validate a content directory; list every problem with file and line. With --db: who would move."""
     from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations, unreachable_stages
 
-    target = directory or Settings().content_dir
+    target = directory or _settings().content_dir
     try:
         content = load_content(target)
     except ContentInvalid as exc:
@@ -206,16 +217,13 @@ def content_publish(directory: Annotated[Path | None, typer.Argument(help="Conte
     """Record the step ids of the current version, so later versions can be checked against it."""
     import yaml
 
-    from flows.loader import ContentInvalid, homeless_steps, load_content, missing_translations
+    from flows.loader import homeless_steps, load_content, missing_translations
 
-    target = directory or Settings().content_dir
-    try:
-        content = load_content(target)
-    except ContentInvalid as exc:
-        raise _fail(str(exc)) from None
+    target = directory or _settings().content_dir
+    content = load_content(target)  # invalid content: its problems and exit code 2 (bot/failures.py)
     problems = missing_translations(content) + homeless_steps(content)
     if problems:
-        raise _fail("\n".join(str(p) for p in problems))
+        raise failures.Misconfigured("\n".join(str(p) for p in problems))
     path = Path(target) / "versions" / f"{content.version}.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(f"# Step ids of content version {content.version}, written by `daks content publish`.\n"
@@ -232,7 +240,7 @@ def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set 
     from flows.loader import load_content
     from flows.search import ToolboxIndex
 
-    content = load_content(directory or Settings().content_dir)
+    content = load_content(directory or _settings().content_dir)
     index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
     for quality in evaluate(index, load_cases(cases)):
         typer.echo(quality.line())
@@ -254,4 +262,7 @@ def main() -> None:
     from bot.admin_cli import admin_app
 
     app.add_typer(admin_app, name="admin")
-    app()
+    try:
+        app()
+    except Exception as exc:  # what a command raised: one or two lines and the exit code, never a wall of text
+        sys.exit(failures.report(exc))

@@ -149,14 +149,8 @@ async def serve(companion: Companion, settings: Settings) -> int:
     courier: Courier | None = None
     try:
         for channel in channels:
-            starting = asyncio.ensure_future(channel.start())
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait([starting, stopping], return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not starting.done():
-                starting.cancel()
+            if not await _start(channel, stop):
                 return 0
-            status.info("%s Stop with Ctrl+C or SIGTERM.", starting.result())
             started.append(channel)
         courier = Courier(companion.store, companion.content, {c.postman.channel: c.postman for c in started})
         await courier.start()
@@ -171,3 +165,21 @@ async def serve(companion: Companion, settings: Settings) -> int:
             status.info("%s channel stopped.", channel.name)
         await probes.close()
     return 0
+
+
+async def _start(channel: Running, stop: asyncio.Event) -> bool:
+    """Start ``channel``; False when a stop came first. A channel that does not get going is closed again."""
+    starting = asyncio.ensure_future(channel.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([starting, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+    if starting.cancelled() or starting.exception() is not None:
+        await channel.stop()
+        if not starting.cancelled():
+            raise starting.exception()  # type: ignore[misc]
+        return False
+    status.info("%s Stop with Ctrl+C or SIGTERM.", starting.result())
+    return True

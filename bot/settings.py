@@ -15,6 +15,8 @@ from storage.files import create_private, private_folder
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _ADMIN = re.compile(r"telegram:[0-9]{1,20}|matrix:@[^:\s]+:[^\s,]+")
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]{35}")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _env(name: str) -> AliasChoices:
@@ -25,7 +27,8 @@ def _env(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """DAKS_* variables; later channels add their own fields here."""
 
-    model_config = SettingsConfigDict(env_prefix="DAKS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DAKS_", env_file=".env", extra="ignore",
+                                      hide_input_in_errors=True)  # values may be tokens
 
     data_dir: Path = Field(default=Path("data"), description="Where the SQLite file and exports live.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir.")
@@ -33,8 +36,7 @@ class Settings(BaseSettings):
     language: str = Field(default="de", pattern="^(de|fr|en)$", description="Language for new users.")
     export_dir: Path | None = Field(default=None, description="Where the terminal chat writes exports.")
     auto_migrate: bool = Field(default=True, description="Upgrade the database schema at start.")
-    log_level: str = Field(default="WARNING", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
-                           description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text or JSON.")
     metrics_listen: str | None = Field(default=None, pattern=r"^.+:[0-9]{1,5}$",
                                        description="host:port for /healthz, /readyz and /metrics; default off.")
@@ -78,6 +80,37 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=30.0, gt=0, le=1000, validation_alias=_env("TELEGRAM_BROADCAST_RATE"),
                                   description="Messages per second for the whole bot token (Telegram: about 30).")
 
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use {', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}")
+        return value.strip().upper()
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_format(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("this is not a bot token, which looks like 123456789:AAH… (digits, a colon and 35 "
+                             "letters, digits, - or _); copy it from @BotFather")
+        return value
+
+    @field_validator("matrix_homeserver")
+    @classmethod
+    def _homeserver_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("write the homeserver's URL with https://, e.g. https://matrix.example.org")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        from storage.database import dialect_of
+
+        if value:
+            dialect_of(value)
+        return value
+
     @field_validator("admins")
     @classmethod
     def _admin_ids(cls, value: str) -> str:
@@ -114,6 +147,34 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def secrets(self) -> list[str]:
+        """Values never to be printed: tokens, passwords, the database password."""
+        from sqlalchemy.engine import make_url
+
+        values = [s.get_secret_value() for s in (self.telegram_token, self.telegram_webhook_secret,
+                                                 self.matrix_password, self.matrix_access_token, self.secret_key)
+                  if s]
+        return values + [p for p in [make_url(self.database).password] if p]
+
+    def folders(self, exports: bool = False, matrix: bool = False) -> list[tuple[str, Path, str]]:
+        """The folders this process writes: (what, folder, the variable that sets it)."""
+        from storage.database import sqlite_file
+
+        data = "DAKS_DATA_DIR"
+        found = []
+        database = sqlite_file(self.database)
+        if database and self.database_url:
+            found.append(("The SQLite database folder", database.parent, "DAKS_DATABASE_URL (or --db)"))
+        elif database:
+            found.append(("The data folder", self.data_dir, data))
+        if exports:
+            found.append(("The export folder", self.exports, "DAKS_EXPORT_DIR" if self.export_dir else data))
+        if matrix:
+            found.append(("The Matrix store folder", self.matrix_store,
+                          "MATRIX_STORE_DIR" if self.matrix_store_dir else data))
+        return found
+
+    @property
     def matrix_store(self) -> Path:
         return self.matrix_store_dir or self.data_dir / "matrix"
 
@@ -135,9 +196,3 @@ class Settings(BaseSettings):
     @property
     def exports(self) -> Path:
         return self.export_dir or self.data_dir / "exports"
-
-    @property
-    def secrets(self) -> list[str]:
-        """Values that must never appear in a log line."""
-        return [s.get_secret_value() for s in (self.telegram_token, self.telegram_webhook_secret, self.matrix_password,
-                                                self.matrix_access_token) if s is not None]

@@ -26,7 +26,15 @@ from storage.conversations import (
     Saved,
     prepared,
 )
-from storage.database import checkpoint, create_engine, create_sqlite_engine, is_sqlite, migrate
+from storage.database import (
+    checkpoint,
+    create_engine,
+    create_sqlite_engine,
+    is_sqlite,
+    migrate,
+    migrate_sqlite,
+    open_failure,
+)
 from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, User, utcnow
 from storage.outbox import Outbox
 from storage.subscriptions import Subscriptions
@@ -77,10 +85,16 @@ class Store:
                    key: bytes | None = None) -> Store:
         store = cls(url, busy_timeout, key)
         try:
-            await store.run_connection(lambda conn: migrate(conn, upgrade))
-        except BaseException:
+            if store.dialect == "sqlite":
+                migrate_sqlite(url, upgrade)
+            else:
+                await store.run_connection(lambda conn: migrate(conn, upgrade))
+        except BaseException as exc:
             await store.close()
-            raise
+            problem = open_failure(exc, url)
+            if problem is None:
+                raise
+            raise problem from exc
         return store
 
     async def close(self) -> None:

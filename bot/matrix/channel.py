@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiohttp import ClientConnectionError
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -29,6 +30,7 @@ from nio import (
 )
 
 from bot.companion import Companion, Unavailable
+from bot.failures import Misconfigured, Unreachable, network_reason, reach
 from bot.matrix.render import contents
 from bot.metrics import METRICS
 from bot.pacing import Bucket
@@ -41,6 +43,15 @@ CHANNEL = "matrix"
 SYNC_MS = 30_000
 NOTE_EVERY = 3600.0
 RETRIES = 5
+
+
+def _schema_fallback(record: logging.LogRecord) -> bool:
+    """nio reports every error answer (a refused login, a rate limit) as a failed schema check at WARNING
+    before reading it as the error it is: shown only at DEBUG."""
+    return not record.getMessage().startswith("Error validating response") or log.isEnabledFor(logging.DEBUG)
+
+
+logging.getLogger("nio.responses").addFilter(_schema_fallback)
 
 
 @dataclass
@@ -67,6 +78,7 @@ class MatrixChannel:
                  send_rate: float = 5.0):
         self.companion = companion
         self.store_dir = store_dir
+        self.homeserver = homeserver
         self.access = access
         self.password, self._token, self._device = password, access_token, device_id
         store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,7 +99,15 @@ class MatrixChannel:
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self) -> None:
-        await self._login()
+        """Log in (trying again for a few seconds while the homeserver is unreachable) and start syncing.
+        Raises Unreachable when the homeserver does not answer, Misconfigured when it refuses the login."""
+        try:
+            await reach(self._probe, lambda exc: isinstance(exc, (ClientConnectionError, TimeoutError)),
+                        "Matrix homeserver")
+            await self._login()
+        except (ClientConnectionError, TimeoutError) as exc:
+            raise Unreachable(f"Cannot reach the Matrix homeserver {self.homeserver}: {network_reason(exc)}.\n"
+                              "Check MATRIX_HOMESERVER and the network, then start again.") from exc
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         from bot.matrix.cross_signing import ensure_cross_signing
@@ -118,11 +138,29 @@ class MatrixChannel:
             self.client.restore_login(self.user_id, device, token)
             return
         if not self.password:
-            raise RuntimeError("Matrix: no password and no stored session to log in with")
+            raise Misconfigured(f"No stored Matrix session in {self.store_dir} and no MATRIX_PASSWORD to log in "
+                                "with; set MATRIX_PASSWORD (or MATRIX_ACCESS_TOKEN with MATRIX_DEVICE_ID).")
         response = await self.client.login(self.password, device_name="DAKS-Begleiter")
         if not isinstance(response, LoginResponse):
-            raise RuntimeError(f"Matrix login failed: {getattr(response, 'message', response)}")
+            raise Misconfigured(f"The homeserver refused the login of {self.user_id}: "
+                                f"{getattr(response, 'message', response)}.\n"
+                                "Check MATRIX_USER_ID and MATRIX_PASSWORD.")
         _write_private(session, json.dumps({"device_id": response.device_id, "access_token": response.access_token}))
+
+    async def _probe(self) -> None:
+        """Is a Matrix homeserver answering at that URL? (The client API's unauthenticated version list.)"""
+        response = await self.client.send("GET", "/_matrix/client/versions", timeout=10)
+        try:
+            body = await response.json(content_type=None) if response.status == 200 else None
+        except ValueError:  # not JSON
+            body = None
+        finally:
+            response.release()
+        versions = body.get("versions") if isinstance(body, dict) else None
+        if not versions:
+            raise Misconfigured(f"{self.homeserver} does not answer like a Matrix homeserver (HTTP "
+                                f"{response.status}).\nSet MATRIX_HOMESERVER to its client URL, "
+                                "e.g. https://matrix.example.org")
 
     # -- sync loop -------------------------------------------------------------
     async def _run(self) -> None:

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, InputFile, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -24,6 +25,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.companion import Companion, Response, Unavailable
+from bot.failures import Misconfigured, Unreachable, network_reason, reach
 from bot.pacing import Budget
 from bot.telegram.incoming import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
@@ -44,7 +46,7 @@ _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-class Refused(Exception):
+class Refused(Misconfigured):
     """Telegram will not let the bot in at all (a wrong token); the message says what to do."""
 
 
@@ -74,6 +76,8 @@ class TelegramChannel:
         request = AiohttpRequest(connections=32, read_timeout=timeout, write_timeout=timeout,
                                  connect_timeout=timeout, pool_timeout=timeout)
         polling = AiohttpRequest(connections=2, read_timeout=POLL_SECONDS + timeout, connect_timeout=timeout)
+        self._requests = (request, polling)
+        self._api = urlsplit(base_url).netloc
         self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
                           get_updates_request=polling, rate_limiter=Pacing(budget=budget) if pacing else None)
         self._tails: dict[int, asyncio.Task[None]] = {}
@@ -82,27 +86,26 @@ class TelegramChannel:
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self) -> None:
-        """Connect (retrying while the Bot API is unreachable) and publish the command menus."""
-        delay = 1.0
-        while True:
-            try:
-                await self.bot.initialize()
-                break
-            except InvalidToken as exc:
-                raise Refused("Telegram refused the bot token (TELEGRAM_TOKEN); check it with @BotFather.") from exc
-            except (NetworkError, TimedOut) as exc:
-                log.warning("Telegram Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30)
+        """Connect (trying again for a few seconds while the Bot API is unreachable) and publish the command
+        menus. Raises Refused for a wrong token and Unreachable when the Bot API does not answer."""
+        try:
+            await reach(self.bot.initialize, lambda exc: isinstance(exc, NetworkError), "Telegram Bot API")
+        except InvalidToken:  # its message holds the token: not chained
+            raise Refused("Telegram refused the bot token (TELEGRAM_TOKEN); check it with @BotFather.") from None
+        except NetworkError as exc:
+            raise Unreachable(f"Cannot reach the Telegram Bot API at {self._api}: {network_reason(exc)}.\n"
+                              "Check the network (or TELEGRAM_BASE_URL), then start again.") from exc
         await self._publish_commands()
 
     async def stop(self) -> None:
-        """Finish sending what was already taken in, then close the connection."""
+        """Finish sending what was already taken in, then close the connections (also after a failed start)."""
         self._stopping.set()
         pending = [task for task in self._tails.values() if not task.done()]
         if pending:
             await asyncio.wait(pending, timeout=20)
         await self.bot.shutdown()
+        for request in self._requests:  # shutdown() skips them when the bot never got past getMe
+            await request.shutdown()
 
     @property
     def username(self) -> str:

@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot.companion import Unavailable
+from bot.failures import Misconfigured
 from bot.telegram.channel import ALLOWED_UPDATES, POLL_SECONDS, TelegramChannel
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,11 @@ class Webhook:
         app.add_routes(self.routes)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.host.strip("[]") or None, self.port).start()
+        try:
+            await web.TCPSite(self._runner, self.host.strip("[]") or None, self.port).start()
+        except OSError as exc:
+            raise Misconfigured(f"The webhook cannot listen on {self.host}:{self.port}: {exc.strerror}.\n"
+                                "Set TELEGRAM_WEBHOOK_LISTEN to a free host:port.") from exc
         await self.channel.bot.set_webhook(self.url, secret_token=self.secret.decode(),
                                            allowed_updates=ALLOWED_UPDATES, max_connections=40)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
 import json
 import math
 import mimetypes
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -949,10 +950,15 @@ class _Described:
         self.description = description
 
 
+def bot_token(bot_id: int = 123456) -> str:
+    """A token in the format @BotFather issues: the bot's id, a colon and 35 characters."""
+    return f"{bot_id}:AAH{hashlib.sha256(str(bot_id).encode()).hexdigest()[:32]}"
+
+
 class FakeBotAPI:
     """A local Telegram Bot API server: `async with FakeBotAPI() as api: Bot(api.token, base_url=api.base_url)`."""
 
-    def __init__(self, token: str = "123456:TEST-token", *, username: str = "daks_test_bot",
+    def __init__(self, token: str = bot_token(), *, username: str = "daks_test_bot",
                  limits: bool = True, webhook_retry_delay: float = 0.2) -> None:
         self.token = token
         self.username = username
@@ -963,6 +969,7 @@ class FakeBotAPI:
         self.base_file_url = ""
         self.port = 0
         self.calls: list[Call] = []
+        self._asked: Counter[str] = Counter()
         self.on_message: Callable[[Sent], None] | None = None
         """Called with each message the bot sends or edits (benchmarks watch replies with it)."""
         self.commands: dict[str | None, list[JSONDict]] = {}
@@ -1241,6 +1248,10 @@ class FakeBotAPI:
         """Bot messages in that chat, in order (deleted ones stay, with deleted=True)."""
         return list(self._sent.get(chat_id, ()))
 
+    def asked(self, method: str) -> int:
+        """How often the bot asked for a method, answered or not yet (case-insensitive)."""
+        return self._asked[method.lower()]
+
     def called(self, method: str) -> list[Call]:
         """The recorded calls of one method (case-insensitive)."""
         name = method.lower()
@@ -1381,6 +1392,7 @@ class FakeBotAPI:
             if token != self.token:
                 return self._respond(name, params, 401,
                                      {"ok": False, "error_code": 401, "description": "Unauthorized"}, at)
+            self._asked[name.lower()] += 1
             rule = self._take_rule(name, params)
             if rule is not None and rule.error == "timeout":
                 task = asyncio.create_task(self._held(rule, name, entry[1], params, at))

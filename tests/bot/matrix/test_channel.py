@@ -159,7 +159,7 @@ async def matrix(synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp
         await person.close()
     if bot.proc is not None:
         assert await bot.stop() == 0, bot.output()
-    assert "Traceback" not in bot.output(), bot.output()
+    assert "Traceback" not in bot.output() and "Unclosed" not in bot.output(), bot.output()
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
@@ -340,3 +340,41 @@ async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synaps
             assert await bot.stop() == 0
     assert "Telegram channel stopped" in bot.output() and "Matrix channel stopped" in bot.output()
     assert "Traceback" not in bot.output()
+
+
+def serve_fails(env: dict[str, str]) -> tuple[int, str]:
+    """`daks serve` that is expected to give up at start: its exit code and what it wrote."""
+    result = subprocess.run([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert "Traceback" not in result.stderr and "Unclosed" not in result.stderr, result.stderr
+    assert 1 <= len(result.stderr.strip().splitlines()) <= 2, result.stderr
+    return result.returncode, result.stderr
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("where", ["127.0.0.1:{port}", "matrix.invalid"])
+def test_an_unreachable_homeserver_at_start_exits_3_in_one_line(database_url: str, tmp_path: Path, where: str):
+    homeserver = f"http://{where.format(port=free_port())}"
+    env = {**os.environ, "MATRIX_HOMESERVER": homeserver, "MATRIX_USER_ID": "@daks:example.org",
+           "MATRIX_PASSWORD": "pw-never-shown", "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path),
+           "DAKS_LOG_LEVEL": "WARNING"}
+    code, err = serve_fails(env)
+    assert code == 3 and homeserver in err and "MATRIX_HOMESERVER" in err, err
+    assert "pw-never-shown" not in err
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_wrong_password_or_an_unusable_store_folder_is_a_configuration_error(
+        synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
+    bot_id, password, _, _ = await matrix_user("daks")
+    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD="wrong-" + password,
+                     DAKS_LOG_LEVEL="WARNING")
+    code, err = await asyncio.to_thread(serve_fails, env)
+    assert code == 2 and "refused the login" in err and bot_id in err and "MATRIX_PASSWORD" in err, err
+    assert password not in err
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password, DAKS_LOG_LEVEL="WARNING",
+                     MATRIX_STORE_DIR=str(in_the_way / "matrix"))
+    code, err = await asyncio.to_thread(serve_fails, env)
+    assert code == 2 and "MATRIX_STORE_DIR" in err and str(in_the_way) in err, err

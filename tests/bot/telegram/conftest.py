@@ -31,13 +31,15 @@ class BotProcess:
     log: Path
     proc: subprocess.Popen[bytes] | None = None
 
-    async def start(self, ready: str = "deletewebhook") -> None:
+    async def start(self, ready: str = "deletewebhook", asked: bool = False) -> None:
+        """Start and wait until ``ready`` was answered (``asked``: only asked, e.g. one held by ``api.fail``)."""
         seen = len(self.api.called(ready))
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT,
                                          stdout=log, stderr=subprocess.STDOUT)
         try:
-            await self.api.wait_for(lambda: len(self.api.called(ready)) > seen, timeout=60)
+            await self.api.wait_for(lambda: (self.api.asked(ready) if asked else len(self.api.called(ready))) > seen,
+                                    timeout=60)
         except TimeoutError:
             raise AssertionError(f"the bot did not start:\n{self.output()}") from None
 
@@ -197,4 +199,4 @@ async def bot(api: FakeBotAPI, database_url: str, tmp_path: Path, bot_settings: 
     yield process
     if process.proc is not None:
         assert await process.stop() == 0, process.output()
-    assert "Traceback" not in process.output(), process.output()
+    assert "Traceback" not in process.output() and "Unclosed" not in process.output(), process.output()

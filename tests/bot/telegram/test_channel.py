@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import sys
 import time
@@ -12,8 +13,8 @@ import pytest
 
 from tests.bot.telegram.conftest import BotProcess, Person, bot_env
 from tests.bot.test_console import FIVE_STAGES
-from tests.conftest import ROOT
-from tests.fakes.bot_api import FakeBotAPI
+from tests.conftest import ROOT, free_port
+from tests.fakes.bot_api import FakeBotAPI, bot_token
 
 
 def refused(api: FakeBotAPI) -> list[str]:
@@ -286,15 +287,59 @@ async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cann
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_wrong_token_or_a_webhook_without_secret_is_refused_without_showing_the_token(
         api: FakeBotAPI, database_url: str, tmp_path: Path):
-    wrong = bot_env(api, database_url, tmp_path, TELEGRAM_TOKEN="999999:not-the-token")
+    token = bot_token(999999)
+    wrong = bot_env(api, database_url, tmp_path, TELEGRAM_TOKEN=token)
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=wrong, cwd=ROOT,
                                                    stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2 and "refused the bot token" in err.decode()
-    assert "not-the-token" not in err.decode()
+    assert token.partition(":")[2] not in err.decode()
+    assert "Unclosed" not in err.decode() and "Traceback" not in err.decode()
     no_secret = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.org/hook")
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=no_secret, cwd=ROOT,
                                                    stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in err.decode()
     assert api.token not in err.decode() and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_unreachable_bot_api_at_start_exits_3_in_two_lines(api: FakeBotAPI, database_url: str,
+                                                                     tmp_path: Path):
+    nowhere = f"127.0.0.1:{free_port()}"
+    env = bot_env(api, database_url, tmp_path, TELEGRAM_BASE_URL=f"http://{nowhere}/bot", DAKS_LOG_LEVEL="WARNING")
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env, cwd=ROOT,
+                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    _, raw = await asyncio.wait_for(process.communicate(), 90)
+    err = raw.decode()
+    assert process.returncode == 3, err
+    assert len(err.strip().splitlines()) <= 2 and "Telegram" in err and nowhere in err, err
+    assert api.token not in err and "Unclosed" not in err
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("slow", ["getMe", "setMyCommands"])
+async def test_a_stop_during_the_start_closes_every_connection(api: FakeBotAPI, database_url: str, tmp_path: Path,
+                                                               slow: str):
+    api.fail(slow, "timeout", delay=30)  # Telegram answers this start-up request only after 30 s
+    process = BotProcess(api, bot_env(api, database_url, tmp_path), tmp_path / "bot.log")
+    await process.start(ready=slow, asked=True)
+    assert await process.stop() == 0
+    assert "Unclosed" not in process.output() and "Traceback" not in process.output(), process.output()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_webhook_port_in_use_is_a_configuration_error(api: FakeBotAPI, database_url: str, tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        env = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+                      TELEGRAM_WEBHOOK_SECRET="s3cret_-token", TELEGRAM_WEBHOOK_LISTEN=listen, DAKS_LOG_LEVEL="WARNING")
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env, cwd=ROOT,
+                                                       stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        _, raw = await asyncio.wait_for(process.communicate(), 90)
+    err = raw.decode()
+    assert process.returncode == 2, err
+    assert len(err.strip().splitlines()) <= 2 and listen in err and "TELEGRAM_WEBHOOK_LISTEN" in err, err
+    assert "Unclosed" not in err
