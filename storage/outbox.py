@@ -277,7 +277,10 @@ class Outbox:
 
     # -- a send budget shared by processes --------------------------------------------------
     def reserve(self, key: str, slots: int, interval: float, now: float) -> float:
-        """Take ``slots`` consecutive send slots from the shared budget; return when the first is due."""
+        """Take ``slots`` consecutive send slots, none before ``now``; return when the first is due.
+
+        With ``slots=0`` and a future ``now`` it only holds the budget until then (after a flood wait).
+        """
         span = slots * interval
         insert = (text("INSERT INTO pace (key, tat) VALUES (:key, :tat) ON CONFLICT (key) DO UPDATE SET "
                        "tat = {greatest}(pace.tat, :now) + :span RETURNING tat"
