@@ -1,8 +1,9 @@
 """Broadcast benchmark: a newsletter to N subscribers through the real `daks serve` against the fake Bot API.
 
-Two runs: with Telegram's limits enforced by the fake (30 messages/s per token): the sustained
-rate as a fraction of that limit and the number of 429s; then with limits and our pacing off: the
-sender's ceiling. CPU time and peak memory are the `daks serve` process's own (/proc).
+Two runs: with Telegram's limits enforced by the fake (30 messages in any sliding second per token):
+the sustained rate as a fraction of that limit, the busiest sliding second and the number of 429s;
+then with limits and our pacing off: the sender's ceiling. CPU time and peak memory are the
+`daks serve` process's own (/proc).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flows.loader import load_content
 from flows.newsletters import NewsletterSpec
 from storage.models import utcnow
 from storage.store import Store
-from tests.fakes.bot_api import FakeBotAPI, bot_token
+from tests.fakes.bot_api import FakeBotAPI, Sent, bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Benchmark-Newsletter"
@@ -57,6 +58,8 @@ async def run(n: int, limits: bool, version: str) -> str:
         url = f"sqlite:///{tmp}/bench.db"
         async with FakeBotAPI(bot_token(random.randrange(10**8, 10**9)), limits=limits) as api:
             await seed(url, api, n, version)
+            delivered: list[Sent] = []
+            api.on_message = delivered.append
             env = {**os.environ, "TELEGRAM_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
                    "TELEGRAM_BASE_FILE_URL": api.base_file_url, "DAKS_DATABASE_URL": url, "DAKS_DATA_DIR": tmp,
                    "TELEGRAM_PACING": "true" if limits else "false", "DAKS_LOG_LEVEL": "WARNING"}
@@ -67,7 +70,10 @@ async def run(n: int, limits: bool, version: str) -> str:
                     await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
                     cpu0 = cpu_seconds(process.pid)
                     started = time.perf_counter()
-                    await api.wait_for(lambda: len(api.called("sendMessage")) >= n, timeout=n / 20 + 120)
+                    try:
+                        await api.wait_for(lambda: len(delivered) >= n, timeout=n / 20 + 120)
+                    except TimeoutError:
+                        pass  # reported: fewer than n delivered
                     wall = time.perf_counter() - started
                     cpu = cpu_seconds(process.pid) - cpu0
                     rss = peak_rss_mb(process.pid)
@@ -77,9 +83,10 @@ async def run(n: int, limits: bool, version: str) -> str:
         sends = sorted(c.at for c in api.calls if c.method == "sendMessage" and c.status == 200)
         refused = sum(1 for c in api.calls if c.status == 429)
         steady = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
+        busiest = api.busiest() if limits else 0
     name = "limits on (30/s)" if limits else "limits off (ceiling)"
-    line = (f"{name:<22} {n:>6} messages in {wall:6.1f} s: sustained {steady:7.1f} msg/s"
-            + (f" = {steady / 30:.3f} of 30/s" if limits else "")
+    line = (f"{name:<22} {len(sends):>6} of {n} messages in {wall:6.1f} s: sustained {steady:7.1f} msg/s"
+            + (f" = {steady / 30:.3f} of 30/s, busiest sliding second {busiest}" if limits else "")
             + f", 429s: {refused}, sender CPU {cpu:.1f} s ({1000 * cpu / n:.2f} ms/message), peak RSS {rss:.0f} MB")
     return line
 

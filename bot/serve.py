@@ -61,12 +61,12 @@ class Telegram:
         async def reserve(slots: int, interval: float, now: float) -> float:
             return await store.run(lambda unit: unit.reserve(key, slots, interval, now))
 
-        budget = SharedBudget(reserve, settings.broadcast_rate)
+        budget = SharedBudget(reserve, settings.telegram_pace)
         self.channel = TelegramChannel(companion, token, base_url=settings.telegram_base_url,
                                        base_file_url=settings.telegram_base_file_url,
                                        pacing=settings.telegram_pacing, timeout=settings.telegram_timeout,
                                        budget=budget)
-        self.postman = TelegramPostman(self.channel, settings.broadcast_rate, settings.telegram_pacing)
+        self.postman = TelegramPostman(self.channel, settings.telegram_pace, settings.telegram_pacing)
         self.intake: Polling | Webhook
         if settings.telegram_webhook_url:
             assert settings.telegram_webhook_secret is not None

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     admins: str = Field(default="", description="Comma-separated telegram:<numeric user id> and matrix:@user:server.")
     broadcast_rate: float = Field(default=30.0, gt=0, le=1000, validation_alias=_env("TELEGRAM_BROADCAST_RATE"),
                                   description="Messages per second for the whole bot token (Telegram: about 30).")
+    pace_fraction: float = Field(default=0.9, gt=0, le=1, validation_alias=_env("TELEGRAM_PACE_FRACTION"),
+                                 description="Share of TELEGRAM_BROADCAST_RATE actually sent: the safety margin.")
 
     @field_validator("log_level")
     @classmethod
@@ -173,6 +175,11 @@ class Settings(BaseSettings):
             found.append(("The Matrix store folder", self.matrix_store,
                           "MATRIX_STORE_DIR" if self.matrix_store_dir else data))
         return found
+
+    @property
+    def telegram_pace(self) -> float:
+        """Messages per second the token is paced at: the broadcast rate less the safety margin."""
+        return self.broadcast_rate * self.pace_fraction
 
     @property
     def matrix_store(self) -> Path:

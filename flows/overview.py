@@ -7,8 +7,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flows.context import Ctx
+from flows.i18n import N_
 from flows.io import Block, Bullets, Heading, Paragraph
 from flows.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
+
+CONSENT_ACTIONS = {
+    "requested": N_("subscription requested"),
+    "confirmed": N_("subscription confirmed"),
+    "changed": N_("topics or language changed"),
+    "withdrawn": N_("consent withdrawn"),
+    "declined": N_("subscription declined"),
+    "erased": N_("data erased"),
+}
+"""What each consent record's action says in the 'my data' view."""
 
 
 def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
@@ -113,8 +124,8 @@ def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
     if data.consent:
         blocks.append(Paragraph(t("Consent record:")))
         blocks.append(Bullets(tuple(t("{at}: {action} (consent text version {version}, {channel} {ref})",
-                                      at=_moment(r["at"]), action=r["action"], version=r["consent_version"],
-                                      channel=r["channel"], ref=r["ref"] or "")
+                                      at=_moment(r["at"]), action=t(CONSENT_ACTIONS.get(r["action"], r["action"])),
+                                      version=r["consent_version"], channel=r["channel"], ref=r["ref"] or "")
                                     for r in data.consent)))
     if data.attending:
         blocks.append(Paragraph(t("You said you will attend the events {ids}.",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, text, update
+from sqlalchemy import and_, case, delete, exists, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from storage.models import (
@@ -24,6 +24,8 @@ from storage.models import (
 )
 
 OPEN = ("queued", "claimed", "sending")
+IN_FLIGHT_AT_CRASH = "in_flight_at_crash"
+"""The reason of a delivery that was in flight when its sender died: it may have arrived."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class Outbox:
         if cancelled:
             self.conn.execute(update(Delivery).where(Delivery.broadcast_id == broadcast_id,
                                                      Delivery.state.in_(("queued", "claimed")))
-                              .values(state="skipped", reason="cancelled", done_at=utcnow()))
+                              .values(**_not_sent("cancelled")))
         return bool(cancelled)
 
     def set_progress(self, broadcast_id: int, progress: dict[str, Any]) -> None:
@@ -201,7 +203,8 @@ class Outbox:
 
         Returns ``{id: None}`` for those to send and ``{id: reason}`` for those skipped now: the
         broadcast was cancelled, the person unsubscribed (or, for a reminder, no longer attends),
-        or the platform said they cannot be reached.
+        or the platform said they cannot be reached. One queued again after a crash ends
+        ``unknown`` instead of skipped: its first request may have arrived.
         """
         rows = self.conn.execute(
             select(Delivery.id, Delivery.state, Broadcast.status, Broadcast.kind,
@@ -229,7 +232,7 @@ class Outbox:
             self.conn.execute(update(Delivery).where(Delivery.id.in_(go)).values(state="sending", claimed_at=now))
         for reason in {r for r in verdict.values() if r}:
             self.conn.execute(update(Delivery).where(Delivery.id.in_([i for i, r in verdict.items() if r == reason]))
-                              .values(state="skipped", reason=reason, done_at=now))
+                              .values(**_not_sent(reason)))
         return verdict
 
     def settle(self, results: list[tuple[int, str, str | None]]) -> None:
@@ -270,9 +273,10 @@ class Outbox:
         if resendable:
             done["resent"] += self.conn.execute(update(Delivery).where(
                 Delivery.state == "sending", orphan, Delivery.channel.in_(resendable),
-                Delivery.claimed_at >= now - resend_within).values(state="queued", worker=None)).rowcount
+                Delivery.claimed_at >= now - resend_within).values(state="queued", worker=None,
+                                                                     reason=IN_FLIGHT_AT_CRASH)).rowcount
         done["unknown"] += self.conn.execute(update(Delivery).where(Delivery.state == "sending", orphan).values(
-            state="unknown", reason="in_flight_at_crash", done_at=now)).rowcount
+            state="unknown", reason=IN_FLIGHT_AT_CRASH, done_at=now)).rowcount
         self.conn.execute(delete(Courier).where(Courier.seen_at < now - stale_after * 10))
         return done
 
@@ -282,10 +286,20 @@ class Outbox:
 
     # -- a send budget shared by processes --------------------------------------------------
     def reserve(self, key: str, slots: int, interval: float, now: float) -> float:
-        """Take ``slots`` consecutive send slots from the shared budget; return when the first is due."""
+        """Take ``slots`` consecutive send slots, none before ``now``; return when the first is due.
+
+        With ``slots=0`` and a future ``now`` it only holds the budget until then (after a flood wait).
+        """
         span = slots * interval
         insert = (text("INSERT INTO pace (key, tat) VALUES (:key, :tat) ON CONFLICT (key) DO UPDATE SET "
                        "tat = {greatest}(pace.tat, :now) + :span RETURNING tat"
                        .format(greatest="GREATEST" if self.dialect == "postgresql" else "MAX")))
         tat = float(self.conn.execute(insert, {"key": key, "tat": now + span, "now": now, "span": span}).scalar_one())
         return tat - span
+
+
+def _not_sent(reason: str) -> dict[str, Any]:
+    """A delivery that will not be sent: skipped for ``reason``, or ``unknown`` if it was in flight at a crash."""
+    crashed = Delivery.reason == IN_FLIGHT_AT_CRASH  # queued again after the crash: its request may have arrived
+    return {"state": case((crashed, "unknown"), else_="skipped"),
+            "reason": case((crashed, IN_FLIGHT_AT_CRASH), else_=reason), "done_at": utcnow()}

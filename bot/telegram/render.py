@@ -113,14 +113,14 @@ def _fit(text: str, limit: int) -> str:
 def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardMarkup:
     """Choices as buttons carrying ``turn:id``.
 
-    More than ``PAGE_AFTER`` answers are paged, ``PAGE`` at a time; the controls (ids starting
-    with ``_``, such as Done) stay below on every page.
+    More than ``PAGE_AFTER`` buttons are paged, ``PAGE`` answers at a time, when the answers fill
+    more than one page; the controls (ids starting with ``_``, such as Done) stay below on every page.
     """
-    if len(choices) <= PAGE_AFTER:
-        return InlineKeyboardMarkup(_rows(choices, turn))
     options = [c for c in choices if not c.id.startswith("_")]
     controls = [c for c in choices if c.id.startswith("_")]
     pages = -(-len(options) // PAGE)
+    if len(choices) <= PAGE_AFTER or pages <= 1:
+        return InlineKeyboardMarkup(_rows(choices, turn))
     page = min(max(page, 0), pages - 1)
     nav = []
     if page > 0:

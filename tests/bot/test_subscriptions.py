@@ -6,6 +6,7 @@ Every test runs on SQLite and PostgreSQL and checks what is stored, not only wha
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 import pytest
@@ -161,6 +162,29 @@ async def test_my_data_shows_the_subscription_and_every_consent_record(companion
         assert content.consent.version in line.replace(second, ""), line
         shown.append(line)
     assert len(shown) == 3
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+async def test_my_data_names_every_consent_event_in_the_persons_language(companion, store, content, lang):
+    claire = Person(companion, "1005", lang=lang)
+    await claire.says("/newsletter")
+    await claire.presses("_done")
+    await claire.presses(f"l:{lang}")
+    await claire.presses("_no")  # requested, declined
+    await subscribes(claire, lang=lang)  # requested, confirmed
+    await claire.says("/newsletter")
+    await claire.presses("_topics")
+    await claire.presses("_all")  # changed
+    await claire.says("/abbestellen")  # withdrawn
+
+    reply = await claire.says("/meinedaten")
+
+    t = content.catalogues.translator(lang)
+    events = [m.group(1) for line in reply.splitlines() if (m := re.match(r"• [0-9: -]+ UTC\s?: (.+?) \(", line))]
+    named = ["subscription requested", "subscription declined", "subscription requested", "subscription confirmed",
+             "topics or language changed", "consent withdrawn"]
+    assert events == [t(n) for n in named]
+    assert not any(word in reply for word in ("requested", "declined", "confirmed", "changed", "withdrawn"))
 
 
 @pytest.mark.parametrize("message", ["/abbestellen", "stop", "Stop", "STOP", " stop "])

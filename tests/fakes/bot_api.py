@@ -19,7 +19,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -903,6 +903,26 @@ class _Gcra:
         self.tat = max(self.tat, now) + self.interval
 
 
+class _Window:
+    """At most `limit` accepted requests in any sliding window of `seconds` (timestamps of accepted requests)."""
+
+    __slots__ = ("limit", "seconds", "times")
+
+    def __init__(self, limit: int, seconds: float) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until a request would be within the limit (0 when it is now)."""
+        while self.times and self.times[0] <= now - self.seconds:
+            self.times.popleft()
+        return 0.0 if len(self.times) < self.limit else self.times[0] + self.seconds - now
+
+    def commit(self, now: float) -> None:
+        self.times.append(now)
+
+
 @dataclass
 class _Rule:
     method: str
@@ -959,7 +979,7 @@ class FakeBotAPI:
     """A local Telegram Bot API server: `async with FakeBotAPI() as api: Bot(api.token, base_url=api.base_url)`."""
 
     def __init__(self, token: str = bot_token(), *, username: str = "daks_test_bot",
-                 limits: bool = True, webhook_retry_delay: float = 0.2) -> None:
+                 limits: bool = True, overall: int = 30, webhook_retry_delay: float = 0.2) -> None:
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
@@ -998,8 +1018,13 @@ class FakeBotAPI:
         self._query_counter = 0
         self._rules: list[_Rule] = []
         self._private_rate: dict[int, _Gcra] = {}
-        self._group_rate: dict[int, deque[float]] = {}
-        self._global_rate = _Gcra(1 / 30, 30)
+        self._group_rate: dict[int, _Window] = {}
+        self._token_rate = _Window(overall, 1.0)
+        self._floods: dict[int | None, float] = {}
+        self.counted: list[float] = []
+        """When each request the token's limit accepted was counted (monotonic seconds)."""
+        self.ignored_floods = 0
+        """Requests that came while a flood wait for their chat or the token ran."""
         self._updates_event = asyncio.Event()
         self._state_event = asyncio.Event()
         self._webhook_wake = asyncio.Event()
@@ -1455,30 +1480,50 @@ class FakeBotAPI:
     # -- shared checks ---------------------------------------------------------------------------------------
 
     def _throttle(self, chat_id: int | None) -> None:
-        """429 when the request exceeds the global or (when chat_id is given) the per-chat limit."""
+        """429 when the request exceeds the token's or (when chat_id is given) the chat's limit.
+
+        The token may make `overall` requests in any sliding second; a private chat about one a second with a
+        burst of 5; a group 20 in any sliding minute. A request refused for the token starts a flood wait for
+        every chat, one refused for a chat a flood wait for that chat; a request that comes while its flood
+        wait runs is refused and lengthens it by a second, as Telegram lengthens the waits of bots that flood.
+        """
         if not self.limits:
             return
         now = time.monotonic()
-        wait = self._global_rate.wait(now)
-        bucket: _Gcra | None = None
-        window: deque[float] | None = None
+        for key in (None, chat_id) if chat_id is not None else (None,):
+            left = self._floods.get(key, 0.0) - now
+            if left > 0:
+                self.ignored_floods += 1
+                self._refuse(key, now, left + 1)
+        limit: _Window | _Gcra | None = None
         if chat_id is not None and chat_id < 0:
-            window = self._group_rate.setdefault(chat_id, deque())
-            while window and window[0] <= now - 60:
-                window.popleft()
-            if len(window) >= 20:
-                wait = max(wait, window[0] + 60 - now)
+            limit = self._group_rate.setdefault(chat_id, _Window(20, 60.0))
         elif chat_id is not None:
-            bucket = self._private_rate.setdefault(chat_id, _Gcra(1.0, 5))
-            wait = max(wait, bucket.wait(now))
+            limit = self._private_rate.setdefault(chat_id, _Gcra(1.0, 5))
+        wait = self._token_rate.wait(now)
         if wait > 0:
-            seconds = max(1, math.ceil(wait))
-            raise ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
-        self._global_rate.commit(now)
-        if window is not None:
-            window.append(now)
-        if bucket is not None:
-            bucket.commit(now)
+            self._refuse(None, now, wait)
+        if limit is not None and (wait := limit.wait(now)) > 0:
+            self._refuse(chat_id, now, wait)
+        self._token_rate.commit(now)
+        self.counted.append(now)
+        if limit is not None:
+            limit.commit(now)
+
+    def _refuse(self, key: int | None, now: float, wait: float) -> NoReturn:
+        """A 429 with Telegram's whole-second retry_after; `key` (a chat, or None for the token) waits that long."""
+        seconds = max(1, math.ceil(wait))
+        self._floods[key] = now + seconds
+        raise ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+
+    def busiest(self, seconds: float = 1.0) -> int:
+        """The most requests the token's limit counted within any sliding window of `seconds`."""
+        most, first = 0, 0
+        for last, at in enumerate(self.counted):
+            while at - self.counted[first] >= seconds:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def _chat(self, params: Params, *, sending: bool = True) -> FakeChat:
         """The chat named by chat_id; 400 when unknown, 403 when the user blocked the bot."""

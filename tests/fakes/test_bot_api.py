@@ -240,6 +240,21 @@ async def test_rate_limit_group(api: FakeBotAPI, bot: Bot) -> None:
     assert len(api.sent(-500)) == 20
 
 
+async def test_the_token_gets_a_sliding_second_and_a_flood_wait_that_grows_when_ignored() -> None:
+    async with FakeBotAPI(overall=3) as api, Bot(api.token, base_url=api.base_url) as bot:
+        for chat in range(1, 6):
+            api.user(chat)
+        for chat in (1, 2, 3):
+            await bot.send_message(chat, "eins")
+        with pytest.raises(RetryAfter) as first:
+            await bot.send_message(4, "die vierte in einer Sekunde")
+        with pytest.raises(RetryAfter) as second:
+            await bot.send_message(5, "während der Sperre")  # another chat: the wait is the token's
+        assert seconds(first.value.retry_after) == 1 and seconds(second.value.retry_after) >= 2
+        assert api.ignored_floods == 1 and api.busiest() == 3
+        assert [len(api.sent(chat)) for chat in range(1, 6)] == [1, 1, 1, 0, 0]
+
+
 async def test_timeout_still_delivers(api: FakeBotAPI) -> None:
     api.fail("sendMessage", "timeout", delay=1.5)
     request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5)

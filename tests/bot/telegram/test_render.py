@@ -6,7 +6,8 @@ import html
 import re
 
 from bot.telegram.render import DATA_LIMIT, TEXT_LIMIT, answered, command, keyboard, page_of, render, split, units
-from flows.io import Bullets, Choice, Heading, Outbound, Paragraph
+from flows.engine import Engine
+from flows.io import Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 
 
 def plain(part_html: str) -> str:
@@ -69,6 +70,17 @@ def test_long_choice_lists_are_paged_with_the_controls_on_every_page():
     assert rows(last)[-2] == [("◀", "p:7:0"), ("2/2", "p:7:1")]
     assert page_of(choices, "f9") == 1 and page_of(choices, "_done") == 0
     assert len(keyboard(choices[:10], 7).inline_keyboard) == 10  # ten or fewer: no paging
+
+
+def test_a_keyboard_of_one_page_has_no_page_button(content):
+    menu = Engine(content).handle(None, Inbound(text="/menue")).replies[-1]
+    assert len(menu.choices) > 10 and all(c.id.startswith("_") for c in menu.choices)  # /menue: controls only
+    few = [Choice(f"f{i}", f"Feld {i}") for i in range(1, 9)] + [Choice(f"_c{i}", f"Knopf {i}") for i in range(4)]
+    for choices in (menu.choices, few):
+        markup = keyboard(choices, 7)
+        data = [b.callback_data for row in markup.inline_keyboard for b in row]
+        assert not any(d.startswith("p:") for d in data), [b.text for row in markup.inline_keyboard for b in row]
+        assert data == [f"7:{c.id}" for c in choices]  # every button, in order, on the one page
 
 
 def test_commands_addressed_to_this_bot_lose_the_suffix():
