@@ -19,9 +19,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from storage.models import Answer, AuditEntry, Conversation, Identity, Json, ProcessedMessage, User, utcnow
+from storage.models import (
+    Answer,
+    AuditEntry,
+    Conversation,
+    Identity,
+    Json,
+    Municipality,
+    ProcessedMessage,
+    User,
+    utcnow,
+)
 from storage.prepared import Prepared
 from storage.subscriptions import Subscriber
+
+PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
+"""The municipality profile: a projection of the onboarding answers, kept for broadcasts' targeting."""
 
 
 class Conflict(Exception):
@@ -153,13 +166,21 @@ WITH changes AS (
 ), audited AS (
     INSERT INTO auditentry (user_id, at, action, step_id, old, new)
     SELECT :uid, :now, action, step_id, old, value FROM changes WHERE EXISTS (SELECT 1 FROM moved)
+), profiled AS (
+    INSERT INTO municipality (user_id, name, kind, land, size, fields, updated_at)
+    SELECT :uid, p.name, p.kind, p.land, p.size, p.fields, :now
+    FROM jsonb_to_record(CAST(:profile AS jsonb)) AS p(name varchar, kind varchar, land varchar, size varchar,
+                                                        fields jsonb)
+    WHERE CAST(:profile AS jsonb) IS NOT NULL AND EXISTS (SELECT 1 FROM moved)
+    ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, land = excluded.land,
+        size = excluded.size, fields = excluded.fields, updated_at = excluded.updated_at
 )
 SELECT count(*) AS moved FROM moved
 """
-"""PostgreSQL: position, answers and audit entries in one round trip, written only while the
-conversation is at the revision the message read. With ``:mid`` (a message read without a
-transaction) the same statement also claims the message id, so the whole message is one atomic
-write; a message id handled meanwhile writes nothing."""
+"""PostgreSQL: position, answers, audit entries and (with ``:profile``) the municipality profile in
+one round trip, written only while the conversation is at the revision the message read. With
+``:mid`` (a message read without a transaction) the same statement also claims the message id, so
+the whole message is one atomic write; a message id handled meanwhile writes nothing."""
 
 
 def _opened_columns() -> list[Any]:
@@ -179,6 +200,8 @@ def _statements(dialect: str) -> dict[str, Any]:
     when = DateTime(timezone=True)
     answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
                                 created_at=p("now"), updated_at=p("now"))
+    profile = ins(Municipality).values(user_id=p("uid"), updated_at=p("now"), fields=p("fields", type_=Json),
+                                       **{k: p(k) for k in PROFILE_FIELDS if k != "fields"})
     statements: dict[str, Any] = {
         "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
         .on_conflict_do_nothing(),
@@ -200,6 +223,8 @@ def _statements(dialect: str) -> dict[str, Any]:
         "language": update(User).where(User.id == p("uid")).values(language=p("lang")),
         "answer": answer.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
                                                set_={"value": answer.excluded.value, "updated_at": p("now")}),
+        "profile": profile.on_conflict_do_update(index_elements=["user_id"], set_={
+            k: getattr(profile.excluded, k) for k in (*PROFILE_FIELDS, "updated_at")}),
         "audit": ins(AuditEntry).values(user_id=p("uid"), at=p("now"), action=p("action"), step_id=p("sid"),
                                         old=p("old", type_=Json), new=p("new", type_=Json)),
     }
@@ -365,6 +390,16 @@ class Conversations:
         self.cache.put(cid, revision, dict(answers))
         return answers
 
+    def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
+        """Keep the municipality profile in step with the answers it comes from (after ``save``)."""
+        values = {k: profile.get(k) for k in PROFILE_FIELDS}
+        if self.optimistic:
+            if self.pending is None or "cid" not in self.pending:
+                raise NeedsTransaction("profile without a save")
+            self.pending["profile"] = json.dumps(values)
+            return
+        self.q["profile"].run(self.conn, {"uid": user_id, "now": utcnow(), **values})
+
     def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
              changes: list[tuple[str, Any, Any]], missing: object, language: str) -> int:
         """Store the new position and every changed answer, each with an audit entry.
@@ -389,9 +424,9 @@ class Conversations:
             if self.optimistic:
                 if language_changed or self.pending is None:
                     raise NeedsTransaction("save")
-                self.pending |= values | {"changes": _changes_json(changes, missing)}
+                self.pending |= values | {"changes": _changes_json(changes, missing), "profile": None}
             elif self.dialect == "postgresql":
-                self._save_in_one_statement(values | {"mid": None, "channel": None,
+                self._save_in_one_statement(values | {"mid": None, "channel": None, "profile": None,
                                                       "changes": _changes_json(changes, missing)})
             else:
                 if self.q["move"].run(self.conn, values).rowcount != 1:

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.conversations import (
+    PROFILE_FIELDS,
     Account,
     AnswerCache,
     Conflict,
@@ -45,7 +45,6 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT = 0.25
 """Seconds a SQLite write waits for another process's lock before the Companion retries."""
-PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
 CONFLICT_RETRIES = 10
 """How often a unit of work is run again after another writer changed what it had read."""
 
@@ -208,15 +207,6 @@ class Unit(Conversations, Subscriptions, Outbox):
         """An optimistic unit's save, written by ``flush``."""
         self.committed: dict[int, tuple[int, dict[str, Any]]] = {}
         """Cache entries to publish once the transaction has committed."""
-
-    def _insert(self, table: Any) -> Any:
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
-
-    def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
-        values = {k: profile.get(k) for k in PROFILE_FIELDS}
-        stmt = self._insert(Municipality).values(user_id=user_id, updated_at=utcnow(), **values)
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
-                                                     set_={**values, "updated_at": utcnow()}))
 
     # -- reachability --------------------------------------------------------
     def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
