@@ -7,6 +7,9 @@ import resource
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from flows.io import Inbound, Outbound
 from flows.loader import load_content
@@ -92,6 +95,21 @@ class Figures:
         ]
 
 
+BASELINE = Path(__file__).resolve().parent.parent / "benchmarks" / "baseline.yaml"
+
+
+def before(backend: str, users: int, baseline: Path = BASELINE) -> list[str]:
+    """The recorded figures of an earlier version at the same level, to compare with (if recorded)."""
+    if not baseline.exists():
+        return []
+    recorded = yaml.safe_load(baseline.read_text(encoding="utf-8"))
+    figures = recorded["figures"].get(backend, {}).get(users)
+    if figures is None:
+        return []
+    return [f"before ({recorded['commit']})  {figures['messages_per_s']:,} messages/s, p50 {figures['p50_ms']:.2f} ms, "
+            f"p99 {figures['p99_ms']:.2f} ms"]
+
+
 async def measure(companion, backend: str, users: int, content_load_ms: float, rounds: int = 1) -> Figures:
     """``rounds`` times ``users`` people walking all stages at once; figures over all rounds."""
     await walk(companion, SimulatedUser(f"warm-up-{time.time_ns()}"), [])
@@ -129,7 +147,7 @@ async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
         companion = Companion(content, store)
         for users in levels:
             figures = await measure(companion, store.dialect, users, load_ms, rounds)
-            print("\n".join(figures.lines()) + "\n", flush=True)
+            print("\n".join(figures.lines() + before(store.dialect, users)) + "\n", flush=True)
         await store.run(lambda unit: [unit.delete_user(uid) for uid in unit.users_of("bench")])
     finally:
         await store.close()
