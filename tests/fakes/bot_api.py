@@ -9,14 +9,18 @@ updates by long polling or by webhook.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextvars
 import copy
+import gc
 import hashlib
 import json
 import math
 import mimetypes
 import re
+import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -911,16 +915,16 @@ class _Window:
     def __init__(self, limit: int, seconds: float) -> None:
         self.limit = limit
         self.seconds = seconds
-        self.times: deque[float] = deque()
+        self.times: list[float] = []
 
     def wait(self, now: float) -> float:
         """Seconds until a request would be within the limit (0 when it is now)."""
-        while self.times and self.times[0] <= now - self.seconds:
-            self.times.popleft()
-        return 0.0 if len(self.times) < self.limit else self.times[0] + self.seconds - now
+        times = self.times[bisect.bisect_right(self.times, now - self.seconds):bisect.bisect_right(self.times, now)]
+        return 0.0 if len(times) < self.limit else times[-self.limit] + self.seconds - now
 
     def commit(self, now: float) -> None:
-        self.times.append(now)
+        bisect.insort(self.times, now)
+        del self.times[:bisect.bisect_right(self.times, now - 2 * self.seconds)]
 
 
 @dataclass
@@ -973,6 +977,25 @@ class _Described:
 def bot_token(bot_id: int = 123456) -> str:
     """A token in the format @BotFather issues: the bot's id, a colon and 35 characters."""
     return f"{bot_id}:AAH{hashlib.sha256(str(bot_id).encode()).hexdigest()[:32]}"
+
+
+_STEADY = [0]
+
+
+def _steady(on: bool) -> None:
+    """Pause the garbage collector while a rate-limited server runs (see ``FakeBotAPI.start``)."""
+    _STEADY[0] += 1 if on else -1
+    if on and _STEADY[0] == 1:
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+    elif not on and _STEADY[0] == 0:
+        gc.unfreeze()
+        gc.enable()
+
+
+_ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")
+"""When the request being handled reached the server (its front door stamps it, see ``FakeBotAPI.start``)."""
 
 
 class FakeBotAPI:
@@ -1037,7 +1060,9 @@ class FakeBotAPI:
         self._wh_last_error: tuple[int, str] | None = None
         self._wh_loop: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
+        self._main: asyncio.AbstractEventLoop | None = None
+        self._door: threading.Thread | None = None
+        self._door_loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._handlers: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {}
         for name in (
@@ -1052,16 +1077,25 @@ class FakeBotAPI:
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Bind 127.0.0.1 on a free port and start serving."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        app.router.add_route("*", "/file/bot{token}/{path:.+}", self._handle_file)
-        app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        """Bind 127.0.0.1 on a free port and start serving.
+
+        The HTTP side runs in a thread with its own event loop, the front door: it reads each
+        request and stamps its arrival even while the test's loop is busy (starting a process,
+        opening a database), then hands it to that loop, where all state lives. Rate limits count
+        arrivals, as Telegram does, not the moments this loop got round to them. With limits on, the
+        garbage collector is paused while the server runs: a full collection of a test process's heap
+        stops every thread for 100 ms and more, and arrivals stamped after it would bunch up as no
+        real network bunches them.
+        """
+        if self.limits:
+            _steady(True)
+        self._main = asyncio.get_running_loop()
+        started = threading.Event()
+        self._door = threading.Thread(target=self._serve_door, args=(started,), name="fake-bot-api", daemon=True)
+        self._door.start()
+        await asyncio.to_thread(started.wait, 30)
+        if not self.port:
+            raise RuntimeError("the fake Bot API could not start listening")
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
         self.base_file_url = f"http://127.0.0.1:{self.port}/file/bot"
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
@@ -1077,8 +1111,47 @@ class FakeBotAPI:
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._door_loop is not None and self._door is not None:
+            self._door_loop.call_soon_threadsafe(self._door_loop.stop)
+            await asyncio.to_thread(self._door.join, 10)
+        if self.limits:
+            _steady(False)
+
+    def _serve_door(self, started: threading.Event) -> None:
+        """The front door's thread: an aiohttp server on its own loop until ``stop``."""
+        loop = self._door_loop = asyncio.new_event_loop()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._arrive)
+        app.router.add_route("*", "/file/bot{token}/{path:.+}", self._arrive_file)
+        app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        try:
+            loop.run_until_complete(runner.setup())
+            loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0).start())
+            self.port = int(runner.addresses[0][1])
+        finally:
+            started.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(runner.cleanup())
+            loop.close()
+
+    async def _arrive(self, request: web.Request) -> web.Response:
+        """At the front door: stamp, read, and pass the request to the test's loop."""
+        at = time.monotonic()
+        try:
+            params, error = await self._read_params(request), None
+        except ApiError as exc:
+            params, error = Params({}, {}), exc
+        handled = asyncio.run_coroutine_threadsafe(
+            self._handle(request.match_info["token"], request.match_info["method"], params, error, at), self._main)
+        return await asyncio.wrap_future(handled)
+
+    async def _arrive_file(self, request: web.Request) -> web.Response:
+        handled = asyncio.run_coroutine_threadsafe(
+            self._handle_file(request.match_info["token"], request.match_info["path"]), self._main)
+        return await asyncio.wrap_future(handled)
 
     async def __aenter__(self) -> FakeBotAPI:
         await self.start()
@@ -1396,10 +1469,9 @@ class FakeBotAPI:
     async def _handle_unknown(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
 
-    async def _handle(self, request: web.Request) -> web.Response:
-        at = time.monotonic()
-        token = request.match_info["token"]
-        method = request.match_info["method"]
+    async def _handle(self, token: str, method: str, params: Params, error: ApiError | None,
+                      at: float) -> web.Response:
+        _ARRIVED.set(at)
         entry = self._handlers.get(method.lower())
         name = entry[0] if entry else method
         long_poll = name == "getUpdates"
@@ -1407,10 +1479,8 @@ class FakeBotAPI:
             self._inflight += 1
             self._last_activity = at
         try:
-            try:
-                params = await self._read_params(request)
-            except ApiError as exc:
-                return self._respond(name, Params({}, {}), exc.code, exc.body(), at)
+            if error is not None:
+                return self._respond(name, params, error.code, error.body(), at)
             if not _TOKEN_RE.match(token) or entry is None:
                 return self._respond(name, params, 404, {"ok": False, "error_code": 404, "description": "Not Found"},
                                      at)
@@ -1468,10 +1538,10 @@ class FakeBotAPI:
         self._record(name, params, status, body, at)
         return status, body
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+    async def _handle_file(self, token: str, path: str) -> web.Response:
+        if token != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
-        file_id = self._file_paths.get(request.match_info["path"])
+        file_id = self._file_paths.get(path)
         if file_id is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         _name, data, mime = self._files[file_id]
@@ -1489,7 +1559,7 @@ class FakeBotAPI:
         """
         if not self.limits:
             return
-        now = time.monotonic()
+        now = _ARRIVED.get(time.monotonic())
         for key in (None, chat_id) if chat_id is not None else (None,):
             left = self._floods.get(key, 0.0) - now
             if left > 0:
@@ -1506,7 +1576,7 @@ class FakeBotAPI:
         if limit is not None and (wait := limit.wait(now)) > 0:
             self._refuse(chat_id, now, wait)
         self._token_rate.commit(now)
-        self.counted.append(now)
+        bisect.insort(self.counted, now)
         if limit is not None:
             limit.commit(now)
 

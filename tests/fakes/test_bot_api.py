@@ -255,6 +255,32 @@ async def test_the_token_gets_a_sliding_second_and_a_flood_wait_that_grows_when_
         assert [len(api.sent(chat)) for chat in range(1, 6)] == [1, 1, 1, 0, 0]
 
 
+async def test_arrivals_are_counted_when_they_arrive_even_while_the_test_loop_is_busy() -> None:
+    """The limits count arrivals at the front door; a test that blocks its own loop (a process to
+    start, a database to open) must not bunch them up into a burst the sender never sent."""
+    import threading
+    import urllib.request
+
+    async with FakeBotAPI(overall=30) as api:
+        api.user(1)
+
+        def sender() -> None:
+            for i in range(5):
+                body = json.dumps({"chat_id": 1, "text": f"{i}"}).encode()
+                request = urllib.request.Request(f"{api.base_url}{api.token}/sendMessage", body,
+                                                 {"Content-Type": "application/json"})
+                threading.Thread(target=urllib.request.urlopen, args=(request,), daemon=True).start()
+                time.sleep(0.08)
+
+        client = threading.Thread(target=sender)
+        client.start()
+        time.sleep(0.5)  # the test's loop is blocked while all five arrive
+        await asyncio.to_thread(client.join)
+        await api.wait_for(lambda: len(api.counted) == 5, timeout=5)
+    gaps = [b - a for a, b in zip(api.counted, api.counted[1:])]
+    assert min(gaps) > 0.04, gaps  # 80 ms apart when sent; all within one moment if stamped by the blocked loop
+
+
 async def test_timeout_still_delivers(api: FakeBotAPI) -> None:
     api.fail("sendMessage", "timeout", delay=1.5)
     request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5)
