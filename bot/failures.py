@@ -10,15 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import socket
 import sys
 import traceback
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import ValidationError
+
+from bot.logs import redact
+from storage.database import causes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,11 +54,8 @@ def hide(*secrets: str | None) -> None:
 
 
 def mask(text: str) -> str:
-    """``text`` with every hidden value replaced by ***; short ones only as whole words (not inside others)."""
-    for secret in sorted(_hidden, key=len, reverse=True):
-        pattern = re.escape(secret) if len(secret) >= 8 else rf"(?<![\w-]){re.escape(secret)}(?![\w-])"
-        text = re.sub(pattern, "***", text)
-    return text
+    """``text`` with every hidden value, and anything shaped like a token, blanked out."""
+    return redact(text, _hidden)
 
 
 def settings_problem(exc: ValidationError) -> Misconfigured:
@@ -112,19 +111,6 @@ def network_reason(exc: BaseException) -> str:
         if isinstance(cause, TimeoutError):
             return "no answer in time"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and every exception it was raised from or during."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo += [current.__cause__, current.__context__]
 
 
 def report(exc: BaseException) -> int:

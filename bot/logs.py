@@ -34,14 +34,20 @@ class Redacting(logging.Formatter):
     def __init__(self, inner: logging.Formatter, secrets: Iterable[str] = ()):
         super().__init__()
         self.inner = inner
-        forms = {form for secret in secrets if len(secret) >= 4 for form in (secret, json.dumps(secret)[1:-1])}
-        self.secrets = sorted(forms, key=len, reverse=True)
+        self.secrets = tuple(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = self.inner.format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, HIDDEN)
-        return _TOKENS.sub(HIDDEN, text)
+        return redact(self.inner.format(record), self.secrets)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` without the given secrets (also JSON-escaped; short ones only as whole words) and
+    without anything shaped like a token."""
+    forms = {form for secret in secrets if secret for form in (secret, json.dumps(secret)[1:-1])}
+    for secret in sorted(forms, key=len, reverse=True):
+        pattern = re.escape(secret) if len(secret) >= 8 else rf"(?<![\w-]){re.escape(secret)}(?![\w-])"
+        text = re.sub(pattern, HIDDEN, text)
+    return _TOKENS.sub(HIDDEN, text)
 
 
 def configure(level: str, form: str, secrets: Iterable[str] = ()) -> None:

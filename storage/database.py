@@ -7,6 +7,7 @@ import logging
 import socket
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -211,7 +212,7 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
     parsed = make_url(url)
     path = sqlite_file(url)
     if path is not None:
-        error = next((c for c in _chain(exc) if isinstance(c, sqlite3.Error)), None)
+        error = next((c for c in causes(exc) if isinstance(c, sqlite3.Error)), None)
         if error is None:
             return None
         if "locked" in str(error):
@@ -223,7 +224,7 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
                                      "DAKS_DATABASE_URL (or --db) and the file's permissions")
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
     fix = "start it, or correct host and port in DAKS_DATABASE_URL (or --db)"
-    for cause in _chain(exc):
+    for cause in causes(exc):
         if isinstance(cause, asyncpg.InvalidCatalogNameError):
             reason, transient = f"the database {parsed.database!r} does not exist", False
             options = {"-h": parsed.host, "-p": parsed.port, "-U": parsed.username}
@@ -249,11 +250,14 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
     return None
 
 
-def _chain(exc: BaseException):  # type: ignore[no-untyped-def]
-    """``exc`` and the exceptions it was raised from or during, nearest first."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it was raised from or during."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        todo += [current.__cause__, current.__context__]
