@@ -28,6 +28,6 @@ USER 10001:10001
 VOLUME ["/data"]
 # 8443: the Telegram webhook (with TELEGRAM_WEBHOOK_URL); 9090: /healthz, /readyz, /metrics.
 EXPOSE 8443 9090
-HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["python", "-m", "bot.healthcheck"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["python", "-m", "bot.cli.healthcheck"]
 STOPSIGNAL SIGTERM
 CMD ["daks", "serve"]

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from benchmarks.telegram import peak_rss_mb
-from bot.actions import queue_newsletter
-from flows.loader import load_content
-from flows.newsletters import NewsletterSpec
+from bot.app.effects import queue_newsletter
+from flows.content.loader import load_content
+from flows.news.newsletters import NewsletterSpec
 from storage.models import utcnow
 from storage.store import Store
 from tests.fakes.bot_api import FakeBotAPI, Sent, bot_token

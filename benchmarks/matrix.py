@@ -20,8 +20,8 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig
 
+from tests.bot.console.test_channel import FIVE_STAGES
 from tests.bot.matrix.test_channel import Member
-from tests.bot.test_console import FIVE_STAGES
 from tests.servers.synapse import Synapse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bench import SimulatedUser
-from flows.engine import Engine
-from flows.io import Inbound
-from flows.loader import load_content
-from flows.state import State
+from bot.cli.bench import SimulatedUser
+from flows.content.loader import load_content
+from flows.conversation.engine import Engine
+from flows.conversation.state import State
+from flows.messages import Inbound
 from tests.fakes.bot_api import FakeBotAPI, FakeUser, Sent, bot_token
 
 ROOT = Path(__file__).resolve().parent.parent

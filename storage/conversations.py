@@ -30,8 +30,8 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.people import Subscriber
 from storage.prepared import Prepared
-from storage.subscriptions import Subscriber
 
 PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
 """The municipality profile: a projection of the onboarding answers, kept for broadcasts' targeting."""

@@ -37,7 +37,7 @@ from storage.database import (
 )
 from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, User, utcnow
 from storage.outbox import Outbox
-from storage.subscriptions import Subscriptions
+from storage.people import Subscriptions
 
 __all__ = ["Account", "Conflict", "Opened", "Saved", "Store", "Unit"]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.engine import Engine
-from flows.io import Inbound, Outbound
-from flows.loader import Content, load_content
-from flows.state import State
+from flows.content.loader import Content, load_content
+from flows.conversation.engine import Engine
+from flows.conversation.state import State
+from flows.messages import Inbound, Outbound
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -113,7 +113,7 @@ async def store(database_url: str) -> AsyncIterator:
 
 @pytest.fixture
 def companion(content: Content, store):
-    from bot.companion import Companion
+    from bot.app.companion import Companion
 
     return Companion(content, store)
 

@@ -43,8 +43,8 @@ def test_it_runs_as_a_fixed_unprivileged_user_with_a_volume_and_a_healthcheck():
     assert "DAKS_DATA_DIR=/data" in env and "DAKS_METRICS_LISTEN=0.0.0.0:9090" in env
     assert "9090" in " ".join(v for op, v in steps if op == "EXPOSE").split()
     [check] = [v for op, v in steps if op == "HEALTHCHECK"]
-    assert check.split("CMD", 1)[1].strip() == '["python", "-m", "bot.healthcheck"]'
-    source = (ROOT / "bot" / "healthcheck.py").read_text()
+    assert check.split("CMD", 1)[1].strip() == '["python", "-m", "bot.cli.healthcheck"]'
+    source = (ROOT / "bot" / "cli" / "healthcheck.py").read_text()
     assert "/healthz" in source and "DAKS_METRICS_LISTEN" in source, "the probe asks /healthz where the app listens"
     assert steps[-1] == ("CMD", '["daks", "serve"]')
 

@@ -29,13 +29,13 @@ from nio import (
     UploadResponse,
 )
 
-from bot.companion import Companion, Unavailable
-from bot.failures import Misconfigured, Unreachable, network_reason, reach
+from bot.app.companion import Companion, Unavailable
+from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
+from bot.app.metrics import METRICS
+from bot.app.pacing import Bucket
 from bot.matrix.render import contents
-from bot.metrics import METRICS
-from bot.pacing import Bucket
-from flows.i18n import N_
-from flows.io import Attachment, Inbound, Outbound
+from flows.content.i18n import N_
+from flows.messages import Attachment, Inbound, Outbound
 
 log = logging.getLogger(__name__)
 

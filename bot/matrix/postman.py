@@ -6,10 +6,10 @@ import logging
 
 from nio import RoomSendError
 
-from bot.courier import SENT, Outcome
+from bot.app.courier import SENT, Outcome
 from bot.matrix.channel import CHANNEL, MatrixChannel
 from bot.matrix.render import TEXT, contents
-from flows.io import Outbound
+from flows.messages import Outbound
 from storage.outbox import Parcel
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from flows.io import Bullets, Heading, Outbound
+from flows.messages import Bullets, Heading, Outbound
 
 PART_LIMIT = 16_000
 """Characters per event; Matrix allows 65,536 bytes of JSON, so this leaves room for the HTML."""

@@ -24,15 +24,15 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.companion import Companion, Response, Unavailable
-from bot.failures import Misconfigured, Unreachable, network_reason, reach
-from bot.pacing import Budget
-from bot.telegram.incoming import Incoming, Press, incoming, language
+from bot.app.companion import Companion, Response, Unavailable
+from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
+from bot.app.pacing import Budget
+from bot.telegram.inbound import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, keyboard, page_of, render, units
 from bot.telegram.transport import AiohttpRequest
-from flows.i18n import N_
-from flows.io import Outbound
+from flows.content.i18n import N_
+from flows.messages import Outbound
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.pacing import Bucket, Budget, LocalBudget, Turnstile
+from bot.app.pacing import Bucket, Budget, LocalBudget, Turnstile
 
 log = logging.getLogger(__name__)
 

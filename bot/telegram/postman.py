@@ -8,10 +8,10 @@ from telegram import InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.courier import SENT, Outcome
+from bot.app.courier import SENT, Outcome
 from bot.telegram.channel import CHANNEL, TelegramChannel
 from bot.telegram.render import render
-from flows.io import Outbound
+from flows.messages import Outbound
 from storage.outbox import Parcel
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from flows.io import Bullets, Choice, Heading, Outbound
+from flows.messages import Bullets, Choice, Heading, Outbound
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.metrics import METRICS
+from bot.app.metrics import METRICS
 
 
 class AiohttpRequest(BaseRequest):

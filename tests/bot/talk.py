@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.companion import Companion
-from flows.io import Inbound, Outbound
+from bot.app.companion import Companion
+from flows.messages import Inbound, Outbound
 from storage.models import Identity
 from storage.store import Store
 

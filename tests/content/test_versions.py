@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.engine import Engine
-from flows.io import Inbound
-from flows.loader import homeless_steps, load_content
+from flows.content.loader import homeless_steps, load_content
+from flows.conversation.engine import Engine
+from flows.messages import Inbound
 from tests.conftest import CONTENT, ROOT, EngineChat
 
 MIGRATION = """\
@@ -86,7 +86,7 @@ def test_a_new_version_without_a_migration_for_removed_steps_is_refused(tmp_path
 
 
 async def test_the_move_is_stored(content, database_url: str, tmp_path: Path):
-    from bot.companion import Companion
+    from bot.app.companion import Companion
     from storage.store import Store
 
     store = await Store.open(database_url)

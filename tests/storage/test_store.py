@@ -1,7 +1,7 @@
 """The store on SQLite and PostgreSQL: schema through Alembic, units of work, answers with their
 audit trail and cache, and the user's rights (access and erasure).
 
-Units of work are called the way ``bot.companion.Companion`` calls them: ``open_conversation``
+Units of work are called the way ``bot.app.companion.Companion`` calls them: ``open_conversation``
 first, then ``save`` with changes ``(step_id, old, new)`` where a sentinel object (``MISSING``)
 stands for "no answer at all" and ``None`` for "skipped".
 """
@@ -20,12 +20,12 @@ from sqlalchemy import Column, MetaData, String, bindparam, func, inspect, selec
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from flows.state import State
+from flows.conversation.state import State
 from storage.database import SchemaUnknown, alembic_config
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
 from storage.store import Account, Saved, Store, Unit
 
-MISSING = object()  # as bot.companion.MISSING: the step had (or gets) no answer row at all
+MISSING = object()  # as bot.app.companion.MISSING: the step had (or gets) no answer row at all
 VERSION = "1"
 TABLES = {"user", "identity", "municipality", "conversation", "answer", "auditentry", "processedmessage",
           "subscription", "consentrecord", "role", "adminlog", "event", "rsvp", "broadcast", "delivery", "courier",

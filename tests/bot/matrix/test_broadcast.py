@@ -16,9 +16,9 @@ from nio import RoomEncryptedFile, RoomMessageFile, RoomMessageNotice, RoomMessa
 from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy import select
 
-from bot.actions import publish_event
-from flows.broadcasting import event_of
-from flows.loader import Content
+from bot.app.effects import publish_event
+from flows.content.loader import Content
+from flows.news.broadcasting import event_of
 from storage.models import Identity, utcnow
 from storage.store import Store, Unit
 from tests.bot.matrix import test_channel

@@ -18,9 +18,9 @@ from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFi
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.cross_signing import device_is_cross_signed
+from tests.bot.app.test_health import get, scrape, value
+from tests.bot.console.test_channel import FIVE_STAGES
 from tests.bot.matrix.conftest import MakeUser
-from tests.bot.test_console import FIVE_STAGES
-from tests.bot.test_health import get, scrape, value
 from tests.conftest import ROOT, free_port
 from tests.servers.synapse import Synapse
 

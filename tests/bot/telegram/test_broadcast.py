@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.actions import queue_newsletter
-from flows.newsletters import NewsletterSpec
+from bot.app.effects import queue_newsletter
+from flows.news.newsletters import NewsletterSpec
 from storage.models import Delivery, Identity, utcnow
 from storage.store import Store
 from tests.bot.telegram.conftest import BotProcess, bot_env

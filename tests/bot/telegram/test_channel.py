@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.console.test_channel import FIVE_STAGES
 from tests.bot.telegram.conftest import BotProcess, Person, bot_env
-from tests.bot.test_console import FIVE_STAGES
 from tests.conftest import ROOT, free_port
 from tests.fakes.bot_api import FakeBotAPI, bot_token
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.pacing import Bucket
+from bot.app.pacing import Bucket
 from bot.telegram.pacing import Pacing
 
 

@@ -6,8 +6,8 @@ import html
 import re
 
 from bot.telegram.render import DATA_LIMIT, TEXT_LIMIT, answered, command, keyboard, page_of, render, split, units
-from flows.engine import Engine
-from flows.io import Bullets, Choice, Heading, Inbound, Outbound, Paragraph
+from flows.conversation.engine import Engine
+from flows.messages import Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 
 
 def plain(part_html: str) -> str:

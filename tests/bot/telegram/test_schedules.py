@@ -7,9 +7,9 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
-from bot.actions import publish_event, queue_newsletter
-from flows.broadcasting import event_of
-from flows.newsletters import NewsletterSpec
+from bot.app.effects import publish_event, queue_newsletter
+from flows.news.broadcasting import event_of
+from flows.news.newsletters import NewsletterSpec
 from storage.models import utcnow
 from storage.store import Store
 from tests.bot.telegram.conftest import BotProcess, bot_env

@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from tests.bot.app.test_concurrent_writers import many_lists_content, stored_lists
 from tests.bot.telegram.conftest import BotProcess, Person, bot_env
-from tests.bot.test_concurrent_writers import many_lists_content, stored_lists
 from tests.conftest import free_port
 from tests.fakes.bot_api import FakeBotAPI
 

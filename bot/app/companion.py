@@ -1,0 +1,185 @@
+"""The app shell around the engine: load, handle, commit, then hand replies to a channel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.app import metrics
+from bot.app.effects import Actor, apply
+from flows.content.i18n import N_
+from flows.content.loader import Content
+from flows.conversation import overview
+from flows.conversation.actions import Facts
+from flows.conversation.context import Ctx
+from flows.conversation.engine import Engine, Turn
+from flows.conversation.state import State
+from flows.messages import Inbound, Outbound, Paragraph
+from storage.models import utcnow
+from storage.store import Conflict, Saved, Store, Unit
+
+log = logging.getLogger(__name__)
+MISSING = object()
+RETRIES = (0.2, 0.6, 1.5)
+TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError, Conflict)
+
+
+class Unavailable(Exception):
+    """The database could not be reached; the message was not taken in."""
+
+
+@dataclass
+class Response:
+    """What a channel sends back, plus what it should do (``quit`` ends a terminal session)."""
+
+    replies: list[Outbound] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
+    outcome: str = "answered"
+    """For metrics and logs: answered, duplicate, unavailable or error."""
+
+
+class Companion:
+    """Handles one inbound message per call, in order per user, committing before it returns."""
+
+    def __init__(self, content: Content, store: Store, default_language: str = "de",
+                 admins: frozenset[str] = frozenset()):
+        self.content = content
+        self.admins = admins
+        """``channel:ref`` of the configured admins (numeric Telegram ids, full Matrix IDs)."""
+        self.store = store
+        self.engine = Engine(content)
+        self.engine.warm()
+        self.default_language = default_language
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, channel: str, ref: str) -> asyncio.Lock:
+        lock = self._locks.get((channel, ref))
+        if lock is None:
+            lock = self._locks[(channel, ref)] = asyncio.Lock()
+        return lock
+
+    async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None, *,
+                     hint: str | None = None, redeliverable: bool = False, address: str | None = None) -> Response:
+        """Replies for the user; empty for a message seen before. Never raises for a user's input.
+
+        ``lang`` sets the language; ``hint`` is only a first guess for a new user (e.g. the
+        messenger's language). With ``redeliverable`` the platform sends the message again later,
+        so a database outage raises :class:`Unavailable` instead of asking the user to resend.
+        ``address`` is where broadcasts reach this person when it is not ``ref`` (a Matrix room).
+        Each message is counted, timed and logged (bot/app/metrics.py).
+        """
+        started, outcome = time.perf_counter(), "error"
+        try:
+            response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address)
+            outcome = response.outcome
+            return response
+        except Unavailable:
+            outcome = "unavailable"
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        finally:
+            metrics.handled(channel, inbound, outcome, time.perf_counter() - started)
+
+    async def _take(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+                    redeliverable: bool, address: str | None) -> Response:
+        async with self._lock(channel, ref):
+            for delay in (*RETRIES, None):
+                try:
+                    return await self._handle(channel, ref, inbound, lang, hint, address)
+                except TRANSIENT as exc:
+                    log.warning("database unavailable (%s); %s", type(exc).__name__,
+                                "retrying" if delay is not None else "giving up")
+                    if delay is None:
+                        if redeliverable:
+                            raise Unavailable from exc
+                        return replace(self.notice(lang or hint, N_(
+                            "I cannot save anything right now, so I have not taken in your last message. Please "
+                            "send it again in a minute; your earlier answers are safe.")), outcome="unavailable")
+                    await asyncio.sleep(delay)
+                except Exception:
+                    log.exception("unexpected error while handling a message")
+                    return replace(self.notice(lang or hint, N_(
+                        "Sorry, something went wrong on my side and I have not taken in your last message. Please "
+                        "send it again; your earlier answers are safe.")), outcome="error")
+        return Response()
+
+    async def current(self, channel: str, ref: str) -> Outbound:
+        """The question a user is at, as last shown (e.g. to show another page of its buttons)."""
+        def look(unit: Unit) -> Outbound:
+            account, saved = unit.open_conversation(channel, ref, self.default_language)
+            return self.engine.present(self._state(saved, account.language))
+        return await self.store.run(look)
+
+    def notice(self, lang: str | None, message: str, **params: object) -> Response:
+        """A one-paragraph message in the user's language (``message`` is a msgid)."""
+        t = self.content.catalogues.translator(lang or self.default_language)
+        return Response([Outbound([Paragraph(t(message, **params))])])
+
+    async def reachable(self, channel: str, ref: str, active: bool, status: str | None = None) -> None:
+        """Record what the platform said about reaching a user (e.g. they blocked the bot)."""
+        await self.store.run(lambda unit: unit.set_reachable(channel, ref, active, status))
+
+    async def unreachable_at(self, channel: str, address: str, status: str) -> None:
+        """Nobody can be reached at this address any more (a Matrix room the person left)."""
+        await self.store.run(lambda unit: unit.set_unreachable_at(channel, address, status))
+
+    async def moved(self, channel: str, ref: str, new_ref: str) -> None:
+        """The platform gave a chat a new id."""
+        await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))
+
+    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+                      address: str | None) -> Response:
+        try:
+            return await self.store.run_message(
+                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
+        except TRANSIENT as exc:
+            metrics.database_error(exc)
+            raise
+
+    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
+              address: str | None = None) -> Response:
+        """One message in one transaction: the caller commits before any reply is sent."""
+        opened = unit.open(channel, ref, lang or hint or self.default_language, address, inbound.message_id or None)
+        if not opened.fresh:
+            return Response(outcome="duplicate")
+        account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
+        role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
+        now = utcnow()
+        facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
+                      sub_language=sub.language if sub else None, role=role, now=now)
+        turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang, facts=facts)
+        if "delete_all" in turn.effects:
+            unit.delete_user(account.user_id)
+            return Response(turn.replies, list(turn.effects))
+        self._persist(unit, account.user_id, saved, turn)
+        if turn.actions:
+            actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
+            extra = apply(unit, self.content, actor, turn.actions, now)
+            at = max(len(turn.replies) - 1, 0)
+            turn.replies[at:at] = extra
+        if "show_data" in turn.effects:
+            data = overview.StoredData(**unit.stored(account.user_id))
+            view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))
+            turn.replies.insert(max(len(turn.replies) - 1, 0), view)
+        return Response(turn.replies, list(turn.effects))
+
+    def _state(self, saved: Saved, language: str) -> State:
+        if saved.position is None:
+            return State(version=self.content.version, lang=language)
+        return State.model_validate({**saved.position, "answers": saved.answers})
+
+    def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn) -> None:
+        changes = [(c.step_id, MISSING if c.old is None and c.step_id not in saved.answers else c.old,
+                    MISSING if c.step_id not in turn.state.answers else c.new) for c in turn.changes]
+        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, MISSING,
+                        turn.state.lang)
+        profile_steps = self.content.profile_steps
+        if any(c.step_id in profile_steps.values() for c in turn.changes):
+            unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})

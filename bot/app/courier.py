@@ -1,0 +1,289 @@
+"""Sends broadcasts from the durable outbox: claims rows, paces them, records every outcome.
+
+Each running ``daks serve`` has one courier. It starts due broadcasts (once, even with several
+processes), claims queued deliveries in small groups, marks each group as in flight in the
+database before its requests go out, and records the results. A courier that dies leaves rows
+in flight; once its heartbeat is stale another courier (or its successor) marks them ``unknown``,
+or queues them again on channels that deduplicate by transaction id (Matrix).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from bot.app.companion import TRANSIENT
+from flows.content.loader import Content
+from flows.messages import Outbound
+from flows.news import broadcasting
+from storage.models import utcnow
+from storage.outbox import Parcel
+from storage.store import Store, Unit
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 2.0
+STALE = timedelta(seconds=10)
+"""A courier silent this long is taken for dead; its in-flight rows are settled by others."""
+PROGRESS_EVERY = 3.0
+PRUNE_EVERY = 3600.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    reason: str | None = None
+
+
+SENT = Outcome("sent")
+
+
+class Postman(Protocol):
+    """One channel's way of delivering broadcast messages."""
+
+    channel: str
+    resendable: bool
+    """True when a resend after a crash is deduplicated by the platform (Matrix transaction ids)."""
+    group: int
+    """Deliveries marked in flight at once (about 0.1 s of the channel's pace)."""
+
+    async def deliver(self, parcel: Parcel, message: Outbound) -> Outcome: ...
+
+    async def show(self, address: str, message: Outbound, shown: str | None) -> str | None:
+        """Send (or, with ``shown``, edit in place) a status message; return its id."""
+        ...
+
+
+@dataclass
+class Courier:
+    store: Store
+    content: Content
+    postmen: dict[str, Postman]
+    worker: str = field(default_factory=lambda: f"{os.uname().nodename[:20]}-{os.getpid()}-{secrets.token_hex(4)}")
+    poll: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._messages: dict[tuple[int, str], Outbound] = {}
+        self._shown: dict[int, float] = {}
+
+    # -- lifecycle -------------------------------------------------------------
+    async def start(self) -> None:
+        await self.store.run(lambda unit: unit.heartbeat(self.worker))
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._guard(self._housekeeping, "housekeeping"))] + [
+            loop.create_task(self._guard(lambda p=p: self._send(p), f"{p.channel} sending"))
+            for p in self.postmen.values()]
+
+    async def stop(self) -> None:
+        """Finish the groups in flight, give back what was claimed but not started."""
+        self._stopping.set()
+        self._wake.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=30)
+        try:
+            await self.store.run(lambda unit: unit.release(self.worker))
+        except Exception:
+            log.exception("could not give back claimed deliveries; another courier takes them once this one is "
+                          "seen as stopped")
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def _guard(self, loop: Callable[[], Awaitable[None]], name: str) -> None:
+        while not self._stopping.is_set():
+            try:
+                await loop()
+                return
+            except TRANSIENT as exc:
+                log.warning("the courier's %s loop cannot reach the database (%s); retrying", name,
+                            type(exc).__name__)
+                await self._pause(2.0)
+            except Exception:
+                log.exception("the courier's %s loop failed; restarting it", name)
+                await self._pause(5.0)
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    # -- housekeeping: heartbeats, recovery, schedules, progress --------------------------
+    async def _housekeeping(self) -> None:
+        pruned = 0.0
+        resendable = frozenset(c for c, p in self.postmen.items() if p.resendable)
+        while not self._stopping.is_set():
+            recovered = await self.store.run(lambda unit: self._tick(unit, resendable))
+            if any(recovered.values()):
+                log.warning("settled deliveries of a stopped sender: %s", dict(recovered))
+            if await self._start_due():
+                self.wake()
+            await self._progress()
+            if time.monotonic() - pruned > PRUNE_EVERY:
+                pruned = time.monotonic()
+                await self.store.run(lambda unit: unit.prune_processed(utcnow() - timedelta(days=2)))
+            await self._pause_housekeeping()
+
+    async def _pause_housekeeping(self) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=min(HEARTBEAT, self.poll))
+        except TimeoutError:
+            pass
+
+    def _tick(self, unit: Unit, resendable: frozenset[str]):  # type: ignore[no-untyped-def]
+        unit.heartbeat(self.worker)
+        return unit.recover(STALE, resendable)
+
+    async def _start_due(self) -> bool:
+        channels = set(self.postmen)
+
+        def start(unit: Unit) -> bool:
+            started = False
+            for broadcast_id in unit.due(utcnow()):
+                row = unit.broadcast(broadcast_id)
+                if row is None:
+                    continue
+                if row.kind == "reminder":
+                    people = [p for p in unit.attendees(row.event_id) if p[1] in channels]  # type: ignore[arg-type]
+                else:
+                    readers = [broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size,
+                                                   tuple(ids)) for s, land, size, ids in unit.subscribers()]
+                    target = broadcasting.Target(tuple(row.topics), tuple(row.languages), tuple(row.lands),
+                                                 tuple(row.sizes))
+                    people = broadcasting.recipients(self.content, target, readers, channels)
+                if unit.start_broadcast(broadcast_id, people):
+                    log.info("broadcast %s started for %d recipients", broadcast_id, len(people))
+                    started = True
+            unit.finish_broadcasts()
+            return started
+        return await self.store.run(start)
+
+    async def _progress(self) -> None:
+        """Keep each running broadcast's progress message up to date, editing it in place."""
+        def due(unit: Unit):  # type: ignore[no-untyped-def]
+            shown = []
+            for b in unit.broadcasts(20):
+                changed = b.status == "sending" or (b.progress or {}).get("status") != b.status
+                ready = time.monotonic() - self._shown.get(b.id, 0) > PROGRESS_EVERY
+                if changed and ready and b.status != "scheduled" and b.created_by.partition(":")[0] in self.postmen:
+                    address = _address(unit, b.created_by)
+                    if address is not None:
+                        shown.append((b, unit.counts(b.id), address))
+            return shown
+        for broadcast, counts, address in await self.store.run(due):
+            postman = self.postmen[broadcast.created_by.partition(":")[0]]
+            self._shown[broadcast.id] = time.monotonic()
+            t = self.content.catalogues.translator(await self._language(broadcast.created_by))
+            message = broadcasting.progress(t, broadcast.id, broadcast.status, counts)  # type: ignore[arg-type]
+            shown = (broadcast.progress or {}).get("ref")
+            try:
+                ref = await postman.show(address, message, shown)
+            except Exception:
+                log.exception("could not show the progress of broadcast %s", broadcast.id)
+                continue
+            final = broadcast.status in ("done", "cancelled")
+            progress = {"ref": ref or shown, "status": broadcast.status if final else "sending"}
+            await self.store.run(lambda unit, b=broadcast.id, p=progress: unit.set_progress(b, p))
+
+    async def _language(self, actor: str) -> str:
+        channel, _, ref = actor.partition(":")
+        found = await self.store.run(lambda unit: unit.reach(channel, ref))
+        return found[1] if found else "de"
+
+    # -- sending -----------------------------------------------------------------
+    async def _send(self, postman: Postman) -> None:
+        in_flight: set[asyncio.Task[None]] = set()
+        while not self._stopping.is_set():
+            parcels = await self.store.run(lambda unit: unit.claim(postman.channel, self.worker, postman.group * 4))
+            if not parcels:
+                await self._pause(self.poll)
+                continue
+            for start in range(0, len(parcels), postman.group):
+                if self._stopping.is_set():
+                    break
+                group = parcels[start:start + postman.group]
+                verdict = await self.store.run(lambda unit, g=group: unit.begin_sending([p.id for p in g],
+                                                                                         self.worker))
+                going = [p for p in group if p.id in verdict and verdict[p.id] is None]
+                if not going:
+                    continue
+                task = asyncio.get_running_loop().create_task(self._group(postman, going))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+                while len(in_flight) >= 2:
+                    await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            if self._stopping.is_set():
+                break
+        if in_flight:
+            await asyncio.wait(in_flight)
+
+    async def _group(self, postman: Postman, parcels: list[Parcel]) -> None:
+        messages = await self._render(parcels)
+        outcomes = await asyncio.gather(*(self._one(postman, p, messages[(p.broadcast_id, p.language)])
+                                          for p in parcels))
+        results = [(p.id, o.state, o.reason) for p, o in zip(parcels, outcomes, strict=True)]
+        for delay in (0.5, 2, 5, 10, 30, 60):
+            try:
+                await self.store.run(lambda unit: unit.settle(results))
+                return
+            except Exception:
+                log.warning("could not record %d delivery results; retrying in %s s", len(results), delay)
+                await asyncio.sleep(delay)
+        log.error("gave up recording %d delivery results; they will be marked unknown", len(results))
+
+    async def _one(self, postman: Postman, parcel: Parcel, message: Outbound | None) -> Outcome:
+        if message is None:
+            return Outcome("failed", "no_message")
+        try:
+            return await postman.deliver(parcel, message)
+        except Exception:
+            log.exception("delivery %s failed unexpectedly; it may have arrived", parcel.id)
+            return Outcome("unknown", "error")
+
+    async def _render(self, parcels: list[Parcel]) -> dict[tuple[int, str], Outbound | None]:
+        wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
+        if wanted:
+            def rows(unit: Unit):  # type: ignore[no-untyped-def]
+                found = {b: unit.broadcast(b) for b, _ in wanted}
+                return {b: (row, unit.event(row.event_id) if row and row.event_id else None)
+                        for b, row in found.items()}
+            loaded = await self.store.run(rows)
+            for broadcast_id, lang in wanted:
+                self._messages[(broadcast_id, lang)] = self._message(*loaded[broadcast_id], lang)
+            if len(self._messages) > 200:
+                for key in list(self._messages)[:100]:
+                    del self._messages[key]
+        return {(p.broadcast_id, p.language): self._messages.get((p.broadcast_id, p.language)) for p in parcels}
+
+    def _message(self, row, event, lang: str) -> Outbound | None:  # type: ignore[no-untyped-def]
+        if row is None:
+            return None
+        lang = lang if lang in self.content.manifest.languages else "de"
+        try:
+            if row.kind == "newsletter":
+                spec = broadcasting.newsletter_of({"title": row.title, "body": row.body})
+                return broadcasting.message(self.content, "newsletter", lang, newsletter=spec)
+            return broadcasting.message(self.content, row.kind, lang, event_id=row.event_id,
+                                        event=broadcasting.stored_event(event))
+        except Exception:
+            log.exception("broadcast %s cannot be rendered in %s", row.id, lang)
+            return None
+
+
+def _address(unit: Unit, actor: str) -> str | None:
+    """Where an admin's progress message goes (``telegram:123`` -> its chat); None for the CLI."""
+    channel, _, ref = actor.partition(":")
+    found = unit.reach(channel, ref)
+    return found[0] if found else None

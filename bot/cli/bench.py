@@ -1,0 +1,154 @@
+"""`daks bench`: simulated users walk all five stages through engine and storage (no terminal I/O)."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from flows.content.loader import load_content
+from flows.messages import Inbound, Outbound
+
+
+@dataclass
+class SimulatedUser:
+    """Answers whatever the companion asks, the way a diligent user would; stops at the end."""
+
+    name: str
+    lists: int = 0
+    records: int = 0
+    last_step: str | None = None
+    sent: int = field(default=0)
+
+    def next(self, reply: Outbound) -> Inbound | None:
+        self.sent += 1
+        ids = [c.id for c in reply.choices]
+        press = lambda choice_id: Inbound(choice=f"{reply.turn}:{choice_id}")  # noqa: E731
+        expects = reply.expects
+        if expects == "stage_end":
+            return press("_nextstage") if "_nextstage" in ids else None
+        if expects == "text":
+            return Inbound(text=f"Antwort {self.sent}")
+        if expects == "date":
+            return Inbound(text="15.03.2027")
+        if expects == "single":
+            return press(next(i for i in ids if not i.startswith("_")))
+        if expects in ("multi", "checklist"):
+            return Inbound(text="1, 2")
+        if expects == "list":
+            self.lists += 1
+            if self.lists > 2:
+                self.lists = 0
+                return press("_done")
+            return Inbound(text=f"Punkt {self.lists}")
+        if expects == "records":
+            if "_add" in ids and self.records < 1:
+                self.records += 1
+                return press("_add")
+            self.records = 0
+            return press("_done")
+        return Inbound(text="/fortschritt")
+
+
+async def walk(companion, user: SimulatedUser, latencies: list[float], limit: int = 400) -> int:
+    """One user from greeting to the last summary; returns the number of messages sent."""
+    response = await companion.handle("bench", user.name, Inbound(event="start"))
+    count = 0
+    while count < limit:
+        inbound = user.next(response.replies[-1])
+        if inbound is None:
+            return count
+        sent = time.perf_counter()
+        await asyncio.sleep(0)  # the message arrives: other users' messages queued before it go first
+        response = await companion.handle("bench", user.name, inbound)
+        latencies.append(time.perf_counter() - sent)
+        count += 1
+    raise RuntimeError(f"{user.name} did not finish within {limit} messages")
+
+
+@dataclass
+class Figures:
+    backend: str
+    users: int
+    messages: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    peak_rss_mb: float
+    content_load_ms: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"backend            {self.backend}",
+            f"users (concurrent) {self.users}",
+            f"messages           {self.messages}",
+            f"messages/s         {self.messages / self.seconds:,.0f}",
+            f"latency p50        {self.p50_ms:.2f} ms",
+            f"latency p99        {self.p99_ms:.2f} ms",
+            f"peak memory (RSS)  {self.peak_rss_mb:.0f} MB",
+            f"content load       {self.content_load_ms:.1f} ms",
+        ]
+
+
+BASELINE = Path(__file__).resolve().parents[2] / "benchmarks" / "baseline.yaml"
+
+
+def before(backend: str, users: int, baseline: Path = BASELINE) -> list[str]:
+    """The recorded figures of an earlier version at the same level, to compare with (if recorded)."""
+    if not baseline.exists():
+        return []
+    recorded = yaml.safe_load(baseline.read_text(encoding="utf-8"))
+    figures = recorded["figures"].get(backend, {}).get(users)
+    if figures is None:
+        return []
+    return [f"before ({recorded['commit']})  {figures['messages_per_s']:,} messages/s, p50 {figures['p50_ms']:.2f} ms, "
+            f"p99 {figures['p99_ms']:.2f} ms"]
+
+
+async def measure(companion, backend: str, users: int, content_load_ms: float, rounds: int = 1) -> Figures:
+    """``rounds`` times ``users`` people walking all stages at once; figures over all rounds."""
+    await walk(companion, SimulatedUser(f"warm-up-{time.time_ns()}"), [])
+    latencies: list[float] = []
+    messages, seconds = 0, 0.0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        counts = await asyncio.gather(*(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies)
+                                        for i in range(users)))
+        seconds += time.perf_counter() - started
+        messages += sum(counts)
+    quantiles = statistics.quantiles(latencies, n=100)
+    return Figures(backend, users, messages, seconds, quantiles[49] * 1000, quantiles[98] * 1000,
+                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, content_load_ms)
+
+
+def content_load_ms(directory) -> float:
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        load_content(directory)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
+    """Print figures for each level of concurrency, then remove the simulated users again."""
+    from bot.app.companion import Companion
+    from storage.store import Store
+
+    load_ms = content_load_ms(settings.content_dir)
+    content = load_content(settings.content_dir)
+    store = await Store.open(settings.database)
+    try:
+        companion = Companion(content, store)
+        for users in levels:
+            figures = await measure(companion, store.dialect, users, load_ms, rounds)
+            print("\n".join(figures.lines() + before(store.dialect, users)) + "\n", flush=True)
+        await store.run(lambda unit: [unit.delete_user(uid) for uid in unit.users_of("bench")])
+    finally:
+        await store.close()
+    return 0

@@ -1,0 +1,274 @@
+"""The `daks` command line: chat, serve, db, content, bench. Failures end in one or two lines and an exit code
+(bot/app/failures.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from importlib.metadata import version as installed_version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.app import failures, logs
+from bot.app.settings import Settings
+from flows.messages import clean_text
+
+app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
+                  add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
+db_app = typer.Typer(help="Database schema.")
+content_app = typer.Typer(help="Content set.")
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+
+Lang = Annotated[str | None, typer.Option("--lang", help="Language: de, fr or en.")]
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAKS_DATABASE_URL or SQLite).")]
+
+
+def _settings(db: str | None = None) -> Settings:
+    try:
+        settings = Settings(**({"database_url": db} if db else {}))
+    except ValidationError as exc:  # say what is wrong, never the values (they may hold tokens)
+        raise failures.settings_problem(exc) from None
+    failures.hide(*settings.secrets)
+    logs.configure(settings.log_level, settings.log_format, settings.secrets)
+    return settings
+
+
+def _folders(settings: Settings, exports: bool = False, matrix: bool = False) -> None:
+    for what, folder, variable in settings.folders(exports, matrix):
+        failures.usable_folder(folder, what, variable)
+
+
+async def _open_store(url: str, upgrade: bool, key: bytes | None = None):  # type: ignore[no-untyped-def]
+    """The store, trying again for a few seconds while the database cannot be reached."""
+    from storage.database import DatabaseUnreachable
+    from storage.store import Store
+
+    return await failures.reach(lambda: Store.open(url, upgrade=upgrade, key=key),
+                                lambda exc: isinstance(exc, DatabaseUnreachable) and exc.transient, "the database")
+
+
+async def _companion(settings: Settings):
+    from bot.app.companion import Companion
+    from flows.content.loader import load_content
+
+    content = load_content(settings.content_dir)
+    store = await _open_store(settings.database, settings.auto_migrate, _key(settings))
+    return Companion(content, store, settings.language, settings.admin_ids), store
+
+
+def _key(settings: Settings) -> bytes:
+    try:
+        return settings.pseudonym_key()
+    except OSError as exc:
+        raise failures.Misconfigured(f"The secret key file in {settings.data_dir} cannot be created or read: "
+                                     f"{exc.strerror or exc}; check DAKS_DATA_DIR or set DAKS_SECRET_KEY") from None
+    except ValueError as exc:
+        raise failures.Misconfigured(f"Secret key: {exc}") from None
+
+
+async def _chat(settings: Settings, user: str, lang: str | None) -> int:
+    from bot.console.channel import ConsoleRenderer, run_console
+    from storage.people import subject_of
+
+    companion, store = await _companion(settings)
+    try:
+        exports = settings.exports / subject_of(store.key, "console", user)[:32]
+        renderer = ConsoleRenderer(sys.stdout, exports, interactive=sys.stdin.isatty())
+        return await run_console(companion, user, lang, renderer)
+    finally:
+        await store.close()
+
+
+def _run(coro) -> int:
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        return failures.INTERRUPTED
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"daks-begleiter {installed_version('daks-begleiter')}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def default(context: typer.Context,
+            version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                  help="Print the version and exit.")] = False) -> None:
+    """Without a command: the terminal chat."""
+    if context.invoked_subcommand is None:
+        chat(user=None, lang=None, db=None)
+
+
+@app.command()
+def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (default: your login).")] = None,
+         lang: Lang = None, db: Db = None) -> None:
+    """Chat with the companion in the terminal (one message per line)."""
+    if lang is not None and lang not in ("de", "fr", "en"):
+        raise failures.Misconfigured("--lang must be de, fr or en")
+    if user is not None and clean_text(user) != user:
+        raise failures.Misconfigured("--user must be printable text, without control characters or undecodable "
+                                     "bytes")
+    settings = _settings(db)
+    _folders(settings, exports=True)
+    raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
+
+
+@app.command()
+def serve(db: Db = None) -> None:
+    """Start every configured channel; without a messenger, the terminal chat."""
+    from bot.cli.serve import configured
+
+    settings = _settings(db)
+    channels = configured(settings)
+    if not channels and not sys.stdin.isatty():
+        raise failures.Misconfigured("daks serve: no channel is configured (set TELEGRAM_TOKEN or "
+                                     "MATRIX_HOMESERVER); `daks chat` is the terminal chat.")
+    _folders(settings, exports=not channels, matrix="matrix" in channels)
+    if not channels:
+        typer.echo("No messenger is configured (set TELEGRAM_TOKEN or MATRIX_HOMESERVER); "
+                   "starting the terminal chat.", err=True)
+        raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
+    raise typer.Exit(_run(_serve(settings)))
+
+
+async def _serve(settings: Settings) -> int:
+    from bot.cli.serve import serve as run_channels
+
+    companion, store = await _companion(settings)
+    try:
+        return await run_channels(companion, settings)
+    finally:
+        await store.close()
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: Db = None) -> None:
+    """Bring the database schema to the newest revision."""
+    settings = _settings(db)
+    _folders(settings)
+
+    async def upgrade() -> int:
+        store = await _open_store(settings.database, upgrade=True)
+        await store.close()
+        typer.echo("database schema is up to date")
+        return 0
+
+    raise typer.Exit(_run(upgrade()))
+
+
+@content_app.command("check")
+def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None,
+                  db: Db = None) -> None:
+    """Validate a content directory; list every problem with file and line. With --db: who would move."""
+    from flows.content.loader import (
+        ContentInvalid,
+        homeless_steps,
+        load_content,
+        missing_translations,
+        unreachable_stages,
+    )
+
+    target = directory or _settings().content_dir
+    try:
+        content = load_content(target)
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem))
+        raise typer.Exit(1) from None
+    problems = missing_translations(content) + homeless_steps(content) + unreachable_stages(content)
+    for problem in problems:
+        typer.echo(str(problem))
+    if db:
+        typer.echo(_live_conversations(content, db))
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, "
+               f"{len(content.toolbox)} toolbox items, OK")
+
+
+def _live_conversations(content, db: str) -> str:
+    from collections import Counter
+
+    from flows.content.loader import migration_path
+    from storage.store import Store
+
+    async def count() -> list[tuple[str, str | None]]:
+        store = await Store.open(db, upgrade=False)
+        try:
+            return await store.run(lambda unit: unit.conversations_not_on(content.version))
+        finally:
+            await store.close()
+
+    rows = _run(count())
+    by_version = Counter(version for version, _ in rows)
+    moving = 0
+    for version, step in rows:
+        chain = migration_path(content, version) or []
+        if step and any(step in m.steps or step in m.dropped for m in chain):
+            moving += 1
+    versions = ", ".join(f"{n} on version {v}" for v, n in sorted(by_version.items())) or "none"
+    return (f"live conversations on older versions: {versions}; {moving} of them stand at a renamed or "
+            "removed step and will move")
+
+
+@content_app.command("publish")
+def content_publish(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
+    """Record the step ids of the current version, so later versions can be checked against it."""
+    import yaml
+
+    from flows.content.loader import homeless_steps, load_content, missing_translations
+
+    target = directory or _settings().content_dir
+    content = load_content(target)  # invalid content: its problems and exit code 2 (bot/app/failures.py)
+    problems = missing_translations(content) + homeless_steps(content)
+    if problems:
+        raise failures.Misconfigured("\n".join(str(p) for p in problems))
+    path = Path(target) / "versions" / f"{content.version}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"# Step ids of content version {content.version}, written by `daks content publish`.\n"
+                    + yaml.safe_dump({"steps": list(content.steps)}, allow_unicode=True), encoding="utf-8")
+    typer.echo(f"published version {content.version}: {path}")
+
+
+@content_app.command("evaluate")
+def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")],
+                     directory: Annotated[Path | None, typer.Option("--content", help="Content directory.")] = None
+                     ) -> None:
+    """Search quality on an evaluation set: recall@5 and MRR per language."""
+    from flows.content.loader import load_content
+    from flows.toolbox.evaluate import evaluate, load_cases
+    from flows.toolbox.search import ToolboxIndex
+
+    content = load_content(directory or _settings().content_dir)
+    index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
+    for quality in evaluate(index, load_cases(cases)):
+        typer.echo(quality.line())
+
+
+@app.command()
+def bench(db: Db = None,
+          users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8",
+          rounds: Annotated[int, typer.Option(min=1, help="Runs per level; figures over all of them.")] = 5) -> None:
+    """Simulated users walk all five stages through engine and storage; prints figures."""
+    from bot.cli.bench import run_bench
+
+    settings = _settings(db)
+    levels = [int(n) for n in users.split(",") if n.strip()]
+    raise typer.Exit(_run(run_bench(settings, levels, rounds)))
+
+
+def main() -> None:
+    from bot.cli.admin import admin_app
+
+    app.add_typer(admin_app, name="admin")
+    try:
+        app()
+    except Exception as exc:  # what a command raised: one or two lines and the exit code, never a wall of text
+        sys.exit(failures.report(exc))

@@ -1,0 +1,89 @@
+"""Telegram updates as the engine's Inbound, plus what a button press needs for its follow-up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Message, Update
+
+from bot.telegram.render import COMMAND_PREFIX, PAGE_PREFIX, command
+from flows.messages import Inbound
+
+_PRESS = re.compile(r"^([0-9]{1,9}):")
+_PAGE = re.compile(rf"^{PAGE_PREFIX}([0-9]{{1,9}}):([0-9]{{1,4}})$")
+
+
+@dataclass
+class Press:
+    """A button press: the query to answer and the message it sat on."""
+
+    query_id: str
+    data: str
+    message_id: int | None
+    text: str
+    html: str
+    label: str
+    turn: int | None
+    page: int | None = None
+    """Set when the button only turns a page of a long keyboard."""
+
+
+@dataclass
+class Incoming:
+    """One update of a private chat, ready for the Companion."""
+
+    chat_id: int
+    inbound: Inbound
+    hint: str | None
+    press: Press | None = None
+
+
+def language(code: str | None, languages: tuple[str, ...]) -> str | None:
+    """Telegram's ``de-AT`` as ``de`` when we speak it."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in languages else None
+
+
+def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, ...]) -> Incoming | None:
+    """None for updates that are not a person's message or button press in a private chat.
+
+    Update ids count per bot, so the id kept against redelivery names the bot too.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != "private" or user.is_bot:
+        return None
+    hint = language(user.language_code, languages)
+    uid = f"{bot_id}:{update.update_id}"
+    if update.callback_query is not None:
+        query = update.callback_query
+        data = query.data or ""
+        page = _PAGE.match(data)
+        message = query.message if isinstance(query.message, Message) else None
+        label = next((b.text for row in (message.reply_markup.inline_keyboard if message and message.reply_markup
+                                         else ()) for b in row if b.callback_data == data), "")
+        text = message.text if message and message.text else ""
+        press = Press(query.id, data, message.message_id if message else None, text,
+                      message.text_html if text else "", label,
+                      int(page.group(1)) if page else _turn(data), int(page.group(2)) if page else None)
+        if data.startswith(COMMAND_PREFIX):
+            return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
+        return Incoming(chat.id, Inbound(choice=data, message_id=uid), hint, press)
+    if update.edited_message is not None:
+        return Incoming(chat.id, Inbound(event="edited", message_id=uid), hint)
+    message = update.message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Incoming(chat.id, Inbound(text=command(message.text, username), message_id=uid), hint)
+    attachment = message.effective_attachment
+    if attachment:
+        name = "photo" if isinstance(attachment, tuple) else \
+            getattr(attachment, "file_name", None) or type(attachment).__name__.lower()
+        return Incoming(chat.id, Inbound(file_name=name, message_id=uid), hint)
+    return None
+
+
+def _turn(data: str) -> int | None:
+    match = _PRESS.match(data)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,81 @@
+"""UI strings through gettext catalogues (compiled with babel at load) and locale formatting."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+if TYPE_CHECKING:
+    from flows.content.loader import ContentProblem
+
+DOMAIN = "daks"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+@dataclass
+class Catalogues:
+    """One gettext catalogue per language; msgids are English."""
+
+    by_lang: dict[str, gettext.NullTranslations]
+
+    def translator(self, lang: str) -> Translator:
+        return Translator(lang, self.by_lang.get(lang) or gettext.NullTranslations())
+
+
+@dataclass(frozen=True)
+class Translator:
+    lang: str
+    catalogue: gettext.NullTranslations
+
+    def __call__(self, message: str, **values: Any) -> str:
+        text = self.catalogue.gettext(message)
+        return text.format(**values) if values else text
+
+    def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        text = self.catalogue.ngettext(singular, plural, n)
+        return text.format(n=self.number(n), **values)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=Locale.parse(self.lang))
+
+    def date(self, value: date, fmt: str = "long") -> str:
+        return format_date(value, format=fmt, locale=Locale.parse(self.lang))
+
+
+def load_catalogues(locale_dir: Path, languages: list[str], problems: list[ContentProblem]) -> Catalogues:
+    """Read ``<lang>/LC_MESSAGES/daks.po`` for each language and compile it in memory."""
+    from flows.content.loader import ContentProblem
+
+    by_lang: dict[str, gettext.NullTranslations] = {}
+    for lang in languages:
+        po = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not po.exists():
+            if lang != "en":
+                problems.append(ContentProblem(str(po.relative_to(locale_dir.parent)), "", None,
+                                               "gettext catalogue is missing"))
+            continue
+        try:
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            buf = BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            by_lang[lang] = gettext.GNUTranslations(buf)
+        except Exception as exc:  # babel raises several kinds of parse errors
+            problems.append(ContentProblem(str(po.relative_to(locale_dir.parent)), "", None,
+                                           f"catalogue does not compile: {exc}"))
+    return Catalogues(by_lang)

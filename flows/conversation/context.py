@@ -1,0 +1,188 @@
+"""What a step needs while it handles input: content, state, translator, rendering of values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from flows.content.i18n import Translator
+from flows.content.loader import Content
+from flows.content.model import (
+    ChecklistStep,
+    DateStep,
+    FieldDate,
+    FieldSingle,
+    InfoStep,
+    ListStep,
+    LocalText,
+    MultiStep,
+    RecordsStep,
+    SingleStep,
+    Step,
+)
+from flows.conversation.state import State
+from flows.messages import Block, Bullets, Paragraph
+
+_templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str):
+    return _templates.from_string(source)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An option as shown to the user."""
+
+    id: str
+    label: str
+
+
+@dataclass
+class Ctx:
+    content: Content
+    state: State
+    t: Translator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.t = self.content.catalogues.translator(self.state.lang)
+
+    # -- texts -------------------------------------------------------------
+    def text(self, value: LocalText | None) -> str:
+        if value is None:
+            return ""
+        source = value.get(self.state.lang)
+        if "{" not in source:
+            return source
+        return _compile(source).render(municipality=self.municipality())
+
+    def topic_label(self, topic: str) -> str:
+        """A newsletter topic: a field of action or an event kind."""
+        if topic in self.content.handlungsfelder:
+            return self.text(self.content.handlungsfelder[topic].label)
+        kind = self.content.event_kinds.get(topic)
+        return self.text(kind) if kind is not None else topic
+
+    def municipality(self) -> dict[str, Any]:
+        profile: dict[str, Any] = {"name": self.t("your municipality"), "kind": "", "land": "", "size": ""}
+        for key, step_id in self.content.profile_steps.items():
+            if self.state.has_value(step_id):
+                step = self.content.step(step_id)
+                value = self.state.answers[step_id]
+                profile[key] = value if key in ("name", "fields") else self.option_label(step, value)
+        return profile
+
+    def plural_points(self, n: int) -> str:
+        return self.t.plural("Please name at least {n} point.", "Please name at least {n} points.", n)
+
+    # -- options -----------------------------------------------------------
+    def offers(self, step: Step | FieldSingle) -> list[Offer]:
+        options = getattr(step, "options", None) or getattr(step, "items", None)
+        if options:
+            return [Offer(o.id, self.text(o.label)) for o in options]
+        for source in getattr(step, "options_from", []):
+            ids = self._source_ids(source)
+            if ids:
+                return [Offer(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
+        return []
+
+    def _source_ids(self, source: str) -> list[str]:
+        if source == "handlungsfelder":
+            return list(self.content.handlungsfelder)
+        value = self.state.answers.get(source.removeprefix("answer:"))
+        values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        return [v for v in values if v in self.content.handlungsfelder]
+
+    def option_label(self, step: Step | FieldSingle, option_id: str) -> str:
+        for offer in self.offers(step):
+            if offer.id == option_id:
+                return offer.label
+        hf = self.content.handlungsfelder.get(option_id)
+        return self.text(hf.label) if hf else option_id
+
+    # -- values ------------------------------------------------------------
+    def format_date(self, value: str) -> str:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return self.t.date(date(*parts), "long")
+        if len(parts) == 2:
+            from babel.dates import format_skeleton
+
+            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.state.lang)
+        return str(parts[0])
+
+    def short(self, step: Step, value: Any) -> str:
+        """A one-line rendering of an answer."""
+        if value is None:
+            return self.t("skipped")
+        if isinstance(step, InfoStep):
+            return self.t("read")
+        if isinstance(step, DateStep):
+            return self.format_date(value)
+        if isinstance(step, SingleStep):
+            return self.option_label(step, value)
+        if isinstance(step, MultiStep):
+            labels = [self.option_label(step, v) for v in value]
+            if step.ordered:
+                return "; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
+            return "; ".join(labels)
+        if isinstance(step, ChecklistStep):
+            return self.t("{done} of {total} done", done=len(value), total=len(step.items))
+        if isinstance(step, ListStep):
+            return "; ".join(value)
+        if isinstance(step, RecordsStep):
+            return "; ".join(self.record_title(step, r) for r in value)
+        return str(value)
+
+    def blocks(self, step: Step, value: Any) -> list[Block]:
+        """A fuller rendering of an answer: lists and records as bullets."""
+        if isinstance(step, ListStep) and value:
+            return [Bullets(tuple(value))]
+        if isinstance(step, RecordsStep) and value:
+            return [Bullets(tuple(self.record_line(step, r) for r in value))]
+        if isinstance(step, ChecklistStep) and value is not None:
+            open_items = [self.text(i.label) for i in step.items if i.id not in value]
+            blocks: list[Block] = [Paragraph(self.short(step, value))]
+            if open_items:
+                blocks += [Paragraph(self.t("Still open:")), Bullets(tuple(open_items))]
+            return blocks
+        return [Paragraph(self.short(step, value))]
+
+    def field_value(self, field_def: Any, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(field_def, FieldDate):
+            return self.format_date(value)
+        if isinstance(field_def, FieldSingle):
+            return self.option_label(field_def, value)
+        return str(value)
+
+    def source_record(self, step: RecordsStep, uid: str) -> dict[str, Any] | None:
+        if not step.for_each:
+            return None
+        return next((r for r in self.state.answers.get(step.for_each) or [] if r.get("uid") == uid), None)
+
+    def record_title(self, step: RecordsStep, record: dict[str, Any]) -> str:
+        if step.for_each:
+            source_step = self.content.step(step.for_each)
+            source = self.source_record(step, record.get("uid", ""))
+            if isinstance(source_step, RecordsStep) and source:
+                return self.record_title(source_step, source)
+            return self.t("(removed)")
+        title_field = next(f for f in step.fields if f.id == step.title_field)
+        return self.field_value(title_field, record.get(step.title_field)) or "…"
+
+    def record_line(self, step: RecordsStep, record: dict[str, Any]) -> str:
+        details = [
+            f"{self.text(f.label)}: {self.field_value(f, record.get(f.id))}"
+            for f in step.fields
+            if f.id != step.title_field and record.get(f.id) not in (None, "")
+        ]
+        title = self.record_title(step, record)
+        return f"{title} — " + "; ".join(details) if details else title

@@ -1,0 +1,66 @@
+"""Turn a user's answers into a Markdown document through a Jinja2 template in content/templates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from slugify import slugify
+
+from flows.content.model import InfoStep
+from flows.conversation.context import Ctx
+from flows.messages import Attachment, Bullets, Paragraph
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+_LINE_START = re.compile(r"^(\s*)(\d*)([-+=>.)])(\s)", re.MULTILINE)
+_GERMAN = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"], ["ẞ", "SS"]]
+
+
+def md(text: Any) -> str:
+    """Escape user text so it stays literal text in Markdown (no headings, links, HTML)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}{m[4]}", escaped).replace("\n", "  \n")
+
+
+@lru_cache(maxsize=8)
+def documents(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "htm"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = md
+    return env
+
+
+def export_markdown(ctx: Ctx, today: date) -> Attachment:
+    stages = []
+    for stage in ctx.content.daks_stages:
+        entries = []
+        for step in stage.steps:
+            if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
+                continue
+            blocks = ctx.blocks(step, ctx.state.answers[step.id])
+            entries.append({
+                "label": ctx.text(step.label),
+                "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
+                "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
+            })
+        stages.append({"number": stage.number, "title": ctx.text(stage.title), "entries": entries})
+    municipality = ctx.municipality()
+    text = documents(ctx.content.root / "templates").get_template("export.md.j2").render(
+        t=ctx.t, title=ctx.text(ctx.content.manifest.name), municipality=municipality, stages=stages,
+        today=ctx.t.date(today, "long"), version=ctx.content.version,
+        fields=[ctx.option_label(ctx.content.step(ctx.content.profile_steps["fields"]), f)
+                for f in municipality.get("fields") or []] if "fields" in ctx.content.profile_steps else [],
+    )
+    return Attachment(file_name(ctx, today), "text/markdown", text.encode("utf-8"))
+
+
+def file_name(ctx: Ctx, today: date) -> str:
+    """``daks-koeln-2026-05-04.md``: the municipality in ASCII (German umlauts as ae, oe, ue; accents
+    dropped), or ``export`` when there is none. Whoever stores the file adds what makes it unique."""
+    name = ctx.state.answers.get(ctx.content.profile_steps.get("name", ""))
+    slug = slugify(str(name or ""), replacements=_GERMAN, max_length=40, word_boundary=True) or "export"
+    return f"daks-{slug}-{today.isoformat()}.md"

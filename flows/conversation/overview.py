@@ -1,0 +1,133 @@
+"""Progress across the five stages, stage summaries and the 'my data' view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flows.content.i18n import N_
+from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
+from flows.conversation.context import Ctx
+from flows.messages import Block, Bullets, Heading, Paragraph
+
+CONSENT_ACTIONS = {
+    "requested": N_("subscription requested"),
+    "confirmed": N_("subscription confirmed"),
+    "changed": N_("topics or language changed"),
+    "withdrawn": N_("consent withdrawn"),
+    "declined": N_("subscription declined"),
+    "erased": N_("data erased"),
+}
+"""What each consent record's action says in the 'my data' view."""
+
+
+def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
+    """Steps of a stage that still need an answer (optional ones count once skipped)."""
+    return [s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id)]
+
+
+def complete(ctx: Ctx, stage: Stage) -> bool:
+    return not open_steps(ctx, stage)
+
+
+def progress(ctx: Ctx) -> list[Block]:
+    stages = ctx.content.daks_stages
+    lines = []
+    for stage in stages:
+        asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
+        answered = [s for s in asked if ctx.state.answered(s.id)]
+        mark = "✓" if len(answered) == len(asked) else "◐" if answered else "○"
+        line = ctx.t("{mark} {number}. {title}: {answered} of {total} questions",
+                     mark=mark, number=stage.number, title=ctx.text(stage.title),
+                     answered=len(answered), total=len(asked))
+        checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
+        if checklist and ctx.state.has_value(checklist.id):
+            line += ctx.t(", checklist {done}/{total}", done=len(ctx.state.answers[checklist.id]),
+                          total=len(checklist.items))
+        if ctx.state.stage == stage.id:
+            line += ctx.t(" ← you are here")
+        lines.append(line)
+    done = sum(1 for s in stages if complete(ctx, s))
+    return [Heading(ctx.t("Progress")), Bullets(tuple(lines)),
+            Paragraph(ctx.t("{done} of {total} stages complete.", done=done, total=len(stages)))]
+
+
+def summary(ctx: Ctx, stage: Stage) -> list[Block]:
+    blocks: list[Block] = [Heading(ctx.t("Summary: {stage}", stage=ctx.text(stage.title)))]
+    for step in stage.steps:
+        if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
+            continue
+        value = ctx.state.answers[step.id]
+        inner = ctx.blocks(step, value)
+        if len(inner) == 1 and isinstance(inner[0], Paragraph):
+            blocks.append(Paragraph(f"{ctx.text(step.label)}: {inner[0].text}"))
+        else:
+            blocks += [Paragraph(f"{ctx.text(step.label)}:"), *inner]
+    missing = [ctx.text(ctx.content.step(s).label) for s in open_steps(ctx, stage)]
+    if missing:
+        blocks += [Paragraph(ctx.t("Not answered yet:")), Bullets(tuple(missing))]
+    return blocks
+
+
+@dataclass(frozen=True)
+class StoredData:
+    """What storage holds about a user, for the 'my data' view (Art. 15 GDPR)."""
+
+    user_id: str
+    created_at: datetime
+    language: str
+    identities: list[tuple[str, str, datetime]]
+    municipality: dict[str, object]
+    answers: int
+    audit_entries: int
+    conversation_updated_at: datetime | None
+    subscription: Any = None
+    """A ``storage.people.Subscriber`` (duck-typed: flows does not import storage)."""
+    consent: list[dict[str, Any]] = field(default_factory=list)
+    attending: list[int] = field(default_factory=list)
+
+
+def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
+    t = ctx.t
+    ids = tuple(t("{channel}: {ref} (since {since})", channel=c, ref=r, since=t.date(s.date(), "medium"))
+                for c, r, s in data.identities)
+    steps = ctx.content.profile_steps
+    profile = tuple(f"{ctx.text(ctx.content.step(steps[k]).label)}: {ctx.short(ctx.content.step(steps[k]), v)}"
+                    for k, v in data.municipality.items() if k in steps and v not in (None, "", []))
+    return [
+        Heading(t("Your stored data")),
+        Paragraph(t("User number {id}, created on {date}; language: {lang}.", id=data.user_id,
+                    date=t.date(data.created_at.date(), "medium"), lang=data.language)),
+        Paragraph(t("Accounts linked to you:")), Bullets(ids),
+        Paragraph(t("Municipality profile:")), Bullets(profile or (t("nothing yet"),)),
+        Paragraph(t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers) + " "
+                  + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)),
+        *subscription_blocks(ctx, data),
+        Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
+    ]
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
+    """The newsletter subscription and the consent record behind it (Art. 7(1) GDPR)."""
+    t, sub = ctx.t, data.subscription
+    if sub is None or sub.confirmed_at is None:
+        blocks: list[Block] = [Paragraph(t("Newsletter: not subscribed."))]
+    else:
+        blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.",
+                              lang=LANGUAGE_NAMES.get(sub.language, sub.language),
+                              topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics")))]
+    if data.consent:
+        blocks.append(Paragraph(t("Consent record:")))
+        blocks.append(Bullets(tuple(t("{at}: {action} (consent text version {version}, {channel} {ref})",
+                                      at=_moment(r["at"]), action=t(CONSENT_ACTIONS.get(r["action"], r["action"])),
+                                      version=r["consent_version"], channel=r["channel"], ref=r["ref"] or "")
+                                    for r in data.consent)))
+    if data.attending:
+        blocks.append(Paragraph(t("You said you will attend the events {ids}.",
+                                  ids=", ".join(f"#{i}" for i in data.attending))))
+    return blocks

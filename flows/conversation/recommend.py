@@ -1,0 +1,91 @@
+"""Toolbox recommendations: by stage, the user's Handlungsfelder, size, what they wrote, and their feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.content.model import ToolboxItem
+from flows.conversation.context import Ctx
+from flows.toolbox.search import ToolboxIndex
+
+FIELD_SOURCES = ("zw_priorities", "kp_candidates", "ob_fields")
+CONCERNS = ("kp_weaknesses", "kp_threats", "zb_blocked")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    item: ToolboxItem
+    reason: str
+
+
+def index_of(ctx: Ctx) -> ToolboxIndex:
+    content = ctx.content
+    if content.index is None:
+        content.index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
+    return content.index
+
+
+def user_fields(ctx: Ctx) -> list[str]:
+    for step_id in FIELD_SOURCES:
+        value = ctx.state.answers.get(step_id)
+        if value:
+            return list(value)
+    return []
+
+
+def recommend(ctx: Ctx, stage_id: str, limit: int = 3) -> list[Suggestion]:
+    """The best items for a stage, each with a one-line reason; items marked 'not useful' never come back."""
+    feedback = ctx.state.feedback
+    fields = user_fields(ctx)
+    size = ctx.state.answers.get("ob_size")
+    concerns = [line for step in CONCERNS for line in ctx.state.answers.get(step) or []]
+    text_hits: dict[str, tuple[float, str]] = {}
+    index = index_of(ctx)
+    for concern in concerns:
+        for hit in index.search(concern, ctx.state.lang, limit=5):
+            if hit.score > text_hits.get(hit.item.id, (0.0, ""))[0]:
+                text_hits[hit.item.id] = (hit.score, concern)
+    liked = [ctx.content.toolbox[i] for i, good in feedback.items() if good and i in ctx.content.toolbox]
+    scored = []
+    for item in ctx.content.toolbox.values():
+        if feedback.get(item.id) is False or stage_id not in item.stages:
+            continue
+        shared = [f for f in fields if f in item.fields]
+        if item.sizes and size and size not in item.sizes:
+            continue
+        score = 2.0 * len(shared) + min(text_hits.get(item.id, (0.0, ""))[0], 6.0) / 2
+        score += sum(0.5 for other in liked if other.id != item.id and set(other.fields) & set(item.fields))
+        score += 0.5 if item.verified else 0.0
+        if feedback.get(item.id) is True:
+            score -= 3.0  # already known to the user; make room for something new
+        scored.append((score, item.id, item, shared))
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    return [Suggestion(item, reason(ctx, stage_id, item, shared, text_hits.get(item.id)))
+            for _score, _id, item, shared in scored[:limit]]
+
+
+def reason(ctx: Ctx, stage_id: str, item: ToolboxItem, shared: list[str], hit: tuple[float, str] | None) -> str:
+    stage = ctx.text(ctx.content.stage(stage_id).title)
+    if hit is not None and hit[0] >= 2.0:
+        return ctx.t("Addresses what you wrote: “{text}”.", text=hit[1][:60])
+    if shared:
+        field = ctx.text(ctx.content.handlungsfelder[shared[0]].label)
+        return ctx.t("Fits the stage {stage} and your field of action {field}.", stage=stage, field=field)
+    return ctx.t("A good fit for the stage {stage}.", stage=stage)
+
+
+def similar(ctx: Ctx, item: ToolboxItem, limit: int = 3) -> list[Suggestion]:
+    """'More like this': shared Handlungsfelder and stages, then text similarity."""
+    hits = {h.item.id: h.score for h in index_of(ctx).search(ctx.text(item.title), ctx.state.lang, limit=10)}
+    scored = []
+    for other in ctx.content.toolbox.values():
+        if other.id == item.id or ctx.state.feedback.get(other.id) is False:
+            continue
+        shared = [f for f in item.fields if f in other.fields]
+        score = 2.0 * len(shared) + len(set(item.stages) & set(other.stages)) + min(hits.get(other.id, 0.0), 6) / 2
+        scored.append((score, other.id, other, shared))
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    return [Suggestion(other, ctx.t("Like “{title}”: same field of action {field}.", title=ctx.text(item.title),
+                                    field=ctx.text(ctx.content.handlungsfelder[shared[0]].label))
+                       if shared else ctx.t("Like “{title}”.", title=ctx.text(item.title)))
+            for _s, _i, other, shared in scored[:limit]]

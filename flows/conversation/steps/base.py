@@ -1,0 +1,95 @@
+"""The contract every step kind fulfils, and the small types it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.conversation.context import Ctx
+from flows.messages import Block, Choice, Paragraph
+
+KEEP: Any = object()
+"""Sentinel: the handler leaves the stored answer as it is."""
+
+DONE_WORDS = frozenset({"fertig", "done", "termine", "terminé", "fini", "finished", "ende"})
+ALL_WORDS = frozenset({"alle", "all", "tout", "tous", "toutes"})
+NONE_WORDS = frozenset({"keine", "keins", "nichts", "none", "nothing", "aucun", "aucune", "rien"})
+
+
+@dataclass(frozen=True)
+class Input:
+    """User input as a step sees it: typed text, and the displayed choice it matched, if any."""
+
+    text: str | None
+    choice: str | None
+    button: bool = False
+
+    @property
+    def word(self) -> str:
+        return (self.text or "").strip().strip(".!").casefold()
+
+
+@dataclass
+class Result:
+    notes: list[Block] = field(default_factory=list)
+    value: Any = KEEP
+    done: bool = False
+    draft: dict[str, Any] | None = None
+    prompt: bool = True
+
+    @classmethod
+    def error(cls, message: str, draft: dict[str, Any] | None = None) -> Result:
+        return cls(notes=[Paragraph(message)], draft=draft, prompt=False)
+
+
+class StepKind(ABC):
+    """Default behaviour; subclasses override what differs."""
+
+    nav_keep = False
+    """Offer 'keep answer' when the step already has one."""
+
+    def choices(self, ctx: Ctx, step: Any) -> list[Choice]:
+        return []
+
+    def status(self, ctx: Ctx, step: Any) -> list[Block]:
+        """Blocks shown under the prompt: the current answer by default."""
+        if ctx.state.has_value(step.id):
+            return [Paragraph(ctx.t("Current answer: {value}", value=ctx.short(step, ctx.state.answers[step.id])))]
+        return []
+
+    def question(self, ctx: Ctx, step: Any) -> list[Block] | None:
+        """The question text, or None to use the step's prompt."""
+        return None
+
+    def key(self, ctx: Ctx, step: Any) -> str:
+        """Identity of the question on screen; a new key makes older buttons stale."""
+        return step.id
+
+    def expects(self, ctx: Ctx, step: Any) -> str:
+        return step.kind
+
+    def enter(self, ctx: Ctx, step: Any) -> dict[str, Any]:
+        """The draft a step starts with."""
+        return {}
+
+    @abstractmethod
+    def handle(self, ctx: Ctx, step: Any, inp: Input) -> Result:
+        """Take the user's input; say what to store, what to tell them and whether the step is done."""
+
+    def back(self, ctx: Ctx, step: Any) -> dict[str, Any] | None:
+        """Handle /back inside the step; None leaves the step."""
+        return None
+
+    def skip(self, ctx: Ctx, step: Any) -> Result | None:
+        """Handle /skip inside the step; None lets the engine skip the whole step."""
+        return None
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "ê": "e", "à": "a",
+                       "â": "a", "ç": "c", "î": "i", "ô": "o", "û": "u", "ù": "u", "ë": "e", "ï": "i"})
+
+
+def fold(text: str) -> str:
+    """Compare labels forgivingly: case, umlauts, accents and surrounding punctuation."""
+    return " ".join(text.casefold().translate(_FOLD).strip(" .!?\"'„“”»«").split())

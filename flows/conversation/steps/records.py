@@ -1,0 +1,214 @@
+"""Record tables: measures with several fields each; with ``for_each``, one record per earlier record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.content.model import FieldDate, FieldSingle, RecordsStep
+from flows.conversation.context import Ctx
+from flows.conversation.steps.base import DONE_WORDS, Input, Result, StepKind
+from flows.conversation.steps.simple import check_date, check_text
+from flows.messages import Block, Bullets, Choice, Paragraph
+
+
+class RecordsKind(StepKind):
+    # -- helpers -----------------------------------------------------------
+    def records(self, ctx: Ctx, step: RecordsStep) -> list[dict[str, Any]]:
+        return [dict(r) for r in ctx.state.answers.get(step.id) or []]
+
+    def sources(self, ctx: Ctx, step: RecordsStep) -> list[dict[str, Any]]:
+        return list(ctx.state.answers.get(step.for_each) or []) if step.for_each else []
+
+    def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+        existing = next((r for r in records if r["uid"] == uid), None)
+        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {})}
+
+    def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
+        reviewed = {r["uid"] for r in records}
+        todo = [s["uid"] for s in self.sources(ctx, step) if s["uid"] not in reviewed]
+        if todo:
+            return self._open(ctx, step, todo[0], records)
+        return {"phase": "overview" if self.sources(ctx, step) else "empty"}
+
+    def enter(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any]:
+        records = self.records(ctx, step)
+        if step.for_each:
+            return self._next_review(ctx, step, records)
+        return {"phase": "overview"} if records else self._open(ctx, step, None, records)
+
+    def expects(self, ctx: Ctx, step: RecordsStep) -> str:
+        d = ctx.state.draft
+        return step.fields[d["field"]].kind if d.get("phase") == "field" else "records"
+
+    def key(self, ctx: Ctx, step: RecordsStep) -> str:
+        d = ctx.state.draft
+        return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}"
+
+    def _title(self, ctx: Ctx, step: RecordsStep, uid: str | None) -> str:
+        if step.for_each:
+            return ctx.record_title(step, {"uid": uid})
+        record = next((r for r in self.records(ctx, step) if r["uid"] == uid), None)
+        return ctx.record_title(step, record) if record else ""
+
+    # -- what the user sees ------------------------------------------------
+    def question(self, ctx: Ctx, step: RecordsStep) -> list[Block]:
+        d = ctx.state.draft
+        item = ctx.text(step.item)
+        records = self.records(ctx, step)
+        phase = d.get("phase")
+        if phase == "field":
+            blocks: list[Block] = []
+            if d["field"] == 0 and not records and not step.for_each:
+                blocks.append(Paragraph(ctx.text(step.prompt)))
+            f = step.fields[d["field"]]
+            title = self._title(ctx, step, d.get("uid")) if d.get("uid") else ""
+            where = {"item": item, "field": ctx.text(f.label), "index": d["field"] + 1, "total": len(step.fields)}
+            if title:
+                heading = ctx.t("{item} “{title}” · {field} ({index}/{total})", title=title, **where)
+            else:
+                heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
+            blocks.append(Paragraph(heading))
+            blocks.append(Paragraph(ctx.text(f.prompt)))
+            current = d["values"].get(f.id)
+            if current not in (None, ""):
+                blocks.append(Paragraph(ctx.t("Current answer: {value}", value=ctx.field_value(f, current))))
+            return blocks
+        if phase == "pick_edit":
+            return [Paragraph(ctx.t("Which one do you want to change?"))]
+        if phase == "pick_delete":
+            return [Paragraph(ctx.t("Which one do you want to delete?"))]
+        if phase == "empty":
+            return [Paragraph(ctx.text(step.prompt)),
+                    Paragraph(ctx.t("There is nothing to go through yet: the earlier stage has no entries."))]
+        blocks = [Paragraph(ctx.text(step.prompt))]
+        if step.for_each:
+            done = {r["uid"]: r for r in records}
+            lines = [("✓ " if s["uid"] in done else "○ ") + ctx.record_title(step, {"uid": s["uid"]})
+                     for s in self.sources(ctx, step)]
+            return [*blocks, Bullets(tuple(lines))]
+        if records:
+            blocks += [Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))),
+                       Bullets(tuple(ctx.record_line(step, r) for r in records), numbered=True)]
+        return blocks
+
+    def status(self, ctx: Ctx, step: RecordsStep) -> list:
+        return []
+
+    def choices(self, ctx: Ctx, step: RecordsStep) -> list[Choice]:
+        d = ctx.state.draft
+        records = self.records(ctx, step)
+        phase = d.get("phase")
+        if phase == "field":
+            f = step.fields[d["field"]]
+            choices = [Choice(o.id, o.label) for o in ctx.offers(f)] if isinstance(f, FieldSingle) else []
+            if d["values"].get(f.id) not in (None, ""):
+                choices.append(Choice("_keep", ctx.t("Keep answer")))
+            if f.optional:
+                choices.append(Choice("_skip", ctx.t("Skip")))
+            return choices
+        if phase in ("pick_edit", "pick_delete"):
+            return [*(Choice(f"r:{r['uid']}", ctx.record_title(step, r)) for r in records),
+                    Choice("_cancel", ctx.t("Cancel"))]
+        if phase == "empty":
+            return [Choice("_done", ctx.t("Continue"))]
+        item = ctx.text(step.item)
+        choices = []
+        if step.for_each:
+            if records:
+                choices.append(Choice("_editrec", ctx.t("Review one again")))
+        else:
+            if len(records) < step.max_records:
+                choices.append(Choice("_add", ctx.t("Add another ({item})", item=item)))
+            if records:
+                choices += [Choice("_editrec", ctx.t("Change an entry")), Choice("_delrec", ctx.t("Delete an entry"))]
+        return [*choices, Choice("_done", ctx.t("Done"))]
+
+    # -- input -------------------------------------------------------------
+    def handle(self, ctx: Ctx, step: RecordsStep, inp: Input) -> Result:
+        d = ctx.state.draft
+        records = self.records(ctx, step)
+        phase = d.get("phase")
+        if phase == "field":
+            return self._field(ctx, step, inp, d, records)
+        if phase in ("pick_edit", "pick_delete"):
+            if inp.choice == "_cancel":
+                return Result(draft={"phase": "overview"})
+            uid = (inp.choice or "").removeprefix("r:")
+            if not inp.choice or not any(r["uid"] == uid for r in records):
+                return Result.error(ctx.t("Please pick one of the entries by its number."), draft=d)
+            if phase == "pick_edit":
+                return Result(draft=self._open(ctx, step, uid, records))
+            removed = next(r for r in records if r["uid"] == uid)
+            rest = [r for r in records if r["uid"] != uid]
+            note = ctx.t("Deleted: {title}", title=ctx.record_title(step, removed))
+            return Result(value=rest, notes=[Paragraph(note)], draft={"phase": "overview"})
+        if inp.choice == "_done" or inp.word in DONE_WORDS:
+            needed = 0 if step.optional or step.for_each else step.min_records
+            if len(records) < needed:
+                return Result.error(ctx.t("Please record at least one entry first."), draft=d)
+            return Result(value=records, done=True)
+        if inp.choice == "_add" and not step.for_each and len(records) < step.max_records:
+            return Result(draft=self._open(ctx, step, None, records))
+        if inp.choice == "_editrec" and records:
+            if len(records) == 1:
+                return Result(draft=self._open(ctx, step, records[0]["uid"], records))
+            return Result(draft={"phase": "pick_edit"})
+        if inp.choice == "_delrec" and records:
+            return Result(draft={"phase": "pick_delete"})
+        return Result.error(ctx.t("Please pick one of the options below."), draft=d)
+
+    def _field(self, ctx: Ctx, step: RecordsStep, inp: Input, d: dict[str, Any],
+               records: list[dict[str, Any]]) -> Result:
+        f = step.fields[d["field"]]
+        values = dict(d["values"])
+        if inp.choice == "_keep" and values.get(f.id) not in (None, ""):
+            pass
+        elif inp.choice == "_skip":
+            if not f.optional:
+                return Result.error(ctx.t("This field is needed, so it cannot be skipped."), draft=d)
+            values[f.id] = None
+        elif isinstance(f, FieldSingle):
+            offers = {o.id for o in ctx.offers(f)}
+            if inp.choice not in offers:
+                return Result.error(ctx.t("Please pick one of the options: type its number (1 to {n}) or its name.",
+                                          n=len(offers)), draft=d)
+            values[f.id] = inp.choice
+        else:
+            checked = check_date(ctx, inp.text or "") if isinstance(f, FieldDate) else \
+                check_text(ctx, inp.text or "", f.max_length)
+            if not checked.done:
+                checked.draft = d
+                return checked
+            values[f.id] = checked.value
+        if d["field"] + 1 < len(step.fields):
+            return Result(draft={**d, "field": d["field"] + 1, "values": values})
+        return self._save(ctx, step, values, d.get("uid"), records)
+
+    def _save(self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None,
+              records: list[dict[str, Any]]) -> Result:
+        if uid is None:
+            ctx.state.seq += 1
+            uid = f"r{ctx.state.seq}"
+        record = {**values, "uid": uid}
+        index = next((i for i, r in enumerate(records) if r["uid"] == uid), None)
+        if index is None:
+            records.append(record)
+        else:
+            records[index] = record
+        note = ctx.t("Saved: {title}", title=ctx.record_title(step, record))
+        if step.for_each:
+            return Result(value=records, notes=[Paragraph(note)], draft=self._next_review(ctx, step, records))
+        return Result(value=records, notes=[Paragraph(note)], draft={"phase": "overview"})
+
+    def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
+        d = ctx.state.draft
+        if d.get("phase") == "field" and d["field"] > 0:
+            return {**d, "field": d["field"] - 1}
+        if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):
+            return {"phase": "overview"}
+        return None
+
+    def skip(self, ctx: Ctx, step: RecordsStep) -> Result | None:
+        if ctx.state.draft.get("phase") == "field":
+            return self.handle(ctx, step, Input(text=None, choice="_skip", button=True))
+        return None
