@@ -9,67 +9,17 @@ several people write (a team's shared strategy), not only one person's conversat
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, column, delete, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
-from storage.models import (
-    Answer,
-    AuditEntry,
-    Conversation,
-    Identity,
-    Json,
-    Municipality,
-    ProcessedMessage,
-    User,
-    utcnow,
-)
+from storage.base import EMPTY, PROFILE_FIELDS, Account, Conflict, Direct, NeedsTransaction, Saved, UnitBase
+from storage.models import Answer, Conversation, Identity, utcnow
 from storage.people import Subscriber
-from storage.prepared import Prepared
-
-PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
-"""The municipality profile: a projection of the onboarding answers, kept for broadcasts' targeting."""
-
-
-class Conflict(Exception):
-    """What a unit of work read has changed under it (another writer committed first).
-
-    Raised by a save that finds the conversation no longer at the revision it read, or by a
-    first-contact insert that another writer made at the same moment. ``Store.run`` rolls back and
-    runs the whole unit again.
-    """
-
-
-class NeedsTransaction(Exception):
-    """An optimistic unit (see ``Store.run_message``) wants to write more than its one save."""
-
-
-@dataclass
-class Account:
-    user_id: int
-    language: str
-    created: bool
-
-
-@dataclass
-class Saved:
-    """A conversation as stored: its row id, position (state without answers) and answers."""
-
-    conversation_id: int | None
-    revision: int
-    content_version: str | None
-    position: dict[str, Any] | None
-    answers: dict[str, Any]
-
-
-EMPTY = Saved(None, 0, None, None, {})
-"""No conversation yet."""
 
 
 @dataclass
@@ -85,234 +35,8 @@ class Opened:
     """A role granted in chat (``editor``), if any."""
 
 
-class AnswerCache:
-    """Answers of recently active conversations, keyed by conversation and revision.
-
-    An entry is used only when the stored revision still matches, and a revision is written only
-    by the save that read the one before it, so several processes may share a database safely.
-    """
-
-    def __init__(self, size: int = 20_000):
-        self.size = size
-        self._entries: OrderedDict[int, tuple[int, dict[str, Any]]] = OrderedDict()
-
-    def get(self, cid: int) -> tuple[int, dict[str, Any]] | None:
-        entry = self._entries.get(cid)
-        if entry is not None:
-            self._entries.move_to_end(cid)
-        return entry
-
-    def put(self, cid: int, revision: int, answers: dict[str, Any]) -> None:
-        self._entries[cid] = (revision, answers)
-        self._entries.move_to_end(cid)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def drop(self, cid: int) -> None:
-        self._entries.pop(cid, None)
-
-
-_ME = "SELECT user_id, active, address FROM identity WHERE channel = :channel AND ref = :ref"
-_MID = "CAST(:mid AS varchar)"
-_UNSEEN = f"NOT EXISTS (SELECT 1 FROM processedmessage WHERE channel = :channel AND message_id = {_MID})"
-_OPEN = f"""
-SELECT {_UNSEEN} AS fresh, me.user_id, u.language, me.active, me.address,
-       c.id AS cid, c.revision, c.content_version, c.position,
-       (SELECT r.role FROM role AS r WHERE r.channel = :channel AND r.ref = :ref) AS granted,
-       s.channel AS sub_channel, s.ref AS sub_ref, s.language AS sub_language, s.topics, s.consent_version,
-       s.requested_at, s.confirmed_at
-FROM (SELECT 1 AS one) AS one
-LEFT JOIN ({_ME}) AS me ON true
-LEFT JOIN "user" AS u ON u.id = me.user_id
-LEFT JOIN conversation AS c ON c.user_id = me.user_id
-LEFT JOIN subscription AS s ON s.user_id = me.user_id
-"""
-"""What a message needs to know, in one round trip: whether its id is new, the person, their
-conversation, subscription and granted role."""
-_PG_LOCK = f"""
-WITH claim AS (
-    INSERT INTO processedmessage (channel, message_id, at)
-    SELECT :channel, {_MID}, :now WHERE {_MID} IS NOT NULL
-    ON CONFLICT DO NOTHING RETURNING 1
-), me AS (
-    SELECT user_id FROM identity WHERE channel = :channel AND ref = :ref FOR UPDATE
-), mine AS (
-    SELECT id FROM conversation WHERE user_id IN (SELECT user_id FROM me) FOR UPDATE
-)
-SELECT ({_MID} IS NULL OR EXISTS (SELECT 1 FROM claim)) AS fresh, (SELECT count(*) FROM mine) AS locked
-"""
-"""PostgreSQL in a transaction: claim the message id and lock the person's identity and conversation
-rows until commit, so that what is read next (in a new statement, hence a new snapshot) stays as it
-is until the save."""
-
-_PG_SAVE = f"""
-WITH changes AS (
-    SELECT * FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(step_id text, value jsonb, old jsonb, action text)
-), moved AS (
-    UPDATE conversation SET content_version = :version, position = CAST(:position AS jsonb), revision = :revision,
-           updated_at = :now
-    WHERE id = :cid AND revision = :seen AND {_UNSEEN} RETURNING id
-), claim AS (
-    INSERT INTO processedmessage (channel, message_id, at)
-    SELECT :channel, {_MID}, :now WHERE {_MID} IS NOT NULL AND EXISTS (SELECT 1 FROM moved)
-    ON CONFLICT DO NOTHING
-), upserted AS (
-    INSERT INTO answer (conversation_id, step_id, value, created_at, updated_at)
-    SELECT :cid, step_id, value, :now, :now FROM changes WHERE action <> 'remove' AND EXISTS (SELECT 1 FROM moved)
-    ON CONFLICT (conversation_id, step_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-), removed AS (
-    DELETE FROM answer WHERE conversation_id = :cid AND EXISTS (SELECT 1 FROM moved)
-    AND step_id IN (SELECT step_id FROM changes WHERE action = 'remove')
-), audited AS (
-    INSERT INTO auditentry (user_id, at, action, step_id, old, new)
-    SELECT :uid, :now, action, step_id, old, value FROM changes WHERE EXISTS (SELECT 1 FROM moved)
-), profiled AS (
-    INSERT INTO municipality (user_id, name, kind, land, size, fields, updated_at)
-    SELECT :uid, p.name, p.kind, p.land, p.size, p.fields, :now
-    FROM jsonb_to_record(CAST(:profile AS jsonb)) AS p(name varchar, kind varchar, land varchar, size varchar,
-                                                        fields jsonb)
-    WHERE CAST(:profile AS jsonb) IS NOT NULL AND EXISTS (SELECT 1 FROM moved)
-    ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, land = excluded.land,
-        size = excluded.size, fields = excluded.fields, updated_at = excluded.updated_at
-)
-SELECT count(*) AS moved FROM moved
-"""
-"""PostgreSQL: position, answers, audit entries and (with ``:profile``) the municipality profile in
-one round trip, written only while the conversation is at the revision the message read. With
-``:mid`` (a message read without a transaction) the same statement also claims the message id, so
-the whole message is one atomic write; a message id handled meanwhile writes nothing."""
-
-
-def _opened_columns() -> list[Any]:
-    when = DateTime(timezone=True)
-    return [column("fresh", Boolean), column("user_id", Integer), column("language", String),
-            column("active", Boolean), column("address", String), column("cid", Integer),
-            column("revision", Integer), column("content_version", String), column("position", Json),
-            column("granted", String), column("sub_channel", String), column("sub_ref", String),
-            column("sub_language", String), column("topics", Json), column("consent_version", String),
-            column("requested_at", when), column("confirmed_at", when)]
-
-
-def _statements(dialect: str) -> dict[str, Any]:
-    """Statements built once per dialect: SQLAlchemy then reuses their compiled form."""
-    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    p = bindparam
-    when = DateTime(timezone=True)
-    answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
-                                created_at=p("now"), updated_at=p("now"))
-    profile = ins(Municipality).values(user_id=p("uid"), updated_at=p("now"), fields=p("fields", type_=Json),
-                                       **{k: p(k) for k in PROFILE_FIELDS if k != "fields"})
-    statements: dict[str, Any] = {
-        "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
-        .on_conflict_do_nothing(),
-        "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(User.id),
-        "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
-                                             address=p("address"), created_at=p("now")),
-        "address": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
-            address=p("address")),
-        "reachable": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
-            active=p("active"), status=p("status"), status_at=p("now")),
-        "answers": select(Answer.step_id, Answer.value).where(Answer.conversation_id == p("cid")),
-        "new_conversation": ins(Conversation).values(user_id=p("uid"), content_version=p("version"),
-                                                     position=p("position", type_=Json), revision=1,
-                                                     created_at=p("now"),
-                                                     updated_at=p("now")).returning(Conversation.id),
-        "move": update(Conversation).where(Conversation.id == p("cid"), Conversation.revision == p("seen")).values(
-            content_version=p("version"), position=p("position", type_=Json), revision=p("revision"),
-            updated_at=p("now")),
-        "language": update(User).where(User.id == p("uid")).values(language=p("lang")),
-        "answer": answer.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
-                                               set_={"value": answer.excluded.value, "updated_at": p("now")}),
-        "profile": profile.on_conflict_do_update(index_elements=["user_id"], set_={
-            k: getattr(profile.excluded, k) for k in (*PROFILE_FIELDS, "updated_at")}),
-        "audit": ins(AuditEntry).values(user_id=p("uid"), at=p("now"), action=p("action"), step_id=p("sid"),
-                                        old=p("old", type_=Json), new=p("new", type_=Json)),
-    }
-    typed = (p("mid", type_=String), p("now", type_=when))
-    statements["open"] = text(_OPEN).bindparams(typed[0]).columns(*_opened_columns())
-    if dialect == "postgresql":
-        statements["lock"] = text(_PG_LOCK).bindparams(*typed).columns(column("fresh", Boolean),
-                                                                        column("locked", Integer))
-        statements["save"] = text(_PG_SAVE).bindparams(*typed).columns(column("moved", Integer))
-    return statements
-
-
-_STATEMENTS = {dialect: _statements(dialect) for dialect in ("sqlite", "postgresql")}
-_PREPARED: dict[str, dict[str, Prepared]] = {}
-
-
-def prepared(dialect: Dialect) -> dict[str, Prepared]:
-    """The statements compiled for a connection's dialect and driver."""
-    key = f"{dialect.name}+{dialect.driver}"
-    if key not in _PREPARED:
-        _PREPARED[key] = {name: Prepared(stmt, dialect) for name, stmt in _STATEMENTS[dialect.name].items()}
-    return _PREPARED[key]
-
-
-class Direct:
-    """A connection whose compiled statements (``Prepared``) go straight to the driver.
-
-    SQLAlchemy's cursor costs about as much CPU per statement as the driver itself; on the hot path
-    that is most of the cost. Statements built with SQLAlchemy (``execute``) still go through it,
-    and a driver's error is raised as SQLAlchemy's, so callers see one kind of database error.
-    On SQLite the statements run in the connection's transaction (the same DBAPI connection); on
-    PostgreSQL only outside one (see ``Store.run_message``), since SQLAlchemy begins its
-    transactions lazily, at its own first statement.
-    """
-
-    def __init__(self, conn: Connection):
-        self.conn = conn
-        self.dialect = conn.dialect
-        self._driver: Any = conn.connection.dbapi_connection
-
-    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.conn.execute(statement, *args, **kwargs)
-
-    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
-        if self.dialect.name == "sqlite":
-            try:
-                cursor = self._driver.cursor()
-                (cursor.executemany if isinstance(parameters, list) else cursor.execute)(sql, parameters)
-                return cursor
-            except self.dialect.dbapi.Error as exc:
-                raise DBAPIError.instance(sql, parameters, exc, self.dialect.dbapi.Error) from exc
-        return _Fetched(self._driver.run_async(lambda driver: driver.fetch(sql, *parameters)))
-
-
-class Reading(Direct):
-    """The connection of an optimistic unit: reads pass, and the first write asks for a transaction."""
-
-    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
-        if not getattr(statement, "is_select", False):
-            raise NeedsTransaction(type(statement).__name__)
-        return super().execute(statement, *args, **kwargs)
-
-    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
-        if not sql.lstrip().upper().startswith("SELECT"):
-            raise NeedsTransaction(sql.split(None, 1)[0])
-        return super().exec_driver_sql(sql, parameters)
-
-
-@dataclass
-class _Fetched:
-    """Rows as the driver returned them, read the way ``Prepared`` reads a cursor."""
-
-    records: list[Any]
-
-    def fetchall(self) -> list[Any]:
-        return self.records
-
-
-class Conversations:
+class Conversations(UnitBase):
     """Mixed into the unit of work: the reads and writes of one inbound message."""
-
-    conn: Connection
-    dialect: str
-    q: dict[str, Prepared]
-    cache: AnswerCache
-    committed: dict[int, tuple[int, dict[str, Any]]]
-    optimistic: bool
-    pending: dict[str, Any] | None
 
     def claim_message(self, channel: str, message_id: str) -> bool:
         """Record an inbound message id; False when it was handled before."""
@@ -475,6 +199,27 @@ class Conversations:
             else:
                 answers[step_id] = new
         self.committed[conversation_id] = (saved.revision + 1, answers)
+
+    # -- reachability and identity moves --------------------------------------------
+    def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
+        """Mark the identities that are reached at ``address`` as unreachable."""
+        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.address == address)
+                          .values(active=False, status=status, status_at=utcnow()))
+
+    def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
+        """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
+        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)
+                          .values(ref=new_ref, status="migrated", status_at=utcnow()))
+
+    def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
+        """Content version and current step of every conversation on another version."""
+        rows = self.conn.execute(select(Conversation.content_version, Conversation.position)
+                                 .where(Conversation.content_version != version)).all()
+        return [(v, (position or {}).get("step")) for v, position in rows]
+
+    def users_of(self, channel: str) -> list[int]:
+        """Users with an identity on a channel (the benchmark removes its simulated users)."""
+        return list(self.conn.execute(select(Identity.user_id).where(Identity.channel == channel)).scalars())
 
 
 def _action(new: Any, missing: object) -> str:

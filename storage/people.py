@@ -1,17 +1,30 @@
-"""Subscriptions with provable consent, roles granted in chat and the admin log."""
+"""People: subscriptions with provable consent, roles granted in chat, the admin log, erasure and "my data"."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import Connection
 
-from storage.models import AdminLog, ConsentRecord, Identity, Municipality, Role, Subscription, User, utcnow
+from storage.base import PROFILE_FIELDS
+from storage.events import Events
+from storage.models import (
+    AdminLog,
+    Answer,
+    AuditEntry,
+    ConsentRecord,
+    Conversation,
+    Identity,
+    Municipality,
+    Role,
+    Subscription,
+    User,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +53,8 @@ def subject_of(key: bytes, channel: str, ref: str) -> str:
     return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
-class Subscriptions:
-    """Mixed into the unit of work."""
-
-    conn: Connection
-    dialect: str
-    key: bytes
+class People(Events):
+    """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
         s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
@@ -188,6 +197,47 @@ class Subscriptions:
             select(AdminLog.at, AdminLog.actor, AdminLog.action, AdminLog.target)
             .order_by(AdminLog.id.desc()).limit(limit))]
 
+    # -- the person's rights -----------------------------------------------------
+    def delete_user(self, user_id: int) -> None:
+        """Erase a user and everything that hangs on them (Art. 17 GDPR).
+
+        Of the consent records only a withdrawal stays, pseudonymised (see ``erase_consent``).
+        """
+        self.erase_consent(user_id)
+        self.erased = True
+        conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
+        for cid in self.conn.execute(conversation_ids).scalars():
+            self.cache.drop(cid)
+        self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
+        for table in (Conversation, Municipality, AuditEntry, Identity):
+            self.conn.execute(delete(table).where(table.user_id == user_id))
+        self.conn.execute(delete(User).where(User.id == user_id))
+
+    def stored(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about a user, as plain data (Art. 15 GDPR)."""
+        user = (self.conn.execute(select(User).where(User.id == user_id))).one()
+        identities = (self.conn.execute(
+            select(Identity.channel, Identity.ref, Identity.created_at).where(Identity.user_id == user_id))).all()
+        profile = (self.conn.execute(select(Municipality).where(Municipality.user_id == user_id))).first()
+        conversation = (self.conn.execute(
+            select(Conversation.id, Conversation.updated_at).where(Conversation.user_id == user_id))).first()
+        answers = 0
+        if conversation is not None:
+            answers = (self.conn.execute(select(func.count()).select_from(Answer)
+                                               .where(Answer.conversation_id == conversation.id))).scalar_one()
+        audit = (self.conn.execute(select(func.count()).select_from(AuditEntry)
+                                         .where(AuditEntry.user_id == user_id))).scalar_one()
+        return {
+            "user_id": str(user.id), "created_at": _aware(user.created_at), "language": user.language,
+            "identities": [(c, r, _aware(at)) for c, r, at in identities],
+            "municipality": {k: getattr(profile, k) for k in PROFILE_FIELDS} if profile else {},
+            "answers": answers, "audit_entries": audit,
+            "conversation_updated_at": _aware(conversation.updated_at) if conversation else None,
+            "subscription": self.subscription(user_id),
+            "consent": self.consent_history(user_id),
+            "attending": sorted(self.attending(user_id)),
+        }
+
 
 def _subscriber(row: Any) -> Subscriber:
     return Subscriber(row.user_id, row.channel, row.ref, row.language, tuple(row.topics or ()),
@@ -197,3 +247,7 @@ def _subscriber(row: Any) -> Subscriber:
 def _second(value: datetime) -> datetime:
     """Consent times are kept to the second."""
     return value.replace(microsecond=0)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -5,27 +5,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.conversations import (
-    PROFILE_FIELDS,
-    Account,
-    AnswerCache,
-    Conflict,
-    Conversations,
-    Direct,
-    NeedsTransaction,
-    Opened,
-    Reading,
-    Saved,
-    prepared,
-)
+from storage.base import Account, AnswerCache, Conflict, Direct, NeedsTransaction, Reading, Saved
+from storage.conversations import Conversations, Opened
 from storage.database import (
     checkpoint,
     create_engine,
@@ -35,9 +22,10 @@ from storage.database import (
     migrate_sqlite,
     open_failure,
 )
-from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, User, utcnow
+from storage.events import Events
 from storage.outbox import Outbox
-from storage.people import Subscriptions
+from storage.people import People
+from storage.statements import prepared
 
 __all__ = ["Account", "Conflict", "Opened", "Saved", "Store", "Unit"]
 
@@ -191,85 +179,17 @@ class Store:
             self._sync.dispose()
 
 
-class Unit(Conversations, Subscriptions, Outbox):
+class Unit(Conversations, People, Events, Outbox):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):
         self.conn = cast(Connection, Reading(conn) if optimistic else Direct(conn) if dialect == "sqlite" else conn)
         self.dialect = dialect
         self.key = key
-        """Keys the pseudonyms kept after an erasure."""
         self.erased = False
         self.q = prepared(conn.dialect)
         self.cache = cache
         self.optimistic = optimistic
-        self.pending: dict[str, Any] | None = None
-        """An optimistic unit's save, written by ``flush``."""
-        self.committed: dict[int, tuple[int, dict[str, Any]]] = {}
-        """Cache entries to publish once the transaction has committed."""
+        self.pending = None
+        self.committed = {}
 
-    # -- reachability --------------------------------------------------------
-    def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
-        """Mark the identities that are reached at ``address`` as unreachable."""
-        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.address == address)
-                          .values(active=False, status=status, status_at=utcnow()))
-
-    def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
-        """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
-        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)
-                          .values(ref=new_ref, status="migrated", status_at=utcnow()))
-
-    def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
-        """Content version and current step of every conversation on another version."""
-        rows = self.conn.execute(select(Conversation.content_version, Conversation.position)
-                                 .where(Conversation.content_version != version)).all()
-        return [(v, (position or {}).get("step")) for v, position in rows]
-
-    def users_of(self, channel: str) -> list[int]:
-        """Users with an identity on a channel (the benchmark removes its simulated users)."""
-        return list(self.conn.execute(select(Identity.user_id).where(Identity.channel == channel)).scalars())
-
-    # -- the user's rights ---------------------------------------------------
-    def delete_user(self, user_id: int) -> None:
-        """Erase a user and everything that hangs on them (Art. 17 GDPR).
-
-        Of the consent records only a withdrawal stays, pseudonymised (see ``erase_consent``).
-        """
-        self.erase_consent(user_id)
-        self.erased = True
-        conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
-        for cid in self.conn.execute(conversation_ids).scalars():
-            self.cache.drop(cid)
-        self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
-        for table in (Conversation, Municipality, AuditEntry, Identity):
-            self.conn.execute(delete(table).where(table.user_id == user_id))
-        self.conn.execute(delete(User).where(User.id == user_id))
-
-    def stored(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about a user, as plain data (Art. 15 GDPR)."""
-        user = (self.conn.execute(select(User).where(User.id == user_id))).one()
-        identities = (self.conn.execute(
-            select(Identity.channel, Identity.ref, Identity.created_at).where(Identity.user_id == user_id))).all()
-        profile = (self.conn.execute(select(Municipality).where(Municipality.user_id == user_id))).first()
-        conversation = (self.conn.execute(
-            select(Conversation.id, Conversation.updated_at).where(Conversation.user_id == user_id))).first()
-        answers = 0
-        if conversation is not None:
-            answers = (self.conn.execute(select(func.count()).select_from(Answer)
-                                               .where(Answer.conversation_id == conversation.id))).scalar_one()
-        audit = (self.conn.execute(select(func.count()).select_from(AuditEntry)
-                                         .where(AuditEntry.user_id == user_id))).scalar_one()
-        return {
-            "user_id": str(user.id), "created_at": _aware(user.created_at), "language": user.language,
-            "identities": [(c, r, _aware(at)) for c, r, at in identities],
-            "municipality": {k: getattr(profile, k) for k in PROFILE_FIELDS} if profile else {},
-            "answers": answers, "audit_entries": audit,
-            "conversation_updated_at": _aware(conversation.updated_at) if conversation else None,
-            "subscription": self.subscription(user_id),
-            "consent": self.consent_history(user_id),
-            "attending": sorted(self.attending(user_id)),
-        }
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

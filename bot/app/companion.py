@@ -20,8 +20,9 @@ from flows.conversation.context import Ctx
 from flows.conversation.engine import Engine, Turn
 from flows.conversation.state import State
 from flows.messages import Inbound, Outbound, Paragraph
+from storage.base import Conflict, Saved
 from storage.models import utcnow
-from storage.store import Conflict, Saved, Store, Unit
+from storage.store import Store, Unit
 
 log = logging.getLogger(__name__)
 MISSING = object()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.util import await_only
 
-from storage.conversations import Conflict, Saved
+from storage.base import Conflict, Saved
 from storage.models import AuditEntry, Municipality, ProcessedMessage
 from storage.store import Store, Unit
 from tests.storage.test_store import MISSING, VERSION, count, load, position, rows

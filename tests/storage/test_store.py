@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from flows.conversation.state import State
+from storage.base import Account, Saved
 from storage.database import SchemaUnknown, alembic_config
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
-from storage.store import Account, Saved, Store, Unit
+from storage.store import Store, Unit
 
 MISSING = object()  # as bot.app.companion.MISSING: the step had (or gets) no answer row at all
 VERSION = "1"

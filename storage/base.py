@@ -1,0 +1,150 @@
+"""What the parts of a unit of work share: its connection, its state, and the rows it hands out."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from storage.prepared import Prepared
+
+PROFILE_FIELDS = ("name", "kind", "land", "size", "fields")
+"""The municipality profile: a projection of the onboarding answers, kept for broadcasts' targeting."""
+
+
+class Conflict(Exception):
+    """What a unit of work read has changed under it (another writer committed first).
+
+    Raised by a save that finds the conversation no longer at the revision it read, or by a
+    first-contact insert that another writer made at the same moment. ``Store.run`` rolls back and
+    runs the whole unit again.
+    """
+
+
+class NeedsTransaction(Exception):
+    """An optimistic unit (see ``Store.run_message``) wants to write more than its one save."""
+
+
+@dataclass
+class Account:
+    """The person behind a message: their user id, language, and whether this message created them."""
+
+    user_id: int
+    language: str
+    created: bool
+
+
+@dataclass
+class Saved:
+    """A conversation as stored: its row id, position (state without answers) and answers."""
+
+    conversation_id: int | None
+    revision: int
+    content_version: str | None
+    position: dict[str, Any] | None
+    answers: dict[str, Any]
+
+
+EMPTY = Saved(None, 0, None, None, {})
+"""No conversation yet."""
+
+
+class AnswerCache:
+    """Answers of recently active conversations, keyed by conversation and revision.
+
+    An entry is used only when the stored revision still matches, and a revision is written only
+    by the save that read the one before it, so several processes may share a database safely.
+    """
+
+    def __init__(self, size: int = 20_000):
+        self.size = size
+        self._entries: OrderedDict[int, tuple[int, dict[str, Any]]] = OrderedDict()
+
+    def get(self, cid: int) -> tuple[int, dict[str, Any]] | None:
+        entry = self._entries.get(cid)
+        if entry is not None:
+            self._entries.move_to_end(cid)
+        return entry
+
+    def put(self, cid: int, revision: int, answers: dict[str, Any]) -> None:
+        self._entries[cid] = (revision, answers)
+        self._entries.move_to_end(cid)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def drop(self, cid: int) -> None:
+        self._entries.pop(cid, None)
+
+
+class Direct:
+    """A connection whose compiled statements (``Prepared``) go straight to the driver.
+
+    SQLAlchemy's cursor costs about as much CPU per statement as the driver itself; on the hot path
+    that is most of the cost. Statements built with SQLAlchemy (``execute``) still go through it,
+    and a driver's error is raised as SQLAlchemy's, so callers see one kind of database error.
+    On SQLite the statements run in the connection's transaction (the same DBAPI connection); on
+    PostgreSQL only outside one (see ``Store.run_message``), since SQLAlchemy begins its
+    transactions lazily, at its own first statement.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.dialect = conn.dialect
+        self._driver: Any = conn.connection.dbapi_connection
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.conn.execute(statement, *args, **kwargs)
+
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
+        if self.dialect.name == "sqlite":
+            try:
+                cursor = self._driver.cursor()
+                (cursor.executemany if isinstance(parameters, list) else cursor.execute)(sql, parameters)
+                return cursor
+            except self.dialect.dbapi.Error as exc:
+                raise DBAPIError.instance(sql, parameters, exc, self.dialect.dbapi.Error) from exc
+        return _Fetched(self._driver.run_async(lambda driver: driver.fetch(sql, *parameters)))
+
+
+class Reading(Direct):
+    """The connection of an optimistic unit: reads pass, and the first write asks for a transaction."""
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if not getattr(statement, "is_select", False):
+            raise NeedsTransaction(type(statement).__name__)
+        return super().execute(statement, *args, **kwargs)
+
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            raise NeedsTransaction(sql.split(None, 1)[0])
+        return super().exec_driver_sql(sql, parameters)
+
+
+@dataclass
+class _Fetched:
+    """Rows as the driver returned them, read the way ``Prepared`` reads a cursor."""
+
+    records: list[Any]
+
+    def fetchall(self) -> list[Any]:
+        return self.records
+
+
+class UnitBase:
+    """The state every part of the unit of work reads and writes (see ``storage.store.Unit``)."""
+
+    conn: Connection
+    dialect: str
+    key: bytes
+    """Keys the pseudonyms kept after an erasure."""
+    erased: bool
+    q: dict[str, Prepared]
+    cache: AnswerCache
+    optimistic: bool
+    pending: dict[str, Any] | None
+    """An optimistic unit's save, written by ``flush``."""
+    committed: dict[int, tuple[int, dict[str, Any]]]
+    """Cache entries to publish once the transaction has committed."""
