@@ -104,8 +104,8 @@ class Direct:
                 cursor = self._driver.cursor()
                 (cursor.executemany if isinstance(parameters, list) else cursor.execute)(sql, parameters)
                 return cursor
-            except self.dialect.dbapi.Error as exc:
-                raise DBAPIError.instance(sql, parameters, exc, self.dialect.dbapi.Error) from exc
+            except self.dialect.loaded_dbapi.Error as exc:
+                raise DBAPIError.instance(sql, parameters, exc, self.dialect.loaded_dbapi.Error) from exc
         return _Fetched(self._driver.run_async(lambda driver: driver.fetch(sql, *parameters)))
 
 
@@ -131,6 +131,12 @@ class _Fetched:
 
     def fetchall(self) -> list[Any]:
         return self.records
+
+
+def stored_id(value: int | None) -> int:
+    """The id of a row read from the database (the models type ids optional, for rows not yet written)."""
+    assert value is not None
+    return value
 
 
 class UnitBase:

@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from storage.base import EMPTY, PROFILE_FIELDS, Account, Conflict, Direct, NeedsTransaction, Saved, UnitBase
 from storage.models import Answer, Conversation, Identity, utcnow
@@ -185,8 +186,8 @@ class Conversations(UnitBase):
         if upserts:
             self.q["answer"].run_many(self.conn, upserts)
         if removed:
-            self.conn.execute(delete(Answer).where(Answer.conversation_id == conversation_id,
-                                                   Answer.step_id.in_(removed)))
+            self.conn.execute(delete(Answer).where(col(Answer.conversation_id) == conversation_id,
+                                                   col(Answer.step_id).in_(removed)))
         if audit:
             self.q["audit"].run_many(self.conn, audit)
 
@@ -203,23 +204,23 @@ class Conversations(UnitBase):
     # -- reachability and identity moves --------------------------------------------
     def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
         """Mark the identities that are reached at ``address`` as unreachable."""
-        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.address == address)
+        self.conn.execute(update(Identity).where(col(Identity.channel) == channel, col(Identity.address) == address)
                           .values(active=False, status=status, status_at=utcnow()))
 
     def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
         """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
-        self.conn.execute(update(Identity).where(Identity.channel == channel, Identity.ref == ref)
+        self.conn.execute(update(Identity).where(col(Identity.channel) == channel, col(Identity.ref) == ref)
                           .values(ref=new_ref, status="migrated", status_at=utcnow()))
 
     def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
         """Content version and current step of every conversation on another version."""
-        rows = self.conn.execute(select(Conversation.content_version, Conversation.position)
-                                 .where(Conversation.content_version != version)).all()
+        rows = self.conn.execute(select(col(Conversation.content_version), col(Conversation.position))
+                                 .where(col(Conversation.content_version) != version)).all()
         return [(v, (position or {}).get("step")) for v, position in rows]
 
     def users_of(self, channel: str) -> list[int]:
         """Users with an identity on a channel (the benchmark removes its simulated users)."""
-        return list(self.conn.execute(select(Identity.user_id).where(Identity.channel == channel)).scalars())
+        return list(self.conn.execute(select(col(Identity.user_id)).where(col(Identity.channel) == channel)).scalars())
 
 
 def _action(new: Any, missing: object) -> str:

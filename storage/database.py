@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
@@ -122,8 +123,8 @@ def checkpoint(conn: Connection) -> None:
     Runs outside any transaction, on the raw connection (which is in autocommit mode). Another
     process reading at this moment keeps part of the WAL until the next checkpoint."""
     try:
-        busy, _, _ = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        driver = cast(sqlite3.Connection, conn.connection.dbapi_connection)  # only SQLite has a WAL to empty
+        busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error as exc:
         busy = str(exc)
     if busy:
@@ -135,7 +136,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
     BEGIN IMMEDIATE so writers never deadlock on upgrade."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "secure_delete=ON"):
@@ -143,7 +144,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):  # type: ignore[no-untyped-def]
+    def on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -242,7 +243,7 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
         elif isinstance(cause, TimeoutError):
             reason, transient = "no answer within 5 s", True
         elif isinstance(cause, ConnectionError) or getattr(cause, "errno", None) in _NETWORK_ERRNOS:
-            reason, transient = cause.strerror or str(cause), True
+            reason, transient = getattr(cause, "strerror", None) or str(cause), True
         else:
             continue
         return DatabaseUnreachable(f"Cannot connect to PostgreSQL at {where}: {reason}.\nTo fix: {fix}.",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Table,
     UniqueConstraint,
     true,
 )
@@ -26,6 +27,12 @@ Json = JSON().with_variant(JSONB(), "postgresql")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table (SQLModel sets ``__table__`` on every table model but does not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not declared
+    return table
 
 
 def _when(**kw: Any) -> Any:

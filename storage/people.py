@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import col
 
-from storage.base import PROFILE_FIELDS
+from storage.base import PROFILE_FIELDS, stored_id
 from storage.events import Events
 from storage.models import (
     AdminLog,
@@ -23,6 +24,7 @@ from storage.models import (
     Role,
     Subscription,
     User,
+    table_of,
     utcnow,
 )
 
@@ -57,18 +59,18 @@ class People(Events):
     """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
-        s = self.conn.execute(select(Subscription).where(Subscription.user_id == user_id)).first()
+        s = self.conn.execute(select(Subscription).where(col(Subscription.user_id) == user_id)).first()
         return _subscriber(s) if s is not None else None
 
     def request_subscription(self, user_id: int, channel: str, ref: str, language: str, topics: list[str],
                              consent_version: str) -> None:
         """The consent text was shown and confirmation asked for (first step of the double opt-in)."""
         now = _second(utcnow())
-        self.conn.execute(delete(Subscription).where(Subscription.user_id == user_id,
-                                                     Subscription.confirmed_at.is_(None)))
+        self.conn.execute(delete(Subscription).where(col(Subscription.user_id) == user_id,
+                                                     col(Subscription.confirmed_at).is_(None)))
         current = self.subscription(user_id)
         if current is None:
-            self.conn.execute(Subscription.__table__.insert().values(
+            self.conn.execute(insert(Subscription).values(
                 user_id=user_id, channel=channel, ref=ref, language=language, topics=topics,
                 consent_version=consent_version, requested_at=now, confirmed_at=None, updated_at=now))
         self._consent(user_id, channel, ref, "requested", consent_version, topics, language, now)
@@ -81,11 +83,11 @@ class People(Events):
         if current is None:
             self.request_subscription(user_id, channel, ref, language, topics, consent_version)
         if current is not None and current.active:
-            self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+            self.conn.execute(update(Subscription).where(col(Subscription.user_id) == user_id).values(
                 language=language, topics=topics, consent_version=consent_version, channel=channel, ref=ref,
                 requested_at=now, confirmed_at=now, updated_at=now))
         else:
-            self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+            self.conn.execute(update(Subscription).where(col(Subscription.user_id) == user_id).values(
                 language=language, topics=topics, consent_version=consent_version, confirmed_at=now,
                 updated_at=now))
         self._consent(user_id, channel, ref, "confirmed", consent_version, topics, language, now)
@@ -96,7 +98,7 @@ class People(Events):
         if current is None or not current.active:
             return
         now = _second(utcnow())
-        self.conn.execute(update(Subscription).where(Subscription.user_id == user_id).values(
+        self.conn.execute(update(Subscription).where(col(Subscription.user_id) == user_id).values(
             language=language, topics=topics, updated_at=now))
         self._consent(user_id, current.channel, current.ref, "changed", current.consent_version, topics, language,
                       now)
@@ -106,42 +108,43 @@ class People(Events):
         current = self.subscription(user_id)
         if current is None:
             return False
-        self.conn.execute(delete(Subscription).where(Subscription.user_id == user_id))
+        self.conn.execute(delete(Subscription).where(col(Subscription.user_id) == user_id))
         action = "withdrawn" if current.active else "declined"
         self._consent(user_id, current.channel, current.ref, action, current.consent_version, None, None,
                       _second(utcnow()))
         return current.active
 
     def consent_history(self, user_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(select(ConsentRecord).where(ConsentRecord.user_id == user_id)
-                                 .order_by(ConsentRecord.id)).all()
+        rows = self.conn.execute(select(ConsentRecord).where(col(ConsentRecord.user_id) == user_id)
+                                 .order_by(col(ConsentRecord.id))).all()
         return [{"action": r.action, "at": r.at, "consent_version": r.consent_version, "channel": r.channel,
                  "ref": r.ref, "topics": r.topics, "language": r.language} for r in rows]
 
     def erase_consent(self, user_id: int) -> None:
         """On erasure keep only the withdrawal, pseudonymised, to prove it and honour it."""
-        last = self.conn.execute(select(ConsentRecord).where(ConsentRecord.user_id == user_id)
-                                 .order_by(ConsentRecord.id.desc()).limit(1)).first()
+        last = self.conn.execute(select(ConsentRecord).where(col(ConsentRecord.user_id) == user_id)
+                                 .order_by(col(ConsentRecord.id).desc()).limit(1)).first()
         if self.subscription(user_id) is not None:
             self.withdraw_subscription(user_id)
-        self.conn.execute(delete(ConsentRecord).where(ConsentRecord.user_id == user_id,
-                                                      ConsentRecord.action.not_in(("withdrawn",))))
-        kept = self.conn.execute(select(ConsentRecord.id, ConsentRecord.channel, ConsentRecord.ref).where(
-            ConsentRecord.user_id == user_id, ConsentRecord.ref.is_not(None))).all()
+        self.conn.execute(delete(ConsentRecord).where(col(ConsentRecord.user_id) == user_id,
+                                                      col(ConsentRecord.action).not_in(("withdrawn",))))
+        kept = self.conn.execute(
+            select(col(ConsentRecord.id), col(ConsentRecord.channel), col(ConsentRecord.ref))
+            .where(col(ConsentRecord.user_id) == user_id, col(ConsentRecord.ref).is_not(None))).all()
         for record in kept:  # records of older versions carry an unkeyed hash
-            self.conn.execute(update(ConsentRecord).where(ConsentRecord.id == record.id).values(
+            self.conn.execute(update(ConsentRecord).where(col(ConsentRecord.id) == record.id).values(
                 subject=subject_of(self.key, record.channel, record.ref)))
-        self.conn.execute(update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(
+        self.conn.execute(update(ConsentRecord).where(col(ConsentRecord.user_id) == user_id).values(
             user_id=None, ref=None, topics=None, language=None))
         if last is not None:
             subject = subject_of(self.key, last.channel, last.ref) if last.ref is not None else last.subject
-            self.conn.execute(ConsentRecord.__table__.insert().values(
+            self.conn.execute(insert(ConsentRecord).values(
                 user_id=None, subject=subject, channel=last.channel, ref=None, action="erased",
                 consent_version=last.consent_version, at=_second(utcnow())))
 
     def _consent(self, user_id: int, channel: str, ref: str, action: str, version: str, topics: list[str] | None,
                  language: str | None, at: datetime) -> None:
-        self.conn.execute(ConsentRecord.__table__.insert().values(
+        self.conn.execute(insert(ConsentRecord).values(
             user_id=user_id, subject=subject_of(self.key, channel, ref), channel=channel, ref=ref, action=action,
             consent_version=version, topics=topics, language=language, at=at))
 
@@ -149,53 +152,56 @@ class People(Events):
     def subscribers(self) -> list[tuple[Subscriber, str | None, str | None, list[tuple[str, str, str | None]]]]:
         """Every confirmed subscriber with their municipality's Land and size and reachable identities."""
         subs = self.conn.execute(
-            select(*Subscription.__table__.c, Municipality.land, Municipality.size)
-            .outerjoin(Municipality, Municipality.user_id == Subscription.user_id)
-            .where(Subscription.confirmed_at.is_not(None))).all()
+            select(*table_of(Subscription).c, col(Municipality.land), col(Municipality.size))
+            .outerjoin(Municipality, col(Municipality.user_id) == Subscription.user_id)
+            .where(col(Subscription.confirmed_at).is_not(None))).all()
         identities: dict[int, list[tuple[str, str, str | None]]] = {}
         for uid, channel, ref, address in self.conn.execute(
-                select(Identity.user_id, Identity.channel, Identity.ref, Identity.address)
-                .join(Subscription, Subscription.user_id == Identity.user_id)
-                .where(Identity.active.is_(True), Subscription.confirmed_at.is_not(None))):
+                select(col(Identity.user_id), col(Identity.channel), col(Identity.ref), col(Identity.address))
+                .join(Subscription, col(Subscription.user_id) == Identity.user_id)
+                .where(col(Identity.active).is_(True), col(Subscription.confirmed_at).is_not(None))):
             identities.setdefault(uid, []).append((channel, ref, address))
         return [(_subscriber(s), s.land, s.size, identities.get(s.user_id, [])) for s in subs]
 
     def reach(self, channel: str, ref: str) -> tuple[str, str] | None:
         """(address, language) of an identity: where to write to it, and in which language."""
-        row = self.conn.execute(select(func.coalesce(Identity.address, Identity.ref), User.language)
-                                .join(User, User.id == Identity.user_id)
-                                .where(Identity.channel == channel, Identity.ref == ref)).first()
+        row = self.conn.execute(select(func.coalesce(Identity.address, Identity.ref), col(User.language))
+                                .join(User, col(User.id) == Identity.user_id)
+                                .where(col(Identity.channel) == channel, col(Identity.ref) == ref)).first()
         return (row[0], row[1]) if row else None
 
     # -- roles and the admin log -----------------------------------------------
     def role_of(self, channel: str, ref: str) -> str | None:
-        return self.conn.execute(select(Role.role).where(Role.channel == channel, Role.ref == ref)).scalar()
+        return self.conn.execute(select(col(Role.role)).where(col(Role.channel) == channel,
+                                                              col(Role.ref) == ref)).scalar()
 
     def grant(self, channel: str, ref: str, role: str, by: str) -> bool:
         """True when the role is new."""
         if self.role_of(channel, ref) == role:
             return False
-        self.conn.execute(delete(Role).where(Role.channel == channel, Role.ref == ref))
-        self.conn.execute(Role.__table__.insert().values(channel=channel, ref=ref, role=role, granted_by=by,
-                                                         granted_at=utcnow()))
+        self.conn.execute(delete(Role).where(col(Role.channel) == channel, col(Role.ref) == ref))
+        self.conn.execute(insert(Role).values(channel=channel, ref=ref, role=role, granted_by=by,
+                                              granted_at=utcnow()))
         return True
 
     def revoke(self, channel: str, ref: str) -> bool:
-        return self.conn.execute(delete(Role).where(Role.channel == channel, Role.ref == ref)).rowcount > 0
+        return self.conn.execute(delete(Role).where(col(Role.channel) == channel,
+                                                    col(Role.ref) == ref)).rowcount > 0
 
     def roles(self) -> list[tuple[str, str, str, str, datetime]]:
-        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
-            select(Role.channel, Role.ref, Role.role, Role.granted_by, Role.granted_at).order_by(Role.granted_at))]
+        return [(channel, ref, role, by, at) for channel, ref, role, by, at in self.conn.execute(
+            select(col(Role.channel), col(Role.ref), col(Role.role), col(Role.granted_by), col(Role.granted_at))
+            .order_by(col(Role.granted_at)))]
 
     def log_admin(self, actor: str, action: str, target: str | None = None, detail: dict[str, Any] | None = None
                   ) -> None:
-        self.conn.execute(AdminLog.__table__.insert().values(at=utcnow(), actor=actor, action=action, target=target,
-                                                             detail=detail))
+        self.conn.execute(insert(AdminLog).values(at=utcnow(), actor=actor, action=action, target=target,
+                                                  detail=detail))
 
     def admin_log(self, limit: int = 50) -> list[tuple[datetime, str, str, str | None]]:
-        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
-            select(AdminLog.at, AdminLog.actor, AdminLog.action, AdminLog.target)
-            .order_by(AdminLog.id.desc()).limit(limit))]
+        return [(at, actor, action, target) for at, actor, action, target in self.conn.execute(
+            select(col(AdminLog.at), col(AdminLog.actor), col(AdminLog.action), col(AdminLog.target))
+            .order_by(col(AdminLog.id).desc()).limit(limit))]
 
     # -- the person's rights -----------------------------------------------------
     def delete_user(self, user_id: int) -> None:
@@ -205,28 +211,30 @@ class People(Events):
         """
         self.erase_consent(user_id)
         self.erased = True
-        conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id)
+        conversation_ids = select(col(Conversation.id)).where(col(Conversation.user_id) == user_id)
         for cid in self.conn.execute(conversation_ids).scalars():
-            self.cache.drop(cid)
-        self.conn.execute(delete(Answer).where(Answer.conversation_id.in_(conversation_ids)))
+            self.cache.drop(stored_id(cid))
+        self.conn.execute(delete(Answer).where(col(Answer.conversation_id).in_(conversation_ids)))
         for table in (Conversation, Municipality, AuditEntry, Identity):
-            self.conn.execute(delete(table).where(table.user_id == user_id))
-        self.conn.execute(delete(User).where(User.id == user_id))
+            self.conn.execute(delete(table).where(col(table.user_id) == user_id))
+        self.conn.execute(delete(User).where(col(User.id) == user_id))
 
     def stored(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a user, as plain data (Art. 15 GDPR)."""
-        user = (self.conn.execute(select(User).where(User.id == user_id))).one()
+        user = (self.conn.execute(select(User).where(col(User.id) == user_id))).one()
         identities = (self.conn.execute(
-            select(Identity.channel, Identity.ref, Identity.created_at).where(Identity.user_id == user_id))).all()
-        profile = (self.conn.execute(select(Municipality).where(Municipality.user_id == user_id))).first()
+            select(col(Identity.channel), col(Identity.ref), col(Identity.created_at))
+            .where(col(Identity.user_id) == user_id))).all()
+        profile = (self.conn.execute(select(Municipality).where(col(Municipality.user_id) == user_id))).first()
         conversation = (self.conn.execute(
-            select(Conversation.id, Conversation.updated_at).where(Conversation.user_id == user_id))).first()
+            select(col(Conversation.id), col(Conversation.updated_at))
+            .where(col(Conversation.user_id) == user_id))).first()
         answers = 0
         if conversation is not None:
             answers = (self.conn.execute(select(func.count()).select_from(Answer)
-                                               .where(Answer.conversation_id == conversation.id))).scalar_one()
+                                               .where(col(Answer.conversation_id) == conversation.id))).scalar_one()
         audit = (self.conn.execute(select(func.count()).select_from(AuditEntry)
-                                         .where(AuditEntry.user_id == user_id))).scalar_one()
+                                         .where(col(AuditEntry.user_id) == user_id))).scalar_one()
         return {
             "user_id": str(user.id), "created_at": _aware(user.created_at), "language": user.language,
             "identities": [(c, r, _aware(at)) for c, r, at in identities],

@@ -8,17 +8,18 @@ A message runs four or five statements, so the hot path uses these.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class Prepared:
     """One statement for one dialect: SQL text, parameter order and type processors."""
 
     def __init__(self, statement: ClauseElement, dialect: Dialect):
-        compiled = statement.compile(dialect=dialect)
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))  # DML and SELECT compile to SQL
         self.sql = str(compiled)
         self.names: Sequence[str] = tuple(compiled.positiontup or ())
         self.fixed = {n: compiled.binds[n].value for n in self.names if not compiled.binds[n].required}

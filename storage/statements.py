@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlmodel import col
 
 from storage.base import PROFILE_FIELDS
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
@@ -102,25 +103,26 @@ def _statements(dialect: str) -> dict[str, Any]:
                                 created_at=p("now"), updated_at=p("now"))
     profile = ins(Municipality).values(user_id=p("uid"), updated_at=p("now"), fields=p("fields", type_=Json),
                                        **{k: p(k) for k in PROFILE_FIELDS if k != "fields"})
+    identity = (col(Identity.channel) == p("channel"), col(Identity.ref) == p("ref"))
     statements: dict[str, Any] = {
         "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
         .on_conflict_do_nothing(),
-        "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(User.id),
+        "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(col(User.id)),
         "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
                                              address=p("address"), created_at=p("now")),
-        "address": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
-            address=p("address")),
-        "reachable": update(Identity).where(Identity.channel == p("channel"), Identity.ref == p("ref")).values(
-            active=p("active"), status=p("status"), status_at=p("now")),
-        "answers": select(Answer.step_id, Answer.value).where(Answer.conversation_id == p("cid")),
+        "address": update(Identity).where(*identity).values(address=p("address")),
+        "reachable": update(Identity).where(*identity).values(active=p("active"), status=p("status"),
+                                                              status_at=p("now")),
+        "answers": select(col(Answer.step_id), col(Answer.value)).where(col(Answer.conversation_id) == p("cid")),
         "new_conversation": ins(Conversation).values(user_id=p("uid"), content_version=p("version"),
                                                      position=p("position", type_=Json), revision=1,
                                                      created_at=p("now"),
-                                                     updated_at=p("now")).returning(Conversation.id),
-        "move": update(Conversation).where(Conversation.id == p("cid"), Conversation.revision == p("seen")).values(
+                                                     updated_at=p("now")).returning(col(Conversation.id)),
+        "move": update(Conversation).where(col(Conversation.id) == p("cid"),
+                                           col(Conversation.revision) == p("seen")).values(
             content_version=p("version"), position=p("position", type_=Json), revision=p("revision"),
             updated_at=p("now")),
-        "language": update(User).where(User.id == p("uid")).values(language=p("lang")),
+        "language": update(User).where(col(User.id) == p("uid")).values(language=p("lang")),
         "answer": answer.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
                                                set_={"value": answer.excluded.value, "updated_at": p("now")}),
         "profile": profile.on_conflict_do_update(index_elements=["user_id"], set_={

@@ -25,8 +25,10 @@ def when(name: str, nullable: bool = False, index: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable, index=index)
 
 
-def user(ondelete: str = "CASCADE", **kw: object) -> sa.Column:
-    return sa.Column("user_id", sa.Integer, sa.ForeignKey("user.id", ondelete=ondelete), **kw)
+def user(ondelete: str = "CASCADE", *, primary_key: bool = False, nullable: bool | None = None,
+         index: bool = False) -> sa.Column[int]:
+    return sa.Column("user_id", sa.Integer, sa.ForeignKey("user.id", ondelete=ondelete), primary_key=primary_key,
+                     nullable=not primary_key if nullable is None else nullable, index=index)
 
 
 def upgrade() -> None:
@@ -123,8 +125,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("pace", "courier", "delivery", "broadcast", "rsvp", "event", "adminlog", "role", "consentrecord",
-                  "subscription"):
-        op.drop_table(table)
+    for name in ("pace", "courier", "delivery", "broadcast", "rsvp", "event", "adminlog", "role", "consentrecord",
+                 "subscription"):
+        op.drop_table(name)
     with op.batch_alter_table("identity") as table:
         table.drop_column("address")
