@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.expression import ColumnClause
 from sqlmodel import col
 
 from storage.base import PROFILE_FIELDS
@@ -84,7 +86,7 @@ one round trip, written only while the conversation is at the revision the messa
 the whole message is one atomic write; a message id handled meanwhile writes nothing."""
 
 
-def _opened_columns() -> list[Any]:
+def _opened_columns() -> list[ColumnClause[Any]]:
     when = DateTime(timezone=True)
     return [column("fresh", Boolean), column("user_id", Integer), column("language", String),
             column("active", Boolean), column("address", String), column("cid", Integer),
@@ -94,7 +96,7 @@ def _opened_columns() -> list[Any]:
             column("requested_at", when), column("confirmed_at", when)]
 
 
-def _statements(dialect: str) -> dict[str, Any]:
+def _statements(dialect: str) -> dict[str, ClauseElement]:
     """Statements built once per dialect: SQLAlchemy then reuses their compiled form."""
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
     p = bindparam
@@ -104,7 +106,7 @@ def _statements(dialect: str) -> dict[str, Any]:
     profile = ins(Municipality).values(user_id=p("uid"), updated_at=p("now"), fields=p("fields", type_=Json),
                                        **{k: p(k) for k in PROFILE_FIELDS if k != "fields"})
     identity = (col(Identity.channel) == p("channel"), col(Identity.ref) == p("ref"))
-    statements: dict[str, Any] = {
+    statements: dict[str, ClauseElement] = {
         "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
         .on_conflict_do_nothing(),
         "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(col(User.id)),
