@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -11,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import ClientConnectionError
-from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, LoginResponse, MegolmEvent, SyncResponse
+from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MegolmEvent, SyncResponse
 
 from bot.app.companion import Companion, Unavailable
-from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
+from bot.app.failures import Unreachable, network_reason, reach
 from bot.matrix.inbound import inbound
 from bot.matrix.send import CHANNEL, MatrixSender
-from bot.matrix.sync import SyncLoop, write_private
+from bot.matrix.session import log_in, probe
+from bot.matrix.sync import SyncLoop
 from flows.content.i18n import N_
 from flows.messages import Inbound
 
@@ -79,9 +79,9 @@ class MatrixChannel:
         """Log in (trying again for a few seconds while the homeserver is unreachable) and start syncing.
         Raises Unreachable when the homeserver does not answer, Misconfigured when it refuses the login."""
         try:
-            await reach(self._probe, lambda exc: isinstance(exc, (ClientConnectionError, TimeoutError)),
+            await reach(lambda: probe(self.client), lambda exc: isinstance(exc, (ClientConnectionError, TimeoutError)),
                         "Matrix homeserver")
-            await self._login()
+            await log_in(self.client, self.store_dir / "session.json", self.password, self._token, self._device)
         except (ClientConnectionError, TimeoutError) as exc:
             raise Unreachable(f"Cannot reach the Matrix homeserver {self.homeserver}: {network_reason(exc)}.\n"
                               "Check MATRIX_HOMESERVER and the network, then start again.") from exc
@@ -101,38 +101,6 @@ class MatrixChannel:
     def connected(self) -> bool:
         """Syncing, and the last sync succeeded within two long polls."""
         return self.sync.connected
-
-    async def _login(self) -> None:
-        session = self.store_dir / "session.json"
-        saved = json.loads(session.read_text()) if session.exists() else {}
-        token, device = self._token or saved.get("access_token"), self._device or saved.get("device_id")
-        if token and device:
-            self.client.restore_login(self.user_id, device, token)
-            return
-        if not self.password:
-            raise Misconfigured(f"No stored Matrix session in {self.store_dir} and no MATRIX_PASSWORD to log in "
-                                "with; set MATRIX_PASSWORD (or MATRIX_ACCESS_TOKEN with MATRIX_DEVICE_ID).")
-        response = await self.client.login(self.password, device_name="DAKS-Begleiter")
-        if not isinstance(response, LoginResponse):
-            raise Misconfigured(f"The homeserver refused the login of {self.user_id}: "
-                                f"{getattr(response, 'message', response)}.\n"
-                                "Check MATRIX_USER_ID and MATRIX_PASSWORD.")
-        write_private(session, json.dumps({"device_id": response.device_id, "access_token": response.access_token}))
-
-    async def _probe(self) -> None:
-        """Is a Matrix homeserver answering at that URL? (The client API's unauthenticated version list.)"""
-        response = await self.client.send("GET", "/_matrix/client/versions", timeout=10)
-        try:
-            body = await response.json(content_type=None) if response.status == 200 else None
-        except ValueError:  # not JSON
-            body = None
-        finally:
-            response.release()
-        versions = body.get("versions") if isinstance(body, dict) else None
-        if not versions:
-            raise Misconfigured(f"{self.homeserver} does not answer like a Matrix homeserver (HTTP "
-                                f"{response.status}).\nSet MATRIX_HOMESERVER to its client URL, "
-                                "e.g. https://matrix.example.org")
 
     # -- batches -------------------------------------------------------------
     async def _batch(self, response: SyncResponse, first: bool) -> None:
