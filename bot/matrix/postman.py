@@ -7,7 +7,7 @@ import logging
 from bot.app.courier import SENT, Outcome
 from bot.matrix.channel import MatrixChannel
 from bot.matrix.render import TEXT, contents
-from bot.matrix.send import CHANNEL, outcome
+from bot.matrix.send import CHANNEL, delivery_txn, outcome
 from flows.messages import Outbound
 from storage.outbox import Parcel
 
@@ -36,12 +36,12 @@ class MatrixPostman:
             return Outcome("skipped", reason)
         n = 0
         for content in contents(message, TEXT):  # m.text: a broadcast must notify
-            result = outcome(await self.sender.post(parcel.address, content, f"daks-d{parcel.id}-{n}"))
+            result = outcome(await self.sender.post(parcel.address, content, delivery_txn(parcel.id, n)))
             if result is not SENT:
                 return result
             n += 1
         for attachment in message.attachments:
-            await self.sender.file(parcel.address, attachment, f"daks-d{parcel.id}-{n}")
+            await self.sender.file(parcel.address, attachment, delivery_txn(parcel.id, n))
             n += 1
         return SENT
 

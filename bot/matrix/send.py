@@ -29,6 +29,11 @@ def txn(cause: str, n: int) -> str:
     return f"daks-{hashlib.sha256(cause.encode()).hexdigest()[:32]}-{n}"
 
 
+def delivery_txn(delivery_id: int, n: int) -> str:
+    """The transaction id of the ``n``-th event of a broadcast delivery: a resend after a crash is dropped."""
+    return f"daks-d{delivery_id}-{n}"
+
+
 def outcome(error: RoomSendError | None) -> Outcome:
     """What a send's result means for a broadcast delivery."""
     if error is None:
