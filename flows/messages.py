@@ -75,6 +75,11 @@ class Bullets:
     items: tuple[str, ...]
     numbered: bool = False
 
+    @property
+    def text(self) -> str:
+        """The list as plain lines, ``• item`` or ``1. item``: the one plain rendering every channel shares."""
+        return "\n".join(f"{i}. {item}" if self.numbered else f"• {item}" for i, item in enumerate(self.items, 1))
+
 
 Block = Heading | Paragraph | Bullets
 
@@ -109,11 +114,4 @@ class Outbound:
 
     def text(self) -> str:
         """A plain-text rendering, for logs, tests and simple channels."""
-        parts: list[str] = []
-        for block in self.blocks:
-            if isinstance(block, Bullets):
-                marks = [f"{i}." if block.numbered else "•" for i in range(1, len(block.items) + 1)]
-                parts.append("\n".join(f"{m} {item}" for m, item in zip(marks, block.items, strict=True)))
-            else:
-                parts.append(block.text)
-        return "\n\n".join(parts)
+        return "\n\n".join(block.text for block in self.blocks)

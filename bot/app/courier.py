@@ -14,16 +14,18 @@ import logging
 import os
 import secrets
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Protocol
 
 from bot.app.companion import TRANSIENT
 from flows.content.loader import Content
 from flows.messages import Outbound
 from flows.news import broadcasting
-from storage.models import utcnow
+from storage.models import Broadcast, Event, utcnow
 from storage.outbox import Parcel
 from storage.store import Store, Unit
 
@@ -73,7 +75,7 @@ class Courier:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._messages: dict[tuple[int, str], Outbound] = {}
+        self._messages: dict[tuple[int, str], Outbound | None] = {}
         self._shown: dict[int, float] = {}
 
     # -- lifecycle -------------------------------------------------------------
@@ -81,7 +83,7 @@ class Courier:
         await self.store.run(lambda unit: unit.heartbeat(self.worker))
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._guard(self._housekeeping, "housekeeping"))] + [
-            loop.create_task(self._guard(lambda p=p: self._send(p), f"{p.channel} sending"))
+            loop.create_task(self._guard(partial(self._send, p), f"{p.channel} sending"))
             for p in self.postmen.values()]
 
     async def stop(self) -> None:
@@ -142,7 +144,7 @@ class Courier:
         except TimeoutError:
             pass
 
-    def _tick(self, unit: Unit, resendable: frozenset[str]):  # type: ignore[no-untyped-def]
+    def _tick(self, unit: Unit, resendable: frozenset[str]) -> Counter[str]:
         unit.heartbeat(self.worker)
         return unit.recover(STALE, resendable)
 
@@ -156,7 +158,8 @@ class Courier:
                 if row is None:
                     continue
                 if row.kind == "reminder":
-                    people = [p for p in unit.attendees(row.event_id) if p[1] in channels]  # type: ignore[arg-type]
+                    people = [p for p in unit.attendees(row.event_id) if p[1] in channels] \
+                        if row.event_id is not None else []
                 else:
                     readers = [broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size,
                                                    tuple(ids)) for s, land, size, ids in unit.subscribers()]
@@ -172,30 +175,32 @@ class Courier:
 
     async def _progress(self) -> None:
         """Keep each running broadcast's progress message up to date, editing it in place."""
-        def due(unit: Unit):  # type: ignore[no-untyped-def]
+        def due(unit: Unit) -> list[tuple[int, Broadcast, Counter[str], str]]:
             shown = []
             for b in unit.broadcasts(20):
+                if b.id is None:
+                    continue
                 changed = b.status == "sending" or (b.progress or {}).get("status") != b.status
                 ready = time.monotonic() - self._shown.get(b.id, 0) > PROGRESS_EVERY
                 if changed and ready and b.status != "scheduled" and b.created_by.partition(":")[0] in self.postmen:
                     address = _address(unit, b.created_by)
                     if address is not None:
-                        shown.append((b, unit.counts(b.id), address))
+                        shown.append((b.id, b, unit.counts(b.id), address))
             return shown
-        for broadcast, counts, address in await self.store.run(due):
+        for broadcast_id, broadcast, counts, address in await self.store.run(due):
             postman = self.postmen[broadcast.created_by.partition(":")[0]]
-            self._shown[broadcast.id] = time.monotonic()
+            self._shown[broadcast_id] = time.monotonic()
             t = self.content.catalogues.translator(await self._language(broadcast.created_by))
-            message = broadcasting.progress(t, broadcast.id, broadcast.status, counts)  # type: ignore[arg-type]
+            message = broadcasting.progress(t, broadcast_id, broadcast.status, counts)
             shown = (broadcast.progress or {}).get("ref")
             try:
                 ref = await postman.show(address, message, shown)
             except Exception:
-                log.exception("could not show the progress of broadcast %s", broadcast.id)
+                log.exception("could not show the progress of broadcast %s", broadcast_id)
                 continue
             final = broadcast.status in ("done", "cancelled")
             progress = {"ref": ref or shown, "status": broadcast.status if final else "sending"}
-            await self.store.run(lambda unit, b=broadcast.id, p=progress: unit.set_progress(b, p))
+            await self.store.run(partial(Unit.set_progress, broadcast_id=broadcast_id, progress=progress))
 
     async def _language(self, actor: str) -> str:
         channel, _, ref = actor.partition(":")
@@ -214,8 +219,8 @@ class Courier:
                 if self._stopping.is_set():
                     break
                 group = parcels[start:start + postman.group]
-                verdict = await self.store.run(lambda unit, g=group: unit.begin_sending([p.id for p in g],
-                                                                                         self.worker))
+                verdict = await self.store.run(partial(Unit.begin_sending, ids=[p.id for p in group],
+                                                       worker=self.worker))
                 going = [p for p in group if p.id in verdict and verdict[p.id] is None]
                 if not going:
                     continue
@@ -255,7 +260,7 @@ class Courier:
     async def _render(self, parcels: list[Parcel]) -> dict[tuple[int, str], Outbound | None]:
         wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
         if wanted:
-            def rows(unit: Unit):  # type: ignore[no-untyped-def]
+            def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None]]:
                 found = {b: unit.broadcast(b) for b, _ in wanted}
                 return {b: (row, unit.event(row.event_id) if row and row.event_id else None)
                         for b, row in found.items()}
@@ -267,7 +272,7 @@ class Courier:
                     del self._messages[key]
         return {(p.broadcast_id, p.language): self._messages.get((p.broadcast_id, p.language)) for p in parcels}
 
-    def _message(self, row, event, lang: str) -> Outbound | None:  # type: ignore[no-untyped-def]
+    def _message(self, row: Broadcast | None, event: Event | None, lang: str) -> Outbound | None:
         if row is None:
             return None
         lang = lang if lang in self.content.manifest.languages else "de"

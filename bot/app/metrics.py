@@ -7,7 +7,7 @@ by state are read from the database when Prometheus scrapes, never on the messag
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from prometheus_client import (
     GC_COLLECTOR,
@@ -33,7 +33,7 @@ class Outbox(Collector):
         self.rows: Mapping[tuple[str, str], int] | None = None
         """(channel, state) -> rows; None while the database could not be read."""
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         if self.rows is None:
             return
         family = GaugeMetricFamily("daks_outbox_deliveries", "Broadcast deliveries in the outbox, by channel and "

@@ -7,9 +7,10 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.app import failures, logs
 from storage.files import create_private, private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -203,3 +204,15 @@ class Settings(BaseSettings):
     @property
     def exports(self) -> Path:
         return self.export_dir or self.data_dir / "exports"
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    """The settings of this process, its secrets hidden from every failure and log line; ``database_url`` (the
+    CLI's ``--db``) wins over the environment. Raises Misconfigured naming each invalid variable, never its value."""
+    try:
+        settings = Settings(database_url=database_url) if database_url else Settings()
+    except ValidationError as exc:  # say what is wrong, never the values (they may hold tokens)
+        raise failures.settings_problem(exc) from None
+    failures.hide(*settings.secrets)
+    logs.configure(settings.log_level, settings.log_format, settings.secrets)
+    return settings

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+
+from bot.app import failures
+from bot.app.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from flows.content.loader import Content
+    from flows.messages import Outbound
+    from storage.models import Broadcast
+    from storage.store import Unit
+
+T = TypeVar("T")
+Spec = TypeVar("Spec")
 
 admin_app = typer.Typer(help="Events, newsletters and broadcasts (every action goes to the admin log).")
 event_app = typer.Typer(help="Events.")
@@ -21,20 +35,19 @@ Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAK
 ACTOR = f"cli:{getpass.getuser()}"
 
 
-def _open(db: str | None):  # type: ignore[no-untyped-def]
-    from bot.cli.main import _settings
+def _open(db: str | None) -> tuple[Settings, Content]:
     from flows.content.loader import load_content
 
-    settings = _settings(db)
+    settings = load_settings(db)
     return settings, load_content(settings.content_dir)
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(2)
+def _refused(message: str) -> typer.Exit:
+    """The exit for input the command cannot take: the message on stderr, exit code 2 (bot/app/failures.py)."""
+    return typer.Exit(failures.report(failures.Misconfigured(message)))
 
 
-async def _in_unit(url: str, work):  # type: ignore[no-untyped-def]
+async def _in_unit(url: str, work: Callable[[Unit], T]) -> T:
     from storage.store import Store
 
     store = await Store.open(url)
@@ -44,31 +57,31 @@ async def _in_unit(url: str, work):  # type: ignore[no-untyped-def]
         await store.close()
 
 
-def _load(kind: str, file: Path, db: str | None):  # type: ignore[no-untyped-def]
-    """Settings, content and the parsed event or newsletter file; exit 2 with the file's problems."""
-    from flows.news.events import EventInvalid, load_event_file
-    from flows.news.newsletters import NewsletterInvalid, load_newsletter_file
+def _load(load: Callable[[Path, set[str]], Spec], file: Path, db: str | None) -> tuple[Settings, Content, Spec]:
+    """Settings, content and the event or newsletter file read by ``load``; exit 2 with the file's problems."""
+    from flows.news.events import EventInvalid
+    from flows.news.newsletters import NewsletterInvalid
 
     settings, content = _open(db)
-    load = load_event_file if kind == "event" else load_newsletter_file
     try:
         return settings, content, load(file, set(content.topics))
     except (EventInvalid, NewsletterInvalid, OSError) as exc:
-        raise _fail(str(exc)) from None
+        raise _refused(str(exc)) from None
 
 
 @event_app.command("add")
 def event_add(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db: Db = None) -> None:
     """Publish an event from a YAML file: the announcement goes to matching subscribers, a reminder to attendees."""
     from bot.app.effects import publish_event
+    from flows.news.events import load_event_file
     from storage.models import utcnow
 
-    settings, _, event = _load("event", file, db)
+    settings, _, event = _load(load_event_file, file, db)
     event_id = asyncio.run(_in_unit(settings.database, lambda unit: publish_event(unit, event, ACTOR, utcnow())))
     typer.echo(f"event #{event_id} published; the announcement goes out with the next `daks serve` sender")
 
 
-def _print(messages) -> None:  # type: ignore[no-untyped-def]
+def _print(messages: Iterable[Outbound]) -> None:
     for message in messages:
         typer.echo(message.text())
         for attachment in message.attachments:
@@ -80,8 +93,9 @@ def _print(messages) -> None:  # type: ignore[no-untyped-def]
 def event_preview(file: Annotated[Path, typer.Argument(help="Event YAML file.")], db: Db = None) -> None:
     """Show the announcement in each language, without publishing anything."""
     from flows.news.broadcasting import event_preview as preview
+    from flows.news.events import load_event_file
 
-    _, content, event = _load("event", file, db)
+    _, content, event = _load(load_event_file, file, db)
     _print(preview(content, event.model_dump()))
 
 
@@ -90,8 +104,9 @@ def newsletter_preview(file: Annotated[Path, typer.Argument(help="Newsletter .md
                        db: Db = None) -> None:
     """Show the newsletter in each of its languages, without sending anything."""
     from flows.news.broadcasting import newsletter_preview as preview
+    from flows.news.newsletters import load_newsletter_file
 
-    _, content, spec = _load("newsletter", file, db)
+    _, content, spec = _load(load_newsletter_file, file, db)
     _print(preview(content, spec.model_dump()))
 
 
@@ -105,22 +120,23 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.app.effects import queue_newsletter
     from flows.news.events import parse_when
+    from flows.news.newsletters import load_newsletter_file
     from storage.models import utcnow
 
-    settings, content, spec = _load("newsletter", file, db)
+    settings, content, spec = _load(load_newsletter_file, file, db)
     if topics is not None:
         chosen = [t.strip() for t in topics.split(",") if t.strip()]
         unknown = sorted(set(chosen) - set(content.topics))
         if unknown:
-            raise _fail(f"unknown topics: {', '.join(unknown)}; known: {', '.join(content.topics)}")
+            raise _refused(f"unknown topics: {', '.join(unknown)}; known: {', '.join(content.topics)}")
         spec = spec.model_copy(update={"topics": chosen})
     due = utcnow()
     if at is not None:
         when = parse_when(at, "Europe/Berlin", "de") or parse_when(at, "Europe/Berlin", "en")
         if when is None:
-            raise _fail(f"cannot read the time {at!r}; write e.g. '24.11.2026 09:00'")
+            raise _refused(f"cannot read the time {at!r}; write e.g. '24.11.2026 09:00'")
         if when <= due:  # a typo in the year must not send to everyone at once (chat refuses it too)
-            raise _fail(f"{at!r} is in the past; leave out --at to send now")
+            raise _refused(f"{at!r} is in the past; leave out --at to send now")
         due = when
     broadcast_id = asyncio.run(_in_unit(settings.database, lambda unit: queue_newsletter(unit, spec, ACTOR, due)))
     typer.echo(f"newsletter #{broadcast_id} queued for {due.isoformat(timespec='seconds')}")
@@ -135,9 +151,9 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
 
     settings, _ = _open(db)
 
-    def look(unit):  # type: ignore[no-untyped-def]
+    def look(unit: Unit) -> list[tuple[Broadcast, Counter[str]]]:
         rows = [unit.broadcast(broadcast_id)] if broadcast_id else unit.broadcasts(20)
-        return [(b, unit.counts(b.id)) for b in rows if b is not None]
+        return [(b, unit.counts(b.id)) for b in rows if b is not None and b.id is not None]
 
     async def show() -> int:
         import time
@@ -163,10 +179,10 @@ def broadcast_cancel(broadcast_id: Annotated[int, typer.Argument(help="Broadcast
     """Stop a scheduled or running broadcast: nothing more is sent."""
     settings, _ = _open(db)
 
-    def cancel(unit):  # type: ignore[no-untyped-def]
+    def cancel(unit: Unit) -> bool:
         done = unit.cancel_broadcast(broadcast_id)
         unit.log_admin(ACTOR, "cancel_broadcast", f"broadcast:{broadcast_id}", {"cancelled": done})
         return done
     if not asyncio.run(_in_unit(settings.database, cancel)):
-        raise _fail(f"broadcast #{broadcast_id} is not scheduled or running")
+        raise _refused(f"broadcast #{broadcast_id} is not scheduled or running")
     typer.echo(f"broadcast #{broadcast_id} cancelled")

@@ -8,11 +8,15 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from flows.content.loader import load_content
 from flows.messages import Inbound, Outbound
+
+if TYPE_CHECKING:
+    from storage.store import Unit
 
 
 @dataclass
@@ -148,7 +152,12 @@ async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
         for users in levels:
             figures = await measure(companion, store.dialect, users, load_ms, rounds)
             print("\n".join(figures.lines() + before(store.dialect, users)) + "\n", flush=True)
-        await store.run(lambda unit: [unit.delete_user(uid) for uid in unit.users_of("bench")])
+        await store.run(_forget_bench_users)
     finally:
         await store.close()
     return 0
+
+
+def _forget_bench_users(unit: Unit) -> None:
+    for user_id in unit.users_of("bench"):
+        unit.delete_user(user_id)

@@ -6,16 +6,21 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from collections.abc import Coroutine
 from importlib.metadata import version as installed_version
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from bot.app import failures, logs
-from bot.app.settings import Settings
+from bot.app import failures
+from bot.app.settings import Settings, load_settings
 from flows.messages import clean_text
+
+if TYPE_CHECKING:
+    from bot.app.companion import Companion
+    from flows.content.loader import Content
+    from storage.store import Store
 
 app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
                   add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,22 +33,12 @@ Lang = Annotated[str | None, typer.Option("--lang", help="Language: de, fr or en
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAKS_DATABASE_URL or SQLite).")]
 
 
-def _settings(db: str | None = None) -> Settings:
-    try:
-        settings = Settings(**({"database_url": db} if db else {}))
-    except ValidationError as exc:  # say what is wrong, never the values (they may hold tokens)
-        raise failures.settings_problem(exc) from None
-    failures.hide(*settings.secrets)
-    logs.configure(settings.log_level, settings.log_format, settings.secrets)
-    return settings
-
-
 def _folders(settings: Settings, exports: bool = False, matrix: bool = False) -> None:
     for what, folder, variable in settings.folders(exports, matrix):
         failures.usable_folder(folder, what, variable)
 
 
-async def _open_store(url: str, upgrade: bool, key: bytes | None = None):  # type: ignore[no-untyped-def]
+async def _open_store(url: str, upgrade: bool, key: bytes | None = None) -> Store:
     """The store, trying again for a few seconds while the database cannot be reached."""
     from storage.database import DatabaseUnreachable
     from storage.store import Store
@@ -52,7 +47,7 @@ async def _open_store(url: str, upgrade: bool, key: bytes | None = None):  # typ
                                 lambda exc: isinstance(exc, DatabaseUnreachable) and exc.transient, "the database")
 
 
-async def _companion(settings: Settings):
+async def _companion(settings: Settings) -> tuple[Companion, Store]:
     from bot.app.companion import Companion
     from flows.content.loader import load_content
 
@@ -72,7 +67,8 @@ def _key(settings: Settings) -> bytes:
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> int:
-    from bot.console.channel import ConsoleRenderer, run_console
+    from bot.console.channel import run_console
+    from bot.console.render import ConsoleRenderer
     from storage.people import subject_of
 
     companion, store = await _companion(settings)
@@ -84,7 +80,7 @@ async def _chat(settings: Settings, user: str, lang: str | None) -> int:
         await store.close()
 
 
-def _run(coro) -> int:
+def _run(coro: Coroutine[Any, Any, int]) -> int:
     try:
         return asyncio.run(coro)
     except KeyboardInterrupt:
@@ -115,7 +111,7 @@ def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (
     if user is not None and clean_text(user) != user:
         raise failures.Misconfigured("--user must be printable text, without control characters or undecodable "
                                      "bytes")
-    settings = _settings(db)
+    settings = load_settings(db)
     _folders(settings, exports=True)
     raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
 
@@ -125,7 +121,7 @@ def serve(db: Db = None) -> None:
     """Start every configured channel; without a messenger, the terminal chat."""
     from bot.cli.serve import configured
 
-    settings = _settings(db)
+    settings = load_settings(db)
     channels = configured(settings)
     if not channels and not sys.stdin.isatty():
         raise failures.Misconfigured("daks serve: no channel is configured (set TELEGRAM_TOKEN or "
@@ -151,7 +147,7 @@ async def _serve(settings: Settings) -> int:
 @db_app.command("upgrade")
 def db_upgrade(db: Db = None) -> None:
     """Bring the database schema to the newest revision."""
-    settings = _settings(db)
+    settings = load_settings(db)
     _folders(settings)
 
     async def upgrade() -> int:
@@ -175,7 +171,7 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
         unreachable_stages,
     )
 
-    target = directory or _settings().content_dir
+    target = directory or load_settings().content_dir
     try:
         content = load_content(target)
     except ContentInvalid as exc:
@@ -193,7 +189,7 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
                f"{len(content.toolbox)} toolbox items, OK")
 
 
-def _live_conversations(content, db: str) -> str:
+def _live_conversations(content: Content, db: str) -> str:
     from collections import Counter
 
     from flows.content.loader import migration_path
@@ -206,7 +202,10 @@ def _live_conversations(content, db: str) -> str:
         finally:
             await store.close()
 
-    rows = _run(count())
+    try:
+        rows = asyncio.run(count())
+    except KeyboardInterrupt:
+        raise typer.Exit(failures.INTERRUPTED) from None
     by_version = Counter(version for version, _ in rows)
     moving = 0
     for version, step in rows:
@@ -225,7 +224,7 @@ def content_publish(directory: Annotated[Path | None, typer.Argument(help="Conte
 
     from flows.content.loader import homeless_steps, load_content, missing_translations
 
-    target = directory or _settings().content_dir
+    target = directory or load_settings().content_dir
     content = load_content(target)  # invalid content: its problems and exit code 2 (bot/app/failures.py)
     problems = missing_translations(content) + homeless_steps(content)
     if problems:
@@ -246,7 +245,7 @@ def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set 
     from flows.toolbox.evaluate import evaluate, load_cases
     from flows.toolbox.search import ToolboxIndex
 
-    content = load_content(directory or _settings().content_dir)
+    content = load_content(directory or load_settings().content_dir)
     index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
     for quality in evaluate(index, load_cases(cases)):
         typer.echo(quality.line())
@@ -259,7 +258,7 @@ def bench(db: Db = None,
     """Simulated users walk all five stages through engine and storage; prints figures."""
     from bot.cli.bench import run_bench
 
-    settings = _settings(db)
+    settings = load_settings(db)
     levels = [int(n) for n in users.split(",") if n.strip()]
     raise typer.Exit(_run(run_bench(settings, levels, rounds)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from aiohttp import web
@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 
 class Running(Protocol):
     name: str
-    postman: Postman
+
+    @property
+    def postman(self) -> Postman:
+        """The channel's way of delivering broadcasts."""
+        ...
 
     @property
     def ready(self) -> bool:
@@ -133,7 +137,7 @@ async def serve(companion: Companion, settings: Settings) -> int:
         channels.append(Telegram(companion, settings, probes.routes))
     if "matrix" in names:
         channels.append(Matrix(companion, settings))
-    probes.checks.update({c.name.lower(): lambda c=c: c.ready for c in channels})
+    probes.checks.update({c.name.lower(): _readiness(c) for c in channels})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -178,8 +182,14 @@ async def _start(channel: Running, stop: asyncio.Event) -> bool:
         await asyncio.gather(starting, return_exceptions=True)
     if starting.cancelled() or starting.exception() is not None:
         await channel.stop()
-        if not starting.cancelled():
-            raise starting.exception()  # type: ignore[misc]
+        error = None if starting.cancelled() else starting.exception()
+        if error is not None:
+            raise error
         return False
     status.info("%s Stop with Ctrl+C or SIGTERM.", starting.result())
     return True
+
+
+def _readiness(channel: Running) -> Callable[[], bool]:
+    """The health probe's check of ``channel``."""
+    return lambda: channel.ready

@@ -1,1 +1,2 @@
-"""The Matrix channel (matrix-nio): encryption helpers such as cross-signing of the bot's own device."""
+"""The Matrix channel (matrix-nio, E2EE): sync, inbound, render, send, channel, postman; the session and cross-signing
+of the bot's own device."""

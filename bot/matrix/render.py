@@ -28,8 +28,7 @@ def contents(message: Outbound, msgtype: str = NOTICE) -> list[dict[str, str]]:
     marked: list[str] = []
     for block in message.blocks:
         if isinstance(block, Bullets):
-            marks = [f"{i}." if block.numbered else "•" for i in range(1, len(block.items) + 1)]
-            plain.append("\n".join(f"{m} {item}" for m, item in zip(marks, block.items, strict=True)))
+            plain.append(block.text)
             tag = "ol" if block.numbered else "ul"
             marked.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + f"</{tag}>")
         elif isinstance(block, Heading):

@@ -7,21 +7,10 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, InputFile, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import ExtBot
 
 from bot.app.companion import Companion, Response, Unavailable
@@ -30,36 +19,23 @@ from bot.app.pacing import Budget
 from bot.telegram.inbound import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, keyboard, page_of, render, units
+from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
 from bot.telegram.transport import AiohttpRequest
 from flows.content.i18n import N_
 from flows.messages import Outbound
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POLL_SECONDS = 25
 NOTE_EVERY = 3600.0
 """Seconds between two notes to the same group that the bot only works in private chats."""
 OUTAGE_NOTE_EVERY = 60.0
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class Refused(Misconfigured):
     """Telegram will not let the bot in at all (a wrong token); the message says what to do."""
-
-
-class Undeliverable(Exception):
-    """Telegram will not take messages for this chat (blocked, gone); stop sending to it."""
-
-
-class Moved(Undeliverable):
-    """The group became a supergroup with a new chat id."""
-
-    def __init__(self, new_chat_id: int):
-        super().__init__(new_chat_id)
-        self.new_chat_id = new_chat_id
 
 
 class TelegramChannel:
@@ -80,6 +56,7 @@ class TelegramChannel:
         self._api = urlsplit(base_url).netloc
         self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
                           get_updates_request=polling, rate_limiter=Pacing(budget=budget) if pacing else None)
+        self.sender = TelegramSender(self.bot, companion)
         self._tails: dict[int, asyncio.Task[None]] = {}
         self._noted: dict[int, float] = {}
         self._stopping = asyncio.Event()
@@ -131,7 +108,7 @@ class TelegramChannel:
     # -- updates in ------------------------------------------------------------
     async def take(self, updates: list[Update]) -> None:
         """Handle a batch: chats concurrently, each chat in order. Raises Unavailable if any was not stored."""
-        chats: dict[Any, list[Update]] = {}
+        chats: dict[int | tuple[str, int], list[Update]] = {}
         for update in updates:
             chat = update.effective_chat
             chats.setdefault(chat.id if chat else ("update", update.update_id), []).append(update)
@@ -176,7 +153,7 @@ class TelegramChannel:
         except Exception:
             log.exception("could not read the current question for a page turn")
             return False
-        if current.turn != press.turn or not current.choices or press.message_id is None:
+        if press.turn is None or current.turn != press.turn or not current.choices or press.message_id is None:
             return False
         markup = keyboard(current.choices, press.turn, press.page)
         message_id = press.message_id
@@ -194,7 +171,7 @@ class TelegramChannel:
         chat, status = member.chat, member.new_chat_member.status
         if chat.type == "private":
             blocked = status in ("kicked", "left")
-            await self._reachable(chat.id, not blocked, "blocked" if blocked else None)
+            await self.sender.reachable(chat.id, not blocked, "blocked" if blocked else None)
         elif status in ("member", "administrator"):
             self._group_note(chat.id, member.from_user.language_code if member.from_user else None)
 
@@ -202,7 +179,8 @@ class TelegramChannel:
         """Groups get a note that the bot works in private chats; button presses there are answered."""
         chat, user = update.effective_chat, update.effective_user
         if update.callback_query is not None:
-            self._queue(chat.id if chat else 0, lambda: self._answer_query(update.callback_query.id))
+            query_id = update.callback_query.id
+            self._queue(chat.id if chat else 0, lambda: self._answer_query(query_id))
         if chat is not None and chat.type != "private" and update.message is not None:
             self._group_note(chat.id, user.language_code if user else None)
 
@@ -256,17 +234,12 @@ class TelegramChannel:
 
     async def _send(self, chat_id: int, reply: Outbound) -> None:
         for part in render(reply):
-            await self._call(chat_id, "message", self.bot.send_message(
-                chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
-                link_preview_options=_NO_PREVIEW))
+            await self._call(chat_id, "message", self.sender.message(chat_id, part))
         for attachment in reply.attachments:
-            await self._call(chat_id, "document", self.bot.send_document(
-                chat_id, InputFile(attachment.data, filename=attachment.filename), filename=attachment.filename))
+            await self._call(chat_id, "document", self.sender.document(chat_id, attachment))
 
     async def _edit(self, chat_id: int, message_id: int, part: Part) -> None:
-        await self._call(chat_id, "edit", self.bot.edit_message_text(
-            part.html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
-            link_preview_options=_NO_PREVIEW))
+        await self._call(chat_id, "edit", self.sender.edit(chat_id, message_id, part))
 
     async def _answer(self, press: Press) -> None:
         await self._answer_query(press.query_id)
@@ -277,45 +250,13 @@ class TelegramChannel:
         except TelegramError as exc:  # an old query cannot be answered any more; nothing to do
             log.info("callback query not answered: %s", exc.message)
 
-    async def _call(self, chat_id: int, what: str, request: Awaitable[Any]) -> Any:
-        """One request to Telegram; its errors are recorded and never reach the user."""
+    async def _call(self, chat_id: int, what: str, request: Awaitable[object]) -> None:
+        """One request to Telegram; a lost one is logged by the sender and never reaches the user. Raises
+        Undeliverable when the chat takes no more messages."""
         try:
-            return await request
-        except Forbidden as exc:
-            log.info("chat %s cannot be reached: %s", chat_id, exc.message)
-            await self._reachable(chat_id, False, "blocked")
-            raise Undeliverable from exc
-        except ChatMigrated as exc:
-            log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
-            await self._moved(chat_id, exc.new_chat_id)
-            raise Moved(exc.new_chat_id) from exc
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return None
-            if "chat not found" in exc.message.lower():
-                await self._reachable(chat_id, False, "chat_not_found")
-                raise Undeliverable from exc
-            log.error("Telegram refused a %s for chat %s: %s", what, chat_id, exc.message)
-        except TimedOut:
-            log.warning("a %s to chat %s timed out; it may have arrived, so it is not sent again", what, chat_id)
-        except RetryAfter as exc:
-            log.error("a %s to chat %s was refused for flooding (retry after %.0f s); dropped", what, chat_id,
-                      exc._retry_after.total_seconds())
-        except NetworkError as exc:
-            log.warning("a %s to chat %s failed: %s", what, chat_id, exc.message)
-        return None
-
-    async def _reachable(self, chat_id: int, active: bool, status: str | None) -> None:
-        try:
-            await self.companion.reachable(CHANNEL, str(chat_id), active, status)
-        except Exception:
-            log.exception("could not record that chat %s is %s", chat_id, status or "reachable")
-
-    async def _moved(self, chat_id: int, new_chat_id: int) -> None:
-        try:
-            await self.companion.moved(CHANNEL, str(chat_id), str(new_chat_id))
-        except Exception:
-            log.exception("could not record that chat %s moved", chat_id)
+            await self.sender.call(chat_id, what, request)
+        except Lost:
+            pass
 
     # -- notes ---------------------------------------------------------------
     def _group_note(self, chat_id: int, code: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Telegram updates as the engine's Inbound, plus what a button press needs for its follow-up."""
+"""Telegram updates as the engine's Inbound, plus what a button press needs for its follow-up; the callback data
+of the buttons (``turn:id``, ``p:turn:page``, ``c:command``) is written and read here."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from dataclasses import dataclass
 
 from telegram import Message, Update
 
-from bot.telegram.render import COMMAND_PREFIX, PAGE_PREFIX, command
 from flows.messages import Inbound
 
+PAGE_PREFIX = "p:"
+COMMAND_PREFIX = "c:"
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)@([A-Za-z0-9_]+)")
 _PRESS = re.compile(r"^([0-9]{1,9}):")
 _PAGE = re.compile(rf"^{PAGE_PREFIX}([0-9]{{1,9}}):([0-9]{{1,4}})$")
 
@@ -39,6 +42,21 @@ class Incoming:
     press: Press | None = None
 
 
+def choice_data(turn: int, choice_id: str) -> str:
+    """A question's answer button: valid while the question with this turn is the current one."""
+    return f"{turn}:{choice_id}"
+
+
+def page_data(turn: int, page: int) -> str:
+    """A button that shows another page of a question's answers."""
+    return f"{PAGE_PREFIX}{turn}:{page}"
+
+
+def command_data(command_id: str) -> str:
+    """A button that runs a command (``rsvp 3``): valid for as long as the message."""
+    return f"{COMMAND_PREFIX}{command_id}"
+
+
 def language(code: str | None, languages: tuple[str, ...]) -> str | None:
     """Telegram's ``de-AT`` as ``de`` when we speak it."""
     base = (code or "").split("-")[0].lower()
@@ -64,7 +82,7 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
                                          else ()) for b in row if b.callback_data == data), "")
         text = message.text if message and message.text else ""
         press = Press(query.id, data, message.message_id if message else None, text,
-                      message.text_html if text else "", label,
+                      message.text_html if message and text else "", label,
                       int(page.group(1)) if page else _turn(data), int(page.group(2)) if page else None)
         if data.startswith(COMMAND_PREFIX):
             return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
@@ -87,3 +105,11 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
 def _turn(data: str) -> int | None:
     match = _PRESS.match(data)
     return int(match.group(1)) if match else None
+
+
+def command(text: str, username: str) -> str:
+    """``/hilfe@DaksBot`` as ``/hilfe`` when addressed to this bot."""
+    match = _COMMAND.match(text)
+    if match and match.group(2).lower() == username.lower():
+        return f"/{match.group(1)}{text[match.end():]}"
+    return text

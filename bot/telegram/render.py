@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from flows.messages import Bullets, Choice, Heading, Outbound
+from bot.telegram.inbound import choice_data, command_data, page_data
+from flows.messages import Block, Choice, Heading, Outbound
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,6 @@ PAGE_AFTER = 10
 SHORT_LABEL = 14
 """Labels up to this length sit two to a row."""
 TICK = {True: "✅ ", False: "▫️ ", None: ""}
-PAGE_PREFIX = "p:"
-COMMAND_PREFIX = "c:"
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)@([A-Za-z0-9_]+)")
 
 
 @dataclass
@@ -70,17 +67,13 @@ def render(message: Outbound, page: int = 0) -> list[Part]:
 
 def commands(choices: list[Choice]) -> InlineKeyboardMarkup:
     """Buttons that run a command (``c:rsvp 3``): broadcasts' buttons, valid for as long as the message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(c.label, callback_data=f"{COMMAND_PREFIX}{c.id}")]
-                                 for c in choices if len(f"{COMMAND_PREFIX}{c.id}".encode()) <= DATA_LIMIT])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(c.label, callback_data=command_data(c.id))]
+                                 for c in choices if len(command_data(c.id).encode()) <= DATA_LIMIT])
 
 
-def _pieces(block: Heading | object) -> list[tuple[str, str]]:
+def _pieces(block: Block) -> list[tuple[str, str]]:
     """(plain, html) pieces of a block, none longer than a message."""
-    if isinstance(block, Bullets):
-        marks = [f"{i}." if block.numbered else "•" for i in range(1, len(block.items) + 1)]
-        plain = "\n".join(f"{m} {item}" for m, item in zip(marks, block.items, strict=True))
-    else:
-        plain = getattr(block, "text", "")
+    plain = block.text
     if not plain.strip():
         return []
     if units(plain) <= TEXT_LIMIT:
@@ -124,10 +117,10 @@ def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardM
     page = min(max(page, 0), pages - 1)
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=f"{PAGE_PREFIX}{turn}:{page - 1}"))
-    nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=f"{PAGE_PREFIX}{turn}:{page}"))
+        nav.append(InlineKeyboardButton("◀", callback_data=page_data(turn, page - 1)))
+    nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=page_data(turn, page)))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("▶", callback_data=f"{PAGE_PREFIX}{turn}:{page + 1}"))
+        nav.append(InlineKeyboardButton("▶", callback_data=page_data(turn, page + 1)))
     return InlineKeyboardMarkup([*_rows(options[page * PAGE:(page + 1) * PAGE], turn), nav,
                                  *_rows(controls, turn)])
 
@@ -140,7 +133,7 @@ def page_of(choices: list[Choice], choice_id: str) -> int:
 
 def _rows(shown: list[Choice], turn: int) -> list[list[InlineKeyboardButton]]:
     buttons = [InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
-               for c in shown if len((data := f"{turn}:{c.id}").encode()) <= DATA_LIMIT or _too_long(data)]
+               for c in shown if len((data := choice_data(turn, c.id)).encode()) <= DATA_LIMIT or _too_long(data)]
     width = 2 if all(len(c.label) <= SHORT_LABEL for c in shown) and len(shown) > 3 else 1
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
@@ -153,11 +146,3 @@ def _too_long(data: str) -> bool:
 def answered(question_html: str, label: str) -> str:
     """The question message after a button press: its text plus the chosen answer."""
     return f"{question_html}\n\n<b>→ {escape(label)}</b>" if question_html else f"<b>→ {escape(label)}</b>"
-
-
-def command(text: str, username: str) -> str:
-    """``/hilfe@DaksBot`` as ``/hilfe`` when addressed to this bot."""
-    match = _COMMAND.match(text)
-    if match and match.group(2).lower() == username.lower():
-        return f"/{match.group(1)}{text[match.end():]}"
-    return text

@@ -44,12 +44,9 @@ class AiohttpRequest(BaseRequest):
                          pool_timeout: object = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        read = self._read if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
-        write = self._write if write_timeout is BaseRequest.DEFAULT_NONE else write_timeout
-        connect = self._connect if connect_timeout is BaseRequest.DEFAULT_NONE else connect_timeout
-        pool = self._pool if pool_timeout is BaseRequest.DEFAULT_NONE else pool_timeout
-        timeout = aiohttp.ClientTimeout(connect=_sum(connect, pool), sock_connect=connect,  # type: ignore[arg-type]
-                                        sock_read=_sum(read, write))  # type: ignore[arg-type]
+        read, write = _seconds(read_timeout, self._read), _seconds(write_timeout, self._write)
+        connect, pool = _seconds(connect_timeout, self._connect), _seconds(pool_timeout, self._pool)
+        timeout = aiohttp.ClientTimeout(connect=_sum(connect, pool), sock_connect=connect, sock_read=_sum(read, write))
         try:
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
                 body = await response.read()
@@ -71,11 +68,21 @@ def _count(url: str, status: int) -> None:
         METRICS.sends.labels("telegram").inc()
 
 
-def _sum(*values: object) -> float | None:
+def _seconds(given: object, default: float | None) -> float | None:
+    """A request's timeout: the one given (None: no limit), else this transport's own."""
+    if given is BaseRequest.DEFAULT_NONE:
+        return default
+    return float(given) if isinstance(given, int | float) else None
+
+
+def _sum(*values: float | None) -> float | None:
     """Two timeouts in a row; None (no limit) when either has none."""
-    if any(v is None for v in values):
-        return None
-    return sum(float(v) for v in values)  # type: ignore[arg-type]
+    total = 0.0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

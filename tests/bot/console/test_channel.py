@@ -325,16 +325,3 @@ def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tm
     erased = run_chat(["/loeschen", "1"], user="dora", db=db, data_dir=data)
     assert erased.returncode == 0 and not folder.is_symlink() and elsewhere.is_dir()
 
-
-def test_the_terminal_never_shows_control_characters_from_any_text(tmp_path: Path):
-    from bot.console.channel import BOLD, ConsoleRenderer
-    from flows.messages import Bullets, Choice, Heading, Outbound, Paragraph
-
-    hostile = "x\x1b]0;pwned\x07\u202e\x1b[2J\x00\ud800"
-    message = Outbound([Heading(hostile), Paragraph(hostile), Bullets((hostile,))], [Choice("a", f"→ {hostile}")])
-    for interactive in (False, True):
-        out = ConsoleRenderer(sys.stdout, tmp_path, interactive=interactive).render(message)
-        shown = out.replace(BOLD, "").replace("\033[0m", "")
-        assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "\x07" not in shown
-        assert shown.count("x]0;pwned[2J\ufffd") == 4
-        out.encode("utf-8")

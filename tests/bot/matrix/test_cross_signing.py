@@ -13,17 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
-from bot.matrix.cross_signing import (
-    CrossSigningError,
-    CrossSigningKeys,
-    b64decode,
-    canonical_json,
-    device_is_cross_signed,
-    ensure_cross_signing,
-    keys_path,
-    sign,
-    verify,
-)
+from bot.matrix.cross_signing import device_is_cross_signed, ensure_cross_signing
+from bot.matrix.signing import CrossSigningError, CrossSigningKeys, b64decode, canonical_json, keys_path, sign, verify
 from tests.servers.synapse import Synapse
 
 MakeUser = Callable[[str], Awaitable[tuple[str, str, str, str]]]

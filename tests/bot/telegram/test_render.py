@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from bot.telegram.render import DATA_LIMIT, TEXT_LIMIT, answered, command, keyboard, page_of, render, split, units
+from bot.telegram.inbound import command
+from bot.telegram.render import DATA_LIMIT, TEXT_LIMIT, answered, keyboard, page_of, render, split, units
 from flows.conversation.engine import Engine
 from flows.messages import Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 
