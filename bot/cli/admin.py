@@ -104,7 +104,7 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
                     db: Db = None) -> None:
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.app.effects import queue_newsletter
-    from flows.news.events import parse_when
+    from flows.reading import parse_when
     from storage.models import utcnow
 
     settings, content, spec = _load("newsletter", file, db)

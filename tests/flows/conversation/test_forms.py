@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from flows.content.loader import Content, load_content
+from flows.content.content import Content
+from flows.content.forms import Form, load_forms
+from flows.content.loader import load_content
 from flows.content.model import LANGUAGES
 from flows.conversation import forms
-from flows.conversation.forms import Form, load_forms
 from tests.conftest import ROOT
 
 EVENT_KINDS = [("online_seminar", "Online-Seminar"), ("workshop", "Werkstatt"), ("conference", "Fachtagung")]

@@ -10,21 +10,21 @@ import pytest
 from icalendar import Calendar
 
 from flows.content.consent import load_event_kinds
-from flows.content.loader import Content
+from flows.content.content import Content
+from flows.content.model import EVENT_KINDS
 from flows.messages import Attachment
 from flows.news.events import (
-    EVENT_KINDS,
     EventInvalid,
     EventSpec,
     announcement,
     event_ics,
     format_when,
     load_event_file,
-    parse_when,
     preview,
     reminder,
     upcoming,
 )
+from flows.reading import parse_when
 from tests.conftest import CONTENT
 
 BERLIN = ZoneInfo("Europe/Berlin")
