@@ -16,7 +16,7 @@ DONE_WORDS = frozenset({"fertig", "done", "termine", "terminé", "fini", "finish
 ALL_WORDS = frozenset({"alle", "all", "tout", "tous", "toutes"})
 NONE_WORDS = frozenset({"keine", "keins", "nichts", "none", "nothing", "aucun", "aucune", "rien"})
 STOP_WORDS = frozenset({"stop", "abbestellen", "desabonner", "unsubscribe"})
-"""Typed alone by a subscriber, these end the subscription."""
+"""A message of just one of these words ends a subscription (the one-word way for text channels)."""
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "ê": "e", "à": "a",
                        "â": "a", "ç": "c", "î": "i", "ô": "o", "û": "u", "ù": "u", "ë": "e", "ï": "i"})

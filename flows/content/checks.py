@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel
 
 from flows.content.content import Content
-from flows.content.model import ChecklistStep, LocalText, RecordsStep, ToolboxItem
+from flows.content.model import ChecklistStep, Command, Handlungsfeld, LocalText, RecordsStep, Step, ToolboxItem
 from flows.content.problems import ContentProblem, YamlTree, line_of, locate
 
 
@@ -91,7 +92,9 @@ def unreachable_stages(content: Content) -> list[ContentProblem]:
             for path in sorted((content.root / "stages").glob("*.yaml")) if path.stem not in listed]
 
 
-def unique_ids(items: list[Any], node: YamlTree | None, rel: str, problems: list[ContentProblem]) -> None:
+def unique_ids(items: Sequence[Handlungsfeld | Command | ToolboxItem], node: YamlTree | None, rel: str,
+               problems: list[ContentProblem]) -> None:
+    """Each id once in a list file."""
     seen: set[str] = set()
     for i, item in enumerate(items):
         if item.id in seen:
@@ -158,7 +161,7 @@ def toolbox_references(content: Content, items: list[ToolboxItem], node: YamlTre
     content.toolbox = {item.id: item for item in items}
 
 
-def _step_in(content: Content, step_id: str) -> Any:
+def _step_in(content: Content, step_id: str) -> Step | None:
     return content.steps[step_id][1] if step_id in content.steps else None
 
 

@@ -34,12 +34,12 @@ class ContentInvalid(Exception):
         super().__init__("content is invalid:\n" + "\n".join(f"  {p}" for p in problems))
 
 
-def locate(lazy: YamlTree | None, loc: tuple[Any, ...]) -> tuple[str, int | None]:
+def locate(tree: YamlTree | None, loc: tuple[Any, ...]) -> tuple[str, int | None]:
     """Follow a pydantic error location through the YAML tree: readable path and line number.
 
     Parts that are not in the YAML (pydantic's union tags) are dropped from the path.
     """
-    current, path = (lazy.node if lazy is not None else None), []
+    current, path = (tree.node if tree is not None else None), []
     line = current.start_mark.line + 1 if current is not None else None
     for i, part in enumerate(loc):
         nxt = None
