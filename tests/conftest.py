@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.content.loader import Content, load_content
+from flows.content.content import Content
+from flows.content.loader import load_content
 from flows.conversation.engine import Engine
 from flows.conversation.state import State
 from flows.messages import Inbound, Outbound

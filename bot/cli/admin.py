@@ -119,8 +119,8 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
                     db: Db = None) -> None:
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.app.effects import queue_newsletter
-    from flows.news.events import parse_when
     from flows.news.newsletters import load_newsletter_file
+    from flows.reading import parse_when
     from storage.models import utcnow
 
     settings, content, spec = _load(load_newsletter_file, file, db)

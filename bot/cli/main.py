@@ -163,13 +163,9 @@ def db_upgrade(db: Db = None) -> None:
 def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None,
                   db: Db = None) -> None:
     """Validate a content directory; list every problem with file and line. With --db: who would move."""
-    from flows.content.loader import (
-        ContentInvalid,
-        homeless_steps,
-        load_content,
-        missing_translations,
-        unreachable_stages,
-    )
+    from flows.content.checks import missing_translations, unreachable_stages
+    from flows.content.loader import ContentInvalid, load_content
+    from flows.content.versions import homeless_steps
 
     target = directory or load_settings().content_dir
     try:
@@ -192,7 +188,7 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
 def _live_conversations(content: Content, db: str) -> str:
     from collections import Counter
 
-    from flows.content.loader import migration_path
+    from flows.content.versions import migration_path
     from storage.store import Store
 
     async def count() -> list[tuple[str, str | None]]:
@@ -222,7 +218,9 @@ def content_publish(directory: Annotated[Path | None, typer.Argument(help="Conte
     """Record the step ids of the current version, so later versions can be checked against it."""
     import yaml
 
-    from flows.content.loader import homeless_steps, load_content, missing_translations
+    from flows.content.checks import missing_translations
+    from flows.content.loader import load_content
+    from flows.content.versions import homeless_steps
 
     target = directory or load_settings().content_dir
     content = load_content(target)  # invalid content: its problems and exit code 2 (bot/app/failures.py)

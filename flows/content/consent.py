@@ -10,8 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from flows.content.model import Identifier, LocalText
-from flows.news.events import EVENT_KINDS
+from flows.content.model import EVENT_KINDS, Identifier, LocalText
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -15,8 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-if TYPE_CHECKING:
-    from flows.content.loader import ContentProblem
+from flows.content.problems import ContentProblem
 
 DOMAIN = "daks"
 
@@ -58,8 +57,6 @@ class Translator:
 
 def load_catalogues(locale_dir: Path, languages: list[str], problems: list[ContentProblem]) -> Catalogues:
     """Read ``<lang>/LC_MESSAGES/daks.po`` for each language and compile it in memory."""
-    from flows.content.loader import ContentProblem
-
     by_lang: dict[str, gettext.NullTranslations] = {}
     for lang in languages:
         po = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 LANGUAGES: tuple[str, ...] = ("de", "fr", "en")
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 """Each language in its own words (language pickers)."""
 DEFAULT_LANGUAGE = "de"
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+EVENT_KINDS = ("online_seminar", "regional_meeting", "conference", "publication")
 
 
 class Strict(BaseModel):
@@ -41,6 +52,51 @@ class LocalText(RootModel[dict[str, str]]):
 
     def missing(self) -> list[str]:
         return [lang for lang in LANGUAGES if not self.root.get(lang, "").strip()]
+
+
+def _languages(value: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        raise ValueError(f"unknown language(s) {unknown}; allowed: {list(LANGUAGES)}")
+    return value
+
+
+def _german_required(value: dict[str, str]) -> dict[str, str]:
+    if not value.get(DEFAULT_LANGUAGE, "").strip():
+        raise ValueError(f"the '{DEFAULT_LANGUAGE}' text is required")
+    return value
+
+
+Texts = Annotated[dict[str, str], AfterValidator(_languages)]
+"""Optional text per language (de, fr, en), as a plain mapping (newsletter and event files)."""
+RequiredTexts = Annotated[dict[str, str], AfterValidator(_languages), AfterValidator(_german_required)]
+"""Text per language with German required."""
+
+
+def local(texts: dict[str, str], lang: str) -> str:
+    """The text in ``lang``, else German, else empty."""
+    return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or ""
+
+
+def known_ids(values: list[str], info: ValidationInfo, key: str, what: str) -> list[str]:
+    """Reject ids that are not in ``info.context[key]`` (when the caller passes that set)."""
+    allowed = (info.context or {}).get(key)
+    if allowed is None:
+        return values
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; allowed: {sorted(allowed)}")
+    return values
+
+
+def problems(exc: ValidationError) -> list[str]:
+    """One readable line per pydantic error: ``field: message``."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{loc}: {msg}" if loc else msg)
+    return lines
 
 
 class Option(Strict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.content.model import LANGUAGE_NAMES
 from flows.conversation import forms
 from flows.conversation.actions import (
@@ -25,6 +25,9 @@ from flows.conversation.context import Ctx
 from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Heading, Outbound, Paragraph
+from flows.news.broadcasting import event_preview, newsletter_preview
+from flows.news.events import EventSpec
+from flows.reading import parse_when
 
 ADMIN_MODES = ("admin", "form", "form_preview", "form_when")
 _WHO = ("telegram:", "matrix:@")
@@ -155,8 +158,6 @@ class Administering:
         return None
 
     def _on_when(self, inp: Input) -> None:
-        from flows.news.events import parse_when
-
         if inp.choice == "_cancel":
             self.state.mode = "form_preview"
             return
@@ -174,8 +175,6 @@ class Administering:
         """A problem the fields alone could not catch (e.g. an event without place or link)."""
         if form_id != "event":
             return None
-        from flows.news.events import EventSpec
-
         try:
             EventSpec.model_validate(values)
         except ValueError as exc:
@@ -185,8 +184,6 @@ class Administering:
         return None
 
     def previews(self, form_id: str, values: dict[str, Any]) -> list[Outbound]:
-        from flows.news.broadcasting import event_preview, newsletter_preview
-
         if form_id == "event":
             return event_preview(self.content, values)
         return newsletter_preview(self.content, values)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.conversation import overview
 from flows.conversation.context import Ctx
 from flows.conversation.export import export_markdown
 from flows.conversation.overlays import OVERLAYS
 from flows.conversation.state import State
 from flows.conversation.steps import kind_of
-from flows.conversation.steps.base import Input, fold
+from flows.conversation.steps.base import Input
 from flows.messages import Block, Bullets, Heading, Outbound, Paragraph
+from flows.reading import fold
 
 
 class Commands:

@@ -10,8 +10,8 @@ from typing import Any
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from flows.content.content import Content
 from flows.content.i18n import Translator
-from flows.content.loader import Content
 from flows.content.model import (
     ChecklistStep,
     DateStep,
@@ -26,7 +26,7 @@ from flows.content.model import (
     Step,
 )
 from flows.conversation.state import State
-from flows.messages import Block, Bullets, Paragraph
+from flows.messages import Block, Bullets, Choice, Paragraph
 
 _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
@@ -34,14 +34,6 @@ _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 @lru_cache(maxsize=4096)
 def _compile(source: str):
     return _templates.from_string(source)
-
-
-@dataclass(frozen=True)
-class Offer:
-    """An option as shown to the user."""
-
-    id: str
-    label: str
 
 
 @dataclass
@@ -82,14 +74,14 @@ class Ctx:
         return self.t.plural("Please name at least {n} point.", "Please name at least {n} points.", n)
 
     # -- options -----------------------------------------------------------
-    def offers(self, step: Step | FieldSingle) -> list[Offer]:
+    def offers(self, step: Step | FieldSingle) -> list[Choice]:
         options = getattr(step, "options", None) or getattr(step, "items", None)
         if options:
-            return [Offer(o.id, self.text(o.label)) for o in options]
+            return [Choice(o.id, self.text(o.label)) for o in options]
         for source in getattr(step, "options_from", []):
             ids = self._source_ids(source)
             if ids:
-                return [Offer(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
+                return [Choice(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
         return []
 
     def _source_ids(self, source: str) -> list[str]:
@@ -176,7 +168,7 @@ class Ctx:
                 return self.record_title(source_step, source)
             return self.t("(removed)")
         title_field = next(f for f in step.fields if f.id == step.title_field)
-        return self.field_value(title_field, record.get(step.title_field)) or "…"
+        return self.field_value(title_field, record.get(title_field.id)) or "…"
 
     def record_line(self, step: RecordsStep, record: dict[str, Any]) -> str:
         details = [

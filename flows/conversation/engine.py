@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from flows.content.loader import Content, migration_path
+from flows.content.content import Content
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES, LocalText, Stage, Step
+from flows.content.versions import migration_path
 from flows.conversation import overview
 from flows.conversation.actions import Action, Facts
 from flows.conversation.administering import ADMIN_MODES, Administering
@@ -19,9 +20,10 @@ from flows.conversation.overlays import Overlays
 from flows.conversation.recommend import index_of, recommend
 from flows.conversation.state import State
 from flows.conversation.steps import kind_of
-from flows.conversation.steps.base import KEEP, Input, Result, fold
+from flows.conversation.steps.base import KEEP, Input, Result
 from flows.conversation.subscribing import SUB_MODES, Subscribing
 from flows.messages import Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
+from flows.reading import fold
 
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""

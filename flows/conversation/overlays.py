@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.content.model import LANGUAGES, Stage, Step, ToolboxItem
 from flows.conversation.context import Ctx
 from flows.conversation.recommend import Suggestion, index_of, recommend, similar
 from flows.conversation.state import State
-from flows.conversation.steps.base import Input, fold
+from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Heading, Paragraph
+from flows.reading import fold
 
 OVERLAYS = ("menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete", "browse", "tools", "tool",
             "subscribe", "sub_lang", "sub_consent", "sub_manage", "admin", "form", "form_preview", "form_when")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
+from flows.content.content import Content
 from flows.content.model import ToolboxItem
 from flows.conversation.context import Ctx
 from flows.toolbox.search import ToolboxIndex
@@ -18,11 +20,15 @@ class Suggestion:
     reason: str
 
 
+_INDEXES: WeakKeyDictionary[Content, ToolboxIndex] = WeakKeyDictionary()
+"""The search index of each content set, built on first use and gone with the content."""
+
+
 def index_of(ctx: Ctx) -> ToolboxIndex:
     content = ctx.content
-    if content.index is None:
-        content.index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
-    return content.index
+    if content not in _INDEXES:
+        _INDEXES[content] = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
+    return _INDEXES[content]
 
 
 def user_fields(ctx: Ctx) -> list[str]:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES
 from flows.conversation.actions import Attend, ChangeSubscription, Confirm, Facts, RequestConsent, ShowEvents, Withdraw
 from flows.conversation.context import Ctx
 from flows.conversation.state import State
-from flows.conversation.steps.base import Input, fold
+from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Heading, Paragraph
+from flows.reading import STOP_WORDS, fold
 
 SUB_MODES = ("subscribe", "sub_lang", "sub_consent", "sub_manage")
-STOP_WORDS = frozenset({"stop", "abbestellen", "desabonner", "unsubscribe"})
-"""A message of just one of these words ends a subscription (the one-word way for text channels)."""
 
 
 class Subscribing:

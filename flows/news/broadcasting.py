@@ -8,8 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.content.content import Content
 from flows.content.i18n import Translator
-from flows.content.loader import Content
 from flows.content.model import LANGUAGES
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
 from flows.news.events import EventSpec, announcement, preview, reminder

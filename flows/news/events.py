@@ -7,20 +7,20 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from babel import Locale
-from babel.dates import format_date, format_interval, format_time, get_day_names, get_month_names, get_timezone_name
+from babel.dates import format_date, format_interval, format_time, get_timezone_name
 from icalendar import Calendar, Event
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from flows.content.i18n import Translator
-from flows.content.model import LANGUAGES, LocalText
+from flows.content.model import LANGUAGES, LocalText, RequiredTexts, Texts, known_ids, local, problems
 from flows.messages import Attachment, Block, Bullets, Choice, Heading, Outbound, Paragraph, clean_values
-from flows.news.newsletters import RequiredTexts, Texts, known_ids, local, markdown_blocks, problems, unsubscribe_footer
+from flows.news.newsletters import markdown_blocks, unsubscribe_footer
+from flows.reading import parse_day, parse_when, time_zone
 
-EVENT_KINDS = ("online_seminar", "regional_meeting", "conference", "publication")
 DEFAULT_TIMEZONE = "Europe/Berlin"
 _LOCALES = {"de": "de_DE", "fr": "fr_FR", "en": "en_GB"}
 """English dates read the European way (24 November 2026, 10:00): the audience is in Germany and France."""
@@ -32,13 +32,6 @@ class EventInvalid(ValueError):
     def __init__(self, path: Path | str, problems: list[str]):
         self.problems = problems
         super().__init__(f"{path} is not a valid event:\n" + "\n".join(f"  - {p}" for p in problems))
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin'") from None
 
 
 def _url(value: str | None) -> str | None:
@@ -75,7 +68,7 @@ class EventSpec(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        _zone(value)
+        time_zone(value)
         return value
 
     @field_validator("starts", "ends", mode="before")
@@ -83,7 +76,7 @@ class EventSpec(BaseModel):
     def _typed_time(cls, value: Any, info: ValidationInfo) -> Any:
         zone = info.data.get("timezone", DEFAULT_TIMEZONE)
         if isinstance(value, str):
-            value = parse_when(value, zone, "de") or _date(value.casefold(), "de") or value
+            value = parse_when(value, zone, "de") or parse_day(value.casefold(), "de") or value
         if isinstance(value, date) and not isinstance(value, datetime):
             if info.data.get("kind") != "publication":
                 raise ValueError("give a time as well, e.g. 2026-11-24 10:00")
@@ -146,82 +139,6 @@ def load_event_file(path: Path, topics: set[str]) -> EventSpec:
         raise EventInvalid(path, problems(exc)) from None
 
 
-# --- reading times typed in chat ---------------------------------------------------------------
-
-_TIME = re.compile(r"(?:^|[\s,]+)(?:um|à|a|at)?\s*(\d{1,2})(?:[:h.](\d{2}))?\s*(h|uhr|am|pm|a\.m\.|p\.m\.)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:\.|er)?\s+([^\W\d]+)\.?\s+(\d{4})$|^([^\W\d]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
-
-
-def _month_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for lang in LANGUAGES:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, lang).items():
-                    names[name.casefold().rstrip(".")] = number
-    names.update({"sept": 9, "mär": 3})
-    return names
-
-
-_MONTHS = _month_names()
-_WEEKDAYS = {n.casefold().rstrip(".") for lang in LANGUAGES for width in ("wide", "abbreviated")
-             for n in get_day_names(width, "format", lang).values()}
-
-
-def _time(match: re.Match[str]) -> time | None:
-    hour, minute, unit = int(match[1]), int(match[2] or 0), (match[3] or "").replace(".", "")
-    if not match[2] and not unit:
-        return None
-    if unit in ("am", "pm"):
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if unit == "pm" else 0)
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
-def _date(text: str, lang: str) -> date | None:
-    text = text.strip(" ,")
-    first, _, rest = text.partition(" ")
-    if first.rstrip(",.") in _WEEKDAYS and first.rstrip(",.") not in _MONTHS:
-        text = rest.strip(" ,")
-    text = re.sub(r"^(?:le|am|on|the)\s+", "", text, flags=re.IGNORECASE)
-    try:
-        if m := _ISO.match(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _NUMERIC.match(text):
-            day, month, year = int(m[1]), int(m[2]), int(m[3])
-            year += 2000 if year < 100 else 0
-            if lang == "en" and month > 12 and day <= 12:
-                day, month = month, day  # 11/24/2026 can only be US order
-            return date(year, month, day)
-        if m := _WORDS.match(text):
-            day, name, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
-            month = _MONTHS.get(name.casefold())
-            return date(int(year), month, int(day)) if month else None
-    except ValueError:
-        return None
-    return None
-
-
-def parse_when(text: str, tz: str, lang: str, base: date | None = None) -> datetime | None:
-    """A date and time typed by an admin (``24.11.2026 10:00``, ``24.11.2026, 10 Uhr``, ``2026-11-24 10:00``,
-    ``24/11/2026 10h00``, ``24 Nov 2026 10:00``, ``24 novembre 2026 à 10h``), or a bare time (``11:30``)
-    on the day ``base``. Slashed dates are day first. Returns an aware datetime in ``tz`` or None."""
-    text = re.sub(r"\s+", " ", text.strip().casefold())
-    text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", text)
-    m = _TIME.search(text)
-    if not m:
-        return None
-    at = _time(m)
-    head = text[:m.start()]
-    day = base if not head.strip(" ,") else _date(head, lang)
-    if at is None or day is None or not 2000 <= day.year <= 2100:
-        return None
-    return datetime.combine(day, at, _zone(tz))
-
-
 # --- showing times ------------------------------------------------------------------------------
 
 def _locale(lang: str) -> Locale:
@@ -235,7 +152,7 @@ def _zone_label(moment: datetime, locale: Locale) -> str:
 
 def format_when(starts: datetime, ends: datetime | None, tz: str, lang: str) -> str:
     """``Dienstag, 24. November 2026, 10:00–11:30 Uhr (MEZ)`` in the event's time zone; both dates if multi-day."""
-    zone, locale = _zone(tz), _locale(lang)
+    zone, locale = time_zone(tz), _locale(lang)
 
     def local_(moment: datetime) -> datetime:
         return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)

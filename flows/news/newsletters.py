@@ -5,59 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from flows.content.i18n import Translator
-from flows.content.model import DEFAULT_LANGUAGE, LANGUAGES
+from flows.content.model import DEFAULT_LANGUAGE, LANGUAGES, RequiredTexts, known_ids, local, problems
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph, clean_values
-
-
-def _languages(value: dict[str, str]) -> dict[str, str]:
-    unknown = sorted(set(value) - set(LANGUAGES))
-    if unknown:
-        raise ValueError(f"unknown language(s) {unknown}; allowed: {list(LANGUAGES)}")
-    return value
-
-
-def _german_required(value: dict[str, str]) -> dict[str, str]:
-    if not value.get(DEFAULT_LANGUAGE, "").strip():
-        raise ValueError(f"the '{DEFAULT_LANGUAGE}' text is required")
-    return value
-
-
-Texts = Annotated[dict[str, str], AfterValidator(_languages)]
-"""Optional text per language (de, fr, en)."""
-RequiredTexts = Annotated[dict[str, str], AfterValidator(_languages), AfterValidator(_german_required)]
-"""Text per language with German required."""
-
-
-def local(texts: dict[str, str], lang: str) -> str:
-    """The text in ``lang``, else German, else empty."""
-    return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or ""
-
-
-def known_ids(values: list[str], info: ValidationInfo, key: str, what: str) -> list[str]:
-    """Reject ids that are not in ``info.context[key]`` (when the caller passes that set)."""
-    allowed = (info.context or {}).get(key)
-    unknown = sorted(set(values) - set(allowed)) if allowed is not None else []
-    if unknown:
-        raise ValueError(f"unknown {what} {unknown}; allowed: {sorted(allowed)}")
-    return values
-
-
-def problems(exc: ValidationError) -> list[str]:
-    """One readable line per pydantic error: ``field: message``."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{loc}: {msg}" if loc else msg)
-    return lines
 
 
 class NewsletterInvalid(ValueError):

@@ -58,11 +58,11 @@ class ToolboxIndex:
     def __init__(self, items: list[ToolboxItem], synonyms: dict[str, dict[str, str]] | None = None):
         self.items = items
         self.synonyms = {lang: {fold(k): v for k, v in words.items()} for lang, words in (synonyms or {}).items()}
-        self._bm25: dict[str, BM25Okapi] = {}
+        self._bm25: dict[str, BM25Okapi | None] = {}
         self._vocabulary: dict[str, list[str]] = {}
         for lang in LANGUAGES:
             docs = [tokens(f"{i.title.get(lang)} {i.title.get(lang)} {i.summary.get(lang)}", lang) for i in items]
-            self._bm25[lang] = BM25Okapi(docs) if docs else None  # type: ignore[assignment]
+            self._bm25[lang] = BM25Okapi(docs) if docs else None
             self._vocabulary[lang] = sorted({t for doc in docs for t in doc})
 
     def _expand(self, query: list[str], lang: str) -> list[str]:
@@ -89,7 +89,7 @@ class ToolboxIndex:
         words = fold(query)
         extra = [also for word, also in self.synonyms.get(lang, {}).items() if word in words]
         terms = self._expand(tokens(" ".join([query, *extra]), lang), lang) if bm25 is not None else []
-        if not terms:
+        if bm25 is None or not terms:
             return []
         scores = bm25.get_scores(terms)
         ranked = sorted(range(len(self.items)), key=lambda i: (-scores[i], self.items[i].id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flows.content.loader import Content
+from flows.content.content import Content
 
 VERIFIED_ADDRESSES = {
     "https://www.demografiewerkstatt-kommunen.de/werkzeugkoffer/kick-off",

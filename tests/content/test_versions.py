@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.content.loader import homeless_steps, load_content
+from flows.content.loader import load_content
+from flows.content.versions import homeless_steps
 from flows.conversation.engine import Engine
 from flows.messages import Inbound
 from tests.conftest import CONTENT, ROOT, EngineChat

@@ -1,10 +1,15 @@
-"""parse_date: the date formats people type, normalised to ISO day, month or year strings."""
+"""Reading typed text: dates as step answers (ISO day, month or year strings) and the dates and times admins type."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from flows.reading import parse_date
+from flows.reading import parse_date, parse_when
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.mark.parametrize(
@@ -56,3 +61,30 @@ def test_accepts_what_people_type(typed: str, iso: str) -> None:
 def test_rejects_what_is_no_date(typed: str) -> None:
     assert parse_date(typed) is None
 
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("24.11.2026 10:00", "de"),
+    ("24.11.2026, 10 Uhr", "de"),
+    ("Dienstag, 24. November 2026 um 10 Uhr", "de"),
+    ("2026-11-24 10:00", "de"),
+    ("24/11/2026 10h00", "fr"),
+    ("24/11/2026 10h", "fr"),
+    ("mardi 24 novembre 2026 à 10h", "fr"),
+    ("2026-11-24 10:00", "en"),
+    ("2026-11-24T10:00", "en"),
+    ("24 Nov 2026 10:00", "en"),
+    ("11/24/2026 10:00 AM", "en"),
+])
+def test_parse_when_reads_what_admins_type(text: str, lang: str):
+    assert parse_when(text, "Europe/Berlin", lang) == datetime(2026, 11, 24, 10, tzinfo=BERLIN)
+
+
+def test_parse_when_a_bare_time_is_on_the_base_day():
+    assert parse_when("11:30", "Europe/Berlin", "de", base=date(2026, 11, 24)) == datetime(
+        2026, 11, 24, 11, 30, tzinfo=BERLIN)
+    assert parse_when("11:30", "Europe/Berlin", "de") is None
+
+
+@pytest.mark.parametrize("text", ["24.11.2026", "31.02.2026 10:00", "24.11.2026 25:00", "tomorrow", ""])
+def test_parse_when_rejects_what_it_cannot_read(text: str):
+    assert parse_when(text, "Europe/Berlin", "de", base=date(2026, 11, 24)) is None

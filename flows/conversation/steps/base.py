@@ -12,10 +12,6 @@ from flows.messages import Block, Choice, Paragraph
 KEEP: Any = object()
 """Sentinel: the handler leaves the stored answer as it is."""
 
-DONE_WORDS = frozenset({"fertig", "done", "termine", "terminé", "fini", "finished", "ende"})
-ALL_WORDS = frozenset({"alle", "all", "tout", "tous", "toutes"})
-NONE_WORDS = frozenset({"keine", "keins", "nichts", "none", "nothing", "aucun", "aucune", "rien"})
-
 
 @dataclass(frozen=True)
 class Input:
@@ -84,12 +80,3 @@ class StepKind(ABC):
     def skip(self, ctx: Ctx, step: Any) -> Result | None:
         """Handle /skip inside the step; None lets the engine skip the whole step."""
         return None
-
-
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "ê": "e", "à": "a",
-                       "â": "a", "ç": "c", "î": "i", "ô": "o", "û": "u", "ù": "u", "ë": "e", "ï": "i"})
-
-
-def fold(text: str) -> str:
-    """Compare labels forgivingly: case, umlauts, accents and surrounding punctuation."""
-    return " ".join(text.casefold().translate(_FOLD).strip(" .!?\"'„“”»«").split())

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from flows.conversation.context import Ctx
-from flows.conversation.steps.base import DONE_WORDS, Input, Result, StepKind
+from flows.conversation.steps.base import Input, Result, StepKind
 from flows.messages import Bullets, Choice, Paragraph
+from flows.reading import DONE_WORDS
 
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
 

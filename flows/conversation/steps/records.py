@@ -6,9 +6,10 @@ from typing import Any
 
 from flows.content.model import FieldDate, FieldSingle, RecordsStep
 from flows.conversation.context import Ctx
-from flows.conversation.steps.base import DONE_WORDS, Input, Result, StepKind
-from flows.conversation.steps.simple import check_date, check_text
+from flows.conversation.steps.base import Input, Result, StepKind
+from flows.conversation.steps.checks import check_choice, check_date, check_text, not_offered, not_skippable
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.reading import DONE_WORDS
 
 
 class RecordsKind(StepKind):
@@ -155,7 +156,7 @@ class RecordsKind(StepKind):
             return Result(draft={"phase": "pick_edit"})
         if inp.choice == "_delrec" and records:
             return Result(draft={"phase": "pick_delete"})
-        return Result.error(ctx.t("Please pick one of the options below."), draft=d)
+        return not_offered(ctx.t, draft=d)
 
     def _field(self, ctx: Ctx, step: RecordsStep, inp: Input, d: dict[str, Any],
                records: list[dict[str, Any]]) -> Result:
@@ -165,17 +166,15 @@ class RecordsKind(StepKind):
             pass
         elif inp.choice == "_skip":
             if not f.optional:
-                return Result.error(ctx.t("This field is needed, so it cannot be skipped."), draft=d)
+                return not_skippable(ctx.t, draft=d)
             values[f.id] = None
-        elif isinstance(f, FieldSingle):
-            offers = {o.id for o in ctx.offers(f)}
-            if inp.choice not in offers:
-                return Result.error(ctx.t("Please pick one of the options: type its number (1 to {n}) or its name.",
-                                          n=len(offers)), draft=d)
-            values[f.id] = inp.choice
         else:
-            checked = check_date(ctx, inp.text or "") if isinstance(f, FieldDate) else \
-                check_text(ctx, inp.text or "", f.max_length)
+            if isinstance(f, FieldSingle):
+                checked = check_choice(ctx.t, ctx.offers(f), inp.choice)
+            elif isinstance(f, FieldDate):
+                checked = check_date(ctx.t, inp.text or "")
+            else:
+                checked = check_text(ctx.t, inp.text or "", f.max_length)
             if not checked.done:
                 checked.draft = d
                 return checked

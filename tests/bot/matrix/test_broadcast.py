@@ -17,7 +17,7 @@ from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy import select
 
 from bot.app.effects import publish_event
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.news.broadcasting import event_of
 from storage.models import Identity, utcnow
 from storage.store import Store, Unit

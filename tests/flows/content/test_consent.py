@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.content.consent import load_consent, load_event_kinds
-from flows.news.events import EVENT_KINDS
+from flows.content.model import EVENT_KINDS
 from tests.conftest import CONTENT
 
 WITHDRAWAL = {"de": ("widerrufen", "STOP", "/abbestellen", "/meinedaten", "/loeschen", "Art. 6"),

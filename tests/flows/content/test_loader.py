@@ -15,8 +15,10 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from flows.content.loader import Content, ContentInvalid, ContentProblem, load_content
+from flows.content.content import Content
+from flows.content.loader import load_content
 from flows.content.model import LANGUAGES, ChecklistStep, LocalText, RecordsStep
+from flows.content.problems import ContentInvalid, ContentProblem
 from tests.conftest import CONTENT
 
 DAKS_STAGES = ["kickoff", "kommunalprofil", "zukunftswerkstatt", "werkstattplan", "zwischenbilanz"]

@@ -21,12 +21,13 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from flows.content.loader import Content, load_content
-from flows.conversation.context import Offer
+from flows.content.content import Content
+from flows.content.loader import load_content
 from flows.conversation.engine import Engine, Turn
 from flows.conversation.state import State
-from flows.conversation.steps.choice import pick_many
+from flows.messages import Choice as Offer
 from flows.messages import Inbound, Outbound
+from flows.reading import pick_many
 
 CONTENT_DIR = Path(__file__).resolve().parents[3] / "content"
 TODAY = date(2027, 1, 15)

@@ -1,8 +1,8 @@
-"""Events: the YAML file, times typed in chat, formatted times, the .ics and the messages."""
+"""Events: the YAML file, formatted times, the .ics and the messages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,17 +10,16 @@ import pytest
 from icalendar import Calendar
 
 from flows.content.consent import load_event_kinds
-from flows.content.loader import Content
+from flows.content.content import Content
+from flows.content.model import EVENT_KINDS
 from flows.messages import Attachment
 from flows.news.events import (
-    EVENT_KINDS,
     EventInvalid,
     EventSpec,
     announcement,
     event_ics,
     format_when,
     load_event_file,
-    parse_when,
     preview,
     reminder,
     upcoming,
@@ -123,34 +122,6 @@ def test_several_problems_are_all_listed(tmp_path: Path, topics: set[str]):
     with pytest.raises(EventInvalid) as caught:
         load_event_file(write(tmp_path, text), topics)
     assert len(caught.value.problems) == 2
-
-
-@pytest.mark.parametrize(("text", "lang"), [
-    ("24.11.2026 10:00", "de"),
-    ("24.11.2026, 10 Uhr", "de"),
-    ("Dienstag, 24. November 2026 um 10 Uhr", "de"),
-    ("2026-11-24 10:00", "de"),
-    ("24/11/2026 10h00", "fr"),
-    ("24/11/2026 10h", "fr"),
-    ("mardi 24 novembre 2026 à 10h", "fr"),
-    ("2026-11-24 10:00", "en"),
-    ("2026-11-24T10:00", "en"),
-    ("24 Nov 2026 10:00", "en"),
-    ("11/24/2026 10:00 AM", "en"),
-])
-def test_parse_when_reads_what_admins_type(text: str, lang: str):
-    assert parse_when(text, "Europe/Berlin", lang) == datetime(2026, 11, 24, 10, tzinfo=BERLIN)
-
-
-def test_parse_when_a_bare_time_is_on_the_base_day():
-    assert parse_when("11:30", "Europe/Berlin", "de", base=date(2026, 11, 24)) == datetime(
-        2026, 11, 24, 11, 30, tzinfo=BERLIN)
-    assert parse_when("11:30", "Europe/Berlin", "de") is None
-
-
-@pytest.mark.parametrize("text", ["24.11.2026", "31.02.2026 10:00", "24.11.2026 25:00", "tomorrow", ""])
-def test_parse_when_rejects_what_it_cannot_read(text: str):
-    assert parse_when(text, "Europe/Berlin", "de", base=date(2026, 11, 24)) is None
 
 
 @pytest.mark.parametrize(("lang", "day", "zone"), [

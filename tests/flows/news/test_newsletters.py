@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.content.loader import Content
+from flows.content.content import Content
+from flows.content.model import EVENT_KINDS
 from flows.messages import Bullets, Heading, Paragraph
-from flows.news.events import EVENT_KINDS
 from flows.news.newsletters import (
     NewsletterInvalid,
     NewsletterSpec,

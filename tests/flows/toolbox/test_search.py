@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.content.loader import Content
+from flows.content.content import Content
 from flows.toolbox.evaluate import evaluate, load_cases
 from flows.toolbox.search import ToolboxIndex, fold, tokens
 

@@ -1,0 +1,60 @@
+"""The content set the engine runs on: every file of the content directory, validated and cross-referenced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.content.consent import Consent
+from flows.content.forms import Form
+from flows.content.i18n import Catalogues
+from flows.content.model import Command, Handlungsfeld, LocalText, Manifest, Migration, Stage, Step, ToolboxItem
+
+
+@dataclass(eq=False)
+class Content:
+    """The validated content set the engine runs on."""
+
+    root: Path
+    manifest: Manifest
+    stages: list[Stage]
+    handlungsfelder: dict[str, Handlungsfeld]
+    commands: list[Command]
+    catalogues: Catalogues
+    steps: dict[str, tuple[Stage, Step]] = field(default_factory=dict)
+    command_names: dict[str, str] = field(default_factory=dict)
+    profile_steps: dict[str, str] = field(default_factory=dict)
+    toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
+    migrations: list[Migration] = field(default_factory=list)
+    published: dict[str, list[str]] = field(default_factory=dict)
+    """Step ids of every published version (content/versions/<version>.yaml)."""
+    event_kinds: dict[str, LocalText] = field(default_factory=dict)
+    """Kinds of events, which subscribers can also pick as topics."""
+    consent: Consent | None = None
+    """The newsletter consent text and its version."""
+    forms: dict[str, Form] = field(default_factory=dict)
+    """Forms admins fill in chat: events, newsletters."""
+
+    @property
+    def topics(self) -> list[str]:
+        """What subscribers can choose: the fields of action, then the event kinds."""
+        return [*self.handlungsfelder, *self.event_kinds]
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def daks_stages(self) -> list[Stage]:
+        """The five DAKS stages, without the onboarding."""
+        return [s for s in self.stages if s.number > 0]
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id][1]
+
+    def stage_of(self, step_id: str) -> Stage:
+        return self.steps[step_id][0]
