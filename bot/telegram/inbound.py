@@ -68,7 +68,8 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
                       int(page.group(1)) if page else _turn(data), int(page.group(2)) if page else None)
         if data.startswith(COMMAND_PREFIX):
             return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
-        return Incoming(chat.id, Inbound(choice=data, message_id=uid), hint, press)
+        turn, choice = _payload(data)
+        return Incoming(chat.id, Inbound(choice=choice, turn=turn, message_id=uid), hint, press)
     if update.edited_message is not None:
         return Incoming(chat.id, Inbound(event="edited", message_id=uid), hint)
     message = update.message
@@ -87,3 +88,9 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
 def _turn(data: str) -> int | None:
     match = _PRESS.match(data)
     return int(match.group(1)) if match else None
+
+
+def _payload(data: str) -> tuple[int | None, str]:
+    """A choice button's ``turn:id`` (made by render.keyboard); without a turn the press counts as stale."""
+    match = _PRESS.match(data)
+    return (int(match.group(1)), data[match.end():]) if match else (None, data)

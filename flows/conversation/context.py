@@ -175,6 +175,7 @@ class Ctx:
             if isinstance(source_step, RecordsStep) and source:
                 return self.record_title(source_step, source)
             return self.t("(removed)")
+        assert step.title_field is not None  # the model requires it where there is no for_each
         title_field = next(f for f in step.fields if f.id == step.title_field)
         return self.field_value(title_field, record.get(step.title_field)) or "…"
 
