@@ -27,11 +27,11 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
     if command is None:
         return s.say(s.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
     handlers: dict[str, Callable[[], None]] = {
-        "start": lambda: welcome_back(s), "help": lambda: menu.help_(s), "menu": lambda: s.open_overlay("menu"),
+        "start": lambda: welcome_back(s), "help": lambda: menu.show_help(s), "menu": lambda: s.open_overlay("menu"),
         "progress": lambda: menu.progress(s), "back": lambda: back(s), "skip": lambda: skip(s),
         "stage": lambda: stage_command(s, arg.strip()), "edit": lambda: s.open_overlay("pick_edit"),
         "export": lambda: menu.export(s), "mydata": lambda: menu.mydata(s),
-        "delete": lambda: s.open_overlay("confirm_delete"), "quit": lambda: quit_(s),
+        "delete": lambda: s.open_overlay("confirm_delete"), "quit": lambda: goodbye(s),
         "language": lambda: language_command(s, arg.strip()), "tools": lambda: toolbox.browse(s),
         "search": lambda: toolbox.search(s, arg), "newsletter": lambda: newsletter.open_newsletter(s),
         "unsubscribe": lambda: newsletter.unsubscribe(s), "events": lambda: newsletter.events(s),
@@ -45,7 +45,7 @@ def welcome_back(s: Session) -> None:
     s.say(s.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
 
 
-def quit_(s: Session) -> None:
+def goodbye(s: Session) -> None:
     s.effects.append("quit")
     s.say_only(s.t("See you soon! Everything is saved; when you come back, we continue right here."))
 

@@ -42,7 +42,7 @@ class Menu:
             "_progress": lambda: progress(s), "_stage": lambda: s.open_overlay("pick_stage"),
             "_edit": lambda: s.open_overlay("pick_edit"), "_export": lambda: export(s),
             "_mydata": lambda: mydata(s), "_delete": lambda: s.open_overlay("confirm_delete"),
-            "_help": lambda: help_(s), "_lang": lambda: s.open_overlay("pick_lang"),
+            "_help": lambda: show_help(s), "_lang": lambda: s.open_overlay("pick_lang"),
             "_newsletter": lambda: newsletter.open_newsletter(s), "_events": lambda: newsletter.events(s),
             "_admin": lambda: admin.admin_command(s, ""), "_close": s.close_overlay}
         entry = entries.get(inp.choice or "")
@@ -149,7 +149,7 @@ class ConfirmDelete:
 
 
 # -- what the menu (and the commands) show at once --------------------------------
-def help_(s: Session) -> None:
+def show_help(s: Session) -> None:
     step = s.current_step()
     blocks: list[Block] = [Heading(s.t("Help"))]
     if s.state.mode == "step" and step is not None and step.help:
