@@ -97,12 +97,13 @@ async def _act(api: FakeBotAPI, user: FakeUser, inbound: Inbound) -> None:
     if inbound.choice is None:
         await api.send_text(user, inbound.text or "")
         return
+    payload = f"{inbound.turn}:{inbound.choice}"  # as bot/telegram/render.py writes it
     for message in reversed(api.sent(user.id)):
-        if any(data == inbound.choice for row in message.buttons() for _, data in row):
-            await api.press(user, message, inbound.choice)
+        if any(data == payload for row in message.buttons() for _, data in row):
+            await api.press(user, message, payload)
             return
     shown = [d for m in api.sent(user.id)[-2:] for row in m.buttons() for _, d in row]
-    raise RuntimeError(f"user {user.id}: no button {inbound.choice!r} on screen: {shown}")
+    raise RuntimeError(f"user {user.id}: no button {payload!r} on screen: {shown}")
 
 
 async def walk_reference(api: FakeBotAPI, replies: Replies, user: FakeUser, run: Run, limit: int) -> int:

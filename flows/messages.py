@@ -40,13 +40,16 @@ def clean_values(data: Any) -> Any:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: typed text, pressed a button (``choice``), sent a file, or edited a message.
+    """One thing a user did: typed text, pressed a button (``choice`` on the question of ``turn``), sent a file,
+    or edited a message.
 
     Every text field is passed through :func:`clean_text` on construction, whatever the channel.
     """
 
     text: str | None = None
     choice: str | None = None
+    turn: int | None = None
+    """The turn of the question the pressed button sat on: buttons of older questions are stale."""
     file_name: str | None = None
     event: Literal["message", "start", "resume", "edited"] = "message"
     message_id: str | None = None

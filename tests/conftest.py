@@ -147,7 +147,7 @@ class EngineChat:
         last = self.replies[-1]
         matches = [c for c in last.choices if label.casefold() in c.label.casefold() or c.id == label]
         assert matches, f"no button {label!r} in {[c.label for c in last.choices]}"
-        return self._send(Inbound(choice=f"{last.turn}:{matches[0].id}"))
+        return self._send(Inbound(choice=matches[0].id, turn=last.turn))
 
     def sends_file(self, name: str) -> str:
         return self._send(Inbound(file_name=name))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import metrics
 from bot.app.effects import Actor, apply
+from bot.app.identities import IDENTITIES
 from flows.content.i18n import N_
 from flows.content.loader import Content
 from flows.conversation import overview
@@ -154,7 +155,7 @@ class Companion:
         role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
         now = utcnow()
         facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
-                      sub_language=sub.language if sub else None, role=role, now=now)
+                      sub_language=sub.language if sub else None, role=role, now=now, identities=IDENTITIES)
         turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang, facts=facts)
         if "delete_all" in turn.effects:
             unit.delete_user(account.user_id)

@@ -32,7 +32,7 @@ class SimulatedUser:
     def next(self, reply: Outbound) -> Inbound | None:
         self.sent += 1
         ids = [c.id for c in reply.choices]
-        press = lambda choice_id: Inbound(choice=f"{reply.turn}:{choice_id}")  # noqa: E731
+        press = lambda choice_id: Inbound(choice=choice_id, turn=reply.turn)  # noqa: E731
         expects = reply.expects
         if expects == "stage_end":
             return press("_nextstage") if "_nextstage" in ids else None

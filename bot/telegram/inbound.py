@@ -83,10 +83,11 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         text = message.text if message and message.text else ""
         press = Press(query.id, data, message.message_id if message else None, text,
                       message.text_html if message and text else "", label,
-                      int(page.group(1)) if page else _turn(data), int(page.group(2)) if page else None)
+                      int(page.group(1)) if page else _payload(data)[0], int(page.group(2)) if page else None)
         if data.startswith(COMMAND_PREFIX):
             return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
-        return Incoming(chat.id, Inbound(choice=data, message_id=uid), hint, press)
+        turn, choice = _payload(data)
+        return Incoming(chat.id, Inbound(choice=choice, turn=turn, message_id=uid), hint, press)
     if update.edited_message is not None:
         return Incoming(chat.id, Inbound(event="edited", message_id=uid), hint)
     message = update.message
@@ -102,14 +103,15 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
     return None
 
 
-def _turn(data: str) -> int | None:
-    match = _PRESS.match(data)
-    return int(match.group(1)) if match else None
-
-
 def command(text: str, username: str) -> str:
     """``/hilfe@DaksBot`` as ``/hilfe`` when addressed to this bot."""
     match = _COMMAND.match(text)
     if match and match.group(2).lower() == username.lower():
         return f"/{match.group(1)}{text[match.end():]}"
     return text
+
+
+def _payload(data: str) -> tuple[int | None, str]:
+    """A choice button's ``turn:id`` (made by render.keyboard); without a turn the press counts as stale."""
+    match = _PRESS.match(data)
+    return (int(match.group(1)), data[match.end():]) if match else (None, data)

@@ -10,6 +10,22 @@ Role = Literal["admin", "editor"]
 
 
 @dataclass(frozen=True)
+class Identities:
+    """How the shell's channels name a person (``channel:ref``), for granting roles in chat.
+
+    flows knows no platform's id format: the shell says which references are valid and how to write them.
+    The texts are msgids (marked with ``N_`` where the shell defines them) that the engine translates.
+    """
+
+    prefixes: tuple[str, ...] = ()
+    """A valid reference starts with one of these; with none, no one can be named."""
+    commands: str = ""
+    """The admin commands' summary, which shows how to name an editor."""
+    editor: str = ""
+    """How to write an editor command, with an example for each channel."""
+
+
+@dataclass(frozen=True)
 class Facts:
     """What storage and configuration know about the person writing, for this one message."""
 
@@ -18,6 +34,7 @@ class Facts:
     sub_language: str | None = None
     role: Role | None = None
     now: datetime | None = None
+    identities: Identities = Identities()
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ class CancelBroadcast:
 
 @dataclass(frozen=True)
 class SetEditor:
-    """Grant (or with ``granted=False`` revoke) the editor role of ``who`` (``telegram:123``, ``matrix:@a:b``)."""
+    """Grant (or with ``granted=False`` revoke) the editor role of ``who`` (``channel:ref``; see ``Identities``)."""
 
     who: str
     granted: bool

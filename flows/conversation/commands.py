@@ -1,129 +1,91 @@
-"""Slash commands: help, progress, back, skip, stages, export, my data, quit."""
+"""Slash commands: each command's id to what it does, on any screen."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
 
-from flows.content.content import Content
-from flows.conversation import overview
-from flows.conversation.context import Ctx
-from flows.conversation.export import export_markdown
-from flows.conversation.overlays import OVERLAYS
-from flows.conversation.state import State
+from flows.content.model import LANGUAGES
+from flows.conversation.screens import admin, menu, newsletter, toolbox
+from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
-from flows.messages import Block, Bullets, Heading, Outbound, Paragraph
 from flows.reading import fold
 
+_KEEP_OVERLAY = ("menu", "help", "quit")
+"""Commands that act on top of an open overlay; every other one closes it first."""
 
-class Commands:
-    """Mixed into the engine's session; uses its state, translator and navigation."""
 
-    content: Content
-    ctx: Ctx
-    state: State
-    t: Any
-    engine: Any
-    before: list[Outbound]
-    effects: list[Any]
-    newsletter: Any
-    unsubscribe: Any
-    events: Any
-    attend: Any
-    admin_command: Any
+def on_command(s: Session, text: str) -> None:
+    name, _, arg = text[1:].partition(" ")
+    name = name.split("@", 1)[0].casefold()
+    run_command(s, s.content.command_names.get(name), arg, name)
 
-    def on_command(self, text: str) -> None:
-        name, _, arg = text[1:].partition(" ")
-        name = name.split("@", 1)[0].casefold()
-        self.run_command(self.content.command_names.get(name), arg, name)
 
-    def run_command(self, command: str | None, arg: str, name: str = "") -> None:
-        """A command by its id (typed by name, or pressed on a broadcast's button)."""
-        if self.state.mode in OVERLAYS and command not in (
-                "menu", "help", "quit"):
-            self.state.mode, self.state.back_to = self.state.back_to or "step", None
-        if command is None:
-            self.say(self.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
+def run_command(s: Session, command: str | None, arg: str, name: str = "") -> None:
+    """A command by its id (typed by name, or pressed on a broadcast's button)."""
+    if s.screen.overlay and command not in _KEEP_OVERLAY:
+        s.state.mode, s.state.back_to = s.state.back_to or "step", None
+    if command is None:
+        return s.say(s.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
+    handlers: dict[str, Callable[[], None]] = {
+        "start": lambda: welcome_back(s), "help": lambda: menu.show_help(s), "menu": lambda: s.open_overlay("menu"),
+        "progress": lambda: menu.progress(s), "back": lambda: back(s), "skip": lambda: skip(s),
+        "stage": lambda: stage_command(s, arg.strip()), "edit": lambda: s.open_overlay("pick_edit"),
+        "export": lambda: menu.export(s), "mydata": lambda: menu.mydata(s),
+        "delete": lambda: s.open_overlay("confirm_delete"), "quit": lambda: goodbye(s),
+        "language": lambda: language_command(s, arg.strip()), "tools": lambda: toolbox.browse(s),
+        "search": lambda: toolbox.search(s, arg), "newsletter": lambda: newsletter.open_newsletter(s),
+        "unsubscribe": lambda: newsletter.unsubscribe(s), "events": lambda: newsletter.events(s),
+        "rsvp": lambda: newsletter.attend(s, arg, True), "unrsvp": lambda: newsletter.attend(s, arg, False),
+        "admin": lambda: admin.admin_command(s, arg),
+    }
+    handlers[command]()
+
+
+def welcome_back(s: Session) -> None:
+    s.say(s.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
+
+
+def goodbye(s: Session) -> None:
+    s.effects.append("quit")
+    s.say_only(s.t("See you soon! Everything is saved; when you come back, we continue right here."))
+
+
+def back(s: Session) -> None:
+    step = s.current_step()
+    if s.state.mode == "step" and step is not None:
+        draft = kind_of(step).back(s.ctx, step)
+        if draft is not None:
+            s.state.draft = draft
             return
-        handler = {
-            "start": self.welcome_back, "help": self.help, "menu": lambda: self.open_overlay("menu"),
-            "progress": self.progress, "back": self.back, "skip": self.skip_command,
-            "stage": lambda: self.stage_command(arg.strip()), "edit": lambda: self.open_overlay("pick_edit"),
-            "export": self.export, "mydata": self.mydata, "delete": lambda: self.open_overlay("confirm_delete"),
-            "quit": self.quit, "language": lambda: self.language_command(arg.strip()),
-            "tools": self.browse, "search": lambda: self.search(arg),
-            "newsletter": self.newsletter, "unsubscribe": self.unsubscribe, "events": self.events,
-            "rsvp": lambda: self.attend(arg, True), "unrsvp": lambda: self.attend(arg, False),
-            "admin": lambda: self.admin_command(arg),
-        }[command]
-        handler()
+    history = [h for h in s.state.history if h in s.content.steps and s.content.step(h).kind != "info"]
+    while history and history[-1] == s.state.step:
+        history.pop()
+    if not history:
+        return s.say(s.t("This is the first question; there is nothing before it."))
+    s.state.history = history[:-1]
+    s.goto(history[-1])
 
-    def welcome_back(self) -> None:
-        self.say(self.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
 
-    def help(self) -> None:
-        step = self.current_step()
-        blocks: list[Block] = [Heading(self.t("Help"))]
-        if self.state.mode == "step" and step is not None and step.help:
-            blocks.append(Paragraph(self.ctx.text(step.help)))
-        blocks.append(Paragraph(self.t("Answer by typing, or with the number or name of an option. "
-                                       "These commands work at any time:")))
-        lang = self.state.lang
-        blocks.append(Bullets(tuple(
-            f"/{(c.names.get(lang) or c.names['de'])[0]}: {self.ctx.text(c.summary)}"
-            for c in self.content.commands if not c.hidden)))
-        self.before.append(Outbound(blocks))
+def skip(s: Session) -> None:
+    if s.state.mode != "step" or s.current_step() is None:
+        return s.say(s.t("There is no question to skip right now."))
+    s.screens["step"].on_input(s, Input(text=None, choice="_skip", button=True))
 
-    def progress(self) -> None:
-        self.before.append(Outbound(overview.progress(self.ctx)))
 
-    def export(self) -> None:
-        today = self.engine.today or date.today()
-        attachment = export_markdown(self.ctx, today)
-        self.before.append(Outbound([Paragraph(self.t("Here are your results as a Markdown file."))],
-                                    attachments=[attachment]))
+def stage_command(s: Session, arg: str) -> None:
+    stages = s.content.daks_stages
+    if not arg:
+        return s.open_overlay("pick_stage")
+    found = next((x for x in stages if arg == str(x.number) or fold(arg) in (fold(s.ctx.text(x.title)), x.id)), None)
+    if found is None:
+        s.say(s.t("There is no stage “{arg}”. Pick a number from 1 to {n}.", arg=arg[:40], n=len(stages)))
+        return s.open_overlay("pick_stage")
+    s.jump(found)
 
-    def mydata(self) -> None:
-        self.effects.append("show_data")
 
-    def quit(self) -> None:
-        self.effects.append("quit")
-        self.say(self.t("See you soon! Everything is saved; when you come back, we continue right here."))
-        self.show_question = False
-
-    def back(self) -> None:
-        step = self.current_step()
-        if self.state.mode == "step" and step is not None:
-            draft = kind_of(step).back(self.ctx, step)
-            if draft is not None:
-                self.state.draft = draft
-                return
-        history = [h for h in self.state.history
-                   if h in self.content.steps and self.content.step(h).kind != "info"]
-        while history and history[-1] == self.state.step:
-            history.pop()
-        if not history:
-            self.say(self.t("This is the first question; there is nothing before it."))
-            return
-        self.state.history = history[:-1]
-        self.goto(history[-1])
-
-    def skip_command(self) -> None:
-        step = self.current_step()
-        if self.state.mode != "step" or step is None:
-            self.say(self.t("There is no question to skip right now."))
-            return
-        self.on_step(Input(text=None, choice="_skip", button=True))
-
-    def stage_command(self, arg: str) -> None:
-        stages = self.content.daks_stages
-        if not arg:
-            return self.open_overlay("pick_stage")
-        stage = next((s for s in stages if arg == str(s.number) or fold(arg) in (fold(self.ctx.text(s.title)), s.id)),
-                     None)
-        if stage is None:
-            self.say(self.t("There is no stage “{arg}”. Pick a number from 1 to {n}.", arg=arg[:40], n=len(stages)))
-            return self.open_overlay("pick_stage")
-        self.jump(stage)
-
+def language_command(s: Session, arg: str) -> None:
+    lang = fold(arg)[:2]
+    if lang in LANGUAGES:
+        return menu.switch_language(s, lang)
+    s.open_overlay("pick_lang")

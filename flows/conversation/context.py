@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from flows.content.content import Content
@@ -17,6 +17,7 @@ from flows.content.model import (
     DateStep,
     FieldDate,
     FieldSingle,
+    FieldText,
     InfoStep,
     ListStep,
     LocalText,
@@ -32,7 +33,7 @@ _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str):
+def _compile(source: str) -> Template:
     return _templates.from_string(source)
 
 
@@ -146,7 +147,7 @@ class Ctx:
             return blocks
         return [Paragraph(self.short(step, value))]
 
-    def field_value(self, field_def: Any, value: Any) -> str:
+    def field_value(self, field_def: FieldText | FieldDate | FieldSingle, value: Any) -> str:
         if value is None or value == "":
             return ""
         if isinstance(field_def, FieldDate):
@@ -167,6 +168,7 @@ class Ctx:
             if isinstance(source_step, RecordsStep) and source:
                 return self.record_title(source_step, source)
             return self.t("(removed)")
+        assert step.title_field is not None  # the model requires it where there is no for_each
         title_field = next(f for f in step.fields if f.id == step.title_field)
         return self.field_value(title_field, record.get(title_field.id)) or "…"
 

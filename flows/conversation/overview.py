@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flows.content.i18n import N_
 from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
@@ -70,6 +70,19 @@ def summary(ctx: Ctx, stage: Stage) -> list[Block]:
     return blocks
 
 
+class Subscription(Protocol):
+    """What the 'my data' view reads of a subscription: a ``storage.people.Subscriber`` (flows imports no storage)."""
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+
+    @property
+    def confirmed_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class StoredData:
     """What storage holds about a user, for the 'my data' view (Art. 15 GDPR)."""
@@ -82,8 +95,7 @@ class StoredData:
     answers: int
     audit_entries: int
     conversation_updated_at: datetime | None
-    subscription: Any = None
-    """A ``storage.people.Subscriber`` (duck-typed: flows does not import storage)."""
+    subscription: Subscription | None = None
     consent: list[dict[str, Any]] = field(default_factory=list)
     attending: list[int] = field(default_factory=list)
 

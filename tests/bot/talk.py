@@ -50,7 +50,7 @@ class Person:
         """Presses a button of the question shown last; it must be on offer."""
         assert self.question is not None, "no question with buttons has been shown"
         assert choice_id in self.offered, f"no button {choice_id!r} in {self.offered}"
-        return await self._send(Inbound(choice=f"{self.question.turn}:{choice_id}"))
+        return await self._send(Inbound(choice=choice_id, turn=self.question.turn))
 
     async def taps(self, command: str) -> str:
         """Presses a button under a broadcast or progress message (``admin cancel 3``, ``rsvp 2``)."""

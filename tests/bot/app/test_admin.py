@@ -99,7 +99,7 @@ async def test_every_admin_command_is_politely_refused_and_does_nothing(companio
     await mallory.says("/menue")
     assert "_newsletter" in mallory.offered and "_admin" not in mallory.offered
     assert mallory.question is not None
-    await mallory._send(Inbound(choice=f"{mallory.question.turn}:_admin"))  # forged: she was not offered it
+    await mallory._send(Inbound(choice="_admin", turn=mallory.question.turn))  # forged: she was not offered it
     assert "_progress" in mallory.offered  # still the user menu
     assert not set(mallory.all_choice_ids) & set(ADMIN_ONLY)
 

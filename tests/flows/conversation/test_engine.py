@@ -230,7 +230,7 @@ def test_stale_buttons_get_an_explanation_and_the_current_question(chat):
     chat.says("Musterstadt")
     old = chat.replies[-1]
     chat.says("2")
-    reply = chat._send(type(chat).__init__.__globals__["Inbound"](choice=f"{old.turn}:gemeinde"))
+    reply = chat._send(type(chat).__init__.__globals__["Inbound"](choice="gemeinde", turn=old.turn))
     assert "früheren Nachricht" in reply
     assert "In welchem Land liegt Musterstadt?" in reply
     assert chat.answers["ob_kind"] == "stadt"

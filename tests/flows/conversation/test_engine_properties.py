@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,12 @@ from flows.reading import pick_many
 CONTENT_DIR = Path(__file__).resolve().parents[3] / "content"
 TODAY = date(2027, 1, 15)
 OVERLAYS = ("menu", "pick_stage", "pick_edit", "confirm_delete")
+
+
+def pressed(payload: str) -> Inbound:
+    """A button's ``turn:id`` payload as a channel reads it; without a valid turn the press is stale."""
+    turn, _, choice = payload.partition(":")
+    return Inbound(choice=choice, turn=int(turn)) if re.fullmatch("[0-9]{1,6}", turn) else Inbound(choice=payload)
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +136,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
     ids = [ch.id for ch in last.choices]
 
     def press(choice_id: str) -> Inbound:
-        return Inbound(choice=f"{last.turn}:{choice_id}")
+        return Inbound(choice=choice_id, turn=last.turn)
 
     expects = last.expects
     if expects == "text":
@@ -291,7 +298,7 @@ class Conversation(RuleBasedStateMachine):
         assert self.last is not None and self.state is not None
         choice = data.draw(st.sampled_from(self.last.choices), label="choice")
         old_turn = self.state.turn
-        turn = self.send(Inbound(choice=f"{self.last.turn}:{choice.id}"))
+        turn = self.send(Inbound(choice=choice.id, turn=self.last.turn))
         if old_turn == self.last.turn:
             # A button of the question on screen is never refused as stale.
             texts_ = [r.text() for r in turn.replies]
@@ -318,7 +325,7 @@ class Conversation(RuleBasedStateMachine):
                                              f"{wrong_turn}", f"{choice_id}"]), label="payload")
         before = dict(self.state.answers)
         mode = self.state.mode
-        turn = self.send(Inbound(choice=payload))
+        turn = self.send(pressed(payload))
         if mode != "new":
             assert turn.state.answers == before, "a stale button changed answers"
 
@@ -378,7 +385,7 @@ class Conversation(RuleBasedStateMachine):
     def next_stage(self) -> None:
         assert self.last is not None
         if "_nextstage" in [c.id for c in self.last.choices]:
-            self.send(Inbound(choice=f"{self.last.turn}:_nextstage"))
+            self.send(Inbound(choice="_nextstage", turn=self.last.turn))
 
     # -- invariants on the state between messages ---------------------------
     @invariant()
@@ -424,7 +431,7 @@ def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:
     if kind == "file":
         return [Inbound(file_name="bericht.pdf")]
     if kind == "stale":
-        return [Inbound(choice=f"{press - 1}:_done")]
+        return [Inbound(choice="_done", turn=press - 1)]
     if kind == "unknown_command":
         return [Inbound(text="/gibtesnicht")]
     if kind == "out_of_range":
@@ -468,7 +475,7 @@ def test_diligent_user_reaches_the_end(plan: list[str | None], lang: str) -> Non
         for inbound in inbounds:
             if inbound == "close":
                 assert state.mode == "menu", f"/menue did not open the menu but {state.mode}"
-                inbound = Inbound(choice=f"{last.turn}:_close")
+                inbound = Inbound(choice="_close", turn=last.turn)
             note(f"{action or 'answer'}: {inbound!r}")
             turn = send(state, inbound)
             state, last = turn.state, turn.replies[-1]

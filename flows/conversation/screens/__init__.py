@@ -1,0 +1,20 @@
+"""Every mode of the conversation and its screen, one module per family; ``SCREENS`` is the one table."""
+
+from __future__ import annotations
+
+from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
+from flows.conversation.screens.menu import ConfirmDelete, Menu, PickEdit, PickLang, PickStage
+from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
+from flows.conversation.screens.stages import Question, StageEnd, Start
+from flows.conversation.screens.toolbox import Browse, Tool, Tools
+from flows.conversation.session import Screen
+from flows.conversation.state import Mode
+
+SCREENS: dict[Mode, Screen] = {
+    "new": Start(), "step": Question(), "stage_end": StageEnd(),
+    "menu": Menu(), "pick_stage": PickStage(), "pick_edit": PickEdit(), "pick_lang": PickLang(),
+    "confirm_delete": ConfirmDelete(),
+    "browse": Browse(), "tools": Tools(), "tool": Tool(),
+    "subscribe": Subscribe(), "sub_lang": SubLang(), "sub_consent": SubConsent(), "sub_manage": SubManage(),
+    "admin": Admin(), "form": Form(), "form_preview": FormPreview(), "form_when": FormWhen(),
+}

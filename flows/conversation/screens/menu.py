@@ -1,0 +1,176 @@
+"""The menu and what it opens: stage, answer and language pickers, deletion; progress, export, help, my data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flows.content.model import LANGUAGE_NAMES, LANGUAGES, Step
+from flows.conversation import overview
+from flows.conversation.export import export_markdown
+from flows.conversation.screens import admin, newsletter
+from flows.conversation.session import Session
+from flows.conversation.state import State
+from flows.conversation.steps.base import Input
+from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
+
+_STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "_admin")
+"""Menu entries that open another overlay (or close this one) rather than act on the question below."""
+
+
+def back_choice(s: Session) -> Choice:
+    return Choice("_close", s.t("Back to the question"))
+
+
+class Menu:
+    overlay = True
+
+    def question(self, s: Session) -> list[Block]:
+        return [Heading(s.t("Menu")), Paragraph(s.t("What would you like to do?"))]
+
+    def choices(self, s: Session) -> list[Choice]:
+        t = s.t
+        staff = [Choice("_admin", t("Administration"))] if s.facts.role else []
+        return [Choice("_progress", t("Show progress")), Choice("_stage", t("Go to a stage")),
+                Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
+                Choice("_newsletter", t("Newsletter")), Choice("_events", t("Upcoming events")),
+                Choice("_mydata", t("My stored data")), Choice("_delete", t("Delete my data")),
+                Choice("_lang", "Sprache · Langue · Language"), Choice("_help", t("Help")), *staff, back_choice(s)]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        entries: dict[str, Callable[[], None]] = {
+            "_progress": lambda: progress(s), "_stage": lambda: s.open_overlay("pick_stage"),
+            "_edit": lambda: s.open_overlay("pick_edit"), "_export": lambda: export(s),
+            "_mydata": lambda: mydata(s), "_delete": lambda: s.open_overlay("confirm_delete"),
+            "_help": lambda: show_help(s), "_lang": lambda: s.open_overlay("pick_lang"),
+            "_newsletter": lambda: newsletter.open_newsletter(s), "_events": lambda: newsletter.events(s),
+            "_admin": lambda: admin.admin_command(s, ""), "_close": s.close_overlay}
+        entry = entries.get(inp.choice or "")
+        if entry is None:
+            return s.say_only(s.t("Please pick one of the options below."))
+        if inp.choice not in _STAYS_OPEN:
+            s.close_overlay()
+        entry()
+
+
+class PickStage:
+    overlay = True
+
+    def question(self, s: Session) -> list[Block]:
+        return [Paragraph(s.t("Which stage do you want to work on?"))]
+
+    def choices(self, s: Session) -> list[Choice]:
+        return [*(Choice(f"s:{x.id}", f"{x.number}. {s.ctx.text(x.title)}") for x in s.content.daks_stages),
+                back_choice(s)]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        if inp.choice == "_close":
+            return s.close_overlay()
+        stage = next((x for x in s.content.daks_stages if inp.choice == f"s:{x.id}"), None)
+        if stage is None:
+            return s.say_only(s.t("Please pick a stage by its number (1 to 5)."))
+        s.jump(stage)
+
+
+def editable(s: Session) -> list[Step]:
+    stage = s.content.stage(s.state.stage) if s.state.stage else s.content.stages[0]
+    return [x for x in stage.steps if x.kind != "info" and s.state.answered(x.id)]
+
+
+class PickEdit:
+    overlay = True
+
+    def question(self, s: Session) -> list[Block]:
+        if not editable(s):
+            return [Paragraph(s.t("There are no answers in this stage yet."))]
+        return [Paragraph(s.t("Which answer do you want to change?"))]
+
+    def choices(self, s: Session) -> list[Choice]:
+        return [*(Choice(f"e:{x.id}", s.ctx.text(x.label)) for x in editable(s)), back_choice(s)]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        if inp.choice == "_close":
+            return s.close_overlay()
+        step = next((x for x in editable(s) if inp.choice == f"e:{x.id}"), None)
+        if step is None:
+            return s.say_only(s.t("Please pick an answer by its number."))
+        s.state.back_to = None
+        if s.state.step and s.state.step != step.id:
+            s.state.remember(s.state.step)
+        s.goto(step.id)
+
+
+class PickLang:
+    overlay = True
+
+    def question(self, s: Session) -> list[Block]:
+        return [Paragraph("Sprache · Langue · Language")]
+
+    def choices(self, s: Session) -> list[Choice]:
+        return [*(Choice(f"l:{code}", name) for code, name in LANGUAGE_NAMES.items()), back_choice(s)]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        if inp.choice == "_close":
+            return s.close_overlay()
+        lang = (inp.choice or "").removeprefix("l:")
+        if lang not in LANGUAGES:
+            return s.say_only(s.t("Please pick a language by its number."))
+        s.close_overlay()
+        switch_language(s, lang)
+
+
+def switch_language(s: Session, lang: str) -> None:
+    """Carry on where the user is, in another language."""
+    s.state.lang = lang
+    s.ctx.t = s.content.catalogues.translator(lang)
+    s.say(s.t("From now on I will answer in English."))
+
+
+class ConfirmDelete:
+    overlay = True
+
+    def question(self, s: Session) -> list[Block]:
+        return [Paragraph(s.t("Do you really want to delete all your data: your answers, your municipality "
+                              "profile and the change log? This cannot be undone."))]
+
+    def choices(self, s: Session) -> list[Choice]:
+        return [Choice("_yes", s.t("Yes, delete everything")), Choice("_no", s.t("No, keep my data"))]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        if inp.choice == "_yes":
+            s.effects.append("delete_all")
+            fresh = State(version=s.content.version, lang=s.state.lang)
+            for key, value in fresh.model_dump().items():
+                setattr(s.state, key, value)
+            return s.say_only(s.t("All your data has been deleted. If you want to start again, just send me a "
+                                  "message."))
+        s.close_overlay()
+        s.say(s.t("Nothing was deleted."))
+
+
+# -- what the menu (and the commands) show at once --------------------------------
+def show_help(s: Session) -> None:
+    step = s.current_step()
+    blocks: list[Block] = [Heading(s.t("Help"))]
+    if s.state.mode == "step" and step is not None and step.help:
+        blocks.append(Paragraph(s.ctx.text(step.help)))
+    blocks.append(Paragraph(s.t("Answer by typing, or with the number or name of an option. "
+                                "These commands work at any time:")))
+    lang = s.state.lang
+    blocks.append(Bullets(tuple(
+        f"/{(c.names.get(lang) or c.names['de'])[0]}: {s.ctx.text(c.summary)}"
+        for c in s.content.commands if not c.hidden)))
+    s.before.append(Outbound(blocks))
+
+
+def progress(s: Session) -> None:
+    s.before.append(Outbound(overview.progress(s.ctx)))
+
+
+def export(s: Session) -> None:
+    attachment = export_markdown(s.ctx, s.today or date.today())
+    s.before.append(Outbound([Paragraph(s.t("Here are your results as a Markdown file."))], attachments=[attachment]))
+
+
+def mydata(s: Session) -> None:
+    s.effects.append("show_data")

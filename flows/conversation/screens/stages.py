@@ -1,0 +1,139 @@
+"""The stages' screens: a new conversation, the question of a step, and the end of a stage."""
+
+from __future__ import annotations
+
+from flows.content.model import Step
+from flows.conversation import overview
+from flows.conversation.recommend import recommend
+from flows.conversation.screens import menu, toolbox
+from flows.conversation.session import Session
+from flows.conversation.steps import kind_of
+from flows.conversation.steps.base import KEEP, Input, Result
+from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+
+
+class Start:
+    """Before the first message: nothing asked yet (the engine starts the conversation on any input)."""
+
+    overlay = False
+
+    def question(self, s: Session) -> list[Block]:
+        return []
+
+    def choices(self, s: Session) -> list[Choice]:
+        return []
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        return None
+
+
+class Question:
+    """The current step, asked by its kind."""
+
+    overlay = False
+
+    def question(self, s: Session) -> list[Block]:
+        step = s.current_step()
+        assert step is not None
+        stage = s.content.stage_of(step.id)
+        kind = kind_of(step)
+        blocks: list[Block] = []
+        if stage.number > 0:
+            asked = [x.id for x in stage.steps]
+            blocks.append(Heading(s.t("{stage} · question {index} of {total}", stage=s.ctx.text(stage.title),
+                                      index=asked.index(step.id) + 1, total=len(asked))))
+            if asked.index(step.id) == 0:
+                blocks.append(Paragraph(s.ctx.text(stage.goal)))
+        return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + \
+            kind.status(s.ctx, step)
+
+    def choices(self, s: Session) -> list[Choice]:
+        step = s.current_step()
+        if step is None:
+            return []
+        kind = kind_of(step)
+        choices = kind.choices(s.ctx, step)
+        if kind.nav_keep and s.state.has_value(step.id):
+            choices.append(Choice("_keep", s.t("Keep answer")))
+        if step.optional and step.kind in ("text", "date", "single", "multi"):
+            choices.append(Choice("_skip", s.t("Skip")))
+        return choices
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        step = s.current_step()
+        assert step is not None
+        kind = kind_of(step)
+        if inp.choice == "_skip":
+            inner = kind.skip(s.ctx, step)
+            return apply(s, step, inner) if inner is not None else skip(s, step)
+        if inp.choice == "_keep" and s.state.has_value(step.id) and kind.nav_keep:
+            return s.advance(step)
+        apply(s, step, kind.handle(s.ctx, step, inp))
+
+
+def apply(s: Session, step: Step, result: Result) -> None:
+    """What a step kind decided: store, tell, and move on when it is done."""
+    if result.value is not KEEP:
+        s.state.answers[step.id] = result.value
+    if result.draft is not None:
+        s.state.draft = result.draft
+    s.notes += result.notes
+    s.show_question = result.prompt
+    if result.done:
+        s.advance(step)
+
+
+def skip(s: Session, step: Step) -> None:
+    if not step.optional:
+        return s.say_only(s.t("This question is needed for the next stages, so it cannot be skipped. "
+                              "You can answer briefly and change it later."))
+    if not s.state.answered(step.id):
+        s.state.answers[step.id] = None
+    s.advance(step)
+
+
+class StageEnd:
+    """A stage's summary, with the next stage, tools, changes, export and progress on offer."""
+
+    overlay = False
+
+    def question(self, s: Session) -> list[Block]:
+        stage = s.content.stage(s.state.stage or s.content.stages[-1].id)
+        blocks = overview.summary(s.ctx, stage)
+        if stage.number > 0 and s.content.toolbox:
+            picks = recommend(s.ctx, stage.id, limit=3)
+            if picks:
+                blocks += [Paragraph(s.t("Tools that may help next:")),
+                           Bullets(tuple(f"{s.ctx.text(p.item.title)}: {p.reason}" for p in picks))]
+        if stage.number == s.content.daks_stages[-1].number and overview.complete(s.ctx, stage):
+            blocks.append(Paragraph(s.t("You have worked through all five stages. Export your results "
+                                        "and share them with your steering group.")))
+        return blocks
+
+    def choices(self, s: Session) -> list[Choice]:
+        t = s.t
+        stage = s.content.stage(s.state.stage or s.content.stages[-1].id)
+        following = [x for x in s.content.daks_stages if x.number > stage.number]
+        choices = []
+        if following:
+            choices.append(Choice("_nextstage", t("On to stage {number}: {title}", number=following[0].number,
+                                                  title=s.ctx.text(following[0].title))))
+        return [*choices, Choice("_tools", t("Matching tools")), Choice("_edit", t("Change an answer")),
+                Choice("_export", t("Export as a file")), Choice("_progress", t("Show progress"))]
+
+    def on_input(self, s: Session, inp: Input) -> None:
+        stage = s.content.stage(s.state.stage or s.content.stages[-1].id)
+        if inp.choice == "_nextstage":
+            following = [x for x in s.content.daks_stages if x.number > stage.number]
+            if following:
+                s.note_needs(following[0])
+                return s.enter_stage(following[0])
+        if inp.choice == "_edit":
+            return s.open_overlay("pick_edit")
+        if inp.choice == "_export":
+            return menu.export(s)
+        if inp.choice == "_progress":
+            return menu.progress(s)
+        if inp.choice == "_tools":
+            return toolbox.recommend_here(s)
+        s.say_only(s.t("Please pick one of the options below."))

@@ -1,0 +1,202 @@
+"""One message's work on a conversation: the typed base every screen acts through, and the Screen protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Literal, Protocol
+
+from flows.content.content import Content
+from flows.content.i18n import Translator
+from flows.content.model import Stage, Step
+from flows.conversation.actions import Action, Facts
+from flows.conversation.context import Ctx
+from flows.conversation.state import Mode, State
+from flows.conversation.steps import kind_of
+from flows.conversation.steps.base import Input
+from flows.messages import Block, Choice, Outbound, Paragraph
+
+Effect = Literal["show_data", "delete_all", "quit", "stale"]
+
+
+class Screen(Protocol):
+    """One mode of the conversation: what it asks, which choices it offers, what it does with an answer."""
+
+    @property
+    def overlay(self) -> bool:
+        """Opened on top of a question; closing it returns there."""
+
+    def question(self, s: Session) -> list[Block]: ...
+
+    def choices(self, s: Session) -> list[Choice]: ...
+
+    def on_input(self, s: Session, inp: Input) -> None: ...
+
+
+class Session:
+    """Handles one inbound message; collects notes, extra messages, effects and actions."""
+
+    def __init__(self, content: Content, ctx: Ctx, facts: Facts, screens: Mapping[Mode, Screen],
+                 today: date | None = None):
+        self.content, self.ctx, self.facts, self.screens, self.today = content, ctx, facts, screens, today
+        self.state: State = ctx.state
+        self.notes: list[Block] = []
+        self.before: list[Outbound] = []
+        self.effects: list[Effect] = []
+        self.actions: list[Action] = []
+        self.show_question = True
+        self._shown: tuple[tuple[object, ...], list[Choice]] | None = None
+
+    @property
+    def t(self) -> Translator:
+        return self.ctx.t
+
+    @property
+    def screen(self) -> Screen:
+        return self.screens[self.state.mode]
+
+    # -- talking -----------------------------------------------------------
+    def say(self, text: str) -> None:
+        self.notes.append(Paragraph(text))
+
+    def say_only(self, text: str) -> None:
+        """Say ``text`` and keep the question hidden (it is still on screen)."""
+        self.say(text)
+        self.show_question = False
+
+    def choices(self) -> list[Choice]:
+        """The choices on screen, computed once for as long as the position they depend on is unchanged.
+
+        Steps and screens replace (never change in place) the draft, the view and an answer, so the
+        same objects mean the same choices."""
+        s = self.state
+        key = (s.mode, s.stage, s.step, s.lang, s.draft, s.view, s.answers.get(s.step) if s.step else None)
+        if self._shown is None or not _same(self._shown[0], key):
+            self._shown = (key, self.screen.choices(self))
+        return self._shown[1]
+
+    def question(self) -> list[Block]:
+        return self.screen.question(self)
+
+    def on_input(self, inp: Input) -> None:
+        self.screen.on_input(self, inp)
+
+    # -- moving ------------------------------------------------------------
+    def current_step(self) -> Step | None:
+        return self.content.step(self.state.step) if self.state.step in self.content.steps else None
+
+    def goto(self, step_id: str) -> None:
+        """Move to a step. Info steps are shown as their own message and passed at once."""
+        stage = self.content.stage_of(step_id)
+        step = self.content.step(step_id)
+        self.state.mode, self.state.stage, self.state.step = "step", stage.id, step_id
+        self.state.draft = kind_of(step).enter(self.ctx, step)
+        self.show_question = True
+        if step.kind == "info":
+            self.before.append(Outbound(self.notes + self.question()))
+            self.notes = []
+            self.state.answers[step_id] = True
+            self.advance(step)
+
+    def advance(self, step: Step) -> None:
+        """Past ``step``: the next open question of its stage, or the stage's end."""
+        self.state.remember(step.id)
+        self.show_question = True
+        stage = self.content.stage_of(step.id)
+        ids = [s.id for s in stage.steps]
+        later = [s for s in ids[ids.index(step.id) + 1:] if not self.state.answered(s)]
+        if later:
+            return self.goto(later[0])
+        if stage.number == 0:
+            return self.resume()
+        self.stage_end(stage)
+
+    def enter_stage(self, stage: Stage) -> None:
+        todo = [s.id for s in stage.steps if not self.state.answered(s.id)]
+        if todo:
+            self.goto(todo[0])
+        else:
+            self.stage_end(stage)
+
+    def resume(self) -> None:
+        """Continue at the first stage that still has open questions."""
+        for stage in self.content.stages:
+            if any(not self.state.answered(s.id) for s in stage.steps):
+                return self.enter_stage(stage)
+        self.stage_end(self.content.stages[-1])
+
+    def start(self) -> None:
+        self.state.mode = "step"
+        self.resume()
+
+    def stage_end(self, stage: Stage) -> None:
+        self.state.mode, self.state.stage, self.state.step, self.state.draft = "stage_end", stage.id, None, {}
+
+    def jump(self, stage: Stage) -> None:
+        """Go to a stage the user picked, out of any overlay."""
+        self.state.back_to = None
+        self.note_needs(stage)
+        self.enter_stage(stage)
+
+    def note_needs(self, stage: Stage) -> None:
+        if stage.needs_note and any(not self.state.has_value(n) for n in stage.needs):
+            self.say(self.ctx.text(stage.needs_note))
+
+    def open_overlay(self, mode: Mode) -> None:
+        if not self.screen.overlay:
+            self.state.back_to = self.state.mode
+        self.state.mode = mode
+
+    def close_overlay(self) -> None:
+        self.state.mode = self.state.back_to or "step"
+        self.state.back_to = None
+        if self.state.mode == "step" and self.current_step() is None:
+            self.resume()
+
+    def leave_overlay(self) -> None:
+        """Back to the question an overlay sits on, without closing it as the user would."""
+        self.state.mode = self.state.back_to or "step"
+
+    def repair(self) -> bool:
+        """A position the content no longer has (a step or stage removed) continues at the first open question."""
+        s = self.state
+        stages = {x.id for x in self.content.stages}
+        lost = (s.mode == "step" and self.current_step() is None) or \
+            (s.mode != "new" and s.stage is not None and s.stage not in stages)
+        s.history = [h for h in s.history if h in self.content.steps]
+        if lost:
+            s.mode, s.back_to, s.draft = "step", None, {}
+            self.resume()
+        return lost
+
+    # -- the reply -----------------------------------------------------------
+    def finish(self) -> list[Outbound]:
+        replies = list(self.before)
+        if "delete_all" in self.effects or "quit" in self.effects:
+            return [*replies, Outbound(self.notes)] if self.notes else replies
+        key = f"{self.state.mode}:{self.state.step}:{self._kind_key()}"
+        if key != self.state.asked:
+            self.state.turn += 1
+            self.state.asked = key
+        choices = self.choices()
+        blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
+        replies.append(Outbound(blocks, choices=choices, turn=self.state.turn if choices else None,
+                                expects=self._expects()))
+        return replies
+
+    def _expects(self) -> str:
+        step = self.current_step()
+        if self.state.mode == "step" and step is not None:
+            return kind_of(step).expects(self.ctx, step)
+        return self.state.mode
+
+    def _kind_key(self) -> str:
+        if self.state.mode == "form":
+            return str(self.state.view.get("draft", {}).get("at"))
+        step = self.current_step()
+        return kind_of(step).key(self.ctx, step) if self.state.mode == "step" and step else ""
+
+
+def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """Equal texts, and the very same containers."""
+    return all(a is b or (isinstance(a, str) and a == b) for a, b in zip(old, new, strict=True))
