@@ -156,7 +156,7 @@ class Courier:
                 if row is None:
                     continue
                 if row.kind == "reminder":
-                    people = [p for p in unit.attendees(row.event_id) if p[1] in channels]  # type: ignore[arg-type]
+                    people = broadcasting.reminded(unit.attendees(row.event_id), channels)  # type: ignore[arg-type]
                 else:
                     readers = [broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size,
                                                    tuple(ids)) for s, land, size, ids in unit.subscribers()]

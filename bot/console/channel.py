@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from flows.conversation.actions import Effect
 from flows.messages import Attachment, Bullets, Heading, Inbound, Outbound, Paragraph, clean_text
 from storage.files import create_in, private_folder, remove_folder
 
@@ -91,8 +92,8 @@ async def run_console(companion, user: str, lang: str | None, renderer: ConsoleR
             return 0
         text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
         response = await companion.handle("console", user, Inbound(text=text))
-        if "delete_all" in response.effects:
+        if Effect.DELETE_ME in response.effects:
             renderer.erase_exports()
         renderer.show(response.replies)
-        if "quit" in response.effects:
+        if Effect.QUIT in response.effects:
             return 0

@@ -155,13 +155,13 @@ class Administering:
         return None
 
     def _on_when(self, inp: Input) -> None:
-        from flows.news.events import parse_when
+        from flows.news.events import DEFAULT_TIMEZONE, parse_when
 
         if inp.choice == "_cancel":
             self.state.mode = "form_preview"
             return
         base = self.facts.now
-        when = parse_when(inp.text or "", "Europe/Berlin", self.state.lang, base.date() if base else None)
+        when = parse_when(inp.text or "", DEFAULT_TIMEZONE, self.state.lang, base.date() if base else None)
         if when is None or (base is not None and when <= base):
             self.say(self.t("Please give a date and time in the future, for example 24.11.2026 09:00."))
             self.show_question = False

@@ -7,6 +7,7 @@ from typing import Any
 
 from flows.content.loader import Content
 from flows.conversation import overview
+from flows.conversation.actions import Effect
 from flows.conversation.context import Ctx
 from flows.conversation.export import export_markdown
 from flows.conversation.overlays import OVERLAYS
@@ -25,7 +26,7 @@ class Commands:
     t: Any
     engine: Any
     before: list[Outbound]
-    effects: list[Any]
+    effects: list[Effect]
     newsletter: Any
     unsubscribe: Any
     events: Any
@@ -84,10 +85,10 @@ class Commands:
                                     attachments=[attachment]))
 
     def mydata(self) -> None:
-        self.effects.append("show_data")
+        self.effects.append(Effect.SHOW_MY_DATA)
 
     def quit(self) -> None:
-        self.effects.append("quit")
+        self.effects.append(Effect.QUIT)
         self.say(self.t("See you soon! Everything is saved; when you come back, we continue right here."))
         self.show_question = False
 

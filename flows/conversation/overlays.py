@@ -6,6 +6,7 @@ from typing import Any
 
 from flows.content.loader import Content
 from flows.content.model import LANGUAGES, Stage, Step, ToolboxItem
+from flows.conversation.actions import Effect
 from flows.conversation.context import Ctx
 from flows.conversation.recommend import Suggestion, index_of, recommend, similar
 from flows.conversation.state import State
@@ -24,7 +25,7 @@ class Overlays:
     ctx: Ctx
     state: State
     t: Any
-    effects: list[Any]
+    effects: list[Effect]
     show_question: bool
     newsletter: Any
     events: Any
@@ -237,7 +238,7 @@ class Overlays:
 
     def on_confirm_delete(self, inp: Input) -> None:
         if inp.choice == "_yes":
-            self.effects.append("delete_all")
+            self.effects.append(Effect.DELETE_ME)
             fresh = State(version=self.content.version, lang=self.state.lang)
             for key, value in fresh.model_dump().items():
                 setattr(self.state, key, value)

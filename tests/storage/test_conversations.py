@@ -12,7 +12,7 @@ from sqlalchemy.util import await_only
 from storage.conversations import Conflict, Saved
 from storage.models import AuditEntry, Municipality, ProcessedMessage
 from storage.store import Store, Unit
-from tests.storage.test_store import MISSING, VERSION, count, load, position, rows
+from tests.storage.test_store import MISSING, VERSION, changed, count, load, position, rows
 
 Extra = Callable[[Unit, int], None]
 
@@ -36,7 +36,7 @@ def append(point: str, message_id: str | None = None, runs: list[Saved] | None =
         old = opened.saved.answers.get("ko_steering", MISSING)
         new = [*([] if old is MISSING else old), point]
         unit.save(opened.account.user_id, opened.saved, VERSION, position("ko_steering"),
-                  [("ko_steering", old, new)], MISSING, "de")
+                  changed([("ko_steering", old, new)]), "de")
         if extra is not None:
             extra(unit, opened.account.user_id)
         return True
@@ -55,8 +55,8 @@ async def test_a_save_from_a_stale_read_is_refused_and_nothing_of_it_is_kept(sto
 
     def stale_save(unit: Unit) -> None:
         account, _ = unit.open_conversation("telegram", "1001", "de")
-        unit.save(account.user_id, stale, VERSION, position(), [("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])],
-                  MISSING, "de")
+        unit.save(account.user_id, stale, VERSION, position(),
+                  changed([("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])]), "de")
 
     with pytest.raises(Conflict):
         await store.run(stale_save)
