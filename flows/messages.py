@@ -114,6 +114,9 @@ class Outbound:
     expects: str | None = None
     """What answer the question wants: a step kind (text, date, single, multi, list, checklist,
     records), or stage_end, menu. A hint for renderers (e.g. a date keyboard), never required."""
+    kind: Literal["question", "note", "broadcast"] = "note"
+    """A question (its choices answer it while ``turn`` is current), a note, or a broadcast (its choices
+    are commands, valid for as long as the message)."""
 
     def text(self) -> str:
         """A plain-text rendering, for logs, tests and simple channels."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
@@ -21,6 +21,16 @@ from sqlmodel import col
 from storage.base import EMPTY, PROFILE_FIELDS, Account, Conflict, Direct, NeedsTransaction, Saved, UnitBase
 from storage.models import Answer, Conversation, Identity, utcnow
 from storage.people import Subscriber
+
+
+class Change(NamedTuple):
+    """One answer to write, as the engine classified it: ``answer`` (upsert ``new``), ``skip`` (upsert None)
+    or ``remove`` (delete the row); ``old`` is what the audit entry keeps as before (None when absent)."""
+
+    step_id: str
+    kind: Literal["answer", "skip", "remove"]
+    old: Any
+    new: Any
 
 
 @dataclass
@@ -126,7 +136,7 @@ class Conversations(UnitBase):
         self.q["profile"].run(self.conn, {"uid": user_id, "now": utcnow(), **values})
 
     def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
-             changes: list[tuple[str, Any, Any]], missing: object, language: str) -> int:
+             changes: list[Change], language: str) -> int:
         """Store the new position and every changed answer, each with an audit entry.
 
         Written only if the conversation is still at the revision ``saved`` was read at; otherwise
@@ -142,24 +152,24 @@ class Conversations(UnitBase):
                     "uid": user_id, "version": version, "position": position, "now": now})[0][0]
             except IntegrityError as exc:
                 raise Conflict("conversation created concurrently") from exc
-            self._write_answers(user_id, conversation_id, changes, missing, now)
+            self._write_answers(user_id, conversation_id, changes, now)
         else:
             values = {"uid": user_id, "cid": conversation_id, "seen": saved.revision, "revision": saved.revision + 1,
                       "version": version, "position": position, "now": now}
             if self.optimistic:
                 if language_changed or self.pending is None:
                     raise NeedsTransaction("save")
-                self.pending |= values | {"changes": _changes_json(changes, missing), "profile": None}
+                self.pending |= values | {"changes": _changes_json(changes), "profile": None}
             elif self.dialect == "postgresql":
                 self._save_in_one_statement(values | {"mid": None, "channel": None, "profile": None,
-                                                      "changes": _changes_json(changes, missing)})
+                                                      "changes": _changes_json(changes)})
             else:
                 if self.q["move"].run(self.conn, values).rowcount != 1:
                     raise Conflict(f"conversation {conversation_id} is no longer at revision {saved.revision}")
-                self._write_answers(user_id, conversation_id, changes, missing, now)
+                self._write_answers(user_id, conversation_id, changes, now)
         if language_changed:
             self.q["language"].run(self.conn, {"uid": user_id, "lang": language})
-        self._publish(conversation_id, saved, changes, missing)
+        self._publish(conversation_id, saved, changes)
         return conversation_id
 
     def flush(self, conn: Connection) -> None:
@@ -173,16 +183,14 @@ class Conversations(UnitBase):
         if self.q["save"].rows(conn or self.conn, values)[0][0] != 1:
             raise Conflict(f"conversation {values['cid']} is no longer at revision {values['seen']}")
 
-    def _write_answers(self, user_id: int, conversation_id: int, changes: list[tuple[str, Any, Any]],
-                       missing: object, now: datetime) -> None:
+    def _write_answers(self, user_id: int, conversation_id: int, changes: list[Change], now: datetime) -> None:
         upserts, removed, audit = [], [], []
-        for step_id, old, new in changes:
-            if new is missing:
+        for step_id, kind, old, new in changes:
+            if kind == "remove":
                 removed.append(step_id)
             else:
                 upserts.append({"cid": conversation_id, "sid": step_id, "value": new, "now": now})
-            audit.append({"uid": user_id, "now": now, "action": _action(new, missing), "sid": step_id,
-                          "old": None if old is missing else old, "new": None if new is missing else new})
+            audit.append({"uid": user_id, "now": now, "action": kind, "sid": step_id, "old": old, "new": new})
         if upserts:
             self.q["answer"].run_many(self.conn, upserts)
         if removed:
@@ -191,11 +199,10 @@ class Conversations(UnitBase):
         if audit:
             self.q["audit"].run_many(self.conn, audit)
 
-    def _publish(self, conversation_id: int, saved: Saved, changes: list[tuple[str, Any, Any]],
-                 missing: object) -> None:
+    def _publish(self, conversation_id: int, saved: Saved, changes: list[Change]) -> None:
         answers = dict(saved.answers)
-        for step_id, _old, new in changes:
-            if new is missing:
+        for step_id, kind, _old, new in changes:
+            if kind == "remove":
                 answers.pop(step_id, None)
             else:
                 answers[step_id] = new
@@ -223,12 +230,6 @@ class Conversations(UnitBase):
         return list(self.conn.execute(select(col(Identity.user_id)).where(col(Identity.channel) == channel)).scalars())
 
 
-def _action(new: Any, missing: object) -> str:
-    return "skip" if new is None else "remove" if new is missing else "answer"
-
-
-def _changes_json(changes: list[tuple[str, Any, Any]], missing: object) -> str:
+def _changes_json(changes: list[Change]) -> str:
     """Answer changes as the JSON rows the PostgreSQL save statement reads."""
-    return json.dumps([{"step_id": step_id, "value": None if new is missing else new,
-                        "old": None if old is missing else old, "action": _action(new, missing)}
-                       for step_id, old, new in changes])
+    return json.dumps([{"step_id": c.step_id, "value": c.new, "old": c.old, "action": c.kind} for c in changes])

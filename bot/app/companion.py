@@ -16,17 +16,16 @@ from bot.app.identities import IDENTITIES
 from flows.content.i18n import N_
 from flows.content.loader import Content
 from flows.conversation import overview
-from flows.conversation.actions import Facts
+from flows.conversation.actions import Effect, Facts, role_of
 from flows.conversation.context import Ctx
-from flows.conversation.engine import Engine, Turn
-from flows.conversation.state import State
+from flows.conversation.engine import Engine, Stored, Turn
 from flows.messages import Inbound, Outbound, Paragraph
 from storage.base import Conflict, Saved
+from storage.conversations import Change
 from storage.models import utcnow
 from storage.store import Store, Unit
 
 log = logging.getLogger(__name__)
-MISSING = object()
 RETRIES = (0.2, 0.6, 1.5)
 TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError, Conflict)
 
@@ -37,10 +36,10 @@ class Unavailable(Exception):
 
 @dataclass
 class Response:
-    """What a channel sends back, plus what it should do (``quit`` ends a terminal session)."""
+    """What a channel sends back, plus what it should do (``Effect.QUIT`` ends a terminal session)."""
 
     replies: list[Outbound] = field(default_factory=list)
-    effects: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
     outcome: str = "answered"
     """For metrics and logs: answered, duplicate, unavailable or error."""
 
@@ -116,7 +115,7 @@ class Companion:
         """The question a user is at, as last shown (e.g. to show another page of its buttons)."""
         def look(unit: Unit) -> Outbound:
             account, saved = unit.open_conversation(channel, ref, self.default_language)
-            return self.engine.present(self._state(saved, account.language))
+            return self.engine.present(Stored(saved.position, saved.answers, account.language))
         return await self.store.run(look)
 
     def notice(self, lang: str | None, message: str, **params: object) -> Response:
@@ -152,36 +151,27 @@ class Companion:
         if not opened.fresh:
             return Response(outcome="duplicate")
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
-        role = "admin" if f"{channel}:{ref}" in self.admins else "editor" if granted == "editor" else None
         now = utcnow()
         facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
-                      sub_language=sub.language if sub else None, role=role, now=now, identities=IDENTITIES)
-        turn = self.engine.handle(self._state(saved, account.language), inbound, lang=lang, facts=facts)
-        if "delete_all" in turn.effects:
+                      sub_language=sub.language if sub else None,
+                      role=role_of(f"{channel}:{ref}" in self.admins, granted), now=now, identities=IDENTITIES)
+        turn = self.engine.handle(Stored(saved.position, saved.answers, account.language), inbound, lang=lang,
+                                  facts=facts)
+        if Effect.DELETE_ME in turn.effects:
             unit.delete_user(account.user_id)
             return Response(turn.replies, list(turn.effects))
         self._persist(unit, account.user_id, saved, turn)
         if turn.actions:
             actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
-            extra = apply(unit, self.content, actor, turn.actions, now)
-            at = max(len(turn.replies) - 1, 0)
-            turn.replies[at:at] = extra
-        if "show_data" in turn.effects:
+            turn.results += apply(unit, self.content, actor, turn.actions, now)
+        if Effect.SHOW_MY_DATA in turn.effects:
             data = overview.StoredData(**unit.stored(account.user_id))
-            view = Outbound(overview.stored_data(Ctx(self.content, turn.state), data))
-            turn.replies.insert(max(len(turn.replies) - 1, 0), view)
+            turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))
         return Response(turn.replies, list(turn.effects))
 
-    def _state(self, saved: Saved, language: str) -> State:
-        if saved.position is None:
-            return State(version=self.content.version, lang=language)
-        return State.model_validate({**saved.position, "answers": saved.answers})
-
     def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn) -> None:
-        changes = [(c.step_id, MISSING if c.old is None and c.step_id not in saved.answers else c.old,
-                    MISSING if c.step_id not in turn.state.answers else c.new) for c in turn.changes]
-        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, MISSING,
-                        turn.state.lang)
+        changes = [Change(c.step_id, c.kind, c.old, c.new) for c in turn.changes]
+        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, turn.state.lang)
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
             unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})

@@ -158,7 +158,7 @@ class Courier:
                 if row is None:
                     continue
                 if row.kind == "reminder":
-                    people = [p for p in unit.attendees(row.event_id) if p[1] in channels] \
+                    people = broadcasting.reminded(unit.attendees(row.event_id), channels) \
                         if row.event_id is not None else []
                 else:
                     readers = [broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size,

@@ -147,7 +147,7 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
                      follow: Annotated[bool, typer.Option("--follow", help="Repeat every 2 s until done.")] = False,
                      db: Db = None) -> None:
     """Queued, sent, failed, unknown and skipped deliveries, per broadcast."""
-    from bot.app.effects import admin_time
+    from flows.news.broadcasting import admin_time
 
     settings, _ = _open(db)
 

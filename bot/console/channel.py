@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from bot.app.companion import Companion
 from bot.console.render import ConsoleRenderer
+from flows.conversation.actions import Effect
 from flows.messages import Inbound
 
 
@@ -29,8 +30,8 @@ async def run_console(companion: Companion, user: str, lang: str | None, rendere
             return 0
         text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
         response = await companion.handle("console", user, Inbound(text=text))
-        if "delete_all" in response.effects:
+        if Effect.DELETE_ME in response.effects:
             renderer.erase_exports()
         renderer.show(response.replies)
-        if "quit" in response.effects:
+        if Effect.QUIT in response.effects:
             return 0

@@ -37,7 +37,7 @@ def contents(message: Outbound, msgtype: str = NOTICE) -> list[dict[str, str]]:
         elif block.text.strip():
             plain.append(block.text)
             marked.append("<p>" + escape(block.text).replace("\n", "<br>") + "</p>")
-    if message.choices and message.expects != "broadcast":  # broadcasts name their commands in the text
+    if message.choices and message.kind != "broadcast":  # broadcasts name their commands in the text
         lines = [f"{n}) {MARK[c.selected]}{c.label}" for n, c in enumerate(message.choices, 1)]
         plain.append("\n".join(lines))
         marked.append("<ol>" + "".join(f"<li>{escape(MARK[c.selected] + c.label)}</li>"

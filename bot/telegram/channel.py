@@ -22,6 +22,7 @@ from bot.telegram.render import Part, answered, keyboard, page_of, render, units
 from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
 from bot.telegram.transport import AiohttpRequest
 from flows.content.i18n import N_
+from flows.conversation.actions import Effect
 from flows.messages import Outbound
 
 log = logging.getLogger(__name__)
@@ -215,17 +216,17 @@ class TelegramChannel:
         for reply in replies:
             await self._send(item.chat_id, reply)
 
-    async def _settle(self, chat_id: int, press: Press, replies: list[Outbound], effects: list[str]) -> bool:
+    async def _settle(self, chat_id: int, press: Press, replies: list[Outbound], effects: list[Effect]) -> bool:
         """Update the message whose button was pressed; True when that edit was the whole reply."""
         assert press.message_id is not None
         last = replies[-1] if replies else None
-        if "stale" not in effects and len(replies) == 1 and last is not None and last.turn == press.turn \
+        if Effect.STALE not in effects and len(replies) == 1 and last is not None and last.turn == press.turn \
                 and last.choices:
             parts = render(last, page=page_of(last.choices, press.data.partition(":")[2]))
             if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
                 await self._edit(chat_id, press.message_id, parts[0])
                 return True
-        if "stale" in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
+        if Effect.STALE in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
             await self._call(chat_id, "keyboard removal", self.bot.edit_message_reply_markup(
                 chat_id, press.message_id, reply_markup=None))
         else:

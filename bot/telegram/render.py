@@ -57,7 +57,7 @@ def render(message: Outbound, page: int = 0) -> list[Part]:
             plain, marked = joined, f"{marked}\n\n{markup}" if marked else markup
     if plain.strip():
         parts.append(Part(marked))
-    if message.choices and (message.turn is not None or message.expects == "broadcast"):
+    if message.choices and (message.turn is not None or message.kind == "broadcast"):
         if not parts:
             parts.append(Part("…"))
         parts[-1].keyboard = keyboard(message.choices, message.turn, page) if message.turn is not None else \

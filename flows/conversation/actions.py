@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 Role = Literal["admin", "editor"]
+
+
+class Effect(StrEnum):
+    """What a turn asks of the app shell and the channel beyond its replies (values as logged and tested)."""
+
+    SHOW_MY_DATA = "show_data"
+    """The shell fills the turn's results with what is stored about the person."""
+    DELETE_ME = "delete_all"
+    """The shell erases the person; a channel forgets what it keeps for them (exported files)."""
+    QUIT = "quit"
+    """A terminal session ends."""
+    STALE = "stale"
+    """A pressed button belonged to an earlier message; the channel removes its keyboard."""
+
+
+def role_of(configured_admin: bool, granted: str | None) -> Role | None:
+    """Admins are named in the configuration; editors are granted the role by an admin."""
+    return "admin" if configured_admin else "editor" if granted == "editor" else None
 
 
 @dataclass(frozen=True)
@@ -112,3 +131,15 @@ class ShowEditors:
 Action = (RequestConsent | Confirm | ChangeSubscription | Withdraw | Attend | ShowEvents | PublishEvent
           | SendNewsletter | ShowBroadcasts | CancelBroadcast | SetEditor | ShowEditors)
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
+
+
+def allowed(action: Action, role: Role | str | None) -> bool:
+    """Admin actions need a role; the engine offers them only then, and the shell checks again before storing."""
+    return role is not None or not isinstance(action, ADMIN_ACTIONS)
+
+
+def logged_view(action: Action, role: Role | str | None) -> str | None:
+    """The admin log's name for an action that shows admin data (``view_broadcasts``), else None."""
+    if isinstance(action, ShowBroadcasts | ShowEditors) or (isinstance(action, ShowEvents) and role):
+        return f"view_{type(action).__name__.removeprefix('Show').lower()}"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
+from flows.conversation.actions import Effect
 from flows.conversation.screens import admin, menu, newsletter, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
@@ -47,7 +48,7 @@ def welcome_back(s: Session) -> None:
 
 
 def goodbye(s: Session) -> None:
-    s.effects.append("quit")
+    s.effects.append(Effect.QUIT)
     s.say_only(s.t("See you soon! Everything is saved; when you come back, we continue right here."))
 
 

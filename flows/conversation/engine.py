@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from flows.content.content import Content
 from flows.content.model import LANGUAGES, LocalText
 from flows.content.versions import migration_path
-from flows.conversation.actions import Action, Facts
+from flows.conversation.actions import Action, Effect, Facts
 from flows.conversation.commands import on_command, run_command, welcome_back
 from flows.conversation.context import Ctx
 from flows.conversation.recommend import index_of
 from flows.conversation.screens import SCREENS
 from flows.conversation.screens.newsletter import is_stop_word, unsubscribe
-from flows.conversation.session import Effect, Session
+from flows.conversation.session import Session
 from flows.conversation.state import State
-from flows.conversation.steps.base import KEEP, Input
+from flows.conversation.steps.base import Input
 from flows.messages import Inbound, Outbound
 from flows.reading import fold
 
@@ -27,24 +28,48 @@ MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""
 
 _NUMBER = re.compile(r"[0-9]{1,6}")
+_ABSENT = object()
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnswerChange:
+    """One answer that differs after the turn: given (``answer``), skipped (``skip``, ``new`` is None) or
+    gone (``remove``: deleted, dropped by a migration or moved to another id). An absent ``old`` reads None."""
+
     step_id: str
     old: Any
     new: Any
+    kind: Literal["answer", "skip", "remove"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A conversation as storage keeps it: the position (None for a new one), answers and the person's language."""
+
+    position: Mapping[str, Any] | None
+    answers: dict[str, Any]
+    language: str
 
 
 @dataclass
 class Turn:
-    """What one inbound message did: the new state, the replies, changed answers and side effects."""
+    """What one inbound message did: the new state, the replies, changed answers, actions and effects.
+
+    The replies are ``leading`` (messages passed on the way, such as info steps), then ``results`` (which
+    the app shell fills with what the actions and effects produced), then ``closing`` (the question, or
+    the last notes)."""
 
     state: State
-    replies: list[Outbound]
+    leading: list[Outbound]
+    closing: Outbound | None = None
     changes: list[AnswerChange] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    results: list[Outbound] = field(default_factory=list)
+
+    @property
+    def replies(self) -> list[Outbound]:
+        return [*self.leading, *self.results, *([self.closing] if self.closing is not None else [])]
 
 
 class Engine:
@@ -67,10 +92,20 @@ class Engine:
             index_of(Ctx(self.content, State(version=self.content.version)))
 
     # -- entry point -------------------------------------------------------
-    def handle(self, state: State | None, inbound: Inbound, lang: str | None = None, facts: Facts | None = None
-               ) -> Turn:
-        state = _copy(state) if state else State(version=self.content.version)
-        before = dict(state.answers)
+    def handle(self, state: State | Stored | None, inbound: Inbound, lang: str | None = None,
+               facts: Facts | None = None) -> Turn:
+        """The turn for ``inbound``. A ``State`` is left unchanged (the engine works on a copy); from a
+        ``Stored`` conversation the state is built once, and its dicts are left unchanged too."""
+        if state is None:
+            return self._run(State(version=self.content.version), {}, inbound, lang, facts)
+        if isinstance(state, Stored):
+            return self._run(self._restore(state), state.answers if state.position is not None else {}, inbound,
+                             lang, facts)
+        return self._run(_copy(state), state.answers, inbound, lang, facts)
+
+    def _run(self, state: State, before: Mapping[str, Any], inbound: Inbound, lang: str | None,
+             facts: Facts | None) -> Turn:
+        """Handle ``inbound`` on ``state``, which the engine owns; ``before`` are the answers it started from."""
         moved = self.migrate(state)
         if lang in LANGUAGES:
             state.lang = lang
@@ -79,18 +114,25 @@ class Engine:
         for note in moved:
             session.say(ctx.text(note))
         dispatch(session, inbound)
-        replies = session.finish()
-        changes = [AnswerChange(k, before.get(k), state.answers.get(k))
-                   for k in {*before, *state.answers} if before.get(k, KEEP) != state.answers.get(k, KEEP)]
-        return Turn(state=state, replies=replies, changes=changes, effects=session.effects, actions=session.actions)
+        leading, closing = session.finish()
+        return Turn(state=state, leading=leading, closing=closing, changes=_changes(before, state.answers),
+                    effects=session.effects, actions=session.actions)
 
-    def present(self, state: State) -> Outbound:
-        """The current question as the user last saw it, without changing anything."""
-        state = _copy(state)
+    def present(self, stored: Stored) -> Outbound:
+        """The current question of a stored conversation as the user last saw it, without changing anything."""
+        state = self._restore(stored)
         self.migrate(state)
         session = Session(self.content, Ctx(self.content, state), Facts(), SCREENS, self.today)
         session.repair()
-        return session.finish()[-1]
+        _, closing = session.finish()
+        assert closing is not None
+        return closing
+
+    def _restore(self, stored: Stored) -> State:
+        """The state of a stored conversation; validation gives it its own answers dict to change."""
+        if stored.position is None:
+            return State(version=self.content.version, lang=stored.language)
+        return State.model_validate({**stored.position, "answers": stored.answers})
 
     def migrate(self, state: State) -> list[LocalText]:
         """Move a conversation from the content version it ran on to the current one; return what to tell."""
@@ -107,6 +149,18 @@ class Engine:
                 state.answers.pop(gone, None)
         state.version = self.content.version
         return [m.note for m in chain]
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[AnswerChange]:
+    """Every answer that differs, classified once: absent, None (skipped) and a value are three things."""
+    changes = []
+    for k in {*before, *after}:
+        old, new = before.get(k, _ABSENT), after.get(k, _ABSENT)
+        if old != new:
+            kind: Literal["answer", "skip", "remove"] = "remove" if new is _ABSENT else "skip" if new is None \
+                else "answer"
+            changes.append(AnswerChange(k, None if old is _ABSENT else old, None if new is _ABSENT else new, kind))
+    return changes
 
 
 def _copy(state: State) -> State:
@@ -160,7 +214,7 @@ def on_button(s: Session, choice: str, turn: int | None) -> None:
     """A button is taken only from the question on screen; older ones get the current question again."""
     if turn != s.state.turn or choice not in {c.id for c in s.choices()}:
         s.say(s.t("That button belongs to an earlier message. Here is the current question:"))
-        s.effects.append("stale")
+        s.effects.append(Effect.STALE)
         return
     s.on_input(Input(text=None, choice=choice, button=True))
 

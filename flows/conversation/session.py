@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Literal, Protocol
+from typing import Protocol
 
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import Stage, Step
-from flows.conversation.actions import Action, Facts
+from flows.conversation.actions import Action, Effect, Facts
 from flows.conversation.context import Ctx
 from flows.conversation.state import Mode, State
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Outbound, Paragraph
-
-Effect = Literal["show_data", "delete_all", "quit", "stale"]
 
 
 class Screen(Protocol):
@@ -170,19 +168,20 @@ class Session:
         return lost
 
     # -- the reply -----------------------------------------------------------
-    def finish(self) -> list[Outbound]:
-        replies = list(self.before)
-        if "delete_all" in self.effects or "quit" in self.effects:
-            return [*replies, Outbound(self.notes)] if self.notes else replies
+    def finish(self) -> tuple[list[Outbound], Outbound | None]:
+        """The messages passed on the way and the closing one (the question, or the last notes)."""
+        if Effect.DELETE_ME in self.effects or Effect.QUIT in self.effects:
+            if self.notes:
+                return self.before, Outbound(self.notes)
+            return self.before[:-1], self.before[-1] if self.before else None
         key = f"{self.state.mode}:{self.state.step}:{self._kind_key()}"
         if key != self.state.asked:
             self.state.turn += 1
             self.state.asked = key
         choices = self.choices()
         blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
-        replies.append(Outbound(blocks, choices=choices, turn=self.state.turn if choices else None,
-                                expects=self._expects()))
-        return replies
+        return self.before, Outbound(blocks, choices=choices, turn=self.state.turn if choices else None,
+                                     expects=self._expects(), kind="question")
 
     def _expects(self) -> str:
         step = self.current_step()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -12,10 +12,12 @@ from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import LANGUAGES
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
-from flows.news.events import EventSpec, announcement, preview, reminder
+from flows.news.events import DEFAULT_TIMEZONE, EventSpec, announcement, preview, reminder
 from flows.news.newsletters import NewsletterSpec, matches, newsletter_message
 
 STATES = ("queued", "sent", "failed", "unknown", "skipped")
+ADMIN_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
+"""Admins schedule in the events' default time zone, so they read due times in it too."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ def recipients(content: Content, target: Target, readers: Iterable[Reader], chan
             channel, ref, address = reachable[0]
             chosen.append((r.user_id, channel, address or ref, r.language))
     return chosen
+
+
+def reminded(attendees: Iterable[tuple[int, str, str, str]], channels: Collection[str]
+             ) -> list[tuple[int, str, str, str]]:
+    """(user id, channel, address, language) of the attendees a reminder reaches: those on a served channel."""
+    return [a for a in attendees if a[1] in channels]
 
 
 def hint(content: Content, command_id: str, lang: str, arg: str = "") -> str:
@@ -112,7 +120,7 @@ def message(content: Content, kind: str, lang: str, *, event_id: int | None = No
         else:
             out = announcement(event_id, event, lang, t, content.event_kinds, topic_labels(content, lang),
                                unsubscribe, hint(content, "rsvp", lang, str(event_id)))
-    out.turn, out.expects = None, "broadcast"
+    out.turn, out.kind = None, "broadcast"
     return out
 
 
@@ -153,7 +161,7 @@ def progress(t: Translator, broadcast_id: int, status: str, counts: Mapping[str,
     if status in ("scheduled", "sending"):
         choices = [Choice(f"admin cancel {broadcast_id}", t("Cancel the broadcast"))]
         blocks.append(Paragraph(t("To stop it: /admin cancel {id}", id=broadcast_id)))
-    return Outbound(blocks, choices=choices, expects="broadcast")
+    return Outbound(blocks, choices=choices, kind="broadcast")
 
 
 def _status(t: Translator, status: str) -> str:
@@ -161,7 +169,7 @@ def _status(t: Translator, status: str) -> str:
             "cancelled": t("cancelled")}.get(status, status)
 
 
-def overview(t: Translator, rows: list[tuple[int, str, str, str, Mapping[str, int]]]) -> list[Block]:
+def overview(t: Translator, rows: Sequence[tuple[int, str, str, str, Mapping[str, int]]]) -> list[Block]:
     """Recent broadcasts: (id, kind, status, due, counts)."""
     if not rows:
         return [Heading(t("Broadcasts")), Paragraph(t("Nothing has been sent yet."))]
@@ -191,3 +199,32 @@ def reminder_due(event: EventSpec, now: datetime) -> datetime | None:
 def announcement_target(event: EventSpec) -> Target:
     """An event reaches subscribers of its topics or of its kind."""
     return Target(topics=(*event.topics, event.kind))
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A broadcast to queue: its kind, when it is due, and (for announcements) whom it is for."""
+
+    kind: str
+    due: datetime
+    target: Target | None = None
+
+
+def on_publish(event: EventSpec, now: datetime) -> list[Scheduled]:
+    """Publishing an event queues its announcement now and, unless too late, its reminder."""
+    scheduled = [Scheduled("event", now, announcement_target(event))]
+    due = reminder_due(event, now)
+    if due is not None:
+        scheduled.append(Scheduled("reminder", due))
+    return scheduled
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A time as stored: in UTC. SQLite keeps no offset, so a local time would be read back as UTC (due
+    broadcasts an hour or two late, events shown at the wrong time); a time without offset already is UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def admin_time(stored: datetime) -> str:
+    """A stored time (UTC; without offset from SQLite) as admins read it: ``2030-12-24 09:00 CET``."""
+    return f"{as_utc(stored).astimezone(ADMIN_ZONE):%Y-%m-%d %H:%M %Z}"

@@ -19,7 +19,7 @@ from sqlalchemy.util import await_only
 from storage.base import Account, Conflict, Saved
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
 from storage.store import Store, Unit
-from tests.storage.test_store import MISSING, VERSION, count, load, position, put, rows
+from tests.storage.test_store import MISSING, VERSION, changed, count, load, position, put, rows
 
 # -- writers never overwrite what they did not see -------------------------------------------------
 
@@ -45,7 +45,7 @@ def append(point: str, message_id: str | None = None, runs: list[Saved] | None =
         old = opened.saved.answers.get("ko_steering", MISSING)
         new = [*([] if old is MISSING else old), point]
         unit.save(opened.account.user_id, opened.saved, VERSION, position("ko_steering"),
-                  [("ko_steering", old, new)], MISSING, "de")
+                  changed([("ko_steering", old, new)]), "de")
         if extra is not None:
             extra(unit, opened.account.user_id)
         return True
@@ -64,8 +64,8 @@ async def test_a_save_from_a_stale_read_is_refused_and_nothing_of_it_is_kept(sto
 
     def stale_save(unit: Unit) -> None:
         account, _ = unit.open_conversation("telegram", "1001", "de")
-        unit.save(account.user_id, stale, VERSION, position(), [("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])],
-                  MISSING, "de")
+        unit.save(account.user_id, stale, VERSION, position(),
+                  changed([("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])]), "de")
 
     with pytest.raises(Conflict):
         await store.run(stale_save)

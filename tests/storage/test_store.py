@@ -2,8 +2,9 @@
 as a whole, and the database files on disk.
 
 The helpers here call units of work the way ``bot.app.companion.Companion`` calls them:
-``open_conversation`` first, then ``save`` with changes ``(step_id, old, new)`` where a sentinel
-object (``MISSING``) stands for "no answer at all" and ``None`` for "skipped".
+``open_conversation`` first, then ``save`` with the engine's classified changes; here written
+``(step_id, old, new)`` where a sentinel object (``MISSING``) stands for "no answer at all" and
+``None`` for "skipped" (see ``changed``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from sqlmodel import SQLModel
 
 from flows.conversation.state import State
 from storage.base import Account, Saved
+from storage.conversations import Change
 from storage.database import SchemaUnknown, alembic_config
 from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, ProcessedMessage, User
 from storage.store import Store, Unit
 
-MISSING = object()  # as bot.app.companion.MISSING: the step had (or gets) no answer row at all
+MISSING = object()  # the step had (or gets) no answer row at all
 VERSION = "1"
 TABLES = {"user", "identity", "municipality", "conversation", "answer", "auditentry", "processedmessage",
           "subscription", "consentrecord", "role", "adminlog", "event", "rsvp", "broadcast", "delivery", "courier",
@@ -41,6 +43,12 @@ def position(step: str = "ob_name", lang: str = "de", **more: Any) -> dict[str, 
                  history=["ob_welcome"], draft=more).position()
 
 
+def changed(triples: list[tuple[str, Any, Any]]) -> list[Change]:
+    """``(step_id, old, new)`` with ``MISSING`` as the engine classifies them: answer, skip (None) or remove."""
+    return [Change(sid, "remove" if new is MISSING else "skip" if new is None else "answer",
+                   None if old is MISSING else old, None if new is MISSING else new) for sid, old, new in triples]
+
+
 async def put(store: Store, answers: dict[str, Any], *, channel: str = "telegram", ref: str = "1001",
               lang: str = "de", pos: dict[str, Any] | None = None) -> tuple[Account, Saved, int]:
     """One message's unit of work: open the conversation and save new values for some steps.
@@ -51,7 +59,7 @@ async def put(store: Store, answers: dict[str, Any], *, channel: str = "telegram
     def work(unit: Unit) -> tuple[Account, Saved, int]:
         account, saved = unit.open_conversation(channel, ref, lang)
         changes = [(sid, saved.answers.get(sid, MISSING), new) for sid, new in answers.items()]
-        cid = unit.save(account.user_id, saved, VERSION, pos or position(lang=lang), changes, MISSING, lang)
+        cid = unit.save(account.user_id, saved, VERSION, pos or position(lang=lang), changed(changes), lang)
         return account, saved, cid
 
     return await store.run(work)
@@ -165,11 +173,11 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
         unit.claim_message("telegram", "m-1")
         known, saved = unit.open_conversation("telegram", "anna", "de")
         unit.save(known.user_id, saved, VERSION, position("ob_land"),
-                  [("ob_name", "Musterstadt", "Umbenannt"), ("ob_kind", MISSING, "stadt")], MISSING, "de")
+                  changed([("ob_name", "Musterstadt", "Umbenannt"), ("ob_kind", MISSING, "stadt")]), "de")
         unit.set_profile(known.user_id, {"name": "Umbenannt"})
         newcomer, fresh = unit.open_conversation("telegram", "zoe", "de")
-        seen["cid"] = unit.save(newcomer.user_id, fresh, VERSION, position(), [("ob_name", MISSING, "Z")],
-                                MISSING, "de")
+        seen["cid"] = unit.save(newcomer.user_id, fresh, VERSION, position(), changed([("ob_name", MISSING, "Z")]),
+                                "de")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):

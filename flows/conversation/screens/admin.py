@@ -26,10 +26,8 @@ from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Heading, Outbound, Paragraph
 from flows.news.broadcasting import event_preview, newsletter_preview
-from flows.news.events import EventSpec
+from flows.news.events import DEFAULT_TIMEZONE, EventSpec
 from flows.reading import parse_when
-
-ADMIN_ZONE = "Europe/Berlin"
 
 
 def _explain(s: Session, msgid: str) -> None:
@@ -213,7 +211,7 @@ class FormWhen:
             s.state.mode = "form_preview"
             return None
         base = s.facts.now
-        when = parse_when(inp.text or "", ADMIN_ZONE, s.state.lang, base.date() if base else None)
+        when = parse_when(inp.text or "", DEFAULT_TIMEZONE, s.state.lang, base.date() if base else None)
         if when is None or (base is not None and when <= base):
             return s.say_only(s.t("Please give a date and time in the future, for example 24.11.2026 09:00."))
         s.actions.append(SendNewsletter(forms.values(s.state.view["draft"]), due_at=when))

@@ -7,6 +7,7 @@ from datetime import date
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES, Step
 from flows.conversation import overview
+from flows.conversation.actions import Effect
 from flows.conversation.export import export_markdown
 from flows.conversation.screens import admin, newsletter
 from flows.conversation.session import Session
@@ -138,7 +139,7 @@ class ConfirmDelete:
 
     def on_input(self, s: Session, inp: Input) -> None:
         if inp.choice == "_yes":
-            s.effects.append("delete_all")
+            s.effects.append(Effect.DELETE_ME)
             fresh = State(version=s.content.version, lang=s.state.lang)
             for key, value in fresh.model_dump().items():
                 setattr(s.state, key, value)
@@ -173,4 +174,4 @@ def export(s: Session) -> None:
 
 
 def mydata(s: Session) -> None:
-    s.effects.append("show_data")
+    s.effects.append(Effect.SHOW_MY_DATA)
