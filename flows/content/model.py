@@ -26,6 +26,7 @@ LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "de"
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
 EVENT_KINDS = ("online_seminar", "regional_meeting", "conference", "publication")
+"""Kinds of events (EventSpec.kind); subscribers can pick them as topics too."""
 
 
 class Strict(BaseModel):
