@@ -34,7 +34,7 @@ from flows.news.events import upcoming
 from storage.store import Unit
 
 ADMIN_ZONE = ZoneInfo("Europe/Berlin")
-"""Admins schedule in Berlin time (see flows/conversation/administering.py), so they read due times in it too."""
+"""Admins schedule in Berlin time (see flows/conversation/screens/admin.py), so they read due times in it too."""
 
 
 @dataclass(frozen=True)
