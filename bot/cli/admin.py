@@ -119,6 +119,7 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
                     db: Db = None) -> None:
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.app.effects import queue_newsletter
+    from flows.news.events import DEFAULT_TIMEZONE
     from flows.news.newsletters import load_newsletter_file
     from flows.reading import parse_when
     from storage.models import utcnow
@@ -132,7 +133,7 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
         spec = spec.model_copy(update={"topics": chosen})
     due = utcnow()
     if at is not None:
-        when = parse_when(at, "Europe/Berlin", "de") or parse_when(at, "Europe/Berlin", "en")
+        when = parse_when(at, DEFAULT_TIMEZONE, "de") or parse_when(at, DEFAULT_TIMEZONE, "en")
         if when is None:
             raise _refused(f"cannot read the time {at!r}; write e.g. '24.11.2026 09:00'")
         if when <= due:  # a typo in the year must not send to everyone at once (chat refuses it too)
