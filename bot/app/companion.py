@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.app import metrics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
-from flows.content.i18n import N_
+from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
 from flows.conversation.actions import Effect, Facts, role_of
@@ -100,15 +100,11 @@ class Companion:
                     if delay is None:
                         if redeliverable:
                             raise Unavailable from exc
-                        return replace(self.notice(lang or hint, N_(
-                            "I cannot save anything right now, so I have not taken in your last message. Please "
-                            "send it again in a minute; your earlier answers are safe.")), outcome="unavailable")
+                        return replace(self.notice(lang or hint, notices.NOT_SAVED_RESEND), outcome="unavailable")
                     await asyncio.sleep(delay)
                 except Exception:
                     log.exception("unexpected error while handling a message")
-                    return replace(self.notice(lang or hint, N_(
-                        "Sorry, something went wrong on my side and I have not taken in your last message. Please "
-                        "send it again; your earlier answers are safe.")), outcome="error")
+                    return replace(self.notice(lang or hint, notices.SOMETHING_WENT_WRONG), outcome="error")
         return Response()
 
     async def current(self, channel: str, ref: str) -> Outbound:

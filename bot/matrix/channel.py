@@ -18,7 +18,7 @@ from bot.matrix.inbound import inbound
 from bot.matrix.send import CHANNEL, MatrixSender
 from bot.matrix.session import log_in, probe
 from bot.matrix.sync import SyncLoop
-from flows.content.i18n import N_
+from flows import notices
 from flows.messages import Inbound
 
 log = logging.getLogger(__name__)
@@ -173,10 +173,7 @@ class MatrixChannel:
             await self.client.request_room_key(event)
         except Exception:  # a key request already on its way is fine
             log.info("room key already requested for %s", event.session_id)
-        note = self.companion.notice(None, N_(
-            "I could not decrypt your last message, so I have not taken it in. Please send it again. If this "
-            "keeps happening, allow your app to send keys to unverified devices, or start a new direct chat "
-            "with me."))
+        note = self.companion.notice(None, notices.UNDECRYPTABLE)
         await self.sender.replies(room_id, f"undecryptable:{event.event_id}", note.replies)
 
     async def _note(self, room_id: str) -> None:
@@ -184,8 +181,6 @@ class MatrixChannel:
         if now - self._noted.get(room_id, -NOTE_EVERY) < NOTE_EVERY:
             return
         self._noted[room_id] = now
-        note = self.companion.notice(None, N_(
-            "I work in direct chats only, so that each person's answers stay their own. Please start a direct "
-            "chat with me: {bot}"), bot=self.client.user_id)
+        note = self.companion.notice(None, notices.DIRECT_CHATS_ONLY, bot=self.client.user_id)
         await self.sender.replies(room_id, f"note:{room_id}:{int(now)}", note.replies)
 

@@ -21,7 +21,7 @@ from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, keyboard, page_of, render, units
 from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
 from bot.telegram.transport import AiohttpRequest
-from flows.content.i18n import N_
+from flows import notices
 from flows.conversation.actions import Effect
 from flows.messages import Outbound
 
@@ -263,9 +263,7 @@ class TelegramChannel:
     def _group_note(self, chat_id: int, code: str | None) -> None:
         if not self._due(chat_id, NOTE_EVERY):
             return
-        note = self.companion.notice(language(code, self.languages), N_(
-            "I work in private chats only, so that each person's answers stay their own. Please write to me "
-            "directly: @{bot}"), bot=self.username)
+        note = self.companion.notice(language(code, self.languages), notices.PRIVATE_CHATS_ONLY, bot=self.username)
 
         async def send() -> None:
             try:
@@ -277,9 +275,7 @@ class TelegramChannel:
     def _outage_note(self, item: Incoming) -> None:
         if not self._due(item.chat_id, OUTAGE_NOTE_EVERY):
             return
-        note = self.companion.notice(item.hint, N_(
-            "I cannot save anything right now. I will take in your message as soon as I can; your earlier "
-            "answers are safe."))
+        note = self.companion.notice(item.hint, notices.NOT_SAVED_LATER)
         self._queue(item.chat_id, lambda: self._send(item.chat_id, note.replies[0]))
 
     def _due(self, chat_id: int, every: float) -> bool:

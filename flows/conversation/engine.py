@@ -15,7 +15,6 @@ from flows.content.versions import migration_path
 from flows.conversation.actions import Action, Effect, Facts
 from flows.conversation.commands import on_command, run_command, welcome_back
 from flows.conversation.context import Ctx
-from flows.conversation.recommend import index_of
 from flows.conversation.screens import SCREENS
 from flows.conversation.screens.newsletter import is_stop_word, unsubscribe
 from flows.conversation.session import Session
@@ -23,6 +22,7 @@ from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Inbound, Outbound
 from flows.reading import fold
+from flows.toolbox.recommend import index_of
 
 MAX_MESSAGE = 16_000
 """Longer messages are refused before any step sees them (no step keeps more than 8,000)."""

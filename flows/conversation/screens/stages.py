@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flows.content.model import Step
 from flows.conversation import overview
-from flows.conversation.recommend import recommend
 from flows.conversation.screens import menu, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.toolbox.recommend import recommend
 
 
 class Start:

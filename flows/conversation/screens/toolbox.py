@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flows.content.model import ToolboxItem
-from flows.conversation.recommend import Suggestion, index_of, recommend, similar
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.toolbox.recommend import Suggestion, index_of, recommend, similar
 
 BROWSE_LIMIT = 12
 

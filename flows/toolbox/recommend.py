@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
 from flows.content.content import Content
-from flows.content.model import ToolboxItem
-from flows.conversation.context import Ctx
+from flows.content.i18n import Translator
+from flows.content.model import LocalText, ToolboxItem
 from flows.toolbox.search import ToolboxIndex
 
 FIELD_SOURCES = ("zw_priorities", "kp_candidates", "ob_fields")
 CONCERNS = ("kp_weaknesses", "kp_threats", "zb_blocked")
+
+
+class Answers(Protocol):
+    """What recommendations read of a conversation: its answers, toolbox feedback and language."""
+
+    @property
+    def answers(self) -> Mapping[str, Any]: ...
+    @property
+    def feedback(self) -> Mapping[str, bool]: ...
+    @property
+    def lang(self) -> str: ...
+
+
+class Ctx(Protocol):
+    """The conversation's context as recommendations need it (flows.conversation.context.Ctx is one)."""
+
+    @property
+    def content(self) -> Content: ...
+    @property
+    def state(self) -> Answers: ...
+    @property
+    def t(self) -> Translator: ...
+    def text(self, value: LocalText | None) -> str: ...
 
 
 @dataclass(frozen=True)
