@@ -46,6 +46,7 @@ async def seed(url: str, api: FakeBotAPI, n: int, version: str) -> int:
             unit.confirm_subscription(account.user_id, "telegram", str(FIRST + i), "de", [], version)
         spec = NewsletterSpec(title={"de": TITLE}, body={"de": "Ein **Hinweis** und eine Liste:\n\n- a\n- b"})
         return queue_newsletter(unit, spec, "cli:bench", utcnow())
+
     store = await Store.open(url)
     try:
         return await store.run(subscribe)
@@ -60,12 +61,20 @@ async def run(n: int, limits: bool, version: str) -> str:
             await seed(url, api, n, version)
             delivered: list[Sent] = []
             api.on_message = delivered.append
-            env = {**os.environ, "TELEGRAM_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
-                   "TELEGRAM_BASE_FILE_URL": api.base_file_url, "DAKS_DATABASE_URL": url, "DAKS_DATA_DIR": tmp,
-                   "TELEGRAM_PACING": "true" if limits else "false", "DAKS_LOG_LEVEL": "WARNING"}
+            env = {
+                **os.environ,
+                "TELEGRAM_TOKEN": api.token,
+                "TELEGRAM_BASE_URL": api.base_url,
+                "TELEGRAM_BASE_FILE_URL": api.base_file_url,
+                "DAKS_DATABASE_URL": url,
+                "DAKS_DATA_DIR": tmp,
+                "TELEGRAM_PACING": "true" if limits else "false",
+                "DAKS_LOG_LEVEL": "WARNING",
+            }
             with open(f"{tmp}/bot.log", "wb") as log:
-                process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log,
-                                           stderr=subprocess.STDOUT)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
                 try:
                     await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
                     cpu0 = cpu_seconds(process.pid)
@@ -85,9 +94,11 @@ async def run(n: int, limits: bool, version: str) -> str:
         steady = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
         busiest = api.busiest() if limits else 0
     name = "limits on (30/s)" if limits else "limits off (ceiling)"
-    line = (f"{name:<22} {len(sends):>6} of {n} messages in {wall:6.1f} s: sustained {steady:7.1f} msg/s"
-            + (f" = {steady / 30:.3f} of 30/s, busiest sliding second {busiest}" if limits else "")
-            + f", 429s: {refused}, sender CPU {cpu:.1f} s ({1000 * cpu / n:.2f} ms/message), peak RSS {rss:.0f} MB")
+    line = (
+        f"{name:<22} {len(sends):>6} of {n} messages in {wall:6.1f} s: sustained {steady:7.1f} msg/s"
+        + (f" = {steady / 30:.3f} of 30/s, busiest sliding second {busiest}" if limits else "")
+        + f", 429s: {refused}, sender CPU {cpu:.1f} s ({1000 * cpu / n:.2f} ms/message), peak RSS {rss:.0f} MB"
+    )
     return line
 
 

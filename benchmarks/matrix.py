@@ -50,13 +50,21 @@ async def main(users: int, encrypted: bool) -> int:
             admin_id, admin_token, _ = await synapse.register("bench-admin", "admin-password-1", admin=True)
             bot_id, _, _ = await synapse.register("daks", password)
             await synapse.override_ratelimit(admin_token, bot_id)
-            env = {**os.environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-                   "MATRIX_PASSWORD": password, "MATRIX_STORE_DIR": f"{tmp}/matrix", "MATRIX_SEND_RATE": "0",
-                   "DAKS_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "DAKS_DATA_DIR": tmp,
-                   "DAKS_LOG_LEVEL": "WARNING"}
+            env = {
+                **os.environ,
+                "MATRIX_HOMESERVER": synapse.url,
+                "MATRIX_USER_ID": bot_id,
+                "MATRIX_PASSWORD": password,
+                "MATRIX_STORE_DIR": f"{tmp}/matrix",
+                "MATRIX_SEND_RATE": "0",
+                "DAKS_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+                "DAKS_DATA_DIR": tmp,
+                "DAKS_LOG_LEVEL": "WARNING",
+            }
             log = open(f"{tmp}/bot.log", "wb")  # noqa: SIM115
-            bot = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT, stdout=log,
-                                   stderr=subprocess.STDOUT)
+            bot = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
             while "Matrix channel running" not in Path(f"{tmp}/bot.log").read_text():
                 if bot.poll() is not None:
                     raise SystemExit(Path(f"{tmp}/bot.log").read_text())
@@ -66,22 +74,29 @@ async def main(users: int, encrypted: bool) -> int:
                 user_id, token, device = await synapse.register(f"staff{i}", f"password-{i}-x")
                 store = Path(tmp) / f"client{i}"
                 store.mkdir()
-                client = AsyncClient(synapse.url, user_id, store_path=str(store),
-                                     config=AsyncClientConfig(encryption_enabled=True))
+                client = AsyncClient(
+                    synapse.url, user_id, store_path=str(store), config=AsyncClientConfig(encryption_enabled=True)
+                )
                 client.restore_login(user_id, device, token)
                 person = Member(client, poll_ms=30_000)
                 await person.open()
                 people.append(person)
             rooms = await asyncio.gather(*(p.dm(bot_id, encrypted) for p in people))
             assert synapse.process is not None
-            before = {"synapse": cpu_seconds(synapse.process.pid), "bot": cpu_seconds(bot.pid),
-                      "clients": time.process_time()}
+            before = {
+                "synapse": cpu_seconds(synapse.process.pid),
+                "bot": cpu_seconds(bot.pid),
+                "clients": time.process_time(),
+            }
             latencies: list[float] = []
             started = time.perf_counter()
             counts = await asyncio.gather(*(walk(p, r, latencies) for p, r in zip(people, rooms, strict=True)))
             seconds = time.perf_counter() - started
-            spent = {"synapse": cpu_seconds(synapse.process.pid) - before["synapse"],
-                     "bot": cpu_seconds(bot.pid) - before["bot"], "clients": time.process_time() - before["clients"]}
+            spent = {
+                "synapse": cpu_seconds(synapse.process.pid) - before["synapse"],
+                "bot": cpu_seconds(bot.pid) - before["bot"],
+                "clients": time.process_time() - before["clients"],
+            }
             for person in people:
                 await person.close()
             bot.terminate()
@@ -92,11 +107,16 @@ async def main(users: int, encrypted: bool) -> int:
     q = statistics.quantiles(latencies, n=100)
     total = sum(spent.values())
     room_kind = "encrypted" if encrypted else "unencrypted"
-    print(f"Matrix, {users} users, {room_kind} direct chats: {sum(counts) / seconds:,.0f} messages/s   "
-          f"p50 {q[49] * 1000:.0f} ms   p99 {q[98] * 1000:.0f} ms   ({sum(counts):,} messages in {seconds:.1f} s)")
-    print("CPU time: " + ", ".join(f"{name} {value:.1f} s ({value / total:.0%})" for name, value in spent.items())
-          + f"; bot CPU per message {spent['bot'] / sum(counts) * 1000:.1f} ms, "
-            f"Synapse {spent['synapse'] / sum(counts) * 1000:.1f} ms")
+    print(
+        f"Matrix, {users} users, {room_kind} direct chats: {sum(counts) / seconds:,.0f} messages/s   "
+        f"p50 {q[49] * 1000:.0f} ms   p99 {q[98] * 1000:.0f} ms   ({sum(counts):,} messages in {seconds:.1f} s)"
+    )
+    print(
+        "CPU time: "
+        + ", ".join(f"{name} {value:.1f} s ({value / total:.0%})" for name, value in spent.items())
+        + f"; bot CPU per message {spent['bot'] / sum(counts) * 1000:.1f} ms, "
+        f"Synapse {spent['synapse'] / sum(counts) * 1000:.1f} ms"
+    )
     return 0
 
 

@@ -67,12 +67,23 @@ def main() -> None:
         await query.edit_message_text(f"{query.message.text}\n\n→ {query.data.partition(':')[2]}")
         return await ask(update, context)
 
-    app = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
-           .persistence(PicklePersistence(pickle_file)).build())
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("start", start)],
-        states={ASK: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed), CallbackQueryHandler(pressed)]},
-        fallbacks=[], name="walk", persistent=True))
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_url.replace("/bot", "/file/bot"))
+        .persistence(PicklePersistence(pickle_file))
+        .build()
+    )
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("start", start)],
+            states={ASK: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed), CallbackQueryHandler(pressed)]},
+            fallbacks=[],
+            name="walk",
+            persistent=True,
+        )
+    )
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
 
 

@@ -43,12 +43,13 @@ class Run:
 
     def line(self) -> str:
         q = statistics.quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [0.0] * 99
-        return (f"{self.name:<34} {self.updates / self.seconds:>8,.0f} updates/s   p50 {q[49] * 1000:6.1f} ms   "
-                f"p99 {q[98] * 1000:6.1f} ms   peak RSS {self.peak_rss_mb:5.0f} MB   "
-                f"({self.updates:,} updates in {self.seconds:.1f} s"
-                f"{f', {self.failures} failures' if self.failures else ''})\n{'':<34} requests per update: "
-                + ", ".join(f"{m} {n / max(self.updates, 1):.2f}" for m, n in sorted(self.requests.items())
-                            if n > 10))
+        return (
+            f"{self.name:<34} {self.updates / self.seconds:>8,.0f} updates/s   p50 {q[49] * 1000:6.1f} ms   "
+            f"p99 {q[98] * 1000:6.1f} ms   peak RSS {self.peak_rss_mb:5.0f} MB   "
+            f"({self.updates:,} updates in {self.seconds:.1f} s"
+            f"{f', {self.failures} failures' if self.failures else ''})\n{'':<34} requests per update: "
+            + ", ".join(f"{m} {n / max(self.updates, 1):.2f}" for m, n in sorted(self.requests.items()) if n > 10)
+        )
 
 
 class Replies:
@@ -66,8 +67,9 @@ class Replies:
         if left[0] <= 0:
             future.set_result(sent)
 
-    async def after(self, chat_id: int, act: Callable[[], object], messages: int = 1,
-                    timeout: float = 60) -> tuple[Sent, float]:
+    async def after(
+        self, chat_id: int, act: Callable[[], object], messages: int = 1, timeout: float = 60
+    ) -> tuple[Sent, float]:
         """Do ``act`` and wait for the reply's ``messages`` messages; returns the last and the time taken."""
         future = asyncio.get_running_loop().create_future()
         self.waiting[chat_id] = (future, [messages])
@@ -132,8 +134,14 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def measure(name: str, command: list[str], env: dict[str, str], users: int,
-                  walk: Callable[[FakeBotAPI, Replies, FakeUser, Run], object], first_id: int) -> Run:
+async def measure(
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    users: int,
+    walk: Callable[[FakeBotAPI, Replies, FakeUser, Run], object],
+    first_id: int,
+) -> Run:
     run = Run(name)
     # A bot id of its own per run: update ids restart at 1 with every fake server, and a database
     # that outlives the run remembers which (bot, update) pairs it has handled.
@@ -141,17 +149,28 @@ async def measure(name: str, command: list[str], env: dict[str, str], users: int
         replies = Replies(api)
         run.bot_id = api.bot_id
         log = tempfile.NamedTemporaryFile(prefix="daks-bench-", suffix=".log", delete=False)
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **env, "TELEGRAM_TOKEN": api.token,
-                                        "TELEGRAM_BASE_URL": api.base_url,
-                                        "TELEGRAM_BASE_FILE_URL": api.base_file_url})
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                **env,
+                "TELEGRAM_TOKEN": api.token,
+                "TELEGRAM_BASE_URL": api.base_url,
+                "TELEGRAM_BASE_FILE_URL": api.base_file_url,
+            },
+        )
         try:
             await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
             await asyncio.sleep(0.5)
             people = [api.user(first_id + i, f"User {i}", "de") for i in range(users)]
             started = time.perf_counter()
-            results = await asyncio.gather(*(walk(api, replies, person, run) for person in people),  # type: ignore
-                                           return_exceptions=True)
+            results = await asyncio.gather(
+                *(walk(api, replies, person, run) for person in people),  # type: ignore
+                return_exceptions=True,
+            )
             run.seconds = time.perf_counter() - started
             run.updates = sum(r for r in results if isinstance(r, int))
             run.failures = sum(1 for r in results if isinstance(r, BaseException))
@@ -175,11 +194,17 @@ async def _forget(url: str, refs: list[str], bot_id: int) -> None:
     from storage.store import Store, Unit
 
     def work(unit: Unit) -> None:
-        for user_id in unit.conn.execute(select(Identity.user_id).where(
-                Identity.channel == "telegram", Identity.ref.in_(refs))).scalars().all():
+        for user_id in (
+            unit.conn.execute(select(Identity.user_id).where(Identity.channel == "telegram", Identity.ref.in_(refs)))
+            .scalars()
+            .all()
+        ):
             unit.delete_user(user_id)
-        unit.conn.execute(delete(ProcessedMessage).where(ProcessedMessage.channel == "telegram",
-                                                         ProcessedMessage.message_id.like(f"{bot_id}:%")))
+        unit.conn.execute(
+            delete(ProcessedMessage).where(
+                ProcessedMessage.channel == "telegram", ProcessedMessage.message_id.like(f"{bot_id}:%")
+            )
+        )
 
     store = await Store.open(url, upgrade=False)
     try:
@@ -214,24 +239,40 @@ async def main(users: int, databases: list[str]) -> int:
             if problem:
                 print(f"{'DAKS-Begleiter (postgresql)':<34} skipped: no server at that URL ({problem})", flush=True)
                 continue
-            run = await measure(f"DAKS-Begleiter ({url.split(':')[0]})", [sys.executable, "-m", "bot", "serve"],
-                                {"DAKS_DATABASE_URL": url, "DAKS_DATA_DIR": tmp, "TELEGRAM_PACING": "false",
-                                 "DAKS_LOG_LEVEL": "WARNING"}, users,
-                                lambda api, r, u, run: walk_daks(api, r, u, engine, run), 700_000_000)
+            run = await measure(
+                f"DAKS-Begleiter ({url.split(':')[0]})",
+                [sys.executable, "-m", "bot", "serve"],
+                {
+                    "DAKS_DATABASE_URL": url,
+                    "DAKS_DATA_DIR": tmp,
+                    "TELEGRAM_PACING": "false",
+                    "DAKS_LOG_LEVEL": "WARNING",
+                },
+                users,
+                lambda api, r, u, run: walk_daks(api, r, u, engine, run),
+                700_000_000,
+            )
             print(run.line(), flush=True)
             runs.append(run)
             await _forget(url, [str(700_000_000 + i) for i in range(users)], run.bot_id)
         questions = round(runs[0].updates / users) - 1
         reference = await measure(
             "reference (ConversationHandler+Pickle)",
-            [sys.executable, "-m", "benchmarks.reference_bot", f"{tmp}/reference.pickle", str(questions)], {}, users,
-            lambda api, r, u, run: walk_reference(api, r, u, run, questions), 800_000_000)
+            [sys.executable, "-m", "benchmarks.reference_bot", f"{tmp}/reference.pickle", str(questions)],
+            {},
+            users,
+            lambda api, r, u, run: walk_reference(api, r, u, run, questions),
+            800_000_000,
+        )
         print(reference.line(), flush=True)
     ours = runs[0]
     p99 = [statistics.quantiles(r.latencies, n=100)[98] for r in (ours, reference)]
-    print(f"updates per user: {questions + 1}; DAKS-Begleiter (SQLite) / reference: "
-          f"{(ours.updates / ours.seconds) / (reference.updates / reference.seconds):.2f}x the throughput, "
-          f"{p99[0] / p99[1]:.2f}x the p99 latency", flush=True)
+    print(
+        f"updates per user: {questions + 1}; DAKS-Begleiter (SQLite) / reference: "
+        f"{(ours.updates / ours.seconds) / (reference.updates / reference.seconds):.2f}x the throughput, "
+        f"{p99[0] / p99[1]:.2f}x the p99 latency",
+        flush=True,
+    )
     return 1 if any(r.failures for r in [*runs, reference]) else 0
 
 

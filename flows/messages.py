@@ -8,8 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060"
-                        "\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 """Control characters but tab and newline (NUL, ESC …), bidi controls, invisible separators."""
 
 

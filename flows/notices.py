@@ -10,31 +10,35 @@ from flows.content.i18n import N_
 
 NOT_SAVED_RESEND = N_(
     "I cannot save anything right now, so I have not taken in your last message. Please "
-    "send it again in a minute; your earlier answers are safe.")
+    "send it again in a minute; your earlier answers are safe."
+)
 """The database stayed away through every retry, on a channel that will not deliver the message again."""
 
 SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on my side and I have not taken in your last message. Please "
-    "send it again; your earlier answers are safe.")
+    "send it again; your earlier answers are safe."
+)
 """An unexpected error while handling a message."""
 
 NOT_SAVED_LATER = N_(
-    "I cannot save anything right now. I will take in your message as soon as I can; your earlier "
-    "answers are safe.")
+    "I cannot save anything right now. I will take in your message as soon as I can; your earlier answers are safe."
+)
 """The database is away, and the platform will deliver the message again (Telegram)."""
 
 PRIVATE_CHATS_ONLY = N_(
-    "I work in private chats only, so that each person's answers stay their own. Please write to me "
-    "directly: @{bot}")
+    "I work in private chats only, so that each person's answers stay their own. Please write to me directly: @{bot}"
+)
 """Someone wrote in a Telegram group; ``bot`` is the bot's username."""
 
 DIRECT_CHATS_ONLY = N_(
     "I work in direct chats only, so that each person's answers stay their own. Please start a direct "
-    "chat with me: {bot}")
+    "chat with me: {bot}"
+)
 """Someone wrote in a Matrix room that is not a direct chat; ``bot`` is the bot's Matrix ID."""
 
 UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I have not taken it in. Please send it again. If this "
     "keeps happening, allow your app to send keys to unverified devices, or start a new direct chat "
-    "with me.")
+    "with me."
+)
 """A Matrix message arrived that the bot had no key for."""

@@ -18,8 +18,26 @@ NONE_WORDS = frozenset({"keine", "keins", "nichts", "none", "nothing", "aucun", 
 STOP_WORDS = frozenset({"stop", "abbestellen", "desabonner", "unsubscribe"})
 """A message of just one of these words ends a subscription (the one-word way for text channels)."""
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "ê": "e", "à": "a",
-                       "â": "a", "ç": "c", "î": "i", "ô": "o", "û": "u", "ù": "u", "ë": "e", "ï": "i"})
+_FOLD = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "é": "e",
+        "è": "e",
+        "ê": "e",
+        "à": "a",
+        "â": "a",
+        "ç": "c",
+        "î": "i",
+        "ô": "o",
+        "û": "u",
+        "ù": "u",
+        "ë": "e",
+        "ï": "i",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -109,8 +127,12 @@ def _month_names() -> dict[str, int]:
 
 
 _MONTHS = _month_names()
-_WEEKDAYS = {n.casefold().rstrip(".") for lang in LANGUAGES for width in ("wide", "abbreviated")
-             for n in get_day_names(width, "format", lang).values()}
+_WEEKDAYS = {
+    n.casefold().rstrip(".")
+    for lang in LANGUAGES
+    for width in ("wide", "abbreviated")
+    for n in get_day_names(width, "format", lang).values()
+}
 
 
 def time_zone(name: str) -> ZoneInfo:
@@ -167,7 +189,7 @@ def parse_when(text: str, tz: str, lang: str, base: date | None = None) -> datet
     if not m:
         return None
     at = _time(m)
-    head = text[:m.start()]
+    head = text[: m.start()]
     day = base if not head.strip(" ,") else parse_day(head, lang)
     if at is None or day is None or not 2000 <= day.year <= 2100:
         return None

@@ -54,8 +54,9 @@ class Conversations(UnitBase):
         result = self.q["claim"].run(self.conn, {"channel": channel, "mid": message_id, "now": utcnow()})
         return result.rowcount == 1
 
-    def open(self, channel: str, ref: str, language: str, address: str | None = None,
-             message_id: str | None = None) -> Opened:
+    def open(
+        self, channel: str, ref: str, language: str, address: str | None = None, message_id: str | None = None
+    ) -> Opened:
         """Claim an inbound message and open its sender's conversation, subscription and role.
 
         The person (user and identity) is created on first contact. On PostgreSQL the identity row
@@ -73,8 +74,25 @@ class Conversations(UnitBase):
                 fresh = self.claim_message(channel, message_id)
             values["mid"] = None
         row = self.q["open"].rows(self.conn, values)[0]
-        (claimed, user_id, user_language, active, known_address, cid, revision, version, position, granted,
-         sub_channel, sub_ref, sub_language, topics, consent_version, requested_at, confirmed_at) = row
+        (
+            claimed,
+            user_id,
+            user_language,
+            active,
+            known_address,
+            cid,
+            revision,
+            version,
+            position,
+            granted,
+            sub_channel,
+            sub_ref,
+            sub_language,
+            topics,
+            consent_version,
+            requested_at,
+            confirmed_at,
+        ) = row
         if not (fresh and claimed):
             return Opened(False, Account(user_id or 0, user_language or language, False), EMPTY, None, None)
         if user_id is None:
@@ -92,26 +110,37 @@ class Conversations(UnitBase):
             saved = Saved(cid, revision, version, position, self._answers_of(cid, revision))
         subscriber = None
         if sub_channel is not None:
-            subscriber = Subscriber(user_id, sub_channel, sub_ref, sub_language, tuple(topics or ()),
-                                    consent_version, requested_at, confirmed_at)
+            subscriber = Subscriber(
+                user_id,
+                sub_channel,
+                sub_ref,
+                sub_language,
+                tuple(topics or ()),
+                consent_version,
+                requested_at,
+                confirmed_at,
+            )
         return Opened(True, Account(user_id, user_language, created=False), saved, subscriber, granted)
 
-    def open_conversation(self, channel: str, ref: str, language: str, address: str | None = None
-                          ) -> tuple[Account, Saved]:
+    def open_conversation(
+        self, channel: str, ref: str, language: str, address: str | None = None
+    ) -> tuple[Account, Saved]:
         """The person behind a channel identity (created on first contact) and their conversation."""
         opened = self.open(channel, ref, language, address)
         return opened.account, opened.saved
 
     def set_reachable(self, channel: str, ref: str, active: bool, status: str | None) -> None:
         """Record whether the platform lets us reach an identity (``status`` says why not)."""
-        self.q["reachable"].run(self.conn, {"channel": channel, "ref": ref, "active": active, "status": status,
-                                            "now": utcnow()})
+        self.q["reachable"].run(
+            self.conn, {"channel": channel, "ref": ref, "active": active, "status": status, "now": utcnow()}
+        )
 
     def _new_person(self, channel: str, ref: str, language: str, address: str | None, now: datetime) -> Account:
         try:
             user_id = self.q["new_user"].rows(self.conn, {"lang": language, "now": now})[0][0]
-            self.q["new_identity"].run(self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now,
-                                                   "address": address})
+            self.q["new_identity"].run(
+                self.conn, {"uid": user_id, "channel": channel, "ref": ref, "now": now, "address": address}
+            )
         except IntegrityError as exc:  # another process met this person at the same moment
             raise Conflict(f"{channel} identity created concurrently") from exc
         return Account(user_id, language, created=True)
@@ -135,8 +164,9 @@ class Conversations(UnitBase):
             return
         self.q["profile"].run(self.conn, {"uid": user_id, "now": utcnow(), **values})
 
-    def save(self, user_id: int, saved: Saved, version: str, position: dict[str, Any],
-             changes: list[Change], language: str) -> int:
+    def save(
+        self, user_id: int, saved: Saved, version: str, position: dict[str, Any], changes: list[Change], language: str
+    ) -> int:
         """Store the new position and every changed answer, each with an audit entry.
 
         Written only if the conversation is still at the revision ``saved`` was read at; otherwise
@@ -148,21 +178,30 @@ class Conversations(UnitBase):
         language_changed = saved.position is not None and saved.position.get("lang") != language
         if conversation_id is None:
             try:
-                conversation_id = self.q["new_conversation"].rows(self.conn, {
-                    "uid": user_id, "version": version, "position": position, "now": now})[0][0]
+                conversation_id = self.q["new_conversation"].rows(
+                    self.conn, {"uid": user_id, "version": version, "position": position, "now": now}
+                )[0][0]
             except IntegrityError as exc:
                 raise Conflict("conversation created concurrently") from exc
             self._write_answers(user_id, conversation_id, changes, now)
         else:
-            values = {"uid": user_id, "cid": conversation_id, "seen": saved.revision, "revision": saved.revision + 1,
-                      "version": version, "position": position, "now": now}
+            values = {
+                "uid": user_id,
+                "cid": conversation_id,
+                "seen": saved.revision,
+                "revision": saved.revision + 1,
+                "version": version,
+                "position": position,
+                "now": now,
+            }
             if self.optimistic:
                 if language_changed or self.pending is None:
                     raise NeedsTransaction("save")
                 self.pending |= values | {"changes": _changes_json(changes), "profile": None}
             elif self.dialect == "postgresql":
-                self._save_in_one_statement(values | {"mid": None, "channel": None, "profile": None,
-                                                      "changes": _changes_json(changes)})
+                self._save_in_one_statement(
+                    values | {"mid": None, "channel": None, "profile": None, "changes": _changes_json(changes)}
+                )
             else:
                 if self.q["move"].run(self.conn, values).rowcount != 1:
                     raise Conflict(f"conversation {conversation_id} is no longer at revision {saved.revision}")
@@ -194,8 +233,9 @@ class Conversations(UnitBase):
         if upserts:
             self.q["answer"].run_many(self.conn, upserts)
         if removed:
-            self.conn.execute(delete(Answer).where(col(Answer.conversation_id) == conversation_id,
-                                                   col(Answer.step_id).in_(removed)))
+            self.conn.execute(
+                delete(Answer).where(col(Answer.conversation_id) == conversation_id, col(Answer.step_id).in_(removed))
+            )
         if audit:
             self.q["audit"].run_many(self.conn, audit)
 
@@ -211,18 +251,27 @@ class Conversations(UnitBase):
     # -- reachability and identity moves --------------------------------------------
     def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
         """Mark the identities that are reached at ``address`` as unreachable."""
-        self.conn.execute(update(Identity).where(col(Identity.channel) == channel, col(Identity.address) == address)
-                          .values(active=False, status=status, status_at=utcnow()))
+        self.conn.execute(
+            update(Identity)
+            .where(col(Identity.channel) == channel, col(Identity.address) == address)
+            .values(active=False, status=status, status_at=utcnow())
+        )
 
     def move_identity(self, channel: str, ref: str, new_ref: str) -> None:
         """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup)."""
-        self.conn.execute(update(Identity).where(col(Identity.channel) == channel, col(Identity.ref) == ref)
-                          .values(ref=new_ref, status="migrated", status_at=utcnow()))
+        self.conn.execute(
+            update(Identity)
+            .where(col(Identity.channel) == channel, col(Identity.ref) == ref)
+            .values(ref=new_ref, status="migrated", status_at=utcnow())
+        )
 
     def conversations_not_on(self, version: str) -> list[tuple[str, str | None]]:
         """Content version and current step of every conversation on another version."""
-        rows = self.conn.execute(select(col(Conversation.content_version), col(Conversation.position))
-                                 .where(col(Conversation.content_version) != version)).all()
+        rows = self.conn.execute(
+            select(col(Conversation.content_version), col(Conversation.position)).where(
+                col(Conversation.content_version) != version
+            )
+        ).all()
         return [(v, (position or {}).get("step")) for v, position in rows]
 
     def users_of(self, channel: str) -> list[int]:

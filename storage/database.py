@@ -86,8 +86,9 @@ def create_engine(url: str) -> AsyncEngine:
     No pre-ping (a round trip per message): a connection that died fails its first statement,
     SQLAlchemy then recycles the whole pool, and the Companion retries the message.
     """
-    return create_async_engine(async_url(url), pool_size=10, max_overflow=5,
-                               connect_args={"command_timeout": 10, "timeout": 5})
+    return create_async_engine(
+        async_url(url), pool_size=10, max_overflow=5, connect_args={"command_timeout": 10, "timeout": 5}
+    )
 
 
 def create_sqlite_engine(url: str, busy_timeout: float = 5.0) -> Engine:
@@ -95,8 +96,9 @@ def create_sqlite_engine(url: str, busy_timeout: float = 5.0) -> Engine:
     which costs a thread hop per statement."""
     parsed = make_url(url).set(drivername="sqlite")
     _private_database(parsed.database)
-    engine = sa_create_engine(parsed, connect_args={"timeout": busy_timeout, "check_same_thread": False},
-                              poolclass=SingletonThreadPool)
+    engine = sa_create_engine(
+        parsed, connect_args={"timeout": busy_timeout, "check_same_thread": False}, poolclass=SingletonThreadPool
+    )
     _sqlite_pragmas(engine)
     return engine
 
@@ -113,8 +115,10 @@ def _private_database(database: str | None) -> None:
             for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 owner_only(name)
     except OSError as exc:
-        raise DatabaseMisconfigured(f"The SQLite database {path} cannot be created in {path.parent} "
-                                    f"({exc.strerror or exc}); check DAKS_DATABASE_URL (or --db)") from None
+        raise DatabaseMisconfigured(
+            f"The SQLite database {path} cannot be created in {path.parent} "
+            f"({exc.strerror or exc}); check DAKS_DATABASE_URL (or --db)"
+        ) from None
 
 
 def checkpoint(conn: Connection) -> None:
@@ -186,12 +190,14 @@ def migrate(connection: Connection, upgrade: bool) -> str | None:
         raise SchemaUnknown(
             f"The database is at schema revision {current!r}, which this version of DAKS-Begleiter does not "
             f"know (it knows up to {script.get_current_head()!r}). Run a newer version, or point "
-            "DAKS_DATABASE_URL at another database.")
+            "DAKS_DATABASE_URL at another database."
+        )
     if current != script.get_current_head():
         if not upgrade:
             raise SchemaUnknown(
                 f"The database schema is at {current!r}, but this version needs {script.get_current_head()!r}. "
-                "Run `daks db upgrade` first.")
+                "Run `daks db upgrade` first."
+            )
         command.upgrade(alembic_config(connection), "head")
     return script.get_current_head()
 
@@ -201,8 +207,11 @@ def _take_migration_lock(connection: Connection) -> None:
     deadline = time.monotonic() + MIGRATION_WAIT
     while not connection.execute(select(func.pg_try_advisory_xact_lock(MIGRATION_LOCK))).scalar_one():
         if time.monotonic() > deadline:
-            raise DatabaseUnreachable(f"Another process has been upgrading the database schema for more than "
-                                      f"{MIGRATION_WAIT:.0f} s; wait for it, then start again", transient=False)
+            raise DatabaseUnreachable(
+                f"Another process has been upgrading the database schema for more than "
+                f"{MIGRATION_WAIT:.0f} s; wait for it, then start again",
+                transient=False,
+            )
         time.sleep(0.1)
 
 
@@ -217,12 +226,17 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
         if error is None:
             return None
         if "locked" in str(error):
-            return DatabaseUnreachable(f"The SQLite database {path} stayed locked by another process for "
-                                       f"{MIGRATION_WAIT:.0f} s; stop that process or start again later", False)
+            return DatabaseUnreachable(
+                f"The SQLite database {path} stayed locked by another process for "
+                f"{MIGRATION_WAIT:.0f} s; stop that process or start again later",
+                False,
+            )
         if not any(words in str(error) for words in ("unable to open", "not a database", "readonly", "disk")):
             return None
-        return DatabaseMisconfigured(f"The SQLite database {path} cannot be used ({error}); check "
-                                     "DAKS_DATABASE_URL (or --db) and the file's permissions")
+        return DatabaseMisconfigured(
+            f"The SQLite database {path} cannot be used ({error}); check "
+            "DAKS_DATABASE_URL (or --db) and the file's permissions"
+        )
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
     fix = "start it, or correct host and port in DAKS_DATABASE_URL (or --db)"
     for cause in causes(exc):
@@ -246,8 +260,7 @@ def open_failure(exc: BaseException, url: str) -> DatabaseMisconfigured | Databa
             reason, transient = getattr(cause, "strerror", None) or str(cause), True
         else:
             continue
-        return DatabaseUnreachable(f"Cannot connect to PostgreSQL at {where}: {reason}.\nTo fix: {fix}.",
-                                   transient)
+        return DatabaseUnreachable(f"Cannot connect to PostgreSQL at {where}: {reason}.\nTo fix: {fix}.", transient)
     return None
 
 

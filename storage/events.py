@@ -16,8 +16,11 @@ class Events(UnitBase):
     """Mixed into the unit of work."""
 
     def add_event(self, values: dict[str, Any], created_by: str) -> int:
-        result = self.conn.execute(insert(Event).values(
-            created_by=created_by, created_at=utcnow(), status="draft", **values).returning(col(Event.id)))
+        result = self.conn.execute(
+            insert(Event)
+            .values(created_by=created_by, created_at=utcnow(), status="draft", **values)
+            .returning(col(Event.id))
+        )
         return stored_id(result.scalar_one())
 
     def event(self, event_id: int) -> Event | None:
@@ -25,14 +28,21 @@ class Events(UnitBase):
         return Event(**row) if row else None
 
     def publish_event(self, event_id: int) -> None:
-        self.conn.execute(update(Event).where(col(Event.id) == event_id).values(status="published",
-                                                                               published_at=utcnow()))
+        self.conn.execute(
+            update(Event).where(col(Event.id) == event_id).values(status="published", published_at=utcnow())
+        )
 
     def upcoming_events(self, now: datetime, limit: int = 20) -> list[Event]:
         ends = func.coalesce(Event.ends_at, Event.starts_at)
-        return [Event(**row) for row in self.conn.execute(
-            select(Event).where(col(Event.status) == "published", ends >= now)
-            .order_by(col(Event.starts_at)).limit(limit)).mappings()]
+        return [
+            Event(**row)
+            for row in self.conn.execute(
+                select(Event)
+                .where(col(Event.status) == "published", ends >= now)
+                .order_by(col(Event.starts_at))
+                .limit(limit)
+            ).mappings()
+        ]
 
     def rsvp(self, event_id: int, user_id: int, attending: bool) -> bool:
         """Record or withdraw an attendance; False when nothing changed."""
@@ -50,19 +60,27 @@ class Events(UnitBase):
     def rsvp_counts(self, event_ids: list[int]) -> dict[int, int]:
         if not event_ids:
             return {}
-        rows = self.conn.execute(select(col(Rsvp.event_id), func.count()).where(col(Rsvp.event_id).in_(event_ids))
-                                 .group_by(col(Rsvp.event_id)))
+        rows = self.conn.execute(
+            select(col(Rsvp.event_id), func.count())
+            .where(col(Rsvp.event_id).in_(event_ids))
+            .group_by(col(Rsvp.event_id))
+        )
         return {event_id: n for event_id, n in rows}
 
     def attendees(self, event_id: int) -> list[tuple[int, str, str, str]]:
         """(user id, channel, address, language) of everyone attending, on their reachable identities."""
         rows = self.conn.execute(
-            select(col(Identity.user_id), col(Identity.channel), func.coalesce(Identity.address, Identity.ref),
-                   func.coalesce(Subscription.language, User.language))
+            select(
+                col(Identity.user_id),
+                col(Identity.channel),
+                func.coalesce(Identity.address, Identity.ref),
+                func.coalesce(Subscription.language, User.language),
+            )
             .join(Rsvp, col(Rsvp.user_id) == Identity.user_id)
             .join(User, col(User.id) == Identity.user_id)
             .outerjoin(Subscription, col(Subscription.user_id) == Identity.user_id)
-            .where(col(Rsvp.event_id) == event_id, col(Identity.active).is_(True), col(Identity.channel) != "console"))
+            .where(col(Rsvp.event_id) == event_id, col(Identity.active).is_(True), col(Identity.channel) != "console")
+        )
         seen: set[int] = set()
         chosen = []
         for user_id, channel, address, language in rows:

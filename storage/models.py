@@ -66,8 +66,11 @@ class Identity(SQLModel, table=True):
     """False once the platform said the user cannot be reached (blocked the bot, chat gone)."""
     status: str | None = Field(default=None, max_length=32, description="Why not reachable, e.g. blocked.")
     status_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    address: str | None = Field(default=None, max_length=255,
-                                description="Where to write when it is not ``ref`` (a Matrix user's direct chat room).")
+    address: str | None = Field(
+        default=None,
+        max_length=255,
+        description="Where to write when it is not ``ref`` (a Matrix user's direct chat room).",
+    )
 
 
 class Municipality(SQLModel, table=True):
@@ -88,8 +91,9 @@ class Conversation(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids key the answer cache: never reuse them
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), unique=True,
-                                          nullable=False))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
+    )
     content_version: str = Field(max_length=32)
     position: dict[str, Any] = Field(sa_column=Column(Json, nullable=False))
     revision: int = Field(default=0, description="Raised by every save; lets a process trust its cache.")
@@ -100,8 +104,9 @@ class Conversation(SQLModel, table=True):
 class Answer(SQLModel, table=True):
     """One answer per step; ``value`` is JSON (text, option ids, bullets, records); null means skipped."""
 
-    conversation_id: int = Field(sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"),
-                                                  primary_key=True))
+    conversation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True)
+    )
     step_id: str = Field(primary_key=True, max_length=64)
     value: Any = Field(default=None, sa_column=Column(Json))
     created_at: datetime = _when()
@@ -111,8 +116,10 @@ class Answer(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     """Every change to a user's answers: what it was, what it became, and when."""
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"),
-                                                          primary_key=True, autoincrement=True))
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    )
     user_id: int = _owner()
     at: datetime = _when()
     action: str = Field(max_length=32)
@@ -134,8 +141,10 @@ def _maybe(**kw: Any) -> Any:
 
 
 def _big_id() -> Any:
-    return Field(default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                                autoincrement=True))
+    return Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    )
 
 
 class Subscription(SQLModel, table=True):
@@ -160,8 +169,9 @@ class ConsentRecord(SQLModel, table=True):
     """
 
     id: int | None = _big_id()
-    user_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"),
-                                                               nullable=True, index=True))
+    user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
     subject: str = Field(max_length=64, index=True)
     channel: str = Field(max_length=16)
     ref: str | None = Field(default=None, max_length=255)
@@ -220,8 +230,9 @@ class Rsvp(SQLModel, table=True):
     """Someone said they will attend an event."""
 
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
-                                          index=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
     at: datetime = _when()
 
 
@@ -232,20 +243,21 @@ class Broadcast(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, description="newsletter, event or reminder.")
-    event_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"),
-                                                                nullable=True, index=True))
+    event_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True)
+    )
     title: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
     body: dict[str, str] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
     topics: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
     languages: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
     lands: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
     sizes: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
-    status: str = Field(default="scheduled", max_length=16,
-                        description="scheduled, sending, done or cancelled.")
+    status: str = Field(default="scheduled", max_length=16, description="scheduled, sending, done or cancelled.")
     due_at: datetime = _when(index=True)
     created_by: str = Field(max_length=300)
-    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(Json, nullable=True),
-                                            description="The chat message that shows live progress.")
+    progress: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(Json, nullable=True), description="The chat message that shows live progress."
+    )
     created_at: datetime = _when()
     started_at: datetime | None = _maybe()
     finished_at: datetime | None = _maybe()
@@ -261,10 +273,10 @@ class Delivery(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("broadcast_id", "user_id"), Index("ix_delivery_todo", "channel", "state", "id"))
     id: int | None = _big_id()
-    broadcast_id: int = Field(sa_column=Column(Integer, ForeignKey("broadcast.id", ondelete="CASCADE"),
-                                               nullable=False))
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                          index=True))
+    broadcast_id: int = Field(sa_column=Column(Integer, ForeignKey("broadcast.id", ondelete="CASCADE"), nullable=False))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     channel: str = Field(max_length=16)
     address: str = Field(max_length=255)
     language: str = Field(max_length=8)

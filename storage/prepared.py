@@ -24,16 +24,21 @@ class Prepared:
         self.names: Sequence[str] = tuple(compiled.positiontup or ())
         self.fixed = {n: compiled.binds[n].value for n in self.names if not compiled.binds[n].required}
         self.bind: list[Callable[[Any], Any] | None] = [
-            compiled.binds[name].type.bind_processor(dialect) for name in self.names]
+            compiled.binds[name].type.bind_processor(dialect) for name in self.names
+        ]
         columns = getattr(statement, "selected_columns", None) or getattr(statement, "_returning", ()) or ()
         self.result: list[Callable[[Any], Any] | None] = [
-            column.type.result_processor(dialect, None) for column in columns]
+            column.type.result_processor(dialect, None) for column in columns
+        ]
 
     def params(self, values: dict[str, Any]) -> tuple[Any, ...]:
         fixed = self.fixed
-        return tuple(value if process is None else process(value)
-                     for process, value in ((p, values[n] if n not in fixed else fixed[n])
-                                            for p, n in zip(self.bind, self.names, strict=True)))
+        return tuple(
+            value if process is None else process(value)
+            for process, value in (
+                (p, values[n] if n not in fixed else fixed[n]) for p, n in zip(self.bind, self.names, strict=True)
+            )
+        )
 
     def run(self, conn: Connection, values: dict[str, Any]) -> Any:
         return conn.exec_driver_sql(self.sql, self.params(values))
@@ -42,5 +47,7 @@ class Prepared:
         return conn.exec_driver_sql(self.sql, [self.params(row) for row in rows])
 
     def rows(self, conn: Connection, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        return [tuple(v if process is None else process(v) for process, v in zip(self.result, row, strict=True))
-                for row in self.run(conn, values).fetchall()]
+        return [
+            tuple(v if process is None else process(v) for process, v in zip(self.result, row, strict=True))
+            for row in self.run(conn, values).fetchall()
+        ]

@@ -88,12 +88,25 @@ the whole message is one atomic write; a message id handled meanwhile writes not
 
 def _opened_columns() -> list[ColumnClause[Any]]:
     when = DateTime(timezone=True)
-    return [column("fresh", Boolean), column("user_id", Integer), column("language", String),
-            column("active", Boolean), column("address", String), column("cid", Integer),
-            column("revision", Integer), column("content_version", String), column("position", Json),
-            column("granted", String), column("sub_channel", String), column("sub_ref", String),
-            column("sub_language", String), column("topics", Json), column("consent_version", String),
-            column("requested_at", when), column("confirmed_at", when)]
+    return [
+        column("fresh", Boolean),
+        column("user_id", Integer),
+        column("language", String),
+        column("active", Boolean),
+        column("address", String),
+        column("cid", Integer),
+        column("revision", Integer),
+        column("content_version", String),
+        column("position", Json),
+        column("granted", String),
+        column("sub_channel", String),
+        column("sub_ref", String),
+        column("sub_language", String),
+        column("topics", Json),
+        column("consent_version", String),
+        column("requested_at", when),
+        column("confirmed_at", when),
+    ]
 
 
 def _statements(dialect: str) -> dict[str, ClauseElement]:
@@ -101,42 +114,73 @@ def _statements(dialect: str) -> dict[str, ClauseElement]:
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
     p = bindparam
     when = DateTime(timezone=True)
-    answer = ins(Answer).values(conversation_id=p("cid"), step_id=p("sid"), value=p("value", type_=Json),
-                                created_at=p("now"), updated_at=p("now"))
-    profile = ins(Municipality).values(user_id=p("uid"), updated_at=p("now"), fields=p("fields", type_=Json),
-                                       **{k: p(k) for k in PROFILE_FIELDS if k != "fields"})
+    answer = ins(Answer).values(
+        conversation_id=p("cid"),
+        step_id=p("sid"),
+        value=p("value", type_=Json),
+        created_at=p("now"),
+        updated_at=p("now"),
+    )
+    profile = ins(Municipality).values(
+        user_id=p("uid"),
+        updated_at=p("now"),
+        fields=p("fields", type_=Json),
+        **{k: p(k) for k in PROFILE_FIELDS if k != "fields"},
+    )
     identity = (col(Identity.channel) == p("channel"), col(Identity.ref) == p("ref"))
     statements: dict[str, ClauseElement] = {
-        "claim": ins(ProcessedMessage).values(channel=p("channel"), message_id=p("mid"), at=p("now"))
+        "claim": ins(ProcessedMessage)
+        .values(channel=p("channel"), message_id=p("mid"), at=p("now"))
         .on_conflict_do_nothing(),
         "new_user": ins(User).values(language=p("lang"), created_at=p("now")).returning(col(User.id)),
-        "new_identity": ins(Identity).values(user_id=p("uid"), channel=p("channel"), ref=p("ref"),
-                                             address=p("address"), created_at=p("now")),
+        "new_identity": ins(Identity).values(
+            user_id=p("uid"), channel=p("channel"), ref=p("ref"), address=p("address"), created_at=p("now")
+        ),
         "address": update(Identity).where(*identity).values(address=p("address")),
-        "reachable": update(Identity).where(*identity).values(active=p("active"), status=p("status"),
-                                                              status_at=p("now")),
+        "reachable": update(Identity)
+        .where(*identity)
+        .values(active=p("active"), status=p("status"), status_at=p("now")),
         "answers": select(col(Answer.step_id), col(Answer.value)).where(col(Answer.conversation_id) == p("cid")),
-        "new_conversation": ins(Conversation).values(user_id=p("uid"), content_version=p("version"),
-                                                     position=p("position", type_=Json), revision=1,
-                                                     created_at=p("now"),
-                                                     updated_at=p("now")).returning(col(Conversation.id)),
-        "move": update(Conversation).where(col(Conversation.id) == p("cid"),
-                                           col(Conversation.revision) == p("seen")).values(
-            content_version=p("version"), position=p("position", type_=Json), revision=p("revision"),
-            updated_at=p("now")),
+        "new_conversation": ins(Conversation)
+        .values(
+            user_id=p("uid"),
+            content_version=p("version"),
+            position=p("position", type_=Json),
+            revision=1,
+            created_at=p("now"),
+            updated_at=p("now"),
+        )
+        .returning(col(Conversation.id)),
+        "move": update(Conversation)
+        .where(col(Conversation.id) == p("cid"), col(Conversation.revision) == p("seen"))
+        .values(
+            content_version=p("version"),
+            position=p("position", type_=Json),
+            revision=p("revision"),
+            updated_at=p("now"),
+        ),
         "language": update(User).where(col(User.id) == p("uid")).values(language=p("lang")),
-        "answer": answer.on_conflict_do_update(index_elements=["conversation_id", "step_id"],
-                                               set_={"value": answer.excluded.value, "updated_at": p("now")}),
-        "profile": profile.on_conflict_do_update(index_elements=["user_id"], set_={
-            k: getattr(profile.excluded, k) for k in (*PROFILE_FIELDS, "updated_at")}),
-        "audit": ins(AuditEntry).values(user_id=p("uid"), at=p("now"), action=p("action"), step_id=p("sid"),
-                                        old=p("old", type_=Json), new=p("new", type_=Json)),
+        "answer": answer.on_conflict_do_update(
+            index_elements=["conversation_id", "step_id"], set_={"value": answer.excluded.value, "updated_at": p("now")}
+        ),
+        "profile": profile.on_conflict_do_update(
+            index_elements=["user_id"], set_={k: getattr(profile.excluded, k) for k in (*PROFILE_FIELDS, "updated_at")}
+        ),
+        "audit": ins(AuditEntry).values(
+            user_id=p("uid"),
+            at=p("now"),
+            action=p("action"),
+            step_id=p("sid"),
+            old=p("old", type_=Json),
+            new=p("new", type_=Json),
+        ),
     }
     typed = (p("mid", type_=String), p("now", type_=when))
     statements["open"] = text(_OPEN).bindparams(typed[0]).columns(*_opened_columns())
     if dialect == "postgresql":
-        statements["lock"] = text(_PG_LOCK).bindparams(*typed).columns(column("fresh", Boolean),
-                                                                        column("locked", Integer))
+        statements["lock"] = (
+            text(_PG_LOCK).bindparams(*typed).columns(column("fresh", Boolean), column("locked", Integer))
+        )
         statements["save"] = text(_PG_SAVE).bindparams(*typed).columns(column("moved", Integer))
     return statements
 
@@ -151,4 +195,3 @@ def prepared(dialect: Dialect) -> dict[str, Prepared]:
     if key not in _PREPARED:
         _PREPARED[key] = {name: Prepared(stmt, dialect) for name, stmt in _STATEMENTS[dialect.name].items()}
     return _PREPARED[key]
-

@@ -68,8 +68,9 @@ class Store:
             self._autocommit = self._async.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
-    async def open(cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT,
-                   key: bytes | None = None) -> Store:
+    async def open(
+        cls, url: str, upgrade: bool = True, busy_timeout: float = SQLITE_BUSY_TIMEOUT, key: bytes | None = None
+    ) -> Store:
         store = cls(url, busy_timeout, key)
         try:
             if store.dialect == "sqlite":
@@ -192,4 +193,3 @@ class Unit(Conversations, People, Events, Outbox):
         self.optimistic = optimistic
         self.pending = None
         self.committed = {}
-

@@ -154,8 +154,9 @@ class EngineChat:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(r.text() + "".join(f"\n{i}) {c.label}" for i, c in enumerate(r.choices, 1))
-                           for r in self.replies)
+        return "\n\n".join(
+            r.text() + "".join(f"\n{i}) {c.label}" for i, c in enumerate(r.choices, 1)) for r in self.replies
+        )
 
     @property
     def answers(self) -> dict:
@@ -168,16 +169,25 @@ def chat(content: Content) -> EngineChat:
     return EngineChat(content)
 
 
-def run_chat(lines: list[str], *, user: str, db: str, lang: str | None = None, data_dir: Path | None = None,
-             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_chat(
+    lines: list[str], *, user: str, db: str, lang: str | None = None, data_dir: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Pipe a conversation through the real `daks chat` process."""
-    done = pipe_chat("".join(f"{line}\n" for line in lines).encode(), user=user, db=db, lang=lang,
-                     data_dir=data_dir, timeout=timeout)
+    done = pipe_chat(
+        "".join(f"{line}\n" for line in lines).encode(), user=user, db=db, lang=lang, data_dir=data_dir, timeout=timeout
+    )
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
-def pipe_chat(data: bytes, *, user: str | bytes, db: str, lang: str | None = None, data_dir: Path | None = None,
-              timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def pipe_chat(
+    data: bytes,
+    *,
+    user: str | bytes,
+    db: str,
+    lang: str | None = None,
+    data_dir: Path | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[bytes]:
     """Pipe raw bytes (which need not be valid UTF-8) through the real `daks chat` process."""
     args: list[str | bytes] = [sys.executable, "-m", "bot", "chat", "--user", user, "--db", db]
     if lang:

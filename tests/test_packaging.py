@@ -30,7 +30,7 @@ def test_dependencies_are_installed_in_a_layer_before_the_code_is_copied():
     assert [v for op, v in steps[:deps] if op in ("COPY", "ADD")] == ["pyproject.toml ./"], "nothing else before"
     copied = {src for op, v in steps[deps:] if op in ("COPY", "ADD") for src in shlex.split(v)[:-1]}
     assert set(CODE) <= copied
-    assert [v for op, v in steps[deps + 1:] if op == "RUN" and "pip install" in v] == ["pip install --no-deps ."]
+    assert [v for op, v in steps[deps + 1 :] if op == "RUN" and "pip install" in v] == ["pip install --no-deps ."]
 
 
 def test_it_runs_as_a_fixed_unprivileged_user_with_a_volume_and_a_healthcheck():
@@ -63,8 +63,15 @@ def test_compose_runs_the_bot_with_postgresql():
 
 def test_make_run_installs_the_product_without_the_test_extra(tmp_path: Path):
     def dry(target: str) -> str:
-        return subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True,
-                              text=True, check=True, env={**os.environ, "MAKEFLAGS": ""}).stdout
+        return subprocess.run(
+            ["make", "-n", target, f"VENV={tmp_path / 'venv'}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "MAKEFLAGS": ""},
+        ).stdout
+
     run, test = dry("run"), dry("test")
     assert "pip install --quiet -e ." in run and "[test]" not in run and "daks chat" in run
     assert "-e '.[test]'" in test and "pytest" in test

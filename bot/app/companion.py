@@ -47,8 +47,9 @@ class Response:
 class Companion:
     """Handles one inbound message per call, in order per user, committing before it returns."""
 
-    def __init__(self, content: Content, store: Store, default_language: str = "de",
-                 admins: frozenset[str] = frozenset()):
+    def __init__(
+        self, content: Content, store: Store, default_language: str = "de", admins: frozenset[str] = frozenset()
+    ):
         self.content = content
         self.admins = admins
         """``channel:ref`` of the configured admins (numeric Telegram ids, full Matrix IDs)."""
@@ -64,8 +65,17 @@ class Companion:
             lock = self._locks[(channel, ref)] = asyncio.Lock()
         return lock
 
-    async def handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None = None, *,
-                     hint: str | None = None, redeliverable: bool = False, address: str | None = None) -> Response:
+    async def handle(
+        self,
+        channel: str,
+        ref: str,
+        inbound: Inbound,
+        lang: str | None = None,
+        *,
+        hint: str | None = None,
+        redeliverable: bool = False,
+        address: str | None = None,
+    ) -> Response:
         """Replies for the user; empty for a message seen before. Never raises for a user's input.
 
         ``lang`` sets the language; ``hint`` is only a first guess for a new user (e.g. the
@@ -88,15 +98,26 @@ class Companion:
         finally:
             metrics.handled(channel, inbound, outcome, time.perf_counter() - started)
 
-    async def _take(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
-                    redeliverable: bool, address: str | None) -> Response:
+    async def _take(
+        self,
+        channel: str,
+        ref: str,
+        inbound: Inbound,
+        lang: str | None,
+        hint: str | None,
+        redeliverable: bool,
+        address: str | None,
+    ) -> Response:
         async with self._lock(channel, ref):
             for delay in (*RETRIES, None):
                 try:
                     return await self._handle(channel, ref, inbound, lang, hint, address)
                 except TRANSIENT as exc:
-                    log.warning("database unavailable (%s); %s", type(exc).__name__,
-                                "retrying" if delay is not None else "giving up")
+                    log.warning(
+                        "database unavailable (%s); %s",
+                        type(exc).__name__,
+                        "retrying" if delay is not None else "giving up",
+                    )
                     if delay is None:
                         if redeliverable:
                             raise Unavailable from exc
@@ -109,9 +130,11 @@ class Companion:
 
     async def current(self, channel: str, ref: str) -> Outbound:
         """The question a user is at, as last shown (e.g. to show another page of its buttons)."""
+
         def look(unit: Unit) -> Outbound:
             account, saved = unit.open_conversation(channel, ref, self.default_language)
             return self.engine.present(Stored(saved.position, saved.answers, account.language))
+
         return await self.store.run(look)
 
     def notice(self, lang: str | None, message: str, **params: object) -> Response:
@@ -131,28 +154,44 @@ class Companion:
         """The platform gave a chat a new id."""
         await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))
 
-    async def _handle(self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
-                      address: str | None) -> Response:
+    async def _handle(
+        self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None, address: str | None
+    ) -> Response:
         try:
             return await self.store.run_message(
-                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address))
+                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address)
+            )
         except TRANSIENT as exc:
             metrics.database_error(exc)
             raise
 
-    def _work(self, unit: Unit, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None,
-              address: str | None = None) -> Response:
+    def _work(
+        self,
+        unit: Unit,
+        channel: str,
+        ref: str,
+        inbound: Inbound,
+        lang: str | None,
+        hint: str | None,
+        address: str | None = None,
+    ) -> Response:
         """One message in one transaction: the caller commits before any reply is sent."""
         opened = unit.open(channel, ref, lang or hint or self.default_language, address, inbound.message_id or None)
         if not opened.fresh:
             return Response(outcome="duplicate")
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
         now = utcnow()
-        facts = Facts(subscribed=bool(sub and sub.active), topics=sub.topics if sub else (),
-                      sub_language=sub.language if sub else None,
-                      role=role_of(f"{channel}:{ref}" in self.admins, granted), now=now, identities=IDENTITIES)
-        turn = self.engine.handle(Stored(saved.position, saved.answers, account.language), inbound, lang=lang,
-                                  facts=facts)
+        facts = Facts(
+            subscribed=bool(sub and sub.active),
+            topics=sub.topics if sub else (),
+            sub_language=sub.language if sub else None,
+            role=role_of(f"{channel}:{ref}" in self.admins, granted),
+            now=now,
+            identities=IDENTITIES,
+        )
+        turn = self.engine.handle(
+            Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
+        )
         if Effect.DELETE_ME in turn.effects:
             unit.delete_user(account.user_id)
             return Response(turn.replies, list(turn.effects))

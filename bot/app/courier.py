@@ -83,8 +83,8 @@ class Courier:
         await self.store.run(lambda unit: unit.heartbeat(self.worker))
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._guard(self._housekeeping, "housekeeping"))] + [
-            loop.create_task(self._guard(partial(self._send, p), f"{p.channel} sending"))
-            for p in self.postmen.values()]
+            loop.create_task(self._guard(partial(self._send, p), f"{p.channel} sending")) for p in self.postmen.values()
+        ]
 
     async def stop(self) -> None:
         """Finish the groups in flight, give back what was claimed but not started."""
@@ -95,8 +95,9 @@ class Courier:
         try:
             await self.store.run(lambda unit: unit.release(self.worker))
         except Exception:
-            log.exception("could not give back claimed deliveries; another courier takes them once this one is "
-                          "seen as stopped")
+            log.exception(
+                "could not give back claimed deliveries; another courier takes them once this one is seen as stopped"
+            )
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -108,8 +109,7 @@ class Courier:
                 await loop()
                 return
             except TRANSIENT as exc:
-                log.warning("the courier's %s loop cannot reach the database (%s); retrying", name,
-                            type(exc).__name__)
+                log.warning("the courier's %s loop cannot reach the database (%s); retrying", name, type(exc).__name__)
                 await self._pause(2.0)
             except Exception:
                 log.exception("the courier's %s loop failed; restarting it", name)
@@ -158,23 +158,31 @@ class Courier:
                 if row is None:
                     continue
                 if row.kind == "reminder":
-                    people = broadcasting.reminded(unit.attendees(row.event_id), channels) \
-                        if row.event_id is not None else []
+                    people = (
+                        broadcasting.reminded(unit.attendees(row.event_id), channels)
+                        if row.event_id is not None
+                        else []
+                    )
                 else:
-                    readers = [broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size,
-                                                   tuple(ids)) for s, land, size, ids in unit.subscribers()]
-                    target = broadcasting.Target(tuple(row.topics), tuple(row.languages), tuple(row.lands),
-                                                 tuple(row.sizes))
+                    readers = [
+                        broadcasting.Reader(s.user_id, s.channel, s.ref, s.language, s.topics, land, size, tuple(ids))
+                        for s, land, size, ids in unit.subscribers()
+                    ]
+                    target = broadcasting.Target(
+                        tuple(row.topics), tuple(row.languages), tuple(row.lands), tuple(row.sizes)
+                    )
                     people = broadcasting.recipients(self.content, target, readers, channels)
                 if unit.start_broadcast(broadcast_id, people):
                     log.info("broadcast %s started for %d recipients", broadcast_id, len(people))
                     started = True
             unit.finish_broadcasts()
             return started
+
         return await self.store.run(start)
 
     async def _progress(self) -> None:
         """Keep each running broadcast's progress message up to date, editing it in place."""
+
         def due(unit: Unit) -> list[tuple[int, Broadcast, Counter[str], str]]:
             shown = []
             for b in unit.broadcasts(20):
@@ -187,6 +195,7 @@ class Courier:
                     if address is not None:
                         shown.append((b.id, b, unit.counts(b.id), address))
             return shown
+
         for broadcast_id, broadcast, counts, address in await self.store.run(due):
             postman = self.postmen[broadcast.created_by.partition(":")[0]]
             self._shown[broadcast_id] = time.monotonic()
@@ -218,9 +227,10 @@ class Courier:
             for start in range(0, len(parcels), postman.group):
                 if self._stopping.is_set():
                     break
-                group = parcels[start:start + postman.group]
-                verdict = await self.store.run(partial(Unit.begin_sending, ids=[p.id for p in group],
-                                                       worker=self.worker))
+                group = parcels[start : start + postman.group]
+                verdict = await self.store.run(
+                    partial(Unit.begin_sending, ids=[p.id for p in group], worker=self.worker)
+                )
                 going = [p for p in group if p.id in verdict and verdict[p.id] is None]
                 if not going:
                     continue
@@ -236,8 +246,9 @@ class Courier:
 
     async def _group(self, postman: Postman, parcels: list[Parcel]) -> None:
         messages = await self._render(parcels)
-        outcomes = await asyncio.gather(*(self._one(postman, p, messages[(p.broadcast_id, p.language)])
-                                          for p in parcels))
+        outcomes = await asyncio.gather(
+            *(self._one(postman, p, messages[(p.broadcast_id, p.language)]) for p in parcels)
+        )
         results = [(p.id, o.state, o.reason) for p, o in zip(parcels, outcomes, strict=True)]
         for delay in (0.5, 2, 5, 10, 30, 60):
             try:
@@ -260,10 +271,13 @@ class Courier:
     async def _render(self, parcels: list[Parcel]) -> dict[tuple[int, str], Outbound | None]:
         wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
         if wanted:
+
             def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None]]:
                 found = {b: unit.broadcast(b) for b, _ in wanted}
-                return {b: (row, unit.event(row.event_id) if row and row.event_id else None)
-                        for b, row in found.items()}
+                return {
+                    b: (row, unit.event(row.event_id) if row and row.event_id else None) for b, row in found.items()
+                }
+
             loaded = await self.store.run(rows)
             for broadcast_id, lang in wanted:
                 self._messages[(broadcast_id, lang)] = self._message(*loaded[broadcast_id], lang)
@@ -280,8 +294,9 @@ class Courier:
             if row.kind == "newsletter":
                 spec = broadcasting.newsletter_of({"title": row.title, "body": row.body})
                 return broadcasting.message(self.content, "newsletter", lang, newsletter=spec)
-            return broadcasting.message(self.content, row.kind, lang, event_id=row.event_id,
-                                        event=broadcasting.stored_event(event))
+            return broadcasting.message(
+                self.content, row.kind, lang, event_id=row.event_id, event=broadcasting.stored_event(event)
+            )
         except Exception:
             log.exception("broadcast %s cannot be rendered in %s", row.id, lang)
             return None

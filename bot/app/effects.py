@@ -66,14 +66,15 @@ def apply(unit: Unit, content: Content, actor: Actor, actions: list[Action], now
     return out
 
 
-def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: datetime, t: Translator
-         ) -> Outbound | None:
+def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: datetime, t: Translator) -> Outbound | None:
     if isinstance(action, RequestConsent):
-        unit.request_subscription(actor.user_id, actor.channel, actor.ref, action.language, list(action.topics),
-                                  action.version)
+        unit.request_subscription(
+            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
+        )
     elif isinstance(action, Confirm):
-        unit.confirm_subscription(actor.user_id, actor.channel, actor.ref, action.language, list(action.topics),
-                                  action.version)
+        unit.confirm_subscription(
+            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
+        )
     elif isinstance(action, ChangeSubscription):
         unit.change_subscription(actor.user_id, action.language, list(action.topics))
     elif isinstance(action, Withdraw):
@@ -115,17 +116,21 @@ def _events(unit: Unit, content: Content, actor: Actor, now: datetime, t: Transl
     rows = [(e.id, e) for e in unit.upcoming_events(now) if e.id is not None]
     mine = unit.attending(actor.user_id)
     ids = [i for i, _ in rows]
-    blocks = upcoming([(i, broadcasting.stored_event(e), i in mine) for i, e in rows], actor.lang, t,
-                      content.event_kinds)
+    blocks = upcoming(
+        [(i, broadcasting.stored_event(e), i in mine) for i, e in rows], actor.lang, t, content.event_kinds
+    )
     counts = unit.rsvp_counts(ids) if actor.role is not None and ids else None
-    return Outbound(blocks + messages.events_footer(t, broadcasting.hint(content, "rsvp", actor.lang, "N"), counts,
-                                                    ids))
+    return Outbound(
+        blocks + messages.events_footer(t, broadcasting.hint(content, "rsvp", actor.lang, "N"), counts, ids)
+    )
 
 
 def publish_event(unit: Unit, event: broadcasting.EventSpec, actor: str, now: datetime) -> int:
     """Store and publish an event and queue what publishing sends (also used by the CLI)."""
     values = event.model_dump(exclude={"starts", "ends"}) | {
-        "starts_at": broadcasting.as_utc(event.starts), "ends_at": event.ends and broadcasting.as_utc(event.ends)}
+        "starts_at": broadcasting.as_utc(event.starts),
+        "ends_at": event.ends and broadcasting.as_utc(event.ends),
+    }
     event_id = unit.add_event(values, actor)
     unit.publish_event(event_id)
     for queued in broadcasting.on_publish(event, now):
@@ -136,9 +141,17 @@ def publish_event(unit: Unit, event: broadcasting.EventSpec, actor: str, now: da
 
 
 def queue_newsletter(unit: Unit, spec: broadcasting.NewsletterSpec, actor: str, due: datetime) -> int:
-    broadcast_id = unit.add_broadcast("newsletter", broadcasting.as_utc(due), actor, title=spec.title, body=spec.body,
-                                      topics=spec.topics, languages=spec.languages, lands=spec.lands,
-                                      sizes=spec.sizes)
+    broadcast_id = unit.add_broadcast(
+        "newsletter",
+        broadcasting.as_utc(due),
+        actor,
+        title=spec.title,
+        body=spec.body,
+        topics=spec.topics,
+        languages=spec.languages,
+        lands=spec.lands,
+        sizes=spec.sizes,
+    )
     unit.log_admin(actor, "queue_newsletter", f"broadcast:{broadcast_id}", {"due": due.isoformat()})
     return broadcast_id
 
@@ -149,14 +162,16 @@ def _broadcasts(unit: Unit, action: ShowBroadcasts, t: Translator) -> Outbound:
         if row is None or row.id is None:
             return messages.no_such_broadcast(t, action.broadcast_id)
         return broadcasting.progress(t, row.id, row.status, unit.counts(row.id))
-    rows = [(b.id, b.kind, b.status, broadcasting.admin_time(b.due_at), unit.counts(b.id))
-            for b in unit.broadcasts() if b.id is not None]
+    rows = [
+        (b.id, b.kind, b.status, broadcasting.admin_time(b.due_at), unit.counts(b.id))
+        for b in unit.broadcasts()
+        if b.id is not None
+    ]
     return Outbound(broadcasting.overview(t, rows))
 
 
 def _editor(unit: Unit, actor: Actor, action: SetEditor, t: Translator) -> Outbound:
     channel, _, ref = action.who.partition(":")
     changed = unit.grant(channel, ref, "editor", actor.name) if action.granted else unit.revoke(channel, ref)
-    unit.log_admin(actor.name, "grant_editor" if action.granted else "revoke_editor", action.who,
-                   {"changed": changed})
+    unit.log_admin(actor.name, "grant_editor" if action.granted else "revoke_editor", action.who, {"changed": changed})
     return messages.editor_set(t, action.who, action.granted, changed)

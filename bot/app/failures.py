@@ -60,8 +60,9 @@ def mask(text: str) -> str:
 
 def settings_problem(exc: ValidationError) -> Misconfigured:
     """Every invalid setting by its environment variable, without its value (it may be a token)."""
-    problems = "; ".join(f"{_variable(error['loc'])}{error['msg'].removeprefix('Value error, ')}"
-                         for error in exc.errors())
+    problems = "; ".join(
+        f"{_variable(error['loc'])}{error['msg'].removeprefix('Value error, ')}" for error in exc.errors()
+    )
     return Misconfigured(f"Configuration problem: {problems}")
 
 
@@ -84,8 +85,10 @@ def usable_folder(folder: Path, what: str, variable: str) -> None:
         reason = f"{existing} is not writable for this user"
     else:
         return
-    raise Misconfigured(f"{what} {folder} cannot be used: {reason}.\n"
-                        f"Point {variable} to a folder this user may write, or fix the permissions.")
+    raise Misconfigured(
+        f"{what} {folder} cannot be used: {reason}.\n"
+        f"Point {variable} to a folder this user may write, or fix the permissions."
+    )
 
 
 async def reach(attempt: Callable[[], Awaitable[T]], transient: Callable[[BaseException], bool], what: str) -> T:
@@ -136,10 +139,14 @@ def _explain(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, ValidationError):
         return CONFIGURATION, str(settings_problem(exc))
     first = str(exc).splitlines()[0] if str(exc) else ""
-    return PROBLEMS, (f"Unexpected error: {type(exc).__name__}: {first}\n"
-                      "Run again with DAKS_LOG_LEVEL=DEBUG for the full traceback, and please report it.")
+    return PROBLEMS, (
+        f"Unexpected error: {type(exc).__name__}: {first}\n"
+        "Run again with DAKS_LOG_LEVEL=DEBUG for the full traceback, and please report it."
+    )
 
 
 def _debug() -> bool:
-    return logging.getLogger().isEnabledFor(logging.DEBUG) or \
-        os.environ.get("DAKS_LOG_LEVEL", "").strip().upper() == "DEBUG"
+    return (
+        logging.getLogger().isEnabledFor(logging.DEBUG)
+        or os.environ.get("DAKS_LOG_LEVEL", "").strip().upper() == "DEBUG"
+    )

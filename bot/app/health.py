@@ -58,8 +58,9 @@ class Probes:
     async def readyz(self, _: web.Request) -> web.Response:
         checks = {"database": await self._database_ready(), **{name: ready() for name, ready in self.checks.items()}}
         ready = all(checks.values())
-        return web.json_response({"status": "ready" if ready else "not ready", "checks": checks},
-                                 status=200 if ready else 503)
+        return web.json_response(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+        )
 
     async def scrape(self, _: web.Request) -> web.Response:
         try:

@@ -7,9 +7,13 @@ from flows.conversation.actions import Identities
 
 IDENTITIES = Identities(
     prefixes=("telegram:", "matrix:@"),
-    commands=N_("Admin commands: /admin, /admin event, /admin newsletter, /admin events, "
-                "/admin status [number], /admin cancel number, /admin editors, "
-                "/admin editor add|remove telegram:ID|matrix:@user:server"),
-    editor=N_("Write /admin editor add telegram:123456 or /admin editor remove matrix:@name:server "
-              "(numeric Telegram ids and full Matrix IDs only)."),
+    commands=N_(
+        "Admin commands: /admin, /admin event, /admin newsletter, /admin events, "
+        "/admin status [number], /admin cancel number, /admin editors, "
+        "/admin editor add|remove telegram:ID|matrix:@user:server"
+    ),
+    editor=N_(
+        "Write /admin editor add telegram:123456 or /admin editor remove matrix:@name:server "
+        "(numeric Telegram ids and full Matrix IDs only)."
+    ),
 )

@@ -19,9 +19,11 @@ from pythonjsonlogger.json import JsonFormatter
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET = ("telegram", "httpx", "httpcore", "nio", "peewee", "sqlalchemy", "aiohttp.access", "aiohttp.client")
 """Loggers that never go below WARNING: their lower levels carry message texts, tokens or personal ids."""
-_TOKENS = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}"  # Telegram: <bot id>:<secret>
-                     r"|\b(?:syt|mct)_[A-Za-z0-9_]{10,}"  # Synapse and MAS access tokens
-                     r"|(?<=access_token=)[^&\s\"']+")
+_TOKENS = re.compile(
+    r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}"  # Telegram: <bot id>:<secret>
+    r"|\b(?:syt|mct)_[A-Za-z0-9_]{10,}"  # Synapse and MAS access tokens
+    r"|(?<=access_token=)[^&\s\"']+"
+)
 """Anything shaped like a token, also in query strings."""
 HIDDEN = "[hidden]"
 status = logging.getLogger("daks.status")
@@ -54,8 +56,12 @@ def configure(level: str, form: str, secrets: Iterable[str] = ()) -> None:
     """Log to standard error at ``level`` as ``text`` or ``json`` lines; ``secrets`` never appear."""
     secrets = tuple(secrets)
     if form == "json":
-        inner: logging.Formatter = JsonFormatter("{levelname}{name}{message}", style="{", timestamp="time",
-                                                 rename_fields={"levelname": "level", "name": "logger"})
+        inner: logging.Formatter = JsonFormatter(
+            "{levelname}{name}{message}",
+            style="{",
+            timestamp="time",
+            rename_fields={"levelname": "level", "name": "logger"},
+        )
         plain = inner
     else:
         inner, plain = logging.Formatter(TEXT), logging.Formatter("%(message)s")

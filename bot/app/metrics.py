@@ -36,9 +36,12 @@ class Outbox(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if self.rows is None:
             return
-        family = GaugeMetricFamily("daks_outbox_deliveries", "Broadcast deliveries in the outbox, by channel and "
-                                   "state (queued, claimed, sending, sent, skipped, failed, unknown).",
-                                   labels=["channel", "state"])
+        family = GaugeMetricFamily(
+            "daks_outbox_deliveries",
+            "Broadcast deliveries in the outbox, by channel and "
+            "state (queued, claimed, sending, sent, skipped, failed, unknown).",
+            labels=["channel", "state"],
+        )
         for (channel, state), count in sorted(self.rows.items()):
             family.add_metric([channel, state], count)
         yield family
@@ -51,16 +54,33 @@ class Metrics:
         self.registry = registry = CollectorRegistry()
         for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
             registry.register(collector)
-        self.updates = Counter("daks_updates", "Messages handled, by channel and outcome (answered, duplicate, "
-                               "unavailable, error, cancelled).", ["channel", "outcome"], registry=registry)
-        self.latency = Histogram("daks_update_seconds", "Time from taking a message to its committed answer, "
-                                 "by channel.", ["channel"], registry=registry)
-        self.sends = Counter("daks_sends", "Messages the platform accepted, by platform.", ["platform"],
-                             registry=registry)
-        self.rate_limited = Counter("daks_rate_limited", "Requests the platform refused for flooding (Telegram "
-                                    "429, Matrix M_LIMIT_EXCEEDED), by platform.", ["platform"], registry=registry)
-        self.database_errors = Counter("daks_database_errors", "Transient database errors while handling a "
-                                       "message (each one retried), by error.", ["error"], registry=registry)
+        self.updates = Counter(
+            "daks_updates",
+            "Messages handled, by channel and outcome (answered, duplicate, unavailable, error, cancelled).",
+            ["channel", "outcome"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "daks_update_seconds",
+            "Time from taking a message to its committed answer, by channel.",
+            ["channel"],
+            registry=registry,
+        )
+        self.sends = Counter(
+            "daks_sends", "Messages the platform accepted, by platform.", ["platform"], registry=registry
+        )
+        self.rate_limited = Counter(
+            "daks_rate_limited",
+            "Requests the platform refused for flooding (Telegram 429, Matrix M_LIMIT_EXCEEDED), by platform.",
+            ["platform"],
+            registry=registry,
+        )
+        self.database_errors = Counter(
+            "daks_database_errors",
+            "Transient database errors while handling a message (each one retried), by error.",
+            ["error"],
+            registry=registry,
+        )
         self.outbox = Outbox()
         registry.register(self.outbox)
 
@@ -89,8 +109,14 @@ def handled(channel: str, inbound: Inbound, outcome: str, seconds: float) -> Non
     METRICS.latency.labels(channel).observe(seconds)
     what = kind(inbound)
     milliseconds = round(seconds * 1000, 1)
-    log.info("%s %s handled in %.1f ms: %s", channel, what, milliseconds, outcome,
-             extra={"channel": channel, "kind": what, "latency_ms": milliseconds, "outcome": outcome})
+    log.info(
+        "%s %s handled in %.1f ms: %s",
+        channel,
+        what,
+        milliseconds,
+        outcome,
+        extra={"channel": channel, "kind": what, "latency_ms": milliseconds, "outcome": outcome},
+    )
 
 
 def database_error(error: BaseException) -> None:

@@ -28,8 +28,9 @@ def _env(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """DAKS_* variables; later channels add their own fields here."""
 
-    model_config = SettingsConfigDict(env_prefix="DAKS_", env_file=".env", extra="ignore",
-                                      hide_input_in_errors=True)  # values may be tokens
+    model_config = SettingsConfigDict(
+        env_prefix="DAKS_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )  # values may be tokens
 
     data_dir: Path = Field(default=Path("data"), description="Where the SQLite file and exports live.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir.")
@@ -39,49 +40,109 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(default=True, description="Upgrade the database schema at start.")
     log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text or JSON.")
-    metrics_listen: str | None = Field(default=None, pattern=r"^.+:[0-9]{1,5}$",
-                                       description="host:port for /healthz, /readyz and /metrics; default off.")
-    secret_key: SecretStr | None = Field(default=None, description="Keys the pseudonyms kept after an erasure; "
-                                         "default: a key generated into data_dir/secret.key on first start.")
+    metrics_listen: str | None = Field(
+        default=None,
+        pattern=r"^.+:[0-9]{1,5}$",
+        description="host:port for /healthz, /readyz and /metrics; default off.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Keys the pseudonyms kept after an erasure; "
+        "default: a key generated into data_dir/secret.key on first start.",
+    )
 
-    telegram_token: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_TOKEN"),
-                                             description="Bot token from @BotFather; turns Telegram on.")
-    telegram_base_url: str = Field(default="https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_BASE_URL"),
-                                   description="Bot API base URL; a self-hosted server's, e.g. http://127.0.0.1:8081/bot")
-    telegram_base_file_url: str = Field(default="https://api.telegram.org/file/bot",
-                                        validation_alias=_env("TELEGRAM_BASE_FILE_URL"))
-    telegram_webhook_url: str | None = Field(default=None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"),
-                                             description="Public HTTPS URL; webhook mode instead of polling.")
-    telegram_webhook_listen: str = Field(default="0.0.0.0:8443", validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
-                                         pattern=r"^.+:[0-9]{1,5}$", description="host:port the webhook listens on.")
-    telegram_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
-                                                      description="Required in webhook mode: 1-256 of A-Z a-z 0-9 _ -")
-    telegram_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_TIMEOUT"),
-                                    description="Seconds to wait for Telegram to answer a request.")
-    telegram_pacing: bool = Field(default=True, validation_alias=_env("TELEGRAM_PACING"),
-                                  description="Pace sends within Telegram's limits (off only for benchmarks).")
+    telegram_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=_env("TELEGRAM_TOKEN"),
+        description="Bot token from @BotFather; turns Telegram on.",
+    )
+    telegram_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        validation_alias=_env("TELEGRAM_BASE_URL"),
+        description="Bot API base URL; a self-hosted server's, e.g. http://127.0.0.1:8081/bot",
+    )
+    telegram_base_file_url: str = Field(
+        default="https://api.telegram.org/file/bot", validation_alias=_env("TELEGRAM_BASE_FILE_URL")
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None,
+        validation_alias=_env("TELEGRAM_WEBHOOK_URL"),
+        description="Public HTTPS URL; webhook mode instead of polling.",
+    )
+    telegram_webhook_listen: str = Field(
+        default="0.0.0.0:8443",
+        validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
+        pattern=r"^.+:[0-9]{1,5}$",
+        description="host:port the webhook listens on.",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
+        description="Required in webhook mode: 1-256 of A-Z a-z 0-9 _ -",
+    )
+    telegram_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias=_env("TELEGRAM_TIMEOUT"),
+        description="Seconds to wait for Telegram to answer a request.",
+    )
+    telegram_pacing: bool = Field(
+        default=True,
+        validation_alias=_env("TELEGRAM_PACING"),
+        description="Pace sends within Telegram's limits (off only for benchmarks).",
+    )
 
-    matrix_homeserver: str | None = Field(default=None, validation_alias=_env("MATRIX_HOMESERVER"),
-                                          description="Homeserver URL, e.g. https://matrix.example.org")
-    matrix_user_id: str | None = Field(default=None, validation_alias=_env("MATRIX_USER_ID"),
-                                       pattern=r"^@[^:]+:.+$", description="The bot's full Matrix ID.")
+    matrix_homeserver: str | None = Field(
+        default=None,
+        validation_alias=_env("MATRIX_HOMESERVER"),
+        description="Homeserver URL, e.g. https://matrix.example.org",
+    )
+    matrix_user_id: str | None = Field(
+        default=None,
+        validation_alias=_env("MATRIX_USER_ID"),
+        pattern=r"^@[^:]+:.+$",
+        description="The bot's full Matrix ID.",
+    )
     matrix_password: SecretStr | None = Field(default=None, validation_alias=_env("MATRIX_PASSWORD"))
     matrix_access_token: SecretStr | None = Field(default=None, validation_alias=_env("MATRIX_ACCESS_TOKEN"))
     matrix_device_id: str | None = Field(default=None, validation_alias=_env("MATRIX_DEVICE_ID"))
-    matrix_store_dir: Path | None = Field(default=None, validation_alias=_env("MATRIX_STORE_DIR"),
-                                          description="Crypto store, device and sync token; default data_dir/matrix.")
-    matrix_allowed_servers: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_SERVERS"),
-                                        description="Comma-separated servers whose users may invite the bot.")
-    matrix_send_rate: float = Field(default=5.0, ge=0, validation_alias=_env("MATRIX_SEND_RATE"),
-                                    description="Messages per second the bot sends at most (burst 10); 0 = unpaced.")
-    matrix_allowed_users: str = Field(default="", validation_alias=_env("MATRIX_ALLOWED_USERS"),
-                                      description="Comma-separated Matrix IDs that may invite the bot.")
+    matrix_store_dir: Path | None = Field(
+        default=None,
+        validation_alias=_env("MATRIX_STORE_DIR"),
+        description="Crypto store, device and sync token; default data_dir/matrix.",
+    )
+    matrix_allowed_servers: str = Field(
+        default="",
+        validation_alias=_env("MATRIX_ALLOWED_SERVERS"),
+        description="Comma-separated servers whose users may invite the bot.",
+    )
+    matrix_send_rate: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias=_env("MATRIX_SEND_RATE"),
+        description="Messages per second the bot sends at most (burst 10); 0 = unpaced.",
+    )
+    matrix_allowed_users: str = Field(
+        default="",
+        validation_alias=_env("MATRIX_ALLOWED_USERS"),
+        description="Comma-separated Matrix IDs that may invite the bot.",
+    )
 
     admins: str = Field(default="", description="Comma-separated telegram:<numeric user id> and matrix:@user:server.")
-    broadcast_rate: float = Field(default=30.0, gt=0, le=1000, validation_alias=_env("TELEGRAM_BROADCAST_RATE"),
-                                  description="Messages per second for the whole bot token (Telegram: about 30).")
-    pace_fraction: float = Field(default=0.9, gt=0, le=1, validation_alias=_env("TELEGRAM_PACE_FRACTION"),
-                                 description="Share of TELEGRAM_BROADCAST_RATE actually sent: the safety margin.")
+    broadcast_rate: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        validation_alias=_env("TELEGRAM_BROADCAST_RATE"),
+        description="Messages per second for the whole bot token (Telegram: about 30).",
+    )
+    pace_fraction: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        validation_alias=_env("TELEGRAM_PACE_FRACTION"),
+        description="Share of TELEGRAM_BROADCAST_RATE actually sent: the safety margin.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -94,8 +155,10 @@ class Settings(BaseSettings):
     @classmethod
     def _token_format(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _TOKEN.fullmatch(value.get_secret_value()):
-            raise ValueError("this is not a bot token, which looks like 123456789:AAH… (digits, a colon and 35 "
-                             "letters, digits, - or _); copy it from @BotFather")
+            raise ValueError(
+                "this is not a bot token, which looks like 123456789:AAH… (digits, a colon and 35 "
+                "letters, digits, - or _); copy it from @BotFather"
+            )
         return value
 
     @field_validator("matrix_homeserver")
@@ -119,8 +182,9 @@ class Settings(BaseSettings):
     def _admin_ids(cls, value: str) -> str:
         for entry in (e.strip() for e in value.split(",") if e.strip()):
             if not _ADMIN.fullmatch(entry):
-                raise ValueError("each admin must be telegram:<numeric user id> or matrix:@user:server "
-                                 "(never a username)")
+                raise ValueError(
+                    "each admin must be telegram:<numeric user id> or matrix:@user:server (never a username)"
+                )
         return value
 
     @field_validator("secret_key")
@@ -143,10 +207,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _matrix_needs_a_login(self) -> Settings:
-        if self.matrix_homeserver and not (self.matrix_user_id and (
-                self.matrix_password or (self.matrix_access_token and self.matrix_device_id))):
-            raise ValueError("MATRIX_HOMESERVER needs MATRIX_USER_ID and MATRIX_PASSWORD "
-                             "(or MATRIX_ACCESS_TOKEN with MATRIX_DEVICE_ID)")
+        if self.matrix_homeserver and not (
+            self.matrix_user_id and (self.matrix_password or (self.matrix_access_token and self.matrix_device_id))
+        ):
+            raise ValueError(
+                "MATRIX_HOMESERVER needs MATRIX_USER_ID and MATRIX_PASSWORD "
+                "(or MATRIX_ACCESS_TOKEN with MATRIX_DEVICE_ID)"
+            )
         return self
 
     @property
@@ -154,9 +221,17 @@ class Settings(BaseSettings):
         """Values never to be printed: tokens, passwords, the database password."""
         from sqlalchemy.engine import make_url
 
-        values = [s.get_secret_value() for s in (self.telegram_token, self.telegram_webhook_secret,
-                                                 self.matrix_password, self.matrix_access_token, self.secret_key)
-                  if s]
+        values = [
+            s.get_secret_value()
+            for s in (
+                self.telegram_token,
+                self.telegram_webhook_secret,
+                self.matrix_password,
+                self.matrix_access_token,
+                self.secret_key,
+            )
+            if s
+        ]
         return values + [p for p in [make_url(self.database).password] if p]
 
     def folders(self, exports: bool = False, matrix: bool = False) -> list[tuple[str, Path, str]]:
@@ -173,8 +248,9 @@ class Settings(BaseSettings):
         if exports:
             found.append(("The export folder", self.exports, "DAKS_EXPORT_DIR" if self.export_dir else data))
         if matrix:
-            found.append(("The Matrix store folder", self.matrix_store,
-                          "MATRIX_STORE_DIR" if self.matrix_store_dir else data))
+            found.append(
+                ("The Matrix store folder", self.matrix_store, "MATRIX_STORE_DIR" if self.matrix_store_dir else data)
+            )
         return found
 
     @property

@@ -100,8 +100,9 @@ def event_preview(file: Annotated[Path, typer.Argument(help="Event YAML file.")]
 
 
 @newsletter_app.command("preview")
-def newsletter_preview(file: Annotated[Path, typer.Argument(help="Newsletter .md or .yaml file.")],
-                       db: Db = None) -> None:
+def newsletter_preview(
+    file: Annotated[Path, typer.Argument(help="Newsletter .md or .yaml file.")], db: Db = None
+) -> None:
     """Show the newsletter in each of its languages, without sending anything."""
     from flows.news.broadcasting import newsletter_preview as preview
     from flows.news.newsletters import load_newsletter_file
@@ -111,12 +112,16 @@ def newsletter_preview(file: Annotated[Path, typer.Argument(help="Newsletter .md
 
 
 @newsletter_app.command("send")
-def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (front matter) or .yaml file.")],
-                    at: Annotated[str | None, typer.Option("--at", help="When, e.g. '24.11.2026 09:00' "
-                                                           "(Europe/Berlin) or ISO 8601.")] = None,
-                    topics: Annotated[str | None, typer.Option("--topics", help="Comma-separated topic ids "
-                                                               "(overrides the file).")] = None,
-                    db: Db = None) -> None:
+def newsletter_send(
+    file: Annotated[Path, typer.Argument(help="Newsletter .md (front matter) or .yaml file.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="When, e.g. '24.11.2026 09:00' (Europe/Berlin) or ISO 8601.")
+    ] = None,
+    topics: Annotated[
+        str | None, typer.Option("--topics", help="Comma-separated topic ids (overrides the file).")
+    ] = None,
+    db: Db = None,
+) -> None:
     """Queue a newsletter now or for later, targeted by topic and language (and Land or size)."""
     from bot.app.effects import queue_newsletter
     from flows.news.events import DEFAULT_TIMEZONE
@@ -144,9 +149,11 @@ def newsletter_send(file: Annotated[Path, typer.Argument(help="Newsletter .md (f
 
 
 @broadcast_app.command("status")
-def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Broadcast number.")] = None,
-                     follow: Annotated[bool, typer.Option("--follow", help="Repeat every 2 s until done.")] = False,
-                     db: Db = None) -> None:
+def broadcast_status(
+    broadcast_id: Annotated[int | None, typer.Argument(help="Broadcast number.")] = None,
+    follow: Annotated[bool, typer.Option("--follow", help="Repeat every 2 s until done.")] = False,
+    db: Db = None,
+) -> None:
     """Queued, sent, failed, unknown and skipped deliveries, per broadcast."""
     from flows.news.broadcasting import admin_time
 
@@ -158,6 +165,7 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
 
     async def show() -> int:
         import time
+
         while True:
             rows = await _in_unit(settings.database, look)
             if not rows:
@@ -166,12 +174,15 @@ def broadcast_status(broadcast_id: Annotated[int | None, typer.Argument(help="Br
             for b, c in rows:
                 open_ = c.get("queued", 0) + c.get("claimed", 0) + c.get("sending", 0)
                 reasons = ", ".join(f"{k.partition(':')[2]} {n}" for k, n in sorted(c.items()) if ":" in k)
-                typer.echo(f"#{b.id} {b.kind:<10} {b.status:<9} due {admin_time(b.due_at)}  queued {open_}  "
-                           f"sent {c.get('sent', 0)}  failed {c.get('failed', 0)}  unknown {c.get('unknown', 0)}  "
-                           f"skipped {c.get('skipped', 0)}" + (f" ({reasons})" if reasons else ""))
+                typer.echo(
+                    f"#{b.id} {b.kind:<10} {b.status:<9} due {admin_time(b.due_at)}  queued {open_}  "
+                    f"sent {c.get('sent', 0)}  failed {c.get('failed', 0)}  unknown {c.get('unknown', 0)}  "
+                    f"skipped {c.get('skipped', 0)}" + (f" ({reasons})" if reasons else "")
+                )
             if not follow or all(b.status in ("done", "cancelled") for b, _ in rows):
                 return 0
             time.sleep(2)
+
     raise typer.Exit(asyncio.run(show()))
 
 
@@ -184,6 +195,7 @@ def broadcast_cancel(broadcast_id: Annotated[int, typer.Argument(help="Broadcast
         done = unit.cancel_broadcast(broadcast_id)
         unit.log_admin(ACTOR, "cancel_broadcast", f"broadcast:{broadcast_id}", {"cancelled": done})
         return done
+
     if not asyncio.run(_in_unit(settings.database, cancel)):
         raise _refused(f"broadcast #{broadcast_id} is not scheduled or running")
     typer.echo(f"broadcast #{broadcast_id} cancelled")

@@ -110,8 +110,10 @@ def before(backend: str, users: int, baseline: Path = BASELINE) -> list[str]:
     figures = recorded["figures"].get(backend, {}).get(users)
     if figures is None:
         return []
-    return [f"before ({recorded['commit']})  {figures['messages_per_s']:,} messages/s, p50 {figures['p50_ms']:.2f} ms, "
-            f"p99 {figures['p99_ms']:.2f} ms"]
+    return [
+        f"before ({recorded['commit']})  {figures['messages_per_s']:,} messages/s, p50 {figures['p50_ms']:.2f} ms, "
+        f"p99 {figures['p99_ms']:.2f} ms"
+    ]
 
 
 async def measure(companion, backend: str, users: int, content_load_ms: float, rounds: int = 1) -> Figures:
@@ -121,13 +123,22 @@ async def measure(companion, backend: str, users: int, content_load_ms: float, r
     messages, seconds = 0, 0.0
     for _ in range(rounds):
         started = time.perf_counter()
-        counts = await asyncio.gather(*(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies)
-                                        for i in range(users)))
+        counts = await asyncio.gather(
+            *(walk(companion, SimulatedUser(f"u{i}-{time.time_ns()}"), latencies) for i in range(users))
+        )
         seconds += time.perf_counter() - started
         messages += sum(counts)
     quantiles = statistics.quantiles(latencies, n=100)
-    return Figures(backend, users, messages, seconds, quantiles[49] * 1000, quantiles[98] * 1000,
-                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, content_load_ms)
+    return Figures(
+        backend,
+        users,
+        messages,
+        seconds,
+        quantiles[49] * 1000,
+        quantiles[98] * 1000,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        content_load_ms,
+    )
 
 
 def content_load_ms(directory) -> float:

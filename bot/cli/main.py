@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from flows.content.loader import Content
     from storage.store import Store
 
-app = typer.Typer(help="DAKS-Begleiter: the companion for municipal demography strategies.",
-                  add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    help="DAKS-Begleiter: the companion for municipal demography strategies.",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 db_app = typer.Typer(help="Database schema.")
 content_app = typer.Typer(help="Content set.")
 app.add_typer(db_app, name="db")
@@ -43,8 +46,11 @@ async def _open_store(url: str, upgrade: bool, key: bytes | None = None) -> Stor
     from storage.database import DatabaseUnreachable
     from storage.store import Store
 
-    return await failures.reach(lambda: Store.open(url, upgrade=upgrade, key=key),
-                                lambda exc: isinstance(exc, DatabaseUnreachable) and exc.transient, "the database")
+    return await failures.reach(
+        lambda: Store.open(url, upgrade=upgrade, key=key),
+        lambda exc: isinstance(exc, DatabaseUnreachable) and exc.transient,
+        "the database",
+    )
 
 
 async def _companion(settings: Settings) -> tuple[Companion, Store]:
@@ -60,8 +66,10 @@ def _key(settings: Settings) -> bytes:
     try:
         return settings.pseudonym_key()
     except OSError as exc:
-        raise failures.Misconfigured(f"The secret key file in {settings.data_dir} cannot be created or read: "
-                                     f"{exc.strerror or exc}; check DAKS_DATA_DIR or set DAKS_SECRET_KEY") from None
+        raise failures.Misconfigured(
+            f"The secret key file in {settings.data_dir} cannot be created or read: "
+            f"{exc.strerror or exc}; check DAKS_DATA_DIR or set DAKS_SECRET_KEY"
+        ) from None
     except ValueError as exc:
         raise failures.Misconfigured(f"Secret key: {exc}") from None
 
@@ -94,23 +102,28 @@ def _version(show: bool) -> None:
 
 
 @app.callback(invoke_without_command=True)
-def default(context: typer.Context,
-            version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                  help="Print the version and exit.")] = False) -> None:
+def default(
+    context: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Without a command: the terminal chat."""
     if context.invoked_subcommand is None:
         chat(user=None, lang=None, db=None)
 
 
 @app.command()
-def chat(user: Annotated[str | None, typer.Option("--user", help="Your user id (default: your login).")] = None,
-         lang: Lang = None, db: Db = None) -> None:
+def chat(
+    user: Annotated[str | None, typer.Option("--user", help="Your user id (default: your login).")] = None,
+    lang: Lang = None,
+    db: Db = None,
+) -> None:
     """Chat with the companion in the terminal (one message per line)."""
     if lang is not None and lang not in ("de", "fr", "en"):
         raise failures.Misconfigured("--lang must be de, fr or en")
     if user is not None and clean_text(user) != user:
-        raise failures.Misconfigured("--user must be printable text, without control characters or undecodable "
-                                     "bytes")
+        raise failures.Misconfigured("--user must be printable text, without control characters or undecodable bytes")
     settings = load_settings(db)
     _folders(settings, exports=True)
     raise typer.Exit(_run(_chat(settings, user or getpass.getuser(), lang)))
@@ -124,12 +137,16 @@ def serve(db: Db = None) -> None:
     settings = load_settings(db)
     channels = configured(settings)
     if not channels and not sys.stdin.isatty():
-        raise failures.Misconfigured("daks serve: no channel is configured (set TELEGRAM_TOKEN or "
-                                     "MATRIX_HOMESERVER); `daks chat` is the terminal chat.")
+        raise failures.Misconfigured(
+            "daks serve: no channel is configured (set TELEGRAM_TOKEN or "
+            "MATRIX_HOMESERVER); `daks chat` is the terminal chat."
+        )
     _folders(settings, exports=not channels, matrix="matrix" in channels)
     if not channels:
-        typer.echo("No messenger is configured (set TELEGRAM_TOKEN or MATRIX_HOMESERVER); "
-                   "starting the terminal chat.", err=True)
+        typer.echo(
+            "No messenger is configured (set TELEGRAM_TOKEN or MATRIX_HOMESERVER); starting the terminal chat.",
+            err=True,
+        )
         raise typer.Exit(_run(_chat(settings, getpass.getuser(), None)))
     raise typer.Exit(_run(_serve(settings)))
 
@@ -160,8 +177,9 @@ def db_upgrade(db: Db = None) -> None:
 
 
 @content_app.command("check")
-def content_check(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None,
-                  db: Db = None) -> None:
+def content_check(
+    directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None, db: Db = None
+) -> None:
     """Validate a content directory; list every problem with file and line. With --db: who would move."""
     from flows.content.checks import missing_translations, unreachable_stages
     from flows.content.loader import ContentInvalid, load_content
@@ -181,8 +199,10 @@ def content_check(directory: Annotated[Path | None, typer.Argument(help="Content
         typer.echo(_live_conversations(content, db))
     if problems:
         raise typer.Exit(1)
-    typer.echo(f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, "
-               f"{len(content.toolbox)} toolbox items, OK")
+    typer.echo(
+        f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, "
+        f"{len(content.toolbox)} toolbox items, OK"
+    )
 
 
 def _live_conversations(content: Content, db: str) -> str:
@@ -209,8 +229,10 @@ def _live_conversations(content: Content, db: str) -> str:
         if step and any(step in m.steps or step in m.dropped for m in chain):
             moving += 1
     versions = ", ".join(f"{n} on version {v}" for v, n in sorted(by_version.items())) or "none"
-    return (f"live conversations on older versions: {versions}; {moving} of them stand at a renamed or "
-            "removed step and will move")
+    return (
+        f"live conversations on older versions: {versions}; {moving} of them stand at a renamed or "
+        "removed step and will move"
+    )
 
 
 @content_app.command("publish")
@@ -229,15 +251,19 @@ def content_publish(directory: Annotated[Path | None, typer.Argument(help="Conte
         raise failures.Misconfigured("\n".join(str(p) for p in problems))
     path = Path(target) / "versions" / f"{content.version}.yaml"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(f"# Step ids of content version {content.version}, written by `daks content publish`.\n"
-                    + yaml.safe_dump({"steps": list(content.steps)}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        f"# Step ids of content version {content.version}, written by `daks content publish`.\n"
+        + yaml.safe_dump({"steps": list(content.steps)}, allow_unicode=True),
+        encoding="utf-8",
+    )
     typer.echo(f"published version {content.version}: {path}")
 
 
 @content_app.command("evaluate")
-def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")],
-                     directory: Annotated[Path | None, typer.Option("--content", help="Content directory.")] = None
-                     ) -> None:
+def content_evaluate(
+    cases: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")],
+    directory: Annotated[Path | None, typer.Option("--content", help="Content directory.")] = None,
+) -> None:
     """Search quality on an evaluation set: recall@5 and MRR per language."""
     from flows.content.loader import load_content
     from flows.toolbox.evaluate import evaluate, load_cases
@@ -250,9 +276,11 @@ def content_evaluate(cases: Annotated[Path, typer.Argument(help="Evaluation set 
 
 
 @app.command()
-def bench(db: Db = None,
-          users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8",
-          rounds: Annotated[int, typer.Option(min=1, help="Runs per level; figures over all of them.")] = 5) -> None:
+def bench(
+    db: Db = None,
+    users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8",
+    rounds: Annotated[int, typer.Option(min=1, help="Runs per level; figures over all of them.")] = 5,
+) -> None:
     """Simulated users walk all five stages through engine and storage; prints figures."""
     from bot.cli.bench import run_bench
 

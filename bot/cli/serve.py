@@ -44,8 +44,7 @@ class Running(Protocol):
 
 def configured(settings: Settings) -> list[str]:
     """The messengers the settings turn on."""
-    return [name for name, on in (("telegram", settings.telegram_token), ("matrix", settings.matrix_homeserver))
-            if on]
+    return [name for name, on in (("telegram", settings.telegram_token), ("matrix", settings.matrix_homeserver)) if on]
 
 
 class Telegram:
@@ -66,16 +65,26 @@ class Telegram:
             return await store.run(lambda unit: unit.reserve(key, slots, interval, now))
 
         budget = SharedBudget(reserve, settings.telegram_pace)
-        self.channel = TelegramChannel(companion, token, base_url=settings.telegram_base_url,
-                                       base_file_url=settings.telegram_base_file_url,
-                                       pacing=settings.telegram_pacing, timeout=settings.telegram_timeout,
-                                       budget=budget)
+        self.channel = TelegramChannel(
+            companion,
+            token,
+            base_url=settings.telegram_base_url,
+            base_file_url=settings.telegram_base_file_url,
+            pacing=settings.telegram_pacing,
+            timeout=settings.telegram_timeout,
+            budget=budget,
+        )
         self.postman = TelegramPostman(self.channel, settings.telegram_pace, settings.telegram_pacing)
         self.intake: Polling | Webhook
         if settings.telegram_webhook_url:
             assert settings.telegram_webhook_secret is not None
-            self.intake = Webhook(self.channel, settings.telegram_webhook_url, settings.telegram_webhook_listen,
-                                  settings.telegram_webhook_secret.get_secret_value(), routes)
+            self.intake = Webhook(
+                self.channel,
+                settings.telegram_webhook_url,
+                settings.telegram_webhook_listen,
+                settings.telegram_webhook_secret.get_secret_value(),
+                routes,
+            )
             self.mode = f"webhook on {settings.telegram_webhook_listen}"
         else:
             self.intake = Polling(self.channel)
@@ -106,19 +115,27 @@ class Matrix:
         servers = {s.strip() for s in settings.matrix_allowed_servers.split(",") if s.strip()} or {own}
         users = {u.strip() for u in settings.matrix_allowed_users.split(",") if u.strip()}
         secret = lambda value: value.get_secret_value() if value else None  # noqa: E731
-        self.channel = MatrixChannel(companion, settings.matrix_homeserver, settings.matrix_user_id,
-                                     settings.matrix_store, Access(frozenset(servers), frozenset(users)),
-                                     password=secret(settings.matrix_password),
-                                     access_token=secret(settings.matrix_access_token),
-                                     device_id=settings.matrix_device_id, send_rate=settings.matrix_send_rate)
+        self.channel = MatrixChannel(
+            companion,
+            settings.matrix_homeserver,
+            settings.matrix_user_id,
+            settings.matrix_store,
+            Access(frozenset(servers), frozenset(users)),
+            password=secret(settings.matrix_password),
+            access_token=secret(settings.matrix_access_token),
+            device_id=settings.matrix_device_id,
+            send_rate=settings.matrix_send_rate,
+        )
         from bot.matrix.postman import MatrixPostman
 
         self.postman = MatrixPostman(self.channel)
 
     async def start(self) -> str:
         await self.channel.start()
-        return (f"Matrix channel running as {self.channel.client.user_id} (device {self.channel.client.device_id}, "
-                f"cross-signing {self.channel.cross_signing}).")
+        return (
+            f"Matrix channel running as {self.channel.client.user_id} (device {self.channel.client.device_id}, "
+            f"cross-signing {self.channel.cross_signing})."
+        )
 
     @property
     def ready(self) -> bool:

@@ -12,8 +12,9 @@ from flows.conversation.actions import Effect
 from flows.messages import Inbound
 
 
-async def run_console(companion: Companion, user: str, lang: str | None, renderer: ConsoleRenderer,
-                      source: BinaryIO | None = None) -> int:
+async def run_console(
+    companion: Companion, user: str, lang: str | None, renderer: ConsoleRenderer, source: BinaryIO | None = None
+) -> int:
     """Greet or resume, then answer line by line until EOF or /ende.
 
     Lines are read as bytes and decoded as UTF-8 with undecodable bytes replaced, whatever the

@@ -42,9 +42,12 @@ class ConsoleRenderer:
             if path is not None:
                 parts.append(f"📎 {clean_text(str(path))}")
         if message.choices:
-            parts.append("\n".join(
-                f"{i}) " + ("" if c.selected is None else "[x] " if c.selected else "[ ] ") + clean_text(c.label)
-                for i, c in enumerate(message.choices, 1)))
+            parts.append(
+                "\n".join(
+                    f"{i}) " + ("" if c.selected is None else "[x] " if c.selected else "[ ] ") + clean_text(c.label)
+                    for i, c in enumerate(message.choices, 1)
+                )
+            )
         return "\n\n".join(parts)
 
     def save(self, attachment: Attachment) -> Path | None:

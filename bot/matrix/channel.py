@@ -54,9 +54,19 @@ class MatrixChannel:
     so a resend after a crash is deduplicated by the homeserver.
     """
 
-    def __init__(self, companion: Companion, homeserver: str, user_id: str, store_dir: Path, access: Access, *,
-                 password: str | None = None, access_token: str | None = None, device_id: str | None = None,
-                 send_rate: float = 5.0):
+    def __init__(
+        self,
+        companion: Companion,
+        homeserver: str,
+        user_id: str,
+        store_dir: Path,
+        access: Access,
+        *,
+        password: str | None = None,
+        access_token: str | None = None,
+        device_id: str | None = None,
+        send_rate: float = 5.0,
+    ):
         self.companion = companion
         self.store_dir = store_dir
         self.homeserver = homeserver
@@ -64,9 +74,14 @@ class MatrixChannel:
         self.password, self._token, self._device = password, access_token, device_id
         store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.user_id = user_id
-        self.client = AsyncClient(homeserver, user_id, store_path=str(store_dir),
-                                  config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False,
-                                                           max_limit_exceeded=0, max_timeouts=2))
+        self.client = AsyncClient(
+            homeserver,
+            user_id,
+            store_path=str(store_dir),
+            config=AsyncClientConfig(
+                encryption_enabled=True, store_sync_tokens=False, max_limit_exceeded=0, max_timeouts=2
+            ),
+        )
         self.sender = MatrixSender(self.client, send_rate)
         self.sync = SyncLoop(self.client, store_dir / "sync_token", self._batch)
         self._noted: dict[str, float] = {}
@@ -79,12 +94,17 @@ class MatrixChannel:
         """Log in (trying again for a few seconds while the homeserver is unreachable) and start syncing.
         Raises Unreachable when the homeserver does not answer, Misconfigured when it refuses the login."""
         try:
-            await reach(lambda: probe(self.client), lambda exc: isinstance(exc, (ClientConnectionError, TimeoutError)),
-                        "Matrix homeserver")
+            await reach(
+                lambda: probe(self.client),
+                lambda exc: isinstance(exc, (ClientConnectionError, TimeoutError)),
+                "Matrix homeserver",
+            )
             await log_in(self.client, self.store_dir / "session.json", self.password, self._token, self._device)
         except (ClientConnectionError, TimeoutError) as exc:
-            raise Unreachable(f"Cannot reach the Matrix homeserver {self.homeserver}: {network_reason(exc)}.\n"
-                              "Check MATRIX_HOMESERVER and the network, then start again.") from exc
+            raise Unreachable(
+                f"Cannot reach the Matrix homeserver {self.homeserver}: {network_reason(exc)}.\n"
+                "Check MATRIX_HOMESERVER and the network, then start again."
+            ) from exc
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         from bot.matrix.cross_signing import ensure_cross_signing
@@ -111,8 +131,16 @@ class MatrixChannel:
 
     async def _invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():
-            invite = next((e for e in info.invite_state if isinstance(e, InviteMemberEvent)
-                           and e.state_key == self.client.user_id and e.membership == "invite"), None)
+            invite = next(
+                (
+                    e
+                    for e in info.invite_state
+                    if isinstance(e, InviteMemberEvent)
+                    and e.state_key == self.client.user_id
+                    and e.membership == "invite"
+                ),
+                None,
+            )
             inviter = invite.sender if invite else ""
             if not self.access.allows(inviter):
                 log.info("invite to %s from %s refused (not an allowed server or user)", room_id, inviter)
@@ -128,15 +156,21 @@ class MatrixChannel:
         for room_id, inviter in list(self._greet.items()):
             if room_id not in self.client.rooms:
                 continue
-            reply = await self.companion.handle(CHANNEL, inviter, Inbound(text="/start", message_id=f"join:{room_id}"),
-                                                redeliverable=True, address=room_id)
+            reply = await self.companion.handle(
+                CHANNEL,
+                inviter,
+                Inbound(text="/start", message_id=f"join:{room_id}"),
+                redeliverable=True,
+                address=room_id,
+            )
             await self.sender.replies(room_id, f"join:{room_id}", reply.replies)
             del self._greet[room_id]
 
     async def _timeline(self, response: SyncResponse) -> None:
         rooms = [(room_id, info.timeline.events) for room_id, info in response.rooms.join.items()]
-        results = await asyncio.gather(*(self._room(room_id, events) for room_id, events in rooms),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._room(room_id, events) for room_id, events in rooms), return_exceptions=True
+        )
         for result in results:
             if isinstance(result, Unavailable):
                 raise result
@@ -183,4 +217,3 @@ class MatrixChannel:
         self._noted[room_id] = now
         note = self.companion.notice(None, notices.DIRECT_CHATS_ONLY, bot=self.client.user_id)
         await self.sender.replies(room_id, f"note:{room_id}:{int(now)}", note.replies)
-

@@ -55,8 +55,9 @@ class _Api:
             self._session = aiohttp.ClientSession()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._session is not None:
             await self._session.close()
 
@@ -131,8 +132,7 @@ async def _upload_signing_keys(api: _Api, keys: CrossSigningKeys, user_id: str, 
         if not _password_flow(data):
             hint = f" ({data['msg']})" if isinstance(data.get("msg"), str) else ""
             raise CrossSigningError(f"the server offers no password authentication for cross-signing{hint}")
-        auth = {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": user_id},
-                "password": password}
+        auth = {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": user_id}, "password": password}
         if isinstance(data.get("session"), str):
             auth["session"] = data["session"]
         status, data = await api.call("POST", DEVICE_SIGNING_UPLOAD, {**body, "auth": auth})
@@ -150,8 +150,10 @@ async def _sign_own_device(api: _Api, client: AsyncClient, keys: CrossSigningKey
         raise CrossSigningError(f"the server has no device keys for {user_id} device {device_id}; upload them first")
     local = client.olm.account.identity_keys
     keys_on_server = device.get("keys", {})
-    if (keys_on_server.get(f"ed25519:{device_id}") != local["ed25519"]
-            or keys_on_server.get(f"curve25519:{device_id}") != local["curve25519"]):
+    if (
+        keys_on_server.get(f"ed25519:{device_id}") != local["ed25519"]
+        or keys_on_server.get(f"curve25519:{device_id}") != local["curve25519"]
+    ):
         raise CrossSigningError(
             f"the server's keys for device {device_id} differ from the local encryption store; "
             "log in as a new device with a fresh store"
@@ -165,8 +167,11 @@ async def _sign_own_device(api: _Api, client: AsyncClient, keys: CrossSigningKey
     failures = data.get("failures") or {}
     if status != 200 or failures:
         reasons = "; ".join(
-            f"{key}: {_reason(failure)}" for per_user in failures.values() if isinstance(per_user, dict)
-            for key, failure in per_user.items() if isinstance(failure, dict)
+            f"{key}: {_reason(failure)}"
+            for per_user in failures.values()
+            if isinstance(per_user, dict)
+            for key, failure in per_user.items()
+            if isinstance(failure, dict)
         )
         raise CrossSigningError(f"uploading signatures failed: {_describe(status, data)} {reasons}".strip())
 

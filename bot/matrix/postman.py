@@ -51,7 +51,10 @@ class MatrixPostman:
             return shown
         content: dict[str, object] = dict(parts[0])
         if shown is not None:  # an edit (m.replace) of the first progress message
-            content = {**{k: f"* {v}" if k == "body" else v for k, v in parts[0].items()},
-                       "m.new_content": parts[0], "m.relates_to": {"rel_type": "m.replace", "event_id": shown}}
+            content = {
+                **{k: f"* {v}" if k == "body" else v for k, v in parts[0].items()},
+                "m.new_content": parts[0],
+                "m.relates_to": {"rel_type": "m.replace", "event_id": shown},
+            }
         event_id = await self.sender.once(address, content)
         return shown or event_id

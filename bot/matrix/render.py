@@ -40,8 +40,9 @@ def contents(message: Outbound, msgtype: str = NOTICE) -> list[dict[str, str]]:
     if message.choices and message.kind != "broadcast":  # broadcasts name their commands in the text
         lines = [f"{n}) {MARK[c.selected]}{c.label}" for n, c in enumerate(message.choices, 1)]
         plain.append("\n".join(lines))
-        marked.append("<ol>" + "".join(f"<li>{escape(MARK[c.selected] + c.label)}</li>"
-                                         for c in message.choices) + "</ol>")
+        marked.append(
+            "<ol>" + "".join(f"<li>{escape(MARK[c.selected] + c.label)}</li>" for c in message.choices) + "</ol>"
+        )
     return _parts(plain, marked, msgtype)
 
 
@@ -54,7 +55,7 @@ def _parts(plain: list[str], marked: list[str], msgtype: str) -> list[dict[str, 
             parts.append(_content(body, formatted, msgtype))
             body, formatted = [], []
         for start in range(0, max(len(text), 1), PART_LIMIT):  # a single block longer than a part
-            chunk = text[start:start + PART_LIMIT]
+            chunk = text[start : start + PART_LIMIT]
             body.append(chunk)
             formatted.append(markup if len(text) <= PART_LIMIT else f"<p>{escape(chunk)}</p>")
             if len(text) > PART_LIMIT:
@@ -66,5 +67,9 @@ def _parts(plain: list[str], marked: list[str], msgtype: str) -> list[dict[str, 
 
 
 def _content(body: list[str], formatted: list[str], msgtype: str) -> dict[str, str]:
-    return {"msgtype": msgtype, "body": "\n\n".join(body), "format": "org.matrix.custom.html",
-            "formatted_body": "".join(formatted)}
+    return {
+        "msgtype": msgtype,
+        "body": "\n\n".join(body),
+        "format": "org.matrix.custom.html",
+        "formatted_body": "".join(formatted),
+    }

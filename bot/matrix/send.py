@@ -71,8 +71,9 @@ class MatrixSender:
                 wait = self.pace.reserve(time.monotonic())
                 if wait > 0:
                     await asyncio.sleep(wait)
-            sent = await self.client.room_send(room_id, "m.room.message", dict(content), tx_id=tx_id,
-                                               ignore_unverified_devices=True)
+            sent = await self.client.room_send(
+                room_id, "m.room.message", dict(content), tx_id=tx_id, ignore_unverified_devices=True
+            )
             if not isinstance(sent, RoomSendError):
                 METRICS.sends.labels(CHANNEL).inc()
                 return None
@@ -92,15 +93,22 @@ class MatrixSender:
         """Upload a file (encrypted in an encrypted room) and post it; a failed upload is logged."""
         room = self.client.rooms.get(room_id)
         encrypted = bool(room and room.encrypted)
-        uploaded, keys = await self.client.upload(io.BytesIO(attachment.data), attachment.media_type,
-                                                  attachment.filename, encrypt=encrypted,
-                                                  filesize=len(attachment.data))
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(attachment.data),
+            attachment.media_type,
+            attachment.filename,
+            encrypt=encrypted,
+            filesize=len(attachment.data),
+        )
         if not isinstance(uploaded, UploadResponse):
             log.error("could not upload %s: %s", attachment.filename, getattr(uploaded, "message", uploaded))
             return
-        content: dict[str, object] = {"msgtype": "m.file", "body": attachment.filename,
-                                      "filename": attachment.filename,
-                                      "info": {"mimetype": attachment.media_type, "size": len(attachment.data)}}
+        content: dict[str, object] = {
+            "msgtype": "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.media_type, "size": len(attachment.data)},
+        }
         if encrypted and keys:
             content["file"] = {**keys, "url": uploaded.content_uri}
         else:
@@ -109,8 +117,7 @@ class MatrixSender:
 
     async def once(self, room_id: str, content: Mapping[str, object]) -> str | None:
         """Send one event unpaced and without a transaction id (a status message); its event id, or None."""
-        response = await self.client.room_send(room_id, "m.room.message", dict(content),
-                                               ignore_unverified_devices=True)
+        response = await self.client.room_send(room_id, "m.room.message", dict(content), ignore_unverified_devices=True)
         if isinstance(response, RoomSendError):
             log.warning("message not sent to %s: %s", room_id, response.message)
             return None

@@ -171,8 +171,11 @@ def server_key(query: Mapping[str, Any], which: KeyName, user_id: str) -> tuple[
     obj = query.get(f"{which}_keys", {}).get(user_id)
     if not isinstance(obj, dict) or obj.get("user_id") != user_id or which not in obj.get("usage", []):
         return None
-    keys = [value for key_id, value in obj.get("keys", {}).items()
-            if key_id.startswith("ed25519:") and key_id == f"ed25519:{value}"]
+    keys = [
+        value
+        for key_id, value in obj.get("keys", {}).items()
+        if key_id.startswith("ed25519:") and key_id == f"ed25519:{value}"
+    ]
     return (obj, keys[0]) if len(keys) == 1 else None
 
 

@@ -58,8 +58,9 @@ class SyncLoop:
         full = True  # nio keeps no room list between runs: the first sync of a process asks for full state
         failures = 0
         while not self._stopping:
-            self._fetch = asyncio.ensure_future(self.client.sync(timeout=0 if first or full else SYNC_MS,
-                                                                 since=since, full_state=full or None))
+            self._fetch = asyncio.ensure_future(
+                self.client.sync(timeout=0 if first or full else SYNC_MS, since=since, full_state=full or None)
+            )
             try:
                 response = await self._fetch
             except asyncio.CancelledError:
@@ -70,7 +71,7 @@ class SyncLoop:
                 self.synced_at = None
                 failures += 1
                 log.warning("Matrix sync failed: %s", getattr(response, "message", response))
-                await asyncio.sleep(min(2 ** failures, 30))
+                await asyncio.sleep(min(2**failures, 30))
                 continue
             self.synced_at = time.monotonic()
             try:
@@ -79,12 +80,12 @@ class SyncLoop:
             except Unavailable:
                 failures += 1
                 log.warning("database unavailable; this batch is synced again")
-                await asyncio.sleep(min(2 ** failures, 30))
+                await asyncio.sleep(min(2**failures, 30))
                 continue
             except Exception:
                 failures += 1
                 log.exception("a Matrix sync batch could not be handled; it is synced again")
-                await asyncio.sleep(min(2 ** failures, 30))
+                await asyncio.sleep(min(2**failures, 30))
                 continue
             failures, first, full, since = 0, False, False, response.next_batch
             write_private(self.token_file, since)

@@ -46,17 +46,33 @@ class TelegramChannel:
     different chats run concurrently. An update counts as taken once its answer is committed.
     """
 
-    def __init__(self, companion: Companion, token: str, *, base_url: str, base_file_url: str,
-                 pacing: bool = True, timeout: float = 10.0, budget: Budget | None = None):
+    def __init__(
+        self,
+        companion: Companion,
+        token: str,
+        *,
+        base_url: str,
+        base_file_url: str,
+        pacing: bool = True,
+        timeout: float = 10.0,
+        budget: Budget | None = None,
+    ):
         self.companion = companion
         self.languages = tuple(companion.content.manifest.languages)
-        request = AiohttpRequest(connections=32, read_timeout=timeout, write_timeout=timeout,
-                                 connect_timeout=timeout, pool_timeout=timeout)
+        request = AiohttpRequest(
+            connections=32, read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout
+        )
         polling = AiohttpRequest(connections=2, read_timeout=POLL_SECONDS + timeout, connect_timeout=timeout)
         self._requests = (request, polling)
         self._api = urlsplit(base_url).netloc
-        self.bot = ExtBot(token, base_url=base_url, base_file_url=base_file_url, request=request,
-                          get_updates_request=polling, rate_limiter=Pacing(budget=budget) if pacing else None)
+        self.bot = ExtBot(
+            token,
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=request,
+            get_updates_request=polling,
+            rate_limiter=Pacing(budget=budget) if pacing else None,
+        )
         self.sender = TelegramSender(self.bot, companion)
         self._tails: dict[int, asyncio.Task[None]] = {}
         self._noted: dict[int, float] = {}
@@ -71,8 +87,10 @@ class TelegramChannel:
         except InvalidToken:  # its message holds the token: not chained
             raise Refused("Telegram refused the bot token (TELEGRAM_TOKEN); check it with @BotFather.") from None
         except NetworkError as exc:
-            raise Unreachable(f"Cannot reach the Telegram Bot API at {self._api}: {network_reason(exc)}.\n"
-                              "Check the network (or TELEGRAM_BASE_URL), then start again.") from exc
+            raise Unreachable(
+                f"Cannot reach the Telegram Bot API at {self._api}: {network_reason(exc)}.\n"
+                "Check the network (or TELEGRAM_BASE_URL), then start again."
+            ) from exc
         await self._publish_commands()
 
     async def stop(self) -> None:
@@ -133,8 +151,9 @@ class TelegramChannel:
             if item.press is not None and item.press.page is not None and await self._turn_page(item):
                 return None
             try:
-                response = await self.companion.handle(CHANNEL, str(item.chat_id), item.inbound, hint=item.hint,
-                                                       redeliverable=True)
+                response = await self.companion.handle(
+                    CHANNEL, str(item.chat_id), item.inbound, hint=item.hint, redeliverable=True
+                )
             except Unavailable:
                 self._outage_note(item)
                 raise
@@ -161,8 +180,12 @@ class TelegramChannel:
 
         async def turn() -> None:
             await self._answer(press)
-            await self._call(item.chat_id, "page turn", self.bot.edit_message_reply_markup(
-                item.chat_id, message_id, reply_markup=markup))
+            await self._call(
+                item.chat_id,
+                "page turn",
+                self.bot.edit_message_reply_markup(item.chat_id, message_id, reply_markup=markup),
+            )
+
         self._queue(item.chat_id, turn)
         return True
 
@@ -202,16 +225,20 @@ class TelegramChannel:
 
         task = asyncio.get_running_loop().create_task(after())
         self._tails[chat_id] = task
-        task.add_done_callback(lambda done: self._tails.pop(chat_id, None) if self._tails.get(chat_id) is done
-                               else None)
+        task.add_done_callback(
+            lambda done: self._tails.pop(chat_id, None) if self._tails.get(chat_id) is done else None
+        )
 
     async def _deliver(self, item: Incoming, response: Response) -> None:
         replies = list(response.replies)
         press = item.press
         if press is not None:
             await self._answer(press)
-            if item.inbound.command is None and press.message_id is not None and \
-                    await self._settle(item.chat_id, press, replies, response.effects):
+            if (
+                item.inbound.command is None
+                and press.message_id is not None
+                and await self._settle(item.chat_id, press, replies, response.effects)
+            ):
                 return
         for reply in replies:
             await self._send(item.chat_id, reply)
@@ -220,15 +247,23 @@ class TelegramChannel:
         """Update the message whose button was pressed; True when that edit was the whole reply."""
         assert press.message_id is not None
         last = replies[-1] if replies else None
-        if Effect.STALE not in effects and len(replies) == 1 and last is not None and last.turn == press.turn \
-                and last.choices:
+        if (
+            Effect.STALE not in effects
+            and len(replies) == 1
+            and last is not None
+            and last.turn == press.turn
+            and last.choices
+        ):
             parts = render(last, page=page_of(last.choices, press.data.partition(":")[2]))
             if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
                 await self._edit(chat_id, press.message_id, parts[0])
                 return True
         if Effect.STALE in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
-            await self._call(chat_id, "keyboard removal", self.bot.edit_message_reply_markup(
-                chat_id, press.message_id, reply_markup=None))
+            await self._call(
+                chat_id,
+                "keyboard removal",
+                self.bot.edit_message_reply_markup(chat_id, press.message_id, reply_markup=None),
+            )
         else:
             await self._edit(chat_id, press.message_id, Part(answered(press.html, press.label)))
         return False
@@ -270,6 +305,7 @@ class TelegramChannel:
                 await self._send(chat_id, note.replies[0])
             except Moved as moved:
                 await self._send(moved.new_chat_id, note.replies[0])
+
         self._queue(chat_id, send)
 
     def _outage_note(self, item: Incoming) -> None:

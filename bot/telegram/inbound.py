@@ -78,14 +78,28 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         data = query.data or ""
         page = _PAGE.match(data)
         message = query.message if isinstance(query.message, Message) else None
-        label = next((b.text for row in (message.reply_markup.inline_keyboard if message and message.reply_markup
-                                         else ()) for b in row if b.callback_data == data), "")
+        label = next(
+            (
+                b.text
+                for row in (message.reply_markup.inline_keyboard if message and message.reply_markup else ())
+                for b in row
+                if b.callback_data == data
+            ),
+            "",
+        )
         text = message.text if message and message.text else ""
-        press = Press(query.id, data, message.message_id if message else None, text,
-                      message.text_html if message and text else "", label,
-                      int(page.group(1)) if page else _payload(data)[0], int(page.group(2)) if page else None)
+        press = Press(
+            query.id,
+            data,
+            message.message_id if message else None,
+            text,
+            message.text_html if message and text else "",
+            label,
+            int(page.group(1)) if page else _payload(data)[0],
+            int(page.group(2)) if page else None,
+        )
         if data.startswith(COMMAND_PREFIX):
-            return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX):], message_id=uid), hint, press)
+            return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX) :], message_id=uid), hint, press)
         turn, choice = _payload(data)
         return Incoming(chat.id, Inbound(choice=choice, turn=turn, message_id=uid), hint, press)
     if update.edited_message is not None:
@@ -97,8 +111,11 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         return Incoming(chat.id, Inbound(text=command(message.text, username), message_id=uid), hint)
     attachment = message.effective_attachment
     if attachment:
-        name = "photo" if isinstance(attachment, tuple) else \
-            getattr(attachment, "file_name", None) or type(attachment).__name__.lower()
+        name = (
+            "photo"
+            if isinstance(attachment, tuple)
+            else getattr(attachment, "file_name", None) or type(attachment).__name__.lower()
+        )
         return Incoming(chat.id, Inbound(file_name=name, message_id=uid), hint)
     return None
 
@@ -107,11 +124,11 @@ def command(text: str, username: str) -> str:
     """``/hilfe@DaksBot`` as ``/hilfe`` when addressed to this bot."""
     match = _COMMAND.match(text)
     if match and match.group(2).lower() == username.lower():
-        return f"/{match.group(1)}{text[match.end():]}"
+        return f"/{match.group(1)}{text[match.end() :]}"
     return text
 
 
 def _payload(data: str) -> tuple[int | None, str]:
     """A choice button's ``turn:id`` (made by render.keyboard); without a turn the press counts as stale."""
     match = _PRESS.match(data)
-    return (int(match.group(1)), data[match.end():]) if match else (None, data)
+    return (int(match.group(1)), data[match.end() :]) if match else (None, data)

@@ -40,9 +40,16 @@ class Pacing(BaseRateLimiter[int]):
     per second in this process: Telegram's 30 less the default margin of 10 %.
     """
 
-    def __init__(self, overall: float = 27, per_chat: float = 1, group_per_minute: float = 20,
-                 burst: int = 4, retries: int = 3, clock: Callable[[], float] = time.monotonic,
-                 budget: Budget | None = None):
+    def __init__(
+        self,
+        overall: float = 27,
+        per_chat: float = 1,
+        group_per_minute: float = 20,
+        burst: int = 4,
+        retries: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+        budget: Budget | None = None,
+    ):
         self.overall = Turnstile(budget or LocalBudget(overall))
         self.per_chat, self.per_group, self.burst = per_chat, group_per_minute / 60, burst
         self.retries = retries
@@ -55,9 +62,15 @@ class Pacing(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         self.overall.close()
 
-    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: int | None) -> Any:
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
         chat_id = data.get("chat_id")
         if chat_id is None:
             return await callback(*args, **kwargs)
@@ -95,8 +108,12 @@ class Pacing(BaseRateLimiter[int]):
             await self.overall.hold(seconds)  # the retry waits in the turnstile, first in line
         else:
             lane.paused_until = max(lane.paused_until, self.clock() + seconds)
-        log.warning("Telegram asked to wait %.1f s before %s; %s", seconds, what,
-                    "every send waits" if quiet else "this chat waits")
+        log.warning(
+            "Telegram asked to wait %.1f s before %s; %s",
+            seconds,
+            what,
+            "every send waits" if quiet else "this chat waits",
+        )
 
     def _lane(self, chat_id: int | str) -> Lane:
         chat_id = int(chat_id) if str(chat_id).lstrip("-").isdigit() else chat_id

@@ -60,15 +60,21 @@ def render(message: Outbound, page: int = 0) -> list[Part]:
     if message.choices and (message.turn is not None or message.kind == "broadcast"):
         if not parts:
             parts.append(Part("…"))
-        parts[-1].keyboard = keyboard(message.choices, message.turn, page) if message.turn is not None else \
-            commands(message.choices)
+        parts[-1].keyboard = (
+            keyboard(message.choices, message.turn, page) if message.turn is not None else commands(message.choices)
+        )
     return parts
 
 
 def commands(choices: list[Choice]) -> InlineKeyboardMarkup:
     """Buttons that run a command (``c:rsvp 3``): broadcasts' buttons, valid for as long as the message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(c.label, callback_data=command_data(c.id))]
-                                 for c in choices if len(command_data(c.id).encode()) <= DATA_LIMIT])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(c.label, callback_data=command_data(c.id))]
+            for c in choices
+            if len(command_data(c.id).encode()) <= DATA_LIMIT
+        ]
+    )
 
 
 def _pieces(block: Block) -> list[tuple[str, str]]:
@@ -121,8 +127,7 @@ def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardM
     nav.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=page_data(turn, page)))
     if page < pages - 1:
         nav.append(InlineKeyboardButton("▶", callback_data=page_data(turn, page + 1)))
-    return InlineKeyboardMarkup([*_rows(options[page * PAGE:(page + 1) * PAGE], turn), nav,
-                                 *_rows(controls, turn)])
+    return InlineKeyboardMarkup([*_rows(options[page * PAGE : (page + 1) * PAGE], turn), nav, *_rows(controls, turn)])
 
 
 def page_of(choices: list[Choice], choice_id: str) -> int:
@@ -132,10 +137,13 @@ def page_of(choices: list[Choice], choice_id: str) -> int:
 
 
 def _rows(shown: list[Choice], turn: int) -> list[list[InlineKeyboardButton]]:
-    buttons = [InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
-               for c in shown if len((data := choice_data(turn, c.id)).encode()) <= DATA_LIMIT or _too_long(data)]
+    buttons = [
+        InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
+        for c in shown
+        if len((data := choice_data(turn, c.id)).encode()) <= DATA_LIMIT or _too_long(data)
+    ]
     width = 2 if all(len(c.label) <= SHORT_LABEL for c in shown) and len(shown) > 3 else 1
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def _too_long(data: str) -> bool:

@@ -56,16 +56,24 @@ class TelegramSender:
         self.companion = companion
 
     def message(self, chat_id: int, part: Part) -> Awaitable[Message]:
-        return self.bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
-                                     link_preview_options=_NO_PREVIEW)
+        return self.bot.send_message(
+            chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard, link_preview_options=_NO_PREVIEW
+        )
 
     def edit(self, chat_id: int, message_id: int, part: Part) -> Awaitable[Message | bool]:
-        return self.bot.edit_message_text(part.html, chat_id, message_id, parse_mode=ParseMode.HTML,
-                                          reply_markup=part.keyboard, link_preview_options=_NO_PREVIEW)
+        return self.bot.edit_message_text(
+            part.html,
+            chat_id,
+            message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=part.keyboard,
+            link_preview_options=_NO_PREVIEW,
+        )
 
     def document(self, chat_id: int, attachment: Attachment) -> Awaitable[Message]:
-        return self.bot.send_document(chat_id, InputFile(attachment.data, filename=attachment.filename),
-                                      filename=attachment.filename)
+        return self.bot.send_document(
+            chat_id, InputFile(attachment.data, filename=attachment.filename), filename=attachment.filename
+        )
 
     async def call(self, chat_id: int, what: str, request: Awaitable[T]) -> T | None:
         """One request to Telegram: its answer, or None for an edit that changed nothing.
@@ -94,8 +102,12 @@ class TelegramSender:
             log.warning("a %s to chat %s timed out; it may have arrived, so it is not sent again", what, chat_id)
             raise Lost(Outcome("unknown", "timed_out")) from exc
         except RetryAfter as exc:  # refused, so not delivered
-            log.error("a %s to chat %s was refused for flooding (retry after %.0f s)", what, chat_id,
-                      exc._retry_after.total_seconds())  # the exact figure (the public one may round)
+            log.error(
+                "a %s to chat %s was refused for flooding (retry after %.0f s)",
+                what,
+                chat_id,
+                exc._retry_after.total_seconds(),
+            )  # the exact figure (the public one may round)
             raise Lost(Outcome("queued", "flood")) from exc
         except NetworkError as exc:
             log.warning("a %s to chat %s may not have arrived: %s", what, chat_id, exc.message)

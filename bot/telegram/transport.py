@@ -17,8 +17,14 @@ from bot.app.metrics import METRICS
 class AiohttpRequest(BaseRequest):
     """A pooled aiohttp session; timeouts and errors mapped the way python-telegram-bot expects."""
 
-    def __init__(self, connections: int = 32, read_timeout: float | None = 10.0, write_timeout: float | None = 10.0,
-                 connect_timeout: float | None = 10.0, pool_timeout: float | None = 10.0):
+    def __init__(
+        self,
+        connections: int = 32,
+        read_timeout: float | None = 10.0,
+        write_timeout: float | None = 10.0,
+        connect_timeout: float | None = 10.0,
+        pool_timeout: float | None = 10.0,
+    ):
         self.connections = connections
         self._read, self._write, self._connect, self._pool = read_timeout, write_timeout, connect_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
@@ -31,17 +37,23 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT},
+            )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: object = BaseRequest.DEFAULT_NONE,
-                         write_timeout: object = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: object = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: object = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         read, write = _seconds(read_timeout, self._read), _seconds(write_timeout, self._write)

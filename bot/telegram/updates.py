@@ -52,8 +52,9 @@ class Polling:
             await self._task
         if self.offset is not None:  # confirm what was taken, so a restart does not fetch it again
             try:
-                await self.channel.bot.get_updates(offset=self.offset, limit=1, timeout=0,
-                                                   allowed_updates=ALLOWED_UPDATES)
+                await self.channel.bot.get_updates(
+                    offset=self.offset, limit=1, timeout=0, allowed_updates=ALLOWED_UPDATES
+                )
             except TelegramError as exc:
                 log.info("could not confirm the last updates: %s", exc.message)
 
@@ -61,8 +62,11 @@ class Polling:
         failures = 0
         while not self._stopping:
             try:
-                self._fetch = asyncio.ensure_future(self.channel.bot.get_updates(
-                    offset=self.offset, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES))
+                self._fetch = asyncio.ensure_future(
+                    self.channel.bot.get_updates(
+                        offset=self.offset, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES
+                    )
+                )
                 updates = await self._fetch
             except asyncio.CancelledError:
                 if self._stopping:
@@ -96,8 +100,9 @@ class Webhook:
     """An HTTP endpoint for Telegram. It answers 200 once the update is stored, 503 when it cannot
     be, so Telegram sends it again, and 403 without the right secret header."""
 
-    def __init__(self, channel: TelegramChannel, url: str, listen: str, secret: str,
-                 routes: Iterable[web.RouteDef] = ()):
+    def __init__(
+        self, channel: TelegramChannel, url: str, listen: str, secret: str, routes: Iterable[web.RouteDef] = ()
+    ):
         self.channel, self.url, self.secret = channel, url, secret.encode()
         self.routes = list(routes)
         """More routes on the same port (health and metrics)."""
@@ -115,10 +120,13 @@ class Webhook:
         try:
             await web.TCPSite(self._runner, self.host.strip("[]") or None, self.port).start()
         except OSError as exc:
-            raise Misconfigured(f"The webhook cannot listen on {self.host}:{self.port}: {exc.strerror}.\n"
-                                "Set TELEGRAM_WEBHOOK_LISTEN to a free host:port.") from exc
-        await self.channel.bot.set_webhook(self.url, secret_token=self.secret.decode(),
-                                           allowed_updates=ALLOWED_UPDATES, max_connections=40)
+            raise Misconfigured(
+                f"The webhook cannot listen on {self.host}:{self.port}: {exc.strerror}.\n"
+                "Set TELEGRAM_WEBHOOK_LISTEN to a free host:port."
+            ) from exc
+        await self.channel.bot.set_webhook(
+            self.url, secret_token=self.secret.decode(), allowed_updates=ALLOWED_UPDATES, max_connections=40
+        )
 
     @property
     def running(self) -> bool:

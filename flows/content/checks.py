@@ -38,8 +38,11 @@ def missing_translations(content: Content) -> list[ContentProblem]:
     for stage in content.stages:
         rel = f"stages/{stage.id}.yaml"
         walk(stage, rel, (), lazy(rel))
-    for rel, items in (("handlungsfelder.yaml", list(content.handlungsfelder.values())),
-                       ("commands.yaml", content.commands), ("toolbox.yaml", list(content.toolbox.values()))):
+    for rel, items in (
+        ("handlungsfelder.yaml", list(content.handlungsfelder.values())),
+        ("commands.yaml", content.commands),
+        ("toolbox.yaml", list(content.toolbox.values())),
+    ):
         walk(items, rel, (), lazy(rel))
     return problems
 
@@ -66,8 +69,9 @@ def template_problems(content: Content) -> list[ContentProblem]:
                 problems.append(ContentProblem(rel, where, None, f"unknown template variable {name!r}"))
             for node in tree.find_all(nodes.Getattr):
                 if isinstance(node.node, nodes.Name) and node.attr not in TEMPLATE_VARIABLES.get(node.node.name, set()):
-                    problems.append(ContentProblem(rel, where, None,
-                                                   f"unknown template variable '{node.node.name}.{node.attr}'"))
+                    problems.append(
+                        ContentProblem(rel, where, None, f"unknown template variable '{node.node.name}.{node.attr}'")
+                    )
 
     def walk(value: Any, rel: str, path: tuple[Any, ...]) -> None:
         if isinstance(value, LocalText):
@@ -87,13 +91,21 @@ def template_problems(content: Content) -> list[ContentProblem]:
 def unreachable_stages(content: Content) -> list[ContentProblem]:
     """Stage files the conversation never reaches because content.yaml does not list them."""
     listed = set(content.manifest.stages)
-    return [ContentProblem(f"stages/{path.name}", "", None,
-                           f"stage {path.stem!r} is unreachable: content.yaml does not list it")
-            for path in sorted((content.root / "stages").glob("*.yaml")) if path.stem not in listed]
+    return [
+        ContentProblem(
+            f"stages/{path.name}", "", None, f"stage {path.stem!r} is unreachable: content.yaml does not list it"
+        )
+        for path in sorted((content.root / "stages").glob("*.yaml"))
+        if path.stem not in listed
+    ]
 
 
-def unique_ids(items: Sequence[Handlungsfeld | Command | ToolboxItem], node: YamlTree | None, rel: str,
-               problems: list[ContentProblem]) -> None:
+def unique_ids(
+    items: Sequence[Handlungsfeld | Command | ToolboxItem],
+    node: YamlTree | None,
+    rel: str,
+    problems: list[ContentProblem],
+) -> None:
     """Each id once in a list file."""
     seen: set[str] = set()
     for i, item in enumerate(items):
@@ -102,8 +114,9 @@ def unique_ids(items: Sequence[Handlungsfeld | Command | ToolboxItem], node: Yam
         seen.add(item.id)
 
 
-def cross_check(content: Content, nodes: dict[str, tuple[str, YamlTree | None]],
-                 problems: list[ContentProblem]) -> None:
+def cross_check(
+    content: Content, nodes: dict[str, tuple[str, YamlTree | None]], problems: list[ContentProblem]
+) -> None:
     """References between files: unique ids, option sources and inputs that exist earlier."""
     earlier_stages: set[str] = set()
 
@@ -122,30 +135,41 @@ def cross_check(content: Content, nodes: dict[str, tuple[str, YamlTree | None]],
             if step.saves_to:
                 content.profile_steps[step.saves_to] = step.id
             known = earlier_stages | seen_here
-            sources: list[tuple[tuple[Any, ...], str]] = [((*where, "options_from"), s)
-                                                          for s in getattr(step, "options_from", [])]
+            sources: list[tuple[tuple[Any, ...], str]] = [
+                ((*where, "options_from"), s) for s in getattr(step, "options_from", [])
+            ]
             if isinstance(step, RecordsStep):
                 for j, f in enumerate(step.fields):
                     sources += [((*where, "fields", j, "options_from"), s) for s in getattr(f, "options_from", [])]
-                if step.for_each and (step.for_each not in known
-                                      or not isinstance(_step_in(content, step.for_each), RecordsStep)):
-                    problem(rel, node, (*where, "for_each"), f"for_each names {step.for_each!r}, "
-                                                             "which is no earlier records step")
+                if step.for_each and (
+                    step.for_each not in known or not isinstance(_step_in(content, step.for_each), RecordsStep)
+                ):
+                    problem(
+                        rel,
+                        node,
+                        (*where, "for_each"),
+                        f"for_each names {step.for_each!r}, which is no earlier records step",
+                    )
             for loc, source in sources:
                 if source.startswith("answer:") and source.removeprefix("answer:") not in known:
                     problem(rel, node, loc, f"option source {source!r} names no earlier step")
             seen_here.add(step.id)
         if stage.number > 0 and not isinstance(stage.steps[-1], ChecklistStep):
-            problem(rel, node, ("steps", len(stage.steps) - 1, "kind"),
-                    "the last step of a DAKS stage must be its 'done when' checklist")
+            problem(
+                rel,
+                node,
+                ("steps", len(stage.steps) - 1, "kind"),
+                "the last step of a DAKS stage must be its 'done when' checklist",
+            )
         for j, need in enumerate(stage.needs):
             if need not in earlier_stages:
                 problem(rel, node, ("needs", j), f"needs {need!r}, which is no step of an earlier stage")
         earlier_stages |= seen_here
 
 
-def toolbox_references(content: Content, items: list[ToolboxItem], node: YamlTree | None,
-                        problems: list[ContentProblem]) -> None:
+def toolbox_references(
+    content: Content, items: list[ToolboxItem], node: YamlTree | None, problems: list[ContentProblem]
+) -> None:
     # Check against the manifest, so that one broken stage file does not cascade into the toolbox.
     listed = set(content.manifest.stages) if content.manifest else set()
     stages = listed - {s.id for s in content.stages if s.number == 0}
@@ -173,7 +197,10 @@ def command_names(content: Content, node: YamlTree | None, problems: list[Conten
                 key = name.casefold()
                 if names.get(key, command.id) != command.id:
                     path, line = locate(node, (i, "names", lang))
-                    problems.append(ContentProblem("commands.yaml", path, line,
-                                                   f"command name /{name} is used by {names[key]!r} too"))
+                    problems.append(
+                        ContentProblem(
+                            "commands.yaml", path, line, f"command name /{name} is used by {names[key]!r} too"
+                        )
+                    )
                 names[key] = command.id
     content.command_names = names

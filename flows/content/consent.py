@@ -48,8 +48,10 @@ def _read(path: Path) -> Any:
 
 
 def _problems(path: Path, exc: ValidationError) -> ValueError:
-    lines = [f"  - {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg'].removeprefix('Value error, ')}"
-             for e in exc.errors()]
+    lines = [
+        f"  - {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    ]
     return ValueError(f"{path} is not valid:\n" + "\n".join(lines))
 
 

@@ -62,8 +62,9 @@ def load_catalogues(locale_dir: Path, languages: list[str], problems: list[Conte
         po = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         if not po.exists():
             if lang != "en":
-                problems.append(ContentProblem(str(po.relative_to(locale_dir.parent)), "", None,
-                                               "gettext catalogue is missing"))
+                problems.append(
+                    ContentProblem(str(po.relative_to(locale_dir.parent)), "", None, "gettext catalogue is missing")
+                )
             continue
         try:
             with po.open("rb") as fh:
@@ -73,6 +74,7 @@ def load_catalogues(locale_dir: Path, languages: list[str], problems: list[Conte
             buf.seek(0)
             by_lang[lang] = gettext.GNUTranslations(buf)
         except Exception as exc:  # babel raises several kinds of parse errors
-            problems.append(ContentProblem(str(po.relative_to(locale_dir.parent)), "", None,
-                                           f"catalogue does not compile: {exc}"))
+            problems.append(
+                ContentProblem(str(po.relative_to(locale_dir.parent)), "", None, f"catalogue does not compile: {exc}")
+            )
     return Catalogues(by_lang)

@@ -33,8 +33,16 @@ def load_content(root: Path | str) -> Content:
     commands = validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
     migrations, published = read_versions(root, problems)
     data, synonyms_node = read_yaml(root / "search_synonyms.yaml", root, problems)
-    by_language = validate(TypeAdapter(dict[Literal["de", "fr", "en"], dict[str, str]]), data, synonyms_node,
-                           "search_synonyms.yaml", problems) or {}
+    by_language = (
+        validate(
+            TypeAdapter(dict[Literal["de", "fr", "en"], dict[str, str]]),
+            data,
+            synonyms_node,
+            "search_synonyms.yaml",
+            problems,
+        )
+        or {}
+    )
     synonyms: dict[str, dict[str, str]] = {lang: words for lang, words in by_language.items()}
     data, toolbox_node = read_yaml(root / "toolbox.yaml", root, problems)
     toolbox = validate(TypeAdapter(list[ToolboxItem]), data, toolbox_node, "toolbox.yaml", problems) or []

@@ -291,7 +291,8 @@ class ToolboxItem(Strict):
     fields: list[Identifier] = Field(min_length=1, description="Handlungsfelder it serves.")
     stages: list[Identifier] = Field(min_length=1, description="DAKS stages it serves.")
     sizes: list[Literal["xs", "s", "m", "l", "xl"]] = Field(
-        default_factory=list, description="Municipality sizes it suits; empty means every size.")
+        default_factory=list, description="Municipality sizes it suits; empty means every size."
+    )
     source: str | None = Field(default=None, description="Who published it, only where known.")
     url: str | None = Field(default=None, pattern=r"^https://", description="Only a verified address.")
     verified: bool = Field(default=False, description="Listed in the ZWK/DWK Werkzeugkoffer (checked source).")

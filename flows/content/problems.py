@@ -91,18 +91,24 @@ def read_yaml(path: Path, root: Path, problems: list[ContentProblem]) -> tuple[A
 
 
 @overload
-def validate(model: type[M], data: Any, node: YamlTree | None, rel: str, problems: list[ContentProblem]) -> M | None:
-    ...
+def validate(
+    model: type[M], data: Any, node: YamlTree | None, rel: str, problems: list[ContentProblem]
+) -> M | None: ...
 
 
 @overload
-def validate(model: TypeAdapter[T], data: Any, node: YamlTree | None, rel: str,
-             problems: list[ContentProblem]) -> T | None:
-    ...
+def validate(
+    model: TypeAdapter[T], data: Any, node: YamlTree | None, rel: str, problems: list[ContentProblem]
+) -> T | None: ...
 
 
-def validate(model: type[BaseModel] | TypeAdapter[Any], data: Any, node: YamlTree | None, rel: str,
-             problems: list[ContentProblem]) -> Any:
+def validate(
+    model: type[BaseModel] | TypeAdapter[Any],
+    data: Any,
+    node: YamlTree | None,
+    rel: str,
+    problems: list[ContentProblem],
+) -> Any:
     """``data`` validated by a model or type adapter; on failure None, with one problem per error."""
     try:
         if isinstance(model, TypeAdapter):

@@ -16,8 +16,9 @@ def read_versions(root: Path, problems: list[ContentProblem]) -> tuple[list[Migr
     migrations: list[Migration] = []
     if (root / "migrations.yaml").exists():
         data, migrations_node = read_yaml(root / "migrations.yaml", root, problems)
-        migrations = validate(TypeAdapter(list[Migration]), data or [], migrations_node, "migrations.yaml",
-                              problems) or []
+        migrations = (
+            validate(TypeAdapter(list[Migration]), data or [], migrations_node, "migrations.yaml", problems) or []
+        )
     published: dict[str, list[str]] = {}
     for path in sorted((root / "versions").glob("*.yaml")):
         data, node = read_yaml(path, root, problems)
@@ -47,14 +48,24 @@ def homeless_steps(content: Content) -> list[ContentProblem]:
             continue
         chain = migration_path(content, version)
         if chain is None:
-            problems.append(ContentProblem("migrations.yaml", "", None,
-                                           f"no migration leads from version {version} to {content.version}"))
+            problems.append(
+                ContentProblem(
+                    "migrations.yaml", "", None, f"no migration leads from version {version} to {content.version}"
+                )
+            )
             continue
         for step_id in ids:
             moved = _home(step_id, chain)
             if moved is not None and moved not in current:
-                problems.append(ContentProblem("migrations.yaml", "", None, f"step {step_id!r} of version {version} "
-                                               f"has no home in version {content.version}: rename or drop it"))
+                problems.append(
+                    ContentProblem(
+                        "migrations.yaml",
+                        "",
+                        None,
+                        f"step {step_id!r} of version {version} "
+                        f"has no home in version {content.version}: rename or drop it",
+                    )
+                )
     return problems
 
 

@@ -128,8 +128,20 @@ class ShowEditors:
     pass
 
 
-Action = (RequestConsent | Confirm | ChangeSubscription | Withdraw | Attend | ShowEvents | PublishEvent
-          | SendNewsletter | ShowBroadcasts | CancelBroadcast | SetEditor | ShowEditors)
+Action = (
+    RequestConsent
+    | Confirm
+    | ChangeSubscription
+    | Withdraw
+    | Attend
+    | ShowEvents
+    | PublishEvent
+    | SendNewsletter
+    | ShowBroadcasts
+    | CancelBroadcast
+    | SetEditor
+    | ShowEditors
+)
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 
 

@@ -92,19 +92,22 @@ class Engine:
             index_of(Ctx(self.content, State(version=self.content.version)))
 
     # -- entry point -------------------------------------------------------
-    def handle(self, state: State | Stored | None, inbound: Inbound, lang: str | None = None,
-               facts: Facts | None = None) -> Turn:
+    def handle(
+        self, state: State | Stored | None, inbound: Inbound, lang: str | None = None, facts: Facts | None = None
+    ) -> Turn:
         """The turn for ``inbound``. A ``State`` is left unchanged (the engine works on a copy); from a
         ``Stored`` conversation the state is built once, and its dicts are left unchanged too."""
         if state is None:
             return self._run(State(version=self.content.version), {}, inbound, lang, facts)
         if isinstance(state, Stored):
-            return self._run(self._restore(state), state.answers if state.position is not None else {}, inbound,
-                             lang, facts)
+            return self._run(
+                self._restore(state), state.answers if state.position is not None else {}, inbound, lang, facts
+            )
         return self._run(_copy(state), state.answers, inbound, lang, facts)
 
-    def _run(self, state: State, before: Mapping[str, Any], inbound: Inbound, lang: str | None,
-             facts: Facts | None) -> Turn:
+    def _run(
+        self, state: State, before: Mapping[str, Any], inbound: Inbound, lang: str | None, facts: Facts | None
+    ) -> Turn:
         """Handle ``inbound`` on ``state``, which the engine owns; ``before`` are the answers it started from."""
         moved = self.migrate(state)
         if lang in LANGUAGES:
@@ -115,8 +118,14 @@ class Engine:
             session.say(ctx.text(note))
         dispatch(session, inbound)
         leading, closing = session.finish()
-        return Turn(state=state, leading=leading, closing=closing, changes=_changes(before, state.answers),
-                    effects=session.effects, actions=session.actions)
+        return Turn(
+            state=state,
+            leading=leading,
+            closing=closing,
+            changes=_changes(before, state.answers),
+            effects=session.effects,
+            actions=session.actions,
+        )
 
     def present(self, stored: Stored) -> Outbound:
         """The current question of a stored conversation as the user last saw it, without changing anything."""
@@ -157,8 +166,9 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Answer
     for k in {*before, *after}:
         old, new = before.get(k, _ABSENT), after.get(k, _ABSENT)
         if old != new:
-            kind: Literal["answer", "skip", "remove"] = "remove" if new is _ABSENT else "skip" if new is None \
-                else "answer"
+            kind: Literal["answer", "skip", "remove"] = (
+                "remove" if new is _ABSENT else "skip" if new is None else "answer"
+            )
             changes.append(AnswerChange(k, None if old is _ABSENT else old, None if new is _ABSENT else new, kind))
     return changes
 
@@ -166,15 +176,25 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Answer
 def _copy(state: State) -> State:
     """A copy the engine may change. Steps never change answer values in place, so one level is enough;
     overlays keep nested drafts in ``view``, which is copied whole."""
-    return state.model_copy(update={"answers": dict(state.answers), "history": list(state.history),
-                                    "draft": dict(state.draft), "view": copy.deepcopy(state.view)})
+    return state.model_copy(
+        update={
+            "answers": dict(state.answers),
+            "history": list(state.history),
+            "draft": dict(state.draft),
+            "view": copy.deepcopy(state.view),
+        }
+    )
 
 
 def dispatch(s: Session, inbound: Inbound) -> None:
     """What the message is (a start, an edit, a file, a command, a button, text) decides who handles it."""
     if s.repair():
-        return s.say(s.t("The questions have been updated since your last visit, so I could not take in "
-                         "that message. We continue here:"))
+        return s.say(
+            s.t(
+                "The questions have been updated since your last visit, so I could not take in "
+                "that message. We continue here:"
+            )
+        )
     if s.state.mode == "new":
         s.start()
         if inbound.command:
@@ -189,8 +209,12 @@ def dispatch(s: Session, inbound: Inbound) -> None:
     if inbound.event == "start":
         return None
     if inbound.event == "edited":
-        return s.say_only(s.t("Editing a sent message does not change the saved answer. To change it, send the "
-                              "new text as a new message, or use /back."))
+        return s.say_only(
+            s.t(
+                "Editing a sent message does not change the saved answer. To change it, send the "
+                "new text as a new message, or use /back."
+            )
+        )
     if inbound.file_name is not None:
         return s.say(s.t("I can only read text here, so I have not kept the file. Please type your answer instead."))
     if inbound.command is not None:
@@ -200,9 +224,14 @@ def dispatch(s: Session, inbound: Inbound) -> None:
         return on_button(s, inbound.choice, inbound.turn)
     text = inbound.text or ""  # cleaned by Inbound
     if len(text) > MAX_MESSAGE:
-        return s.say(s.t("Your message has {length} characters, which is more than I can take in one "
-                         "message ({limit}). Please send it in shorter parts. Nothing has been lost.",
-                         length=s.t.number(len(text)), limit=s.t.number(MAX_MESSAGE)))
+        return s.say(
+            s.t(
+                "Your message has {length} characters, which is more than I can take in one "
+                "message ({limit}). Please send it in shorter parts. Nothing has been lost.",
+                length=s.t.number(len(text)),
+                limit=s.t.number(MAX_MESSAGE),
+            )
+        )
     if text.strip().startswith("/"):
         return on_command(s, text.strip())
     if is_stop_word(s, text):

@@ -28,8 +28,13 @@ def md(text: Any) -> str:
 
 @lru_cache(maxsize=8)
 def documents(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "htm"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "htm"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["md"] = md
     return env
 
@@ -42,18 +47,32 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
             if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
                 continue
             blocks = ctx.blocks(step, ctx.state.answers[step.id])
-            entries.append({
-                "label": ctx.text(step.label),
-                "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
-                "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
-            })
+            entries.append(
+                {
+                    "label": ctx.text(step.label),
+                    "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
+                    "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
+                }
+            )
         stages.append({"number": stage.number, "title": ctx.text(stage.title), "entries": entries})
     municipality = ctx.municipality()
-    text = documents(ctx.content.root / "templates").get_template("export.md.j2").render(
-        t=ctx.t, title=ctx.text(ctx.content.manifest.name), municipality=municipality, stages=stages,
-        today=ctx.t.date(today, "long"), version=ctx.content.version,
-        fields=[ctx.option_label(ctx.content.step(ctx.content.profile_steps["fields"]), f)
-                for f in municipality.get("fields") or []] if "fields" in ctx.content.profile_steps else [],
+    text = (
+        documents(ctx.content.root / "templates")
+        .get_template("export.md.j2")
+        .render(
+            t=ctx.t,
+            title=ctx.text(ctx.content.manifest.name),
+            municipality=municipality,
+            stages=stages,
+            today=ctx.t.date(today, "long"),
+            version=ctx.content.version,
+            fields=[
+                ctx.option_label(ctx.content.step(ctx.content.profile_steps["fields"]), f)
+                for f in municipality.get("fields") or []
+            ]
+            if "fields" in ctx.content.profile_steps
+            else [],
+        )
     )
     return Attachment(file_name(ctx, today), "text/markdown", text.encode("utf-8"))
 

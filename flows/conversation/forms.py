@@ -62,8 +62,12 @@ def question(form: Form, draft: dict[str, Any], t: Translator, options: Options)
     f = current(form, draft)
     if f is None:
         raise ValueError(f"form {form.id!r} is complete; there is no question left")
-    heading = t("{stage} · question {index} of {total}", stage=form.title.get(t.lang), index=draft["at"] + 1,
-                total=len(form.fields))
+    heading = t(
+        "{stage} · question {index} of {total}",
+        stage=form.title.get(t.lang),
+        index=draft["at"] + 1,
+        total=len(form.fields),
+    )
     offered = options(f.options) if f.options else []
     choices = [Choice(i, label, i in draft["picked"] if f.kind == "multi" else None) for i, label in offered]
     choices += [Choice("_done", t("Done"))] if f.kind == "multi" else []
@@ -71,8 +75,16 @@ def question(form: Form, draft: dict[str, Any], t: Translator, options: Options)
     return [Heading(heading), Paragraph(f.prompt.get(t.lang))], [*choices, Choice("_cancel", t("Cancel"))]
 
 
-def answer(form: Form, draft: dict[str, Any], text: str | None, choice: str | None, t: Translator,
-           options: Options, tz: str = "Europe/Berlin", lang: str = "de") -> FormResult:
+def answer(
+    form: Form,
+    draft: dict[str, Any],
+    text: str | None,
+    choice: str | None,
+    t: Translator,
+    options: Options,
+    tz: str = "Europe/Berlin",
+    lang: str = "de",
+) -> FormResult:
     """Take a typed ``text`` or a pressed ``choice`` id for the current field; never changes ``draft`` itself."""
     f = current(form, draft)
     if f is None:
@@ -81,8 +93,10 @@ def answer(form: Form, draft: dict[str, Any], text: str | None, choice: str | No
     control = choice or controls.get(fold(text or ""))
     if control == "_cancel":
         return FormResult(copy.deepcopy(draft), cancelled=True)
-    empty_multi = f.kind == "multi" and ((control == "_done" and not draft["picked"])
-                                         or (not choice and fold(text or "") in {fold(w) for w in NONE_WORDS}))
+    empty_multi = f.kind == "multi" and (
+        (control == "_done" and not draft["picked"])
+        or (not choice and fold(text or "") in {fold(w) for w in NONE_WORDS})
+    )
     if control == "_skip" or (f.optional and empty_multi):
         if not f.optional:
             return _rejected(draft, not_skippable(t))
@@ -104,8 +118,16 @@ def _rejected(draft: dict[str, Any], result: Result) -> FormResult:
     return FormResult(copy.deepcopy(draft), [n.text for n in result.notes if isinstance(n, Paragraph)])
 
 
-def _read(f: FormField, draft: dict[str, Any], text: str | None, control: str | None, t: Translator,
-          options: Options, tz: str, lang: str) -> Result:
+def _read(
+    f: FormField,
+    draft: dict[str, Any],
+    text: str | None,
+    control: str | None,
+    t: Translator,
+    options: Options,
+    tz: str,
+    lang: str,
+) -> Result:
     """The value for the field from the input, with the step kinds' checks."""
     typed = (text or "").strip()
     if f.kind in ("choice", "multi"):
@@ -124,8 +146,12 @@ def _read(f: FormField, draft: dict[str, Any], text: str | None, control: str | 
     if not checked.done:
         return checked
     if f.kind == "url" and not _web_address(typed):
-        return Result.error(t("That does not look like a web address. Please send the full link starting with "
-                              "https://, for example https://www.example.org/event"))
+        return Result.error(
+            t(
+                "That does not look like a web address. Please send the full link starting with "
+                "https://, for example https://www.example.org/event"
+            )
+        )
     if f.kind == "datetime":
         return _when(f, draft, typed, t, tz, lang)
     return checked
@@ -147,16 +173,27 @@ def _web_address(typed: str) -> bool:
 
 def _when(f: FormField, draft: dict[str, Any], typed: str, t: Translator, tz: str, lang: str) -> Result:
     """An ISO datetime with offset; a bare time is read on the date of the ``after`` field."""
-    earlier = reduce(lambda node, key: node.get(key) if isinstance(node, dict) else None,
-                     f.after.split("."), draft["values"]) if f.after else None
+    earlier = (
+        reduce(lambda node, key: node.get(key) if isinstance(node, dict) else None, f.after.split("."), draft["values"])
+        if f.after
+        else None
+    )
     start_at = datetime.fromisoformat(earlier) if isinstance(earlier, str) else None
     when = parse_when(typed, tz, lang, base=start_at.date() if start_at else None)
     if when is None:
-        return Result.error(t("I could not read that as a date and time. Please type it like this: {example}",
-                              example=EXAMPLES.get(lang, EXAMPLES["de"])))
+        return Result.error(
+            t(
+                "I could not read that as a date and time. Please type it like this: {example}",
+                example=EXAMPLES.get(lang, EXAMPLES["de"]),
+            )
+        )
     if start_at is not None and when <= start_at:
-        return Result.error(t("This has to be later than the start ({start}). Please type a later date and time.",
-                              start=format_datetime(start_at, "short", tzinfo=start_at.tzinfo, locale=lang)))
+        return Result.error(
+            t(
+                "This has to be later than the start ({start}). Please type a later date and time.",
+                start=format_datetime(start_at, "short", tzinfo=start_at.tzinfo, locale=lang),
+            )
+        )
     return Result(value=when.isoformat(), done=True)
 
 

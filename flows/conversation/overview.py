@@ -38,19 +38,28 @@ def progress(ctx: Ctx) -> list[Block]:
         asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
         answered = [s for s in asked if ctx.state.answered(s.id)]
         mark = "✓" if len(answered) == len(asked) else "◐" if answered else "○"
-        line = ctx.t("{mark} {number}. {title}: {answered} of {total} questions",
-                     mark=mark, number=stage.number, title=ctx.text(stage.title),
-                     answered=len(answered), total=len(asked))
+        line = ctx.t(
+            "{mark} {number}. {title}: {answered} of {total} questions",
+            mark=mark,
+            number=stage.number,
+            title=ctx.text(stage.title),
+            answered=len(answered),
+            total=len(asked),
+        )
         checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
         if checklist and ctx.state.has_value(checklist.id):
-            line += ctx.t(", checklist {done}/{total}", done=len(ctx.state.answers[checklist.id]),
-                          total=len(checklist.items))
+            line += ctx.t(
+                ", checklist {done}/{total}", done=len(ctx.state.answers[checklist.id]), total=len(checklist.items)
+            )
         if ctx.state.stage == stage.id:
             line += ctx.t(" ← you are here")
         lines.append(line)
     done = sum(1 for s in stages if complete(ctx, s))
-    return [Heading(ctx.t("Progress")), Bullets(tuple(lines)),
-            Paragraph(ctx.t("{done} of {total} stages complete.", done=done, total=len(stages)))]
+    return [
+        Heading(ctx.t("Progress")),
+        Bullets(tuple(lines)),
+        Paragraph(ctx.t("{done} of {total} stages complete.", done=done, total=len(stages))),
+    ]
 
 
 def summary(ctx: Ctx, stage: Stage) -> list[Block]:
@@ -102,19 +111,35 @@ class StoredData:
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
     t = ctx.t
-    ids = tuple(t("{channel}: {ref} (since {since})", channel=c, ref=r, since=t.date(s.date(), "medium"))
-                for c, r, s in data.identities)
+    ids = tuple(
+        t("{channel}: {ref} (since {since})", channel=c, ref=r, since=t.date(s.date(), "medium"))
+        for c, r, s in data.identities
+    )
     steps = ctx.content.profile_steps
-    profile = tuple(f"{ctx.text(ctx.content.step(steps[k]).label)}: {ctx.short(ctx.content.step(steps[k]), v)}"
-                    for k, v in data.municipality.items() if k in steps and v not in (None, "", []))
+    profile = tuple(
+        f"{ctx.text(ctx.content.step(steps[k]).label)}: {ctx.short(ctx.content.step(steps[k]), v)}"
+        for k, v in data.municipality.items()
+        if k in steps and v not in (None, "", [])
+    )
     return [
         Heading(t("Your stored data")),
-        Paragraph(t("User number {id}, created on {date}; language: {lang}.", id=data.user_id,
-                    date=t.date(data.created_at.date(), "medium"), lang=data.language)),
-        Paragraph(t("Accounts linked to you:")), Bullets(ids),
-        Paragraph(t("Municipality profile:")), Bullets(profile or (t("nothing yet"),)),
-        Paragraph(t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers) + " "
-                  + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)),
+        Paragraph(
+            t(
+                "User number {id}, created on {date}; language: {lang}.",
+                id=data.user_id,
+                date=t.date(data.created_at.date(), "medium"),
+                lang=data.language,
+            )
+        ),
+        Paragraph(t("Accounts linked to you:")),
+        Bullets(ids),
+        Paragraph(t("Municipality profile:")),
+        Bullets(profile or (t("nothing yet"),)),
+        Paragraph(
+            t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers)
+            + " "
+            + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)
+        ),
         *subscription_blocks(ctx, data),
         Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
     ]
@@ -130,16 +155,34 @@ def subscription_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
     if sub is None or sub.confirmed_at is None:
         blocks: list[Block] = [Paragraph(t("Newsletter: not subscribed."))]
     else:
-        blocks = [Paragraph(t("Newsletter: subscribed in {lang} to: {topics}.",
-                              lang=LANGUAGE_NAMES.get(sub.language, sub.language),
-                              topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics")))]
+        blocks = [
+            Paragraph(
+                t(
+                    "Newsletter: subscribed in {lang} to: {topics}.",
+                    lang=LANGUAGE_NAMES.get(sub.language, sub.language),
+                    topics=", ".join(ctx.topic_label(x) for x in sub.topics) or t("all topics"),
+                )
+            )
+        ]
     if data.consent:
         blocks.append(Paragraph(t("Consent record:")))
-        blocks.append(Bullets(tuple(t("{at}: {action} (consent text version {version}, {channel} {ref})",
-                                      at=_moment(r["at"]), action=t(CONSENT_ACTIONS.get(r["action"], r["action"])),
-                                      version=r["consent_version"], channel=r["channel"], ref=r["ref"] or "")
-                                    for r in data.consent)))
+        blocks.append(
+            Bullets(
+                tuple(
+                    t(
+                        "{at}: {action} (consent text version {version}, {channel} {ref})",
+                        at=_moment(r["at"]),
+                        action=t(CONSENT_ACTIONS.get(r["action"], r["action"])),
+                        version=r["consent_version"],
+                        channel=r["channel"],
+                        ref=r["ref"] or "",
+                    )
+                    for r in data.consent
+                )
+            )
+        )
     if data.attending:
-        blocks.append(Paragraph(t("You said you will attend the events {ids}.",
-                                  ids=", ".join(f"#{i}" for i in data.attending))))
+        blocks.append(
+            Paragraph(t("You said you will attend the events {ids}.", ids=", ".join(f"#{i}" for i in data.attending)))
+        )
     return blocks

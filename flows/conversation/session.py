@@ -34,8 +34,9 @@ class Screen(Protocol):
 class Session:
     """Handles one inbound message; collects notes, extra messages, effects and actions."""
 
-    def __init__(self, content: Content, ctx: Ctx, facts: Facts, screens: Mapping[Mode, Screen],
-                 today: date | None = None):
+    def __init__(
+        self, content: Content, ctx: Ctx, facts: Facts, screens: Mapping[Mode, Screen], today: date | None = None
+    ):
         self.content, self.ctx, self.facts, self.screens, self.today = content, ctx, facts, screens, today
         self.state: State = ctx.state
         self.notes: list[Block] = []
@@ -102,7 +103,7 @@ class Session:
         self.show_question = True
         stage = self.content.stage_of(step.id)
         ids = [s.id for s in stage.steps]
-        later = [s for s in ids[ids.index(step.id) + 1:] if not self.state.answered(s)]
+        later = [s for s in ids[ids.index(step.id) + 1 :] if not self.state.answered(s)]
         if later:
             return self.goto(later[0])
         if stage.number == 0:
@@ -159,8 +160,9 @@ class Session:
         """A position the content no longer has (a step or stage removed) continues at the first open question."""
         s = self.state
         stages = {x.id for x in self.content.stages}
-        lost = (s.mode == "step" and self.current_step() is None) or \
-            (s.mode != "new" and s.stage is not None and s.stage not in stages)
+        lost = (s.mode == "step" and self.current_step() is None) or (
+            s.mode != "new" and s.stage is not None and s.stage not in stages
+        )
         s.history = [h for h in s.history if h in self.content.steps]
         if lost:
             s.mode, s.back_to, s.draft = "step", None, {}
@@ -180,8 +182,9 @@ class Session:
             self.state.asked = key
         choices = self.choices()
         blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
-        return self.before, Outbound(blocks, choices=choices, turn=self.state.turn if choices else None,
-                                     expects=self._expects(), kind="question")
+        return self.before, Outbound(
+            blocks, choices=choices, turn=self.state.turn if choices else None, expects=self._expects(), kind="question"
+        )
 
     def _expects(self) -> str:
         step = self.current_step()

@@ -6,9 +6,27 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Mode = Literal["new", "step", "stage_end", "menu", "pick_stage", "pick_edit", "pick_lang", "confirm_delete",
-               "browse", "tools", "tool", "subscribe", "sub_lang", "sub_consent", "sub_manage", "admin", "form",
-               "form_preview", "form_when"]
+Mode = Literal[
+    "new",
+    "step",
+    "stage_end",
+    "menu",
+    "pick_stage",
+    "pick_edit",
+    "pick_lang",
+    "confirm_delete",
+    "browse",
+    "tools",
+    "tool",
+    "subscribe",
+    "sub_lang",
+    "sub_consent",
+    "sub_manage",
+    "admin",
+    "form",
+    "form_preview",
+    "form_when",
+]
 HISTORY_LIMIT = 100
 
 

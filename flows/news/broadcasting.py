@@ -45,26 +45,28 @@ class Reader:
     """(channel, ref, address) of every reachable identity."""
 
 
-def recipients(content: Content, target: Target, readers: Iterable[Reader], channels: Collection[str]
-               ) -> list[tuple[int, str, str, str]]:
+def recipients(
+    content: Content, target: Target, readers: Iterable[Reader], channels: Collection[str]
+) -> list[tuple[int, str, str, str]]:
     """(user id, channel, address, language) per matching reader, on the identity they subscribed with
     (another reachable one on a served channel when that is gone). A reader without topics chose everything."""
     chosen = []
     for r in readers:
         topics = r.topics or tuple(content.topics)
-        if not matches(target.topics, target.languages, target.lands, target.sizes, topics, r.language, r.land,
-                       r.size):
+        if not matches(target.topics, target.languages, target.lands, target.sizes, topics, r.language, r.land, r.size):
             continue
-        reachable = sorted((i for i in r.identities if i[0] in channels),
-                           key=lambda i: (i[0], i[1]) != (r.channel, r.ref))
+        reachable = sorted(
+            (i for i in r.identities if i[0] in channels), key=lambda i: (i[0], i[1]) != (r.channel, r.ref)
+        )
         if reachable:
             channel, ref, address = reachable[0]
             chosen.append((r.user_id, channel, address or ref, r.language))
     return chosen
 
 
-def reminded(attendees: Iterable[tuple[int, str, str, str]], channels: Collection[str]
-             ) -> list[tuple[int, str, str, str]]:
+def reminded(
+    attendees: Iterable[tuple[int, str, str, str]], channels: Collection[str]
+) -> list[tuple[int, str, str, str]]:
     """(user id, channel, address, language) of the attendees a reminder reaches: those on a served channel."""
     return [a for a in attendees if a[1] in channels]
 
@@ -83,8 +85,19 @@ def topic_labels(content: Content, lang: str) -> dict[str, str]:
 
 def event_of(values: Mapping[str, Any]) -> EventSpec:
     """An event from form values or a stored row's fields."""
-    keys = ("kind", "title", "description", "timezone", "starts", "ends", "place", "online_url", "topics",
-            "audience", "registration_url")
+    keys = (
+        "kind",
+        "title",
+        "description",
+        "timezone",
+        "starts",
+        "ends",
+        "place",
+        "online_url",
+        "topics",
+        "audience",
+        "registration_url",
+    )
     picked = {k: values[k] for k in keys if values.get(k) not in (None, {}, [])}
     for k in ("starts", "ends"):  # a stored time without offset (SQLite) is UTC, as it was written
         if isinstance(picked.get(k), datetime) and picked[k].tzinfo is None:
@@ -94,8 +107,17 @@ def event_of(values: Mapping[str, Any]) -> EventSpec:
 
 def stored_event(row: Any) -> EventSpec:
     """An event from its stored row (``storage.models.Event``; duck-typed: flows does not import storage)."""
-    names = ("kind", "title", "description", "timezone", "place", "online_url", "topics", "audience",
-             "registration_url")
+    names = (
+        "kind",
+        "title",
+        "description",
+        "timezone",
+        "place",
+        "online_url",
+        "topics",
+        "audience",
+        "registration_url",
+    )
     return event_of({n: getattr(row, n) for n in names} | {"starts": row.starts_at, "ends": row.ends_at})
 
 
@@ -104,8 +126,15 @@ def newsletter_of(values: Mapping[str, Any]) -> NewsletterSpec:
     return NewsletterSpec.model_validate({k: values[k] for k in keys if values.get(k) not in (None, {}, [])})
 
 
-def message(content: Content, kind: str, lang: str, *, event_id: int | None = None, event: EventSpec | None = None,
-            newsletter: NewsletterSpec | None = None) -> Outbound:
+def message(
+    content: Content,
+    kind: str,
+    lang: str,
+    *,
+    event_id: int | None = None,
+    event: EventSpec | None = None,
+    newsletter: NewsletterSpec | None = None,
+) -> Outbound:
     """What one recipient sees. Its choices are commands (``rsvp 3``, ``unsubscribe``), never stale."""
     t = content.catalogues.translator(lang)
     unsubscribe = hint(content, "unsubscribe", lang)
@@ -115,11 +144,20 @@ def message(content: Content, kind: str, lang: str, *, event_id: int | None = No
     else:
         assert event is not None and event_id is not None
         if kind == "reminder":
-            out = reminder(event_id, event, lang, t, content.event_kinds, unsubscribe,
-                           hint(content, "unrsvp", lang, str(event_id)))
+            out = reminder(
+                event_id, event, lang, t, content.event_kinds, unsubscribe, hint(content, "unrsvp", lang, str(event_id))
+            )
         else:
-            out = announcement(event_id, event, lang, t, content.event_kinds, topic_labels(content, lang),
-                               unsubscribe, hint(content, "rsvp", lang, str(event_id)))
+            out = announcement(
+                event_id,
+                event,
+                lang,
+                t,
+                content.event_kinds,
+                topic_labels(content, lang),
+                unsubscribe,
+                hint(content, "rsvp", lang, str(event_id)),
+            )
     out.turn, out.kind = None, "broadcast"
     return out
 
@@ -149,14 +187,18 @@ def progress(t: Translator, broadcast_id: int, status: str, counts: Mapping[str,
     """The live progress message the sender keeps editing; it offers to cancel while sending."""
     total = sum(counts.get(s, 0) for s in (*STATES, "claimed", "sending"))
     done = sum(counts.get(s, 0) for s in ("sent", "failed", "unknown", "skipped"))
-    lines = (t("sent: {n}", n=t.number(counts.get("sent", 0))),
-             t("skipped (blocked, unsubscribed or cancelled): {n}", n=t.number(counts.get("skipped", 0))),
-             t("failed: {n}", n=t.number(counts.get("failed", 0))),
-             t("unknown (in flight during a crash, not repeated): {n}", n=t.number(counts.get("unknown", 0))),
-             t("still queued: {n}", n=t.number(total - done)))
-    blocks: list[Block] = [Heading(t("Broadcast #{id}: {status}", id=broadcast_id, status=_status(t, status))),
-                           Paragraph(t("{done} of {total} done.", done=t.number(done), total=t.number(total))),
-                           Bullets(lines)]
+    lines = (
+        t("sent: {n}", n=t.number(counts.get("sent", 0))),
+        t("skipped (blocked, unsubscribed or cancelled): {n}", n=t.number(counts.get("skipped", 0))),
+        t("failed: {n}", n=t.number(counts.get("failed", 0))),
+        t("unknown (in flight during a crash, not repeated): {n}", n=t.number(counts.get("unknown", 0))),
+        t("still queued: {n}", n=t.number(total - done)),
+    )
+    blocks: list[Block] = [
+        Heading(t("Broadcast #{id}: {status}", id=broadcast_id, status=_status(t, status))),
+        Paragraph(t("{done} of {total} done.", done=t.number(done), total=t.number(total))),
+        Bullets(lines),
+    ]
     choices = []
     if status in ("scheduled", "sending"):
         choices = [Choice(f"admin cancel {broadcast_id}", t("Cancel the broadcast"))]
@@ -165,20 +207,34 @@ def progress(t: Translator, broadcast_id: int, status: str, counts: Mapping[str,
 
 
 def _status(t: Translator, status: str) -> str:
-    return {"scheduled": t("scheduled"), "sending": t("sending"), "done": t("finished"),
-            "cancelled": t("cancelled")}.get(status, status)
+    return {
+        "scheduled": t("scheduled"),
+        "sending": t("sending"),
+        "done": t("finished"),
+        "cancelled": t("cancelled"),
+    }.get(status, status)
 
 
 def overview(t: Translator, rows: Sequence[tuple[int, str, str, str, Mapping[str, int]]]) -> list[Block]:
     """Recent broadcasts: (id, kind, status, due, counts)."""
     if not rows:
         return [Heading(t("Broadcasts")), Paragraph(t("Nothing has been sent yet."))]
-    items = tuple(t("#{id} {kind}, {status}, {due}: {sent} sent, {skipped} skipped, {failed} failed, "
-                    "{unknown} unknown, {queued} queued", id=i, kind=kind, status=_status(t, status), due=due,
-                    sent=c.get("sent", 0), skipped=c.get("skipped", 0), failed=c.get("failed", 0),
-                    unknown=c.get("unknown", 0),
-                    queued=c.get("queued", 0) + c.get("claimed", 0) + c.get("sending", 0))
-                  for i, kind, status, due, c in rows)
+    items = tuple(
+        t(
+            "#{id} {kind}, {status}, {due}: {sent} sent, {skipped} skipped, {failed} failed, "
+            "{unknown} unknown, {queued} queued",
+            id=i,
+            kind=kind,
+            status=_status(t, status),
+            due=due,
+            sent=c.get("sent", 0),
+            skipped=c.get("skipped", 0),
+            failed=c.get("failed", 0),
+            unknown=c.get("unknown", 0),
+            queued=c.get("queued", 0) + c.get("claimed", 0) + c.get("sending", 0),
+        )
+        for i, kind, status, due, c in rows
+    )
     return [Heading(t("Broadcasts")), Bullets(items), Paragraph(t("/admin cancel NUMBER stops one."))]
 
 

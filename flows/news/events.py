@@ -141,6 +141,7 @@ def load_event_file(path: Path, topics: set[str]) -> EventSpec:
 
 # --- showing times ------------------------------------------------------------------------------
 
+
 def _locale(lang: str) -> Locale:
     return Locale.parse(_LOCALES.get(lang, lang))
 
@@ -180,8 +181,17 @@ def _short_when(event: EventSpec, lang: str) -> str:
 
 # --- iCalendar ----------------------------------------------------------------------------------
 
-def event_ics(event: EventSpec, uid: str, lang: str, sequence: int = 0, method: str = "PUBLISH", *,
-              t: Translator | None = None, stamp: datetime | None = None) -> bytes:
+
+def event_ics(
+    event: EventSpec,
+    uid: str,
+    lang: str,
+    sequence: int = 0,
+    method: str = "PUBLISH",
+    *,
+    t: Translator | None = None,
+    stamp: datetime | None = None,
+) -> bytes:
     """An RFC 5545 calendar with one VEVENT and its VTIMEZONE. ``method`` is PUBLISH or CANCEL
     (CANCEL also marks the event cancelled); ``t`` labels the registration link in the description."""
     if method not in ("PUBLISH", "CANCEL"):
@@ -210,12 +220,14 @@ def event_ics(event: EventSpec, uid: str, lang: str, sequence: int = 0, method: 
         vevent.add("url", url)
     vevent.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     cal.add_component(vevent)
-    cal.add_missing_timezones(first_date=event.starts.date() - timedelta(days=366),
-                              last_date=event.end().date() + timedelta(days=366))
+    cal.add_missing_timezones(
+        first_date=event.starts.date() - timedelta(days=366), last_date=event.end().date() + timedelta(days=366)
+    )
     return cal.to_ical()
 
 
 # --- messages -----------------------------------------------------------------------------------
+
 
 def _kind(kinds: Mapping[str, LocalText], kind: str, lang: str) -> str:
     return kinds[kind].get(lang) if kind in kinds else kind
@@ -243,12 +255,22 @@ def _attachment(event_id: int, event: EventSpec, lang: str, t: Translator) -> li
     return [Attachment(f"event-{event_id}.ics", "text/calendar", event_ics(event, uid, lang, t=t))]
 
 
-def announcement(event_id: int, event: EventSpec, lang: str, t: Translator, kinds: Mapping[str, LocalText],
-                 topic_labels: Mapping[str, str], unsubscribe_hint: str, rsvp_hint: str) -> Outbound:
+def announcement(
+    event_id: int,
+    event: EventSpec,
+    lang: str,
+    t: Translator,
+    kinds: Mapping[str, LocalText],
+    topic_labels: Mapping[str, str],
+    unsubscribe_hint: str,
+    rsvp_hint: str,
+) -> Outbound:
     """The news of an event with its .ics, an RSVP and an unsubscribe button (publications: no RSVP, no .ics).
     ``topic_labels`` maps topic ids to labels in ``lang``; the hints are localised commands like ``/zusage 12``."""
-    blocks: list[Block] = [Heading(f"{_kind(kinds, event.kind, lang)} · {event.text('title', lang)}"),
-                           *_details(event, lang, t)]
+    blocks: list[Block] = [
+        Heading(f"{_kind(kinds, event.kind, lang)} · {event.text('title', lang)}"),
+        *_details(event, lang, t),
+    ]
     if audience := event.text("audience", lang):
         blocks.append(Paragraph(t("Who may attend: {audience}", audience=audience)))
     blocks += markdown_blocks(event.text("description", lang))
@@ -266,30 +288,45 @@ def announcement(event_id: int, event: EventSpec, lang: str, t: Translator, kind
     return Outbound(blocks=blocks, choices=choices, attachments=_attachment(event_id, event, lang, t))
 
 
-def reminder(event_id: int, event: EventSpec, lang: str, t: Translator, kinds: Mapping[str, LocalText],
-             unsubscribe_hint: str, unrsvp_hint: str | None = None) -> Outbound:
+def reminder(
+    event_id: int,
+    event: EventSpec,
+    lang: str,
+    t: Translator,
+    kinds: Mapping[str, LocalText],
+    unsubscribe_hint: str,
+    unrsvp_hint: str | None = None,
+) -> Outbound:
     """The day-before reminder for people who said they attend, with the .ics again and a way to cancel."""
-    blocks: list[Block] = [Heading(t("Reminder for tomorrow: {title}", title=event.text("title", lang))),
-                           Paragraph(_kind(kinds, event.kind, lang)), *_details(event, lang, t)]
+    blocks: list[Block] = [
+        Heading(t("Reminder for tomorrow: {title}", title=event.text("title", lang))),
+        Paragraph(_kind(kinds, event.kind, lang)),
+        *_details(event, lang, t),
+    ]
     if event.registration_url:
         blocks.append(Paragraph(t("Registration: {url}", url=event.registration_url)))
     if unrsvp_hint:
         blocks.append(Paragraph(t("Can't make it after all? Send {command}.", command=unrsvp_hint)))
     blocks.append(unsubscribe_footer(t, unsubscribe_hint))
-    return Outbound(blocks=blocks, choices=[Choice(f"unrsvp {event_id}", t("I can't attend after all")),
-                                            Choice("unsubscribe", t("Unsubscribe"))],
-                    attachments=_attachment(event_id, event, lang, t))
+    return Outbound(
+        blocks=blocks,
+        choices=[Choice(f"unrsvp {event_id}", t("I can't attend after all")), Choice("unsubscribe", t("Unsubscribe"))],
+        attachments=_attachment(event_id, event, lang, t),
+    )
 
 
-def upcoming(events: list[tuple[int, EventSpec, bool]], lang: str, t: Translator,
-             kinds: Mapping[str, LocalText]) -> list[Block]:
+def upcoming(
+    events: list[tuple[int, EventSpec, bool]], lang: str, t: Translator, kinds: Mapping[str, LocalText]
+) -> list[Block]:
     """The /events list: one line per event (id, spec, whether this user attends)."""
     if not events:
         return [Heading(t("Upcoming events")), Paragraph(t("No upcoming events right now."))]
     lines = []
     for event_id, event, attending in events:
-        parts = [f"#{event_id} {_short_when(event, lang)} – {event.text('title', lang)}",
-                 _kind(kinds, event.kind, lang)]
+        parts = [
+            f"#{event_id} {_short_when(event, lang)} – {event.text('title', lang)}",
+            _kind(kinds, event.kind, lang),
+        ]
         where = [p for p in (event.place, t("online") if event.online_url else None) if p]
         if where and event.kind != "publication":
             parts.append(" / ".join(where))
@@ -299,9 +336,14 @@ def upcoming(events: list[tuple[int, EventSpec, bool]], lang: str, t: Translator
     return [Heading(t("Upcoming events")), Bullets(tuple(lines))]
 
 
-def preview(event_id: int | None, event: EventSpec, t_by_lang: Mapping[str, Translator],
-            kinds: Mapping[str, LocalText], topic_labels: Mapping[str, LocalText],
-            hints: Mapping[str, tuple[str, str]]) -> list[Outbound]:
+def preview(
+    event_id: int | None,
+    event: EventSpec,
+    t_by_lang: Mapping[str, Translator],
+    kinds: Mapping[str, LocalText],
+    topic_labels: Mapping[str, LocalText],
+    hints: Mapping[str, tuple[str, str]],
+) -> list[Outbound]:
     """The announcement in each language of ``t_by_lang`` (de, fr, en order), headed "Preview · Deutsch".
     ``hints`` maps a language to (unsubscribe_hint, rsvp_hint). Buttons are left out: this is for the admin."""
     out = []

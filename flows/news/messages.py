@@ -20,14 +20,21 @@ def no_such_event(t: Translator, event_id: int) -> Outbound:
 def attended(t: Translator, title: str, attending: bool, changed: bool) -> Outbound:
     """The answer to ``/zusage`` (``attending``) or ``/absage``; ``changed`` is False when nothing changed."""
     if attending:
-        return say(t("Noted: you attend “{title}”. You will get a reminder the day before.", title=title)
-                   if changed else t("You are already registered as attending “{title}”.", title=title))
-    return say(t("Noted: you no longer attend “{title}”.", title=title) if changed
-               else t("You were not registered for “{title}”.", title=title))
+        return say(
+            t("Noted: you attend “{title}”. You will get a reminder the day before.", title=title)
+            if changed
+            else t("You are already registered as attending “{title}”.", title=title)
+        )
+    return say(
+        t("Noted: you no longer attend “{title}”.", title=title)
+        if changed
+        else t("You were not registered for “{title}”.", title=title)
+    )
 
 
-def events_footer(t: Translator, rsvp_command: str, counts: Mapping[int, int] | None, shown: Sequence[int]
-                  ) -> list[Block]:
+def events_footer(
+    t: Translator, rsvp_command: str, counts: Mapping[int, int] | None, shown: Sequence[int]
+) -> list[Block]:
     """Below a list of upcoming events (ids ``shown``): how to attend, and for admins and editors the RSVPs."""
     if not shown:
         return []
@@ -38,8 +45,7 @@ def events_footer(t: Translator, rsvp_command: str, counts: Mapping[int, int] | 
 
 
 def published(t: Translator, event_id: int, reminder_due: datetime | None) -> Outbound:
-    text = t("Event #{id} is published; the announcement goes out now. /admin status shows the progress.",
-             id=event_id)
+    text = t("Event #{id} is published; the announcement goes out now. /admin status shows the progress.", id=event_id)
     if reminder_due is not None:
         text += " " + t("Attendees get a reminder on {date}.", date=f"{reminder_due:%Y-%m-%d %H:%M %Z}")
     return say(text)
@@ -49,8 +55,13 @@ def newsletter_queued(t: Translator, broadcast_id: int, due_at: datetime | None)
     """``due_at`` None: the newsletter goes out now."""
     if due_at is None:
         return say(t("Newsletter #{id} goes out now. /admin status shows the progress.", id=broadcast_id))
-    return say(t("Newsletter #{id} is scheduled for {when}. /admin cancel {id} stops it.", id=broadcast_id,
-                 when=f"{due_at:%Y-%m-%d %H:%M %Z}"))
+    return say(
+        t(
+            "Newsletter #{id} is scheduled for {when}. /admin cancel {id} stops it.",
+            id=broadcast_id,
+            when=f"{due_at:%Y-%m-%d %H:%M %Z}",
+        )
+    )
 
 
 def no_such_broadcast(t: Translator, broadcast_id: int) -> Outbound:
@@ -58,8 +69,11 @@ def no_such_broadcast(t: Translator, broadcast_id: int) -> Outbound:
 
 
 def cancelled(t: Translator, broadcast_id: int, done: bool) -> Outbound:
-    return say(t("Broadcast #{id} is cancelled; nothing more will be sent.", id=broadcast_id) if done
-               else t("Broadcast #{id} is not running or scheduled, so there is nothing to cancel.", id=broadcast_id))
+    return say(
+        t("Broadcast #{id} is cancelled; nothing more will be sent.", id=broadcast_id)
+        if done
+        else t("Broadcast #{id} is not running or scheduled, so there is nothing to cancel.", id=broadcast_id)
+    )
 
 
 def editor_set(t: Translator, who: str, granted: bool, changed: bool) -> Outbound:

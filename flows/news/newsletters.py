@@ -89,7 +89,7 @@ def _split_markdown(path: Path, text: str) -> tuple[dict[str, Any], dict[str, st
         raise NewsletterInvalid(path, ["body: write the text below the front matter, not in it"])
     sections: dict[str, list[str]] = {DEFAULT_LANGUAGE: []}
     current, errors = DEFAULT_LANGUAGE, []
-    for number, line in enumerate(lines[end + 1:], start=end + 2):
+    for number, line in enumerate(lines[end + 1 :], start=end + 2):
         if m := _MARKER.match(line.strip()):
             current = m[1]
             if current not in LANGUAGES:
@@ -104,8 +104,9 @@ def _split_markdown(path: Path, text: str) -> tuple[dict[str, Any], dict[str, st
     return meta, {lang: "\n".join(body).strip() for lang, body in sections.items() if "\n".join(body).strip()}
 
 
-def load_newsletter_file(path: Path, topics: set[str], lands: set[str] | None = None,
-                         sizes: set[str] | None = None) -> NewsletterSpec:
+def load_newsletter_file(
+    path: Path, topics: set[str], lands: set[str] | None = None, sizes: set[str] | None = None
+) -> NewsletterSpec:
     """Read a ``.yaml``/``.yml`` or ``.md`` newsletter and check topics (and lands/sizes when given)."""
     path = Path(path)
     try:
@@ -126,8 +127,9 @@ def load_newsletter_file(path: Path, topics: set[str], lands: set[str] | None = 
     if not isinstance(data, dict):
         raise NewsletterInvalid(path, ["expected a mapping with title and body"])
     try:
-        return NewsletterSpec.model_validate(clean_values(data),
-                                             context={"topics": topics, "lands": lands, "sizes": sizes})
+        return NewsletterSpec.model_validate(
+            clean_values(data), context={"topics": topics, "lands": lands, "sizes": sizes}
+        )
     except ValidationError as exc:
         raise NewsletterInvalid(path, problems(exc)) from None
 
@@ -195,8 +197,12 @@ def markdown_blocks(text: str) -> list[Block]:
 
 def unsubscribe_footer(t: Translator, unsubscribe_hint: str) -> Paragraph:
     """The line under every news message: why it came and how to stop it."""
-    return Paragraph(t("You receive this because you subscribed to news on these topics. "
-                       "Unsubscribe at any time: {command}", command=unsubscribe_hint))
+    return Paragraph(
+        t(
+            "You receive this because you subscribed to news on these topics. Unsubscribe at any time: {command}",
+            command=unsubscribe_hint,
+        )
+    )
 
 
 def newsletter_message(spec: NewsletterSpec, lang: str, t: Translator, unsubscribe_hint: str) -> Outbound:
@@ -206,9 +212,16 @@ def newsletter_message(spec: NewsletterSpec, lang: str, t: Translator, unsubscri
     return Outbound(blocks=blocks, choices=[Choice("unsubscribe", t("Unsubscribe"))])
 
 
-def matches(target_topics: Collection[str], target_languages: Collection[str], target_lands: Collection[str],
-            target_sizes: Collection[str], sub_topics: Collection[str], sub_language: str,
-            land: str | None, size: str | None) -> bool:
+def matches(
+    target_topics: Collection[str],
+    target_languages: Collection[str],
+    target_lands: Collection[str],
+    target_sizes: Collection[str],
+    sub_topics: Collection[str],
+    sub_language: str,
+    land: str | None,
+    size: str | None,
+) -> bool:
     """Whether a subscriber is in a newsletter's audience.
 
     Each empty target list means no restriction. Otherwise: topics match when the subscriber's topics

@@ -91,8 +91,10 @@ def recommend(ctx: Ctx, stage_id: str, limit: int = 3) -> list[Suggestion]:
             score -= 3.0  # already known to the user; make room for something new
         scored.append((score, item.id, item, shared))
     scored.sort(key=lambda row: (-row[0], row[1]))
-    return [Suggestion(item, reason(ctx, stage_id, item, shared, text_hits.get(item.id)))
-            for _score, _id, item, shared in scored[:limit]]
+    return [
+        Suggestion(item, reason(ctx, stage_id, item, shared, text_hits.get(item.id)))
+        for _score, _id, item, shared in scored[:limit]
+    ]
 
 
 def reason(ctx: Ctx, stage_id: str, item: ToolboxItem, shared: list[str], hit: tuple[float, str] | None) -> str:
@@ -116,7 +118,16 @@ def similar(ctx: Ctx, item: ToolboxItem, limit: int = 3) -> list[Suggestion]:
         score = 2.0 * len(shared) + len(set(item.stages) & set(other.stages)) + min(hits.get(other.id, 0.0), 6) / 2
         scored.append((score, other.id, other, shared))
     scored.sort(key=lambda row: (-row[0], row[1]))
-    return [Suggestion(other, ctx.t("Like “{title}”: same field of action {field}.", title=ctx.text(item.title),
-                                    field=ctx.text(ctx.content.handlungsfelder[shared[0]].label))
-                       if shared else ctx.t("Like “{title}”.", title=ctx.text(item.title)))
-            for _s, _i, other, shared in scored[:limit]]
+    return [
+        Suggestion(
+            other,
+            ctx.t(
+                "Like “{title}”: same field of action {field}.",
+                title=ctx.text(item.title),
+                field=ctx.text(ctx.content.handlungsfelder[shared[0]].label),
+            )
+            if shared
+            else ctx.t("Like “{title}”.", title=ctx.text(item.title)),
+        )
+        for _s, _i, other, shared in scored[:limit]
+    ]

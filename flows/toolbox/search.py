@@ -18,21 +18,22 @@ _STEMMERS = {"de": "german", "fr": "french", "en": "english"}
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _STOP = {
     "de": "der die das und oder ein eine einer eines einen einem für mit von zu zum zur im in am an auf aus bei "
-          "wie was wer wo wann warum wir ich ihr ist sind sein war den dem des nicht auch als es sie man unsere "
-          "unser unseren kann können gibt geht gut mehr viel viele sehr schon noch nur über unter wieder ins vom "
-          "dass damit wenn aber um so machen mache brauchen haben hat",
+    "wie was wer wo wann warum wir ich ihr ist sind sein war den dem des nicht auch als es sie man unsere "
+    "unser unseren kann können gibt geht gut mehr viel viele sehr schon noch nur über unter wieder ins vom "
+    "dass damit wenn aber um so machen mache brauchen haben hat",
     "fr": "le la les un une des du de et ou pour avec dans en au aux sur par que qui quoi quand comment où nous "
-          "je est sont ce cette ces pas aussi se sa son ses notre nos peut faire jamais plus très tout tous bien "
-          "leur leurs vers chez sans après avant",
+    "je est sont ce cette ces pas aussi se sa son ses notre nos peut faire jamais plus très tout tous bien "
+    "leur leurs vers chez sans après avant",
     "en": "the a an and or for with of to in on at by how what who where when why we i is are be it this that "
-          "our can do get make after before too tell our us my more very about into from than then there",
+    "our can do get make after before too tell our us my more very about into from than then there",
 }
+
+
 def fold(text: str) -> str:
     """Lower case without accents; German umlauts stay for the stemmer, which knows ae/oe/ue too."""
     text = text.casefold().replace("ß", "ss")
     keep = {"ä", "ö", "ü"}
-    return "".join(c if c in keep else ch for c in text
-                   for ch in [unicodedata.normalize("NFKD", c)[0]])
+    return "".join(c if c in keep else ch for c in text for ch in [unicodedata.normalize("NFKD", c)[0]])
 
 
 @lru_cache(maxsize=3)

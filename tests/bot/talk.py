@@ -84,10 +84,12 @@ def aware(moment: datetime | None) -> datetime | None:
 
 async def rows(store: Store, table: Any, *where: Any) -> list[dict[str, Any]]:
     """Every row of a table (a SQLModel class), as plain dicts, in primary-key order."""
+
     def read(unit):  # type: ignore[no-untyped-def]
         key = list(table.__table__.primary_key.columns)
         query = select(*table.__table__.columns).where(*where).order_by(*key)
         return [dict(r) for r in unit.conn.execute(query).mappings()]
+
     return await store.run(read)
 
 

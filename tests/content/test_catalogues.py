@@ -22,9 +22,32 @@ def catalogue(lang: str):
 
 def extracted(tmp_path: Path) -> set[str]:
     pot = tmp_path / "daks.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "content/locale/babel.cfg",
-                    "-k", "t", "-k", "plural:1,2", "-k", "N_", "--no-location", "-o", str(pot),
-                    "bot", "flows", "storage", "content/templates"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "content/locale/babel.cfg",
+            "-k",
+            "t",
+            "-k",
+            "plural:1,2",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            "bot",
+            "flows",
+            "storage",
+            "content/templates",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as fh:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
 

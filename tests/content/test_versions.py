@@ -47,8 +47,25 @@ def version_two(tmp_path: Path, migration: str | None = MIGRATION) -> Path:
 @pytest.fixture
 def at_resources(content) -> EngineChat:
     chat = EngineChat(content)
-    for line in ("Musterstadt", "2", "13", "3", "2, 5", "Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig",
-                 "Vereine", "fertig", "ISEK 2030", "fertig", "/ueberspringen", "2", "Familien halten", "fertig"):
+    for line in (
+        "Musterstadt",
+        "2",
+        "13",
+        "3",
+        "2, 5",
+        "Bürgermeisterin",
+        "Hauptamt",
+        "Sozialamt",
+        "fertig",
+        "Vereine",
+        "fertig",
+        "ISEK 2030",
+        "fertig",
+        "/ueberspringen",
+        "2",
+        "Familien halten",
+        "fertig",
+    ):
         chat.says(line)
     assert chat.state.step == "ko_resources" and chat.answers["ko_existing"] == ["ISEK 2030"]
     return chat
@@ -81,8 +98,13 @@ def test_a_new_version_without_a_migration_for_removed_steps_is_refused(tmp_path
     (v2 / "migrations.yaml").write_text(MIGRATION.replace("  dropped: [ko_existing]\n", ""), encoding="utf-8")
     problems = [str(p) for p in homeless_steps(load_content(v2))]
     assert problems == ["migrations.yaml: step 'ko_existing' of version 1 has no home in version 2: rename or drop it"]
-    result = subprocess.run([sys.executable, "-m", "bot", "content", "check", str(v2)], capture_output=True,
-                            text=True, cwd=ROOT, env=os.environ)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", str(v2)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ,
+    )
     assert result.returncode == 1 and "ko_existing" in result.stdout
 
 
@@ -94,8 +116,25 @@ async def test_the_move_is_stored(content, database_url: str, tmp_path: Path):
     try:
         old = Companion(content, store)
         await old.handle("test", "anna", Inbound(event="start"))
-        for line in ("Musterstadt", "2", "13", "3", "2, 5", "Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig",
-                     "Vereine", "fertig", "ISEK 2030", "fertig", "/ueberspringen", "2", "Familien halten", "fertig"):
+        for line in (
+            "Musterstadt",
+            "2",
+            "13",
+            "3",
+            "2, 5",
+            "Bürgermeisterin",
+            "Hauptamt",
+            "Sozialamt",
+            "fertig",
+            "Vereine",
+            "fertig",
+            "ISEK 2030",
+            "fertig",
+            "/ueberspringen",
+            "2",
+            "Familien halten",
+            "fertig",
+        ):
             await old.handle("test", "anna", Inbound(text=line))
         new = Companion(load_content(version_two(tmp_path)), store)
         response = await new.handle("test", "anna", Inbound(text="10.000 Euro"))

@@ -42,10 +42,26 @@ CHAT_NOT_FOUND = "Bad Request: chat not found"
 FAIL_KINDS = frozenset({"timeout", "retry_after", "blocked", "not_found", "migrate", "server"})
 DEFAULT_UPDATES = frozenset(
     {
-        "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-        "business_message", "edited_business_message", "deleted_business_messages", "inline_query",
-        "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media",
-        "poll", "poll_answer", "my_chat_member", "chat_join_request", "chat_boost", "removed_chat_boost",
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
     }
 )
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -54,32 +70,90 @@ _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _LANG_RE = re.compile(r"^([a-z]{2})?$")
 _CHAT_ACTIONS = frozenset(
     {
-        "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-        "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
     }
 )
 _BUTTON_ACTIONS = (
-    "callback_data", "url", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "callback_game", "pay", "web_app", "copy_text",
+    "callback_data",
+    "url",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "callback_game",
+    "pay",
+    "web_app",
+    "copy_text",
 )
 # Parameters whose form values are plain strings; every other form value is JSON-decoded for `Call.params`.
 _STRING_PARAMS = frozenset(
     {
-        "text", "caption", "parse_mode", "callback_query_id", "url", "secret_token", "language_code",
-        "description", "short_description", "action", "file_id", "inline_message_id", "name", "title",
-        "ip_address", "emoji", "business_connection_id", "message_effect_id",
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "secret_token",
+        "language_code",
+        "description",
+        "short_description",
+        "action",
+        "file_id",
+        "inline_message_id",
+        "name",
+        "title",
+        "ip_address",
+        "emoji",
+        "business_connection_id",
+        "message_effect_id",
     }
 )
 # Telegram's ordering of entities that start at the same offset with the same length (tdlib priorities).
 _ENTITY_PRIORITY = {
-    "blockquote": 0, "expandable_blockquote": 0, "pre": 11, "code": 20, "text_link": 49, "text_mention": 49,
-    "bold": 90, "italic": 91, "underline": 92, "strikethrough": 93, "spoiler": 94, "custom_emoji": 99,
+    "blockquote": 0,
+    "expandable_blockquote": 0,
+    "pre": 11,
+    "code": 20,
+    "text_link": 49,
+    "text_mention": 49,
+    "bold": 90,
+    "italic": 91,
+    "underline": 92,
+    "strikethrough": 93,
+    "spoiler": 94,
+    "custom_emoji": 99,
 }
 _ENTITY_TYPES = frozenset(
     {
-        "mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold", "italic",
-        "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote", "code", "pre",
-        "text_link", "text_mention", "custom_emoji",
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
     }
 )
 
@@ -217,8 +291,12 @@ def _make_entity(kind: str, offset: int, length: int, argument: str) -> JSONDict
     if kind == "text_link":
         m = re.match(r"^tg://user\?id=(\d+)$", argument)
         if m:
-            return {"offset": offset, "length": length, "type": "text_mention",
-                    "user": {"id": int(m.group(1)), "is_bot": False, "first_name": ""}}
+            return {
+                "offset": offset,
+                "length": length,
+                "type": "text_mention",
+                "user": {"id": int(m.group(1)), "is_bot": False, "first_name": ""},
+            }
         url = check_link(argument)
         if url is None:
             return None
@@ -270,13 +348,39 @@ def _decode_html_entity(text: str, pos: int) -> tuple[str | None, int]:
 
 
 _HTML_TAGS = frozenset(
-    {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji", "span", "pre", "code",
-     "blockquote"}
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
 )
 _HTML_TAG_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler",
-    "span": "spoiler", "tg-emoji": "custom_emoji", "a": "text_link",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "tg-emoji": "custom_emoji",
+    "a": "text_link",
 }
 _SPECIAL_HTML = re.compile(r"[&<]")
 _SPACES = " \t\r\n\v\f\0"
@@ -323,7 +427,7 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
             i = _tag_name_end(text, i)
             if i >= n:
                 raise _entities_error(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-            tag = text[begin + 1:i].lower()
+            tag = text[begin + 1 : i].lower()
             if tag not in _HTML_TAGS:
                 raise _entities_error(f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
             argument = ""
@@ -396,8 +500,9 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
                     f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
                 )
             if tag == "tg-emoji" and not argument.isdigit():
-                raise _entities_error(f'Custom emoji entity must have valid "emoji-id" at byte offset '
-                                      f"{_byte_offset(text, begin)}")
+                raise _entities_error(
+                    f'Custom emoji entity must have valid "emoji-id" at byte offset {_byte_offset(text, begin)}'
+                )
             stack.append((tag, argument, u16, len(out)))
             i += 1
             continue
@@ -405,7 +510,7 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
         if not stack:
             raise _entities_error(f"Unexpected end tag at byte offset {_byte_offset(text, begin)}")
         i = _tag_name_end(text, i)
-        end_name = text[begin + 2:i].lower()
+        end_name = text[begin + 2 : i].lower()
         while i < n and at(i) in _SPACES:
             i += 1
         if at(i) != ">":
@@ -424,8 +529,13 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
             entity = _make_entity("text_link", start, length, argument or "".join(out[out_index:]))
         elif tag == "pre":
             last = entities[-1] if entities else None
-            if last and last["type"] == "code" and last["offset"] == start and last["length"] == length \
-                    and last.get("_lang"):
+            if (
+                last
+                and last["type"] == "code"
+                and last["offset"] == start
+                and last["length"] == length
+                and last.get("_lang")
+            ):
                 last["type"] = "pre"
                 last["language"] = last.pop("_lang")
                 continue
@@ -453,8 +563,15 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
 
 _MD2_RESERVED = "_*[]()~`>#+-=|{}.!"
 _MD2_NAMES = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline", "strikethrough": "Strikethrough",
-    "spoiler": "Spoiler", "code": "Code", "pre": "Pre", "text_link": "TextUrl", "custom_emoji": "CustomEmoji",
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "code": "Code",
+    "pre": "Pre",
+    "text_link": "TextUrl",
+    "custom_emoji": "CustomEmoji",
 }
 
 
@@ -556,8 +673,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
         elif kind in ("text_link", "custom_emoji"):
             if at(i + 1) != "(":
                 if kind == "custom_emoji":
-                    raise _entities_error(f"Custom emoji entity must contain a tg://emoji URL at byte offset "
-                                          f"{_byte_offset(text, i)}")
+                    raise _entities_error(
+                        f"Custom emoji entity must contain a tg://emoji URL at byte offset {_byte_offset(text, i)}"
+                    )
                 argument = "".join(out[out_index:])
             else:
                 i += 2
@@ -576,8 +694,10 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
                 if kind == "custom_emoji":
                     m = re.match(r"^tg://emoji\?id=(\d+)$", argument)
                     if not m:
-                        raise _entities_error(f"Custom emoji URL must have an emoji identifier at byte offset "
-                                              f"{_byte_offset(text, url_begin)}")
+                        raise _entities_error(
+                            f"Custom emoji URL must have an emoji identifier at byte offset "
+                            f"{_byte_offset(text, url_begin)}"
+                        )
                     argument = m.group(1)
         i += 1
         if u16 > start:
@@ -586,9 +706,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
                 entities.append(entity)
     if stack:
         kind, _arg, _start, begin, _idx = stack[-1]
-        raise _entities_error(
-            f"Can't find end of {_MD2_NAMES[kind]} entity at byte offset {_byte_offset(text, begin)}"
-        )
+        raise _entities_error(f"Can't find end of {_MD2_NAMES[kind]} entity at byte offset {_byte_offset(text, begin)}")
     if quote_start is not None and u16 > quote_start:
         entities.append({"offset": quote_start, "length": u16 - quote_start, "type": "blockquote"})
     return "".join(out), entities
@@ -623,14 +741,14 @@ def parse_markdown(text: str) -> tuple[str, list[JSONDict]]:
             close = text.find("]", i + 1)
             if close < 0:
                 raise _no_end(text, begin)
-            inner = text[i + 1:close]
+            inner = text[i + 1 : close]
             url = ""
             i = close + 1
             if i < n and text[i] == "(":
                 url_end = text.find(")", i)
                 if url_end < 0:
                     raise _entities_error(f"Can't find end of a URL at byte offset {_byte_offset(text, i + 1)}")
-                url = text[i + 1:url_end]
+                url = text[i + 1 : url_end]
                 i = url_end + 1
             out.append(inner)
             length = utf16_len(inner)
@@ -643,7 +761,7 @@ def parse_markdown(text: str) -> tuple[str, list[JSONDict]]:
             close = text.find("```", i + 3)
             if close < 0:
                 raise _no_end(text, begin)
-            inner = text[i + 3:close]
+            inner = text[i + 3 : close]
             language = ""
             first_line, sep, rest = inner.partition("\n")
             if sep and first_line and " " not in first_line:
@@ -656,7 +774,7 @@ def parse_markdown(text: str) -> tuple[str, list[JSONDict]]:
             close = text.find(c, i + 1)
             if close < 0:
                 raise _no_end(text, begin)
-            inner = text[i + 1:close]
+            inner = text[i + 1 : close]
             i = close + 1
             kind = ends[c]
         out.append(inner)
@@ -693,7 +811,8 @@ def _finish_text(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDic
     code = [(e["offset"], e["offset"] + e["length"]) for e in kept if e["type"] in ("code", "pre")]
     if code:
         kept = [
-            e for e in kept
+            e
+            for e in kept
             if e["type"] in ("code", "pre", "blockquote", "expandable_blockquote")
             or not any(s <= e["offset"] and e["offset"] + e["length"] <= t for s, t in code)
         ]
@@ -707,9 +826,13 @@ def _check_entities(text: str, raw: Any) -> list[JSONDict]:
     total = utf16_len(text)
     entities: list[JSONDict] = []
     for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get("offset"), int) \
-                or not isinstance(item.get("length"), int) or item.get("type") not in _ENTITY_TYPES:
-            raise bad("can't parse MessageEntity: Field \"type\" must be of type String")
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("offset"), int)
+            or not isinstance(item.get("length"), int)
+            or item.get("type") not in _ENTITY_TYPES
+        ):
+            raise bad('can\'t parse MessageEntity: Field "type" must be of type String')
         if item["offset"] < 0 or item["length"] <= 0 or item["offset"] + item["length"] > total:
             continue
         if item["type"] == "text_link":
@@ -773,7 +896,7 @@ def check_reply_markup(raw: Any, *, inline_only: bool = False) -> JSONDict | Non
                 raise bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
             text = button.get("text")
             if not isinstance(text, str):
-                raise bad("can't parse inline keyboard button: Field \"text\" must be of type String")
+                raise bad('can\'t parse inline keyboard button: Field "text" must be of type String')
             actions = [k for k in _BUTTON_ACTIONS if k in button and button[k] is not None]
             if not text.strip() or not actions:
                 raise bad("text buttons are unallowed in the inline keyboard")
@@ -820,9 +943,7 @@ class Params:
 
     def decoded(self) -> JSONDict:
         """Parameters with JSON-encoded form values decoded; uploads as (file name, bytes)."""
-        out = {
-            k: (v if k in _STRING_PARAMS or not isinstance(v, str) else _maybe_json(v)) for k, v in self.raw.items()
-        }
+        out = {k: (v if k in _STRING_PARAMS or not isinstance(v, str) else _maybe_json(v)) for k, v in self.raw.items()}
         for name, (file_name, data, _mime) in self.files.items():
             out[name] = (file_name, data)
         return out
@@ -919,12 +1040,12 @@ class _Window:
 
     def wait(self, now: float) -> float:
         """Seconds until a request would be within the limit (0 when it is now)."""
-        times = self.times[bisect.bisect_right(self.times, now - self.seconds):bisect.bisect_right(self.times, now)]
+        times = self.times[bisect.bisect_right(self.times, now - self.seconds) : bisect.bisect_right(self.times, now)]
         return 0.0 if len(times) < self.limit else times[-self.limit] + self.seconds - now
 
     def commit(self, now: float) -> None:
         bisect.insort(self.times, now)
-        del self.times[:bisect.bisect_right(self.times, now - 2 * self.seconds)]
+        del self.times[: bisect.bisect_right(self.times, now - 2 * self.seconds)]
 
 
 @dataclass
@@ -955,10 +1076,20 @@ def _update_chat_key(update: JSONDict) -> Any:
     return ("update", update.get("update_id"))
 
 
-_PER_CHAT_LIMITED = frozenset({"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
-                               "editMessageCaption"})
-_SENDING = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendChatAction", "editMessageText",
-                      "editMessageReplyMarkup", "editMessageCaption"})
+_PER_CHAT_LIMITED = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
+)
+_SENDING = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendChatAction",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+    }
+)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1001,8 +1132,15 @@ _ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")
 class FakeBotAPI:
     """A local Telegram Bot API server: `async with FakeBotAPI() as api: Bot(api.token, base_url=api.base_url)`."""
 
-    def __init__(self, token: str = bot_token(), *, username: str = "daks_test_bot",
-                 limits: bool = True, overall: int = 30, webhook_retry_delay: float = 0.2) -> None:
+    def __init__(
+        self,
+        token: str = bot_token(),
+        *,
+        username: str = "daks_test_bot",
+        limits: bool = True,
+        overall: int = 30,
+        webhook_retry_delay: float = 0.2,
+    ) -> None:
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
@@ -1066,10 +1204,30 @@ class FakeBotAPI:
         self._closing = False
         self._handlers: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {}
         for name in (
-            "getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "sendMessage", "editMessageText",
-            "editMessageReplyMarkup", "editMessageCaption", "deleteMessage", "answerCallbackQuery", "sendDocument",
-            "sendPhoto", "sendChatAction", "setMyCommands", "getMyCommands", "deleteMyCommands", "setMyDescription",
-            "setMyShortDescription", "getMyDescription", "getMyShortDescription", "getChat", "getFile", "logOut",
+            "getMe",
+            "getUpdates",
+            "setWebhook",
+            "deleteWebhook",
+            "getWebhookInfo",
+            "sendMessage",
+            "editMessageText",
+            "editMessageReplyMarkup",
+            "editMessageCaption",
+            "deleteMessage",
+            "answerCallbackQuery",
+            "sendDocument",
+            "sendPhoto",
+            "sendChatAction",
+            "setMyCommands",
+            "getMyCommands",
+            "deleteMyCommands",
+            "setMyDescription",
+            "setMyShortDescription",
+            "getMyDescription",
+            "getMyShortDescription",
+            "getChat",
+            "getFile",
+            "logOut",
             "close",
         ):
             self._handlers[name.lower()] = (name, getattr(self, f"_m_{name}"))
@@ -1145,12 +1303,14 @@ class FakeBotAPI:
         except ApiError as exc:
             params, error = Params({}, {}), exc
         handled = asyncio.run_coroutine_threadsafe(
-            self._handle(request.match_info["token"], request.match_info["method"], params, error, at), self._main)
+            self._handle(request.match_info["token"], request.match_info["method"], params, error, at), self._main
+        )
         return await asyncio.wrap_future(handled)
 
     async def _arrive_file(self, request: web.Request) -> web.Response:
         handled = asyncio.run_coroutine_threadsafe(
-            self._handle_file(request.match_info["token"], request.match_info["path"]), self._main)
+            self._handle_file(request.match_info["token"], request.match_info["path"]), self._main
+        )
         return await asyncio.wrap_future(handled)
 
     async def __aenter__(self) -> FakeBotAPI:
@@ -1250,8 +1410,10 @@ class FakeBotAPI:
         if chat.type == "private" and chat.id in self.blocked:
             self.unblock(user)
         message = {
-            "message_id": self._next_message_id(chat.id), "from": self.user_json(user),
-            "chat": self.chat_json(chat), "date": int(time.time()),
+            "message_id": self._next_message_id(chat.id),
+            "from": self.user_json(user),
+            "chat": self.chat_json(chat),
+            "date": int(time.time()),
         }
         self._messages[(chat.id, message["message_id"])] = message
         return message
@@ -1279,8 +1441,9 @@ class FakeBotAPI:
         message["edit_date"] = int(time.time())
         return self._new_update("edited_message", message)
 
-    async def send_file(self, user: FakeUser, file_name: str, data: bytes = b"x",
-                        chat: FakeChat | None = None) -> JSONDict:
+    async def send_file(
+        self, user: FakeUser, file_name: str, data: bytes = b"x", chat: FakeChat | None = None
+    ) -> JSONDict:
         """The user sends a document."""
         mime = mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
         message = self._user_message(user, chat)
@@ -1309,8 +1472,11 @@ class FakeBotAPI:
         query_id = str(4_700_000_000_000_000_000 + self._query_counter)
         self._callbacks[query_id] = False
         query = {
-            "id": query_id, "from": self.user_json(user), "message": sent.raw,
-            "chat_instance": str(-(abs(sent.chat_id) * 7919 + 1_000_003)), "data": data,
+            "id": query_id,
+            "from": self.user_json(user),
+            "message": sent.raw,
+            "chat_instance": str(-(abs(sent.chat_id) * 7919 + 1_000_003)),
+            "data": data,
         }
         return self._new_update("callback_query", query)
 
@@ -1325,8 +1491,11 @@ class FakeBotAPI:
         if new == "kicked":
             new_member["until_date"] = 0
         body = {
-            "chat": self.chat_json(chat), "from": self.user_json(user), "date": int(time.time()),
-            "old_chat_member": {"user": self.bot_user(), "status": old}, "new_chat_member": new_member,
+            "chat": self.chat_json(chat),
+            "from": self.user_json(user),
+            "date": int(time.time()),
+            "old_chat_member": {"user": self.bot_user(), "status": old},
+            "new_chat_member": new_member,
         }
         return self._new_update("my_chat_member", body)
 
@@ -1399,8 +1568,17 @@ class FakeBotAPI:
 
     # -- failures --------------------------------------------------------------------------------------------
 
-    def fail(self, method: str, error: str, *, chat_id: int | None = None, count: int = 1,
-             retry_after: int = 1, migrate_to: int | None = None, delay: float = 0.0) -> None:
+    def fail(
+        self,
+        method: str,
+        error: str,
+        *,
+        chat_id: int | None = None,
+        count: int = 1,
+        retry_after: int = 1,
+        migrate_to: int | None = None,
+        delay: float = 0.0,
+    ) -> None:
         """Make the next `count` matching requests fail (rules are consumed in order, before anything else)."""
         if error not in FAIL_KINDS:
             raise ValueError(f"unknown failure {error!r}; expected one of {sorted(FAIL_KINDS)}")
@@ -1425,8 +1603,9 @@ class FakeBotAPI:
 
     def _rule_error(self, rule: _Rule, params: Params) -> ApiError:
         if rule.error == "retry_after":
-            return ApiError(429, f"Too Many Requests: retry after {rule.retry_after}",
-                            {"retry_after": rule.retry_after})
+            return ApiError(
+                429, f"Too Many Requests: retry after {rule.retry_after}", {"retry_after": rule.retry_after}
+            )
         if rule.error == "blocked":
             return ApiError(403, BLOCKED)
         if rule.error == "not_found":
@@ -1437,8 +1616,9 @@ class FakeBotAPI:
             if new not in self.chats:
                 title = self.chats[old].title if old in self.chats else "Team"
                 self.chats[new] = FakeChat(new, "supergroup", title)
-            return ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                            {"migrate_to_chat_id": new})
+            return ApiError(
+                400, "Bad Request: group chat was upgraded to a supergroup chat", {"migrate_to_chat_id": new}
+            )
         return ApiError(500, "Internal Server Error")
 
     # -- HTTP ------------------------------------------------------------------------------------------------
@@ -1469,8 +1649,7 @@ class FakeBotAPI:
     async def _handle_unknown(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
 
-    async def _handle(self, token: str, method: str, params: Params, error: ApiError | None,
-                      at: float) -> web.Response:
+    async def _handle(self, token: str, method: str, params: Params, error: ApiError | None, at: float) -> web.Response:
         _ARRIVED.set(at)
         entry = self._handlers.get(method.lower())
         name = entry[0] if entry else method
@@ -1482,11 +1661,13 @@ class FakeBotAPI:
             if error is not None:
                 return self._respond(name, params, error.code, error.body(), at)
             if not _TOKEN_RE.match(token) or entry is None:
-                return self._respond(name, params, 404, {"ok": False, "error_code": 404, "description": "Not Found"},
-                                     at)
+                return self._respond(
+                    name, params, 404, {"ok": False, "error_code": 404, "description": "Not Found"}, at
+                )
             if token != self.token:
-                return self._respond(name, params, 401,
-                                     {"ok": False, "error_code": 401, "description": "Unauthorized"}, at)
+                return self._respond(
+                    name, params, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}, at
+                )
             self._asked[name.lower()] += 1
             rule = self._take_rule(name, params)
             if rule is not None and rule.error == "timeout":
@@ -1510,8 +1691,9 @@ class FakeBotAPI:
         self.calls.append(Call(name, params.decoded(), status, body, at))
         self._notify_state()
 
-    async def _held(self, rule: _Rule, name: str, handler: Callable[[Params], Awaitable[Any]], params: Params,
-                    at: float) -> tuple[int, JSONDict]:
+    async def _held(
+        self, rule: _Rule, name: str, handler: Callable[[Params], Awaitable[Any]], params: Params, at: float
+    ) -> tuple[int, JSONDict]:
         self._inflight += 1
         try:
             await asyncio.sleep(rule.delay or 10.0)
@@ -1520,8 +1702,9 @@ class FakeBotAPI:
             self._inflight -= 1
             self._last_activity = time.monotonic()
 
-    async def _run(self, name: str, handler: Callable[[Params], Awaitable[Any]], params: Params, at: float,
-                   rule: _Rule | None) -> tuple[int, JSONDict]:
+    async def _run(
+        self, name: str, handler: Callable[[Params], Awaitable[Any]], params: Params, at: float, rule: _Rule | None
+    ) -> tuple[int, JSONDict]:
         try:
             if rule is not None:
                 raise self._rule_error(rule, params)
@@ -1639,14 +1822,26 @@ class FakeBotAPI:
             raise bad("message to be replied not found")
         return {k: v for k, v in target.items() if k != "reply_to_message"}
 
-    def _bot_message(self, chat: FakeChat, params: Params, raw_text: str, text: str, entities: list[JSONDict],
-                     markup: JSONDict | None, content: JSONDict, text_key: str,
-                     document: tuple[str, bytes] | None = None) -> JSONDict:
+    def _bot_message(
+        self,
+        chat: FakeChat,
+        params: Params,
+        raw_text: str,
+        text: str,
+        entities: list[JSONDict],
+        markup: JSONDict | None,
+        content: JSONDict,
+        text_key: str,
+        document: tuple[str, bytes] | None = None,
+    ) -> JSONDict:
         reply_to = self._reply_to(params, chat)
         self._throttle(chat.id)
         message_id = self._next_message_id(chat.id)
         message: JSONDict = {
-            "message_id": message_id, "from": self.bot_user(), "chat": self.chat_json(chat), "date": int(time.time()),
+            "message_id": message_id,
+            "from": self.bot_user(),
+            "chat": self.chat_json(chat),
+            "date": int(time.time()),
         }
         if reply_to is not None:
             message["reply_to_message"] = reply_to
@@ -1679,8 +1874,16 @@ class FakeBotAPI:
             raise bad("message to edit not found")
         return chat, sent
 
-    def _apply_edit(self, chat: FakeChat, sent: Sent, text_key: str, raw_text: str | None, text: str | None,
-                    entities: list[JSONDict] | None, markup: JSONDict | None) -> JSONDict:
+    def _apply_edit(
+        self,
+        chat: FakeChat,
+        sent: Sent,
+        text_key: str,
+        raw_text: str | None,
+        text: str | None,
+        entities: list[JSONDict] | None,
+        markup: JSONDict | None,
+    ) -> JSONDict:
         new_text = sent.text if text is None else text
         new_entities = sent.entities if entities is None else entities
         if new_text == sent.text and new_entities == sent.entities and markup == sent.reply_markup:
@@ -1731,8 +1934,12 @@ class FakeBotAPI:
 
     async def _m_getMe(self, params: Params) -> JSONDict:
         return {
-            **self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+            **self.bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
         }
 
     async def _m_logOut(self, params: Params) -> bool:
@@ -1743,8 +1950,11 @@ class FakeBotAPI:
 
     async def _m_getUpdates(self, params: Params) -> list[JSONDict]:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
-                                "to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                "to delete the webhook first",
+            )
         offset = params.integer("offset", 0) or 0
         limit = min(100, max(1, params.integer("limit", 100) or 100))
         timeout = max(0.0, params.number("timeout", 0.0))
@@ -1768,8 +1978,10 @@ class FakeBotAPI:
             if remaining <= 0 or self._closing:
                 return []
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot "
-                                    "instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                )
             try:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
@@ -1963,8 +2175,13 @@ class FakeBotAPI:
 
     async def _m_getChat(self, params: Params) -> JSONDict:
         chat = self._chat(params, sending=False)
-        gifts = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                 "premium_subscription": False, "gifts_from_channels": False}
+        gifts = {
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        }
         return {**self.chat_json(chat), "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     async def _m_getFile(self, params: Params) -> JSONDict:

@@ -101,7 +101,8 @@ async def test_malformed_html_is_rejected(api: FakeBotAPI, bot: Bot, html: str, 
 
 def test_html_parser_details() -> None:
     assert parse_html('<pre><code class="language-python">x = 1</code></pre>') == (
-        "x = 1", [{"offset": 0, "length": 5, "type": "pre", "language": "python"}]
+        "x = 1",
+        [{"offset": 0, "length": 5, "type": "pre", "language": "python"}],
     )
     assert parse_html("<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>&#x1F600;&#65;")[1] == [
         {"offset": 0, "length": 1, "type": "expandable_blockquote"},
@@ -144,8 +145,9 @@ async def test_callback_data_is_limited_to_64_bytes(api: FakeBotAPI, bot: Bot) -
 
 async def test_press_round_trip(api: FakeBotAPI, bot: Bot) -> None:
     user = api.user(USER_ID)
-    await bot.send_message(USER_ID, "<b>Frage</b>", parse_mode="HTML",
-                           reply_markup=keyboard([("Ja ✅", "yes"), ("Nein", "no")]))
+    await bot.send_message(
+        USER_ID, "<b>Frage</b>", parse_mode="HTML", reply_markup=keyboard([("Ja ✅", "yes"), ("Nein", "no")])
+    )
     (sent,) = api.sent(USER_ID)
     assert sent.buttons() == [[("Ja ✅", "yes"), ("Nein", "no")]]
     assert sent.button("Ja") == ("Ja ✅", "yes")
@@ -169,8 +171,7 @@ async def test_edit_message(api: FakeBotAPI, bot: Bot) -> None:
     markup = keyboard([("A", "a")])
     message = await bot.send_message(USER_ID, "<b>eins</b>", parse_mode="HTML", reply_markup=markup)
     with pytest.raises(BadRequest, match="(?i)message is not modified: specified new message content"):
-        await bot.edit_message_text("<b>eins</b>", USER_ID, message.message_id, parse_mode="HTML",
-                                    reply_markup=markup)
+        await bot.edit_message_text("<b>eins</b>", USER_ID, message.message_id, parse_mode="HTML", reply_markup=markup)
     edited = await bot.edit_message_text("zwei", USER_ID, message.message_id)
     (sent,) = api.sent(USER_ID)
     assert edited.text == "zwei" and edited.edit_date is not None
@@ -268,8 +269,9 @@ async def test_arrivals_are_counted_when_they_arrive_even_while_the_test_loop_is
         def sender() -> None:
             for i in range(5):
                 body = json.dumps({"chat_id": 1, "text": f"{i}"}).encode()
-                request = urllib.request.Request(f"{api.base_url}{api.token}/sendMessage", body,
-                                                 {"Content-Type": "application/json"})
+                request = urllib.request.Request(
+                    f"{api.base_url}{api.token}/sendMessage", body, {"Content-Type": "application/json"}
+                )
                 threading.Thread(target=urllib.request.urlopen, args=(request,), daemon=True).start()
                 time.sleep(0.08)
 
@@ -335,8 +337,9 @@ async def test_fail_rules(api: FakeBotAPI, bot: Bot) -> None:
 
 async def test_send_document_round_trip(api: FakeBotAPI, bot: Bot) -> None:
     payload = bytes(range(256)) * 10
-    message = await bot.send_document(USER_ID, document=payload, filename="bericht.pdf",
-                                      caption="<b>Bericht</b>", parse_mode="HTML")
+    message = await bot.send_document(
+        USER_ID, document=payload, filename="bericht.pdf", caption="<b>Bericht</b>", parse_mode="HTML"
+    )
     (sent,) = api.sent(USER_ID)
     assert sent.document == ("bericht.pdf", payload)
     assert sent.text == "Bericht" and sent.entities == [{"offset": 0, "length": 7, "type": "bold"}]
@@ -362,8 +365,10 @@ async def test_user_file_download(api: FakeBotAPI, bot: Bot) -> None:
 async def test_commands_per_language(api: FakeBotAPI, bot: Bot) -> None:
     await bot.set_my_commands([("start", "Beginnen"), ("hilfe", "Hilfe anzeigen")])
     await bot.set_my_commands([("start", "Begin")], language_code="en")
-    assert api.commands[None] == [{"command": "start", "description": "Beginnen"},
-                                  {"command": "hilfe", "description": "Hilfe anzeigen"}]
+    assert api.commands[None] == [
+        {"command": "start", "description": "Beginnen"},
+        {"command": "hilfe", "description": "Hilfe anzeigen"},
+    ]
     assert api.commands["en"] == [{"command": "start", "description": "Begin"}]
     assert [c.command for c in await bot.get_my_commands(language_code="en")] == ["start"]
     with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
@@ -437,9 +442,14 @@ async def test_wrong_token_and_unknown_method(api: FakeBotAPI, bot: Bot) -> None
 async def test_wire_formats_json_query_and_case(api: FakeBotAPI) -> None:
     async with aiohttp.ClientSession() as session:
         url = f"{api.base_url}{api.token}"
-        async with session.post(f"{url}/SENDMESSAGE", json={"chat_id": USER_ID, "text": "json",
-                                                            "reply_markup": {"inline_keyboard": [[
-                                                                {"text": "x", "callback_data": "y"}]]}}) as r:
+        async with session.post(
+            f"{url}/SENDMESSAGE",
+            json={
+                "chat_id": USER_ID,
+                "text": "json",
+                "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": "y"}]]},
+            },
+        ) as r:
             body = await r.json()
             assert r.status == 200 and body["ok"] and body["result"]["reply_markup"]["inline_keyboard"]
         async with session.get(f"{url}/sendMessage", params={"chat_id": str(USER_ID), "text": "query"}) as r:

@@ -16,7 +16,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
     ("typed", "iso"),
     [
         ("25.01.2027", "2027-01-25"),
-        ("25.1.27", "2027-01-25"),       # short day, month and two-digit year
+        ("25.1.27", "2027-01-25"),  # short day, month and two-digit year
         ("2027-01-25", "2027-01-25"),
         ("25/01/2027", "2027-01-25"),
         ("01/2027", "2027-01"),
@@ -24,8 +24,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("2027-03", "2027-03"),
         ("2027", "2027"),
         ("  25.01.2027  ", "2027-01-25"),  # surrounding blanks are ignored
-        ("25.01.2027.", "2027-01-25"),     # so is a full stop at the end of a sentence
-        ("29.02.2028", "2028-02-29"),      # leap day in a leap year
+        ("25.01.2027.", "2027-01-25"),  # so is a full stop at the end of a sentence
+        ("29.02.2028", "2028-02-29"),  # leap day in a leap year
         ("31.12.2030", "2030-12-31"),
     ],
 )
@@ -36,16 +36,16 @@ def test_accepts_what_people_type(typed: str, iso: str) -> None:
 @pytest.mark.parametrize(
     "typed",
     [
-        "31.02.2027",       # no 31 February
-        "29.02.2027",       # 2027 is no leap year
-        "13/2027",          # no month 13
-        "2027-13-01",       # no month 13 (ISO)
-        "0.2027",           # no month 0
-        "00.01.2027",       # no day 0
+        "31.02.2027",  # no 31 February
+        "29.02.2027",  # 2027 is no leap year
+        "13/2027",  # no month 13
+        "2027-13-01",  # no month 13 (ISO)
+        "0.2027",  # no month 0
+        "00.01.2027",  # no day 0
         "morgen",
         "",
         "   ",
-        "1800",             # implausible year
+        "1800",  # implausible year
         "25.01.1800",
         "2027-01-25T10:00",
         "25.01.2027 abends",
@@ -53,35 +53,39 @@ def test_accepts_what_people_type(typed: str, iso: str) -> None:
         "2027a",
         "Jan 2027",
         "25. Januar 2027",
-        "25.O1.2027",       # letter O instead of a zero
-        "25-01-2027",       # day first with dashes is not one of the accepted forms
-        "25.01.202",        # three-digit year
+        "25.O1.2027",  # letter O instead of a zero
+        "25-01-2027",  # day first with dashes is not one of the accepted forms
+        "25.01.202",  # three-digit year
     ],
 )
 def test_rejects_what_is_no_date(typed: str) -> None:
     assert parse_date(typed) is None
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("24.11.2026 10:00", "de"),
-    ("24.11.2026, 10 Uhr", "de"),
-    ("Dienstag, 24. November 2026 um 10 Uhr", "de"),
-    ("2026-11-24 10:00", "de"),
-    ("24/11/2026 10h00", "fr"),
-    ("24/11/2026 10h", "fr"),
-    ("mardi 24 novembre 2026 à 10h", "fr"),
-    ("2026-11-24 10:00", "en"),
-    ("2026-11-24T10:00", "en"),
-    ("24 Nov 2026 10:00", "en"),
-    ("11/24/2026 10:00 AM", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("24.11.2026 10:00", "de"),
+        ("24.11.2026, 10 Uhr", "de"),
+        ("Dienstag, 24. November 2026 um 10 Uhr", "de"),
+        ("2026-11-24 10:00", "de"),
+        ("24/11/2026 10h00", "fr"),
+        ("24/11/2026 10h", "fr"),
+        ("mardi 24 novembre 2026 à 10h", "fr"),
+        ("2026-11-24 10:00", "en"),
+        ("2026-11-24T10:00", "en"),
+        ("24 Nov 2026 10:00", "en"),
+        ("11/24/2026 10:00 AM", "en"),
+    ],
+)
 def test_parse_when_reads_what_admins_type(text: str, lang: str):
     assert parse_when(text, "Europe/Berlin", lang) == datetime(2026, 11, 24, 10, tzinfo=BERLIN)
 
 
 def test_parse_when_a_bare_time_is_on_the_base_day():
     assert parse_when("11:30", "Europe/Berlin", "de", base=date(2026, 11, 24)) == datetime(
-        2026, 11, 24, 11, 30, tzinfo=BERLIN)
+        2026, 11, 24, 11, 30, tzinfo=BERLIN
+    )
     assert parse_when("11:30", "Europe/Berlin", "de") is None
 
 

@@ -102,10 +102,16 @@ class Synapse:
             "server_name": self.server_name,
             "public_baseurl": self.url + "/",
             "pid_file": str(d / "homeserver.pid"),
-            "listeners": [{
-                "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http", "tls": False,
-                "x_forwarded": False, "resources": [{"names": ["client"], "compress": False}],
-            }],
+            "listeners": [
+                {
+                    "port": self.port,
+                    "bind_addresses": ["127.0.0.1"],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    "resources": [{"names": ["client"], "compress": False}],
+                }
+            ],
             "database": {"name": "sqlite3", "args": {"database": str(d / "homeserver.db")}},
             "log_config": str(d / "log.yaml"),
             "media_store_path": str(d / "media_store"),
@@ -129,8 +135,14 @@ class Synapse:
         return {
             "version": 1,
             "formatters": {"precise": {"format": "%(asctime)s %(name)s %(lineno)d %(levelname)s %(message)s"}},
-            "handlers": {"file": {"class": "logging.FileHandler", "formatter": "precise",
-                                  "filename": str(self.log_path), "encoding": "utf8"}},
+            "handlers": {
+                "file": {
+                    "class": "logging.FileHandler",
+                    "formatter": "precise",
+                    "filename": str(self.log_path),
+                    "encoding": "utf8",
+                }
+            },
             "loggers": {"synapse.storage.SQL": {"level": "WARNING"}},
             "root": {"level": "WARNING", "handlers": ["file"]},
             "disable_existing_loggers": False,
@@ -175,7 +187,10 @@ class Synapse:
         with self.output_path.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
-                cwd=self.directory, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=self.directory,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         while True:
@@ -211,12 +226,14 @@ class Synapse:
         """Stop Synapse without blocking the event loop."""
         await asyncio.to_thread(self.stop_blocking)
 
-    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None,
-                       token: str | None = None) -> dict[str, Any]:
+    async def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with aiohttp.ClientSession() as session, session.request(
-            method, self.url + path, json=body, headers=headers
-        ) as resp:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(method, self.url + path, json=body, headers=headers) as resp,
+        ):
             data = await resp.json(content_type=None)
             if resp.status != 200:
                 raise RuntimeError(f"{method} {path} -> {resp.status}: {data}")
@@ -230,15 +247,27 @@ class Synapse:
             [nonce.encode(), localpart.encode(), password.encode(), b"admin" if admin else b"notadmin"]
         )
         mac = hmac.new(self.shared_secret.encode(), message, hashlib.sha1).hexdigest()
-        data = await self._request("POST", path, {
-            "nonce": nonce, "username": localpart, "password": password, "admin": admin, "mac": mac,
-        })
+        data = await self._request(
+            "POST",
+            path,
+            {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": mac,
+            },
+        )
         return data["user_id"], data["access_token"], data["device_id"]
 
     async def override_ratelimit(self, admin_token: str, user_id: str, per_second: int = 0, burst: int = 0) -> None:
         """Set ``user_id``'s message rate limit (needs an admin's token); 0 and 0 exempt the user."""
-        await self._request("POST", f"/_synapse/admin/v1/users/{quote(user_id)}/override_ratelimit",
-                            {"messages_per_second": per_second, "burst_count": burst}, token=admin_token)
+        await self._request(
+            "POST",
+            f"/_synapse/admin/v1/users/{quote(user_id)}/override_ratelimit",
+            {"messages_per_second": per_second, "burst_count": burst},
+            token=admin_token,
+        )
 
     def __repr__(self) -> str:
         return f"Synapse(url={self.url!r}, directory={str(self.directory)!r})"

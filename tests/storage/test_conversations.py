@@ -26,8 +26,13 @@ from tests.storage.test_store import MISSING, VERSION, changed, count, load, pos
 Extra = Callable[[Unit, int], None]
 
 
-def append(point: str, message_id: str | None = None, runs: list[Saved] | None = None,
-           meanwhile: Extra | None = None, extra: Extra | None = None) -> Callable[[Unit], bool]:
+def append(
+    point: str,
+    message_id: str | None = None,
+    runs: list[Saved] | None = None,
+    meanwhile: Extra | None = None,
+    extra: Extra | None = None,
+) -> Callable[[Unit], bool]:
     """One message's unit of work: add ``point`` to the steering-group list.
 
     ``runs`` collects what each run of the unit read; ``meanwhile`` happens between reading and
@@ -44,8 +49,14 @@ def append(point: str, message_id: str | None = None, runs: list[Saved] | None =
             meanwhile(unit, opened.account.user_id)
         old = opened.saved.answers.get("ko_steering", MISSING)
         new = [*([] if old is MISSING else old), point]
-        unit.save(opened.account.user_id, opened.saved, VERSION, position("ko_steering"),
-                  changed([("ko_steering", old, new)]), "de")
+        unit.save(
+            opened.account.user_id,
+            opened.saved,
+            VERSION,
+            position("ko_steering"),
+            changed([("ko_steering", old, new)]),
+            "de",
+        )
         if extra is not None:
             extra(unit, opened.account.user_id)
         return True
@@ -64,8 +75,14 @@ async def test_a_save_from_a_stale_read_is_refused_and_nothing_of_it_is_kept(sto
 
     def stale_save(unit: Unit) -> None:
         account, _ = unit.open_conversation("telegram", "1001", "de")
-        unit.save(account.user_id, stale, VERSION, position(),
-                  changed([("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])]), "de")
+        unit.save(
+            account.user_id,
+            stale,
+            VERSION,
+            position(),
+            changed([("ko_steering", ["Sozialamt"], ["Sozialamt", "X"])]),
+            "de",
+        )
 
     with pytest.raises(Conflict):
         await store.run(stale_save)
@@ -95,8 +112,9 @@ async def test_a_unit_that_waited_for_the_lock_reads_what_the_holder_wrote(postg
         waiter = asyncio.ensure_future(second.run(append("Planungsamt", runs=runs)))
         admin = await asyncpg.connect(postgres_url)
         try:
-            while not await admin.fetchval("SELECT count(*) FROM pg_stat_activity "
-                                           "WHERE datname = current_database() AND wait_event_type = 'Lock'"):
+            while not await admin.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ):
                 await asyncio.sleep(0.01)
         finally:
             await admin.close()
@@ -112,7 +130,8 @@ async def test_a_unit_that_waited_for_the_lock_reads_what_the_holder_wrote(postg
 
 @pytest.mark.postgres
 async def test_a_message_read_without_a_transaction_runs_again_when_another_writer_came_first(
-        postgres_url: str) -> None:
+    postgres_url: str,
+) -> None:
     first, second = await Store.open(postgres_url), await Store.open(postgres_url)
     try:
         await first.run(append("Sozialamt"))
@@ -135,8 +154,9 @@ async def test_a_redelivered_message_is_taken_in_once(store: Store, other: Store
     assert await store.run_message(append("Sozialamt", message_id="u-1"))
     assert not await store.run_message(append("Sozialamt", message_id="u-1"))
     assert not await other.run_message(append("Sozialamt", message_id="u-1"))
-    taken = await asyncio.gather(*(s.run_message(append("Planungsamt", message_id="u-2"))
-                                   for s in (store, other, store, other)))
+    taken = await asyncio.gather(
+        *(s.run_message(append("Planungsamt", message_id="u-2")) for s in (store, other, store, other))
+    )
     assert sorted(taken) == [False, False, False, True]
     assert await steering(other) == ["Sozialamt", "Planungsamt"]
     assert [r["message_id"] for r in await rows(store, ProcessedMessage, order_by="message_id")] == ["u-1", "u-2"]
@@ -180,6 +200,7 @@ async def test_many_writers_on_one_conversation_lose_nothing(store: Store, other
 
 # -- users and identities ----------------------------------------------------------------------------
 
+
 async def test_open_conversation_creates_user_and_identity_once(store: Store) -> None:
     account, saved = await load(store, "telegram", "1001", "fr")
     assert account.created is True
@@ -188,7 +209,7 @@ async def test_open_conversation_creates_user_and_identity_once(store: Store) ->
 
     again, saved_again = await load(store, "telegram", "1001", "de")
     assert again == Account(account.user_id, "fr", created=False)  # the stored language wins
-    assert saved_again == Saved(None, 0, None, None, {})           # no conversation saved yet
+    assert saved_again == Saved(None, 0, None, None, {})  # no conversation saved yet
 
     other_channel, _ = await load(store, "matrix", "1001")
     other_ref, _ = await load(store, "telegram", "1002")
@@ -197,11 +218,16 @@ async def test_open_conversation_creates_user_and_identity_once(store: Store) ->
 
     users = await rows(store, User, order_by="id")
     assert [(u["id"], u["language"]) for u in users] == [
-        (account.user_id, "fr"), (other_channel.user_id, "de"), (other_ref.user_id, "de")]
+        (account.user_id, "fr"),
+        (other_channel.user_id, "de"),
+        (other_ref.user_id, "de"),
+    ]
     identities = await rows(store, Identity, order_by="id")
     assert [(i["user_id"], i["channel"], i["ref"]) for i in identities] == [
-        (account.user_id, "telegram", "1001"), (other_channel.user_id, "matrix", "1001"),
-        (other_ref.user_id, "telegram", "1002")]
+        (account.user_id, "telegram", "1001"),
+        (other_channel.user_id, "matrix", "1001"),
+        (other_ref.user_id, "telegram", "1002"),
+    ]
 
 
 async def test_first_save_after_a_unit_that_only_looked(store: Store) -> None:
@@ -230,13 +256,14 @@ ANSWERS: dict[str, Any] = {
         {"indicator": "population", "value": "18.734", "year": "2024", "comparison": None},
         {"indicator": "change", "value": "-3,2 %", "year": "2014-2024", "notes": ["a", {"b": 1}]},
     ],
-    "ko_existing": None,        # skipped
-    "ko_steering": [],          # an empty list is a value, not a skip
-    "ko_coordinator": "null",   # a string that looks like JSON null stays a string
+    "ko_existing": None,  # skipped
+    "ko_steering": [],  # an empty list is a value, not a skip
+    "ko_coordinator": "null",  # a string that looks like JSON null stays a string
 }
 
 
 # -- saving answers ------------------------------------------------------------------------------
+
 
 async def test_save_round_trip_audit_and_revision(store: Store, other: Store) -> None:
     pos1 = position("ob_kind", draft_note="halb fertig")
@@ -262,8 +289,7 @@ async def test_save_round_trip_audit_and_revision(store: Store, other: Store) ->
     pos2 = position("ob_land")
     _, saved, cid2 = await put(store, {"ob_name": "Neustadt", "ob_fields": MISSING, "kp_indicators": None}, pos=pos2)
     assert cid2 == cid and saved.revision == 1
-    expected = {**{k: v for k, v in ANSWERS.items() if k != "ob_fields"}, "ob_name": "Neustadt",
-                "kp_indicators": None}
+    expected = {**{k: v for k, v in ANSWERS.items() if k != "ob_fields"}, "ob_name": "Neustadt", "kp_indicators": None}
     for reader in (store, other):
         assert (await load(reader))[1] == Saved(cid, 2, VERSION, pos2, expected)
     audit = await rows(store, AuditEntry, order_by="id", user_id=account.user_id)
@@ -299,8 +325,9 @@ async def test_cache_is_used_only_while_the_revision_matches(store: Store, other
     _, _, cid = await put(store, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
     assert store.cache.get(cid) == (1, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
 
-    change = text("UPDATE answer SET value = :value WHERE conversation_id = :cid AND step_id = 'ob_name'"
-                  ).bindparams(bindparam("value", type_=Json))
+    change = text("UPDATE answer SET value = :value WHERE conversation_id = :cid AND step_id = 'ob_name'").bindparams(
+        bindparam("value", type_=Json)
+    )
     bump = text("UPDATE conversation SET revision = revision + 1 WHERE id = :cid")
 
     # Another process changes the row but not the revision: this store still trusts its cache,
@@ -338,28 +365,36 @@ async def test_cached_answers_of_a_deleted_user_never_reach_a_new_conversation(s
 
 # -- inbound messages ------------------------------------------------------------------------------
 
+
 async def test_claim_message_once(store: Store) -> None:
     assert await store.run(lambda unit: unit.claim_message("telegram", "m1")) is True
     assert await store.run(lambda unit: unit.claim_message("telegram", "m1")) is False
     assert await store.run(lambda unit: unit.claim_message("telegram", "m1")) is False
-    assert await store.run(lambda unit: unit.claim_message("matrix", "m1")) is True   # other channel
+    assert await store.run(lambda unit: unit.claim_message("matrix", "m1")) is True  # other channel
     assert await store.run(lambda unit: unit.claim_message("telegram", "m2")) is True
-    assert await store.run(lambda unit: (unit.claim_message("console", "x"), unit.claim_message("console", "x"))) \
-        == (True, False)
+    assert await store.run(lambda unit: (unit.claim_message("console", "x"), unit.claim_message("console", "x"))) == (
+        True,
+        False,
+    )
     claimed = await rows(store, ProcessedMessage)
     assert sorted((r["channel"], r["message_id"]) for r in claimed) == [
-        ("console", "x"), ("matrix", "m1"), ("telegram", "m1"), ("telegram", "m2")]
+        ("console", "x"),
+        ("matrix", "m1"),
+        ("telegram", "m1"),
+        ("telegram", "m2"),
+    ]
 
 
 # -- the municipality profile ---------------------------------------------------------------------
+
 
 async def test_set_profile_upserts(store: Store) -> None:
     account, _ = await load(store)
     await store.run(lambda unit: unit.set_profile(account.user_id, {"name": "Musterstadt", "kind": "stadt"}))
     first = await rows(store, Municipality)
     assert [{k: r[k] for k in ("user_id", "name", "kind", "land", "size", "fields")} for r in first] == [
-        {"user_id": account.user_id, "name": "Musterstadt", "kind": "stadt", "land": None, "size": None,
-         "fields": None}]
+        {"user_id": account.user_id, "name": "Musterstadt", "kind": "stadt", "land": None, "size": None, "fields": None}
+    ]
 
     profile = {"name": "Neustadt", "kind": "gemeinde", "land": "sn", "size": "s", "fields": ["mobility", "health"]}
     await store.run(lambda unit: unit.set_profile(account.user_id, profile))

@@ -19,8 +19,14 @@ STARTS = 3
 
 def upgrade(url: str) -> subprocess.Popen[str]:
     """A real `daks db upgrade` process."""
-    return subprocess.Popen([sys.executable, "-m", "bot", "db", "upgrade", "--db", url], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUTF8": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "db", "upgrade", "--db", url],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )
 
 
 @pytest.mark.parametrize("attempt", range(3))

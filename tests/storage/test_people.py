@@ -13,14 +13,16 @@ from tests.storage.test_store import count, load, put, rows
 
 # -- the user's rights ---------------------------------------------------------------------------
 
+
 async def _full_user(store: Store, ref: str, name: str) -> tuple[int, int]:
     """A user with identity, conversation, answers, audit entries and a municipality profile."""
     account, _, cid = await put(store, {"ob_name": name, "ob_fields": ["housing"], "ko_existing": None}, ref=ref)
     await put(store, {"ob_name": name + " (neu)"}, ref=ref)
 
     def profile(unit: Unit) -> None:
-        unit.set_profile(account.user_id, {"name": name, "kind": "stadt", "land": "by", "size": "m",
-                                           "fields": ["housing"]})
+        unit.set_profile(
+            account.user_id, {"name": name, "kind": "stadt", "land": "by", "size": "m", "fields": ["housing"]}
+        )
 
     await store.run(profile)
     return account.user_id, cid
@@ -41,16 +43,33 @@ async def test_delete_user_removes_everything_of_that_user_only(store: Store) ->
     anna, anna_cid = await _full_user(store, "anna", "Annaberg")
     ben, ben_cid = await _full_user(store, "ben", "Benediktbeuern")
     # Anna also talks to the companion on a second channel.
-    await store.run_connection(lambda conn: conn.execute(Identity.__table__.insert().values(
-        user_id=anna, channel="matrix", ref="@anna:example.org", created_at=datetime.now(UTC))))
+    await store.run_connection(
+        lambda conn: conn.execute(
+            Identity.__table__.insert().values(
+                user_id=anna, channel="matrix", ref="@anna:example.org", created_at=datetime.now(UTC)
+            )
+        )
+    )
     before_anna, before_ben = await _dump(store, anna, anna_cid), await _dump(store, ben, ben_cid)
     assert {k: len(v) for k, v in before_anna.items()} == {
-        "user": 1, "identity": 2, "municipality": 1, "conversation": 1, "answer": 3, "auditentry": 4}
+        "user": 1,
+        "identity": 2,
+        "municipality": 1,
+        "conversation": 1,
+        "answer": 3,
+        "auditentry": 4,
+    }
 
     await store.run(lambda unit: unit.delete_user(anna))
 
     assert {k: len(v) for k, v in (await _dump(store, anna, anna_cid)).items()} == {
-        "user": 0, "identity": 0, "municipality": 0, "conversation": 0, "answer": 0, "auditentry": 0}
+        "user": 0,
+        "identity": 0,
+        "municipality": 0,
+        "conversation": 0,
+        "answer": 0,
+        "auditentry": 0,
+    }
     assert await _dump(store, ben, ben_cid) == before_ben
     assert await count(store, User) == 1
 
@@ -64,14 +83,30 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
     start = datetime.now(UTC) - timedelta(seconds=5)
     user_id, _ = await _full_user(store, "anna", "Annaberg")
     data = await store.run(lambda unit: unit.stored(user_id))
-    assert set(data) == {"user_id", "created_at", "language", "identities", "municipality", "answers",
-                         "audit_entries", "conversation_updated_at", "subscription", "consent", "attending"}
+    assert set(data) == {
+        "user_id",
+        "created_at",
+        "language",
+        "identities",
+        "municipality",
+        "answers",
+        "audit_entries",
+        "conversation_updated_at",
+        "subscription",
+        "consent",
+        "attending",
+    }
     assert data["user_id"] == str(user_id)
     assert data["language"] == "de"
     assert [(c, r) for c, r, _ in data["identities"]] == [("telegram", "anna")]
-    assert data["municipality"] == {"name": "Annaberg", "kind": "stadt", "land": "by", "size": "m",
-                                    "fields": ["housing"]}
-    assert data["answers"] == 3          # the skipped one counts: it is stored
+    assert data["municipality"] == {
+        "name": "Annaberg",
+        "kind": "stadt",
+        "land": "by",
+        "size": "m",
+        "fields": ["housing"],
+    }
+    assert data["answers"] == 3  # the skipped one counts: it is stored
     assert data["audit_entries"] == 4
     for when in (data["created_at"], data["identities"][0][2], data["conversation_updated_at"]):
         assert when.tzinfo is not None
@@ -79,11 +114,19 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
 
     fresh, _ = await load(store, ref="nobody-yet")
     bare = await store.run(lambda unit: unit.stored(fresh.user_id))
-    assert (bare["municipality"], bare["answers"], bare["audit_entries"], bare["conversation_updated_at"],
-            bare["subscription"], bare["consent"], bare["attending"]) == ({}, 0, 0, None, None, [], [])
+    assert (
+        bare["municipality"],
+        bare["answers"],
+        bare["audit_entries"],
+        bare["conversation_updated_at"],
+        bare["subscription"],
+        bare["consent"],
+        bare["attending"],
+    ) == ({}, 0, 0, None, None, [], [])
 
 
 # -- on disk (SQLite) ------------------------------------------------------------------------------
+
 
 async def test_an_erasure_leaves_no_copy_of_the_answers_in_the_database_file_or_its_wal(tmp_path) -> None:
     path = tmp_path / "daks.db"

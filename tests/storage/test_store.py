@@ -29,28 +29,68 @@ from storage.store import Store, Unit
 
 MISSING = object()  # the step had (or gets) no answer row at all
 VERSION = "1"
-TABLES = {"user", "identity", "municipality", "conversation", "answer", "auditentry", "processedmessage",
-          "subscription", "consentrecord", "role", "adminlog", "event", "rsvp", "broadcast", "delivery", "courier",
-          "pace"}
+TABLES = {
+    "user",
+    "identity",
+    "municipality",
+    "conversation",
+    "answer",
+    "auditentry",
+    "processedmessage",
+    "subscription",
+    "consentrecord",
+    "role",
+    "adminlog",
+    "event",
+    "rsvp",
+    "broadcast",
+    "delivery",
+    "courier",
+    "pace",
+}
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+
 def position(step: str = "ob_name", lang: str = "de", **more: Any) -> dict[str, Any]:
     """A conversation position as the engine stores it (the state without answers)."""
-    return State(version=VERSION, lang=lang, mode="step", stage="onboarding", step=step, turn=3, seq=2,
-                 history=["ob_welcome"], draft=more).position()
+    return State(
+        version=VERSION,
+        lang=lang,
+        mode="step",
+        stage="onboarding",
+        step=step,
+        turn=3,
+        seq=2,
+        history=["ob_welcome"],
+        draft=more,
+    ).position()
 
 
 def changed(triples: list[tuple[str, Any, Any]]) -> list[Change]:
     """``(step_id, old, new)`` with ``MISSING`` as the engine classifies them: answer, skip (None) or remove."""
-    return [Change(sid, "remove" if new is MISSING else "skip" if new is None else "answer",
-                   None if old is MISSING else old, None if new is MISSING else new) for sid, old, new in triples]
+    return [
+        Change(
+            sid,
+            "remove" if new is MISSING else "skip" if new is None else "answer",
+            None if old is MISSING else old,
+            None if new is MISSING else new,
+        )
+        for sid, old, new in triples
+    ]
 
 
-async def put(store: Store, answers: dict[str, Any], *, channel: str = "telegram", ref: str = "1001",
-              lang: str = "de", pos: dict[str, Any] | None = None) -> tuple[Account, Saved, int]:
+async def put(
+    store: Store,
+    answers: dict[str, Any],
+    *,
+    channel: str = "telegram",
+    ref: str = "1001",
+    lang: str = "de",
+    pos: dict[str, Any] | None = None,
+) -> tuple[Account, Saved, int]:
     """One message's unit of work: open the conversation and save new values for some steps.
 
     ``answers`` maps step ids to their new value: JSON, None (skipped) or MISSING (removed).
@@ -84,11 +124,15 @@ async def rows(store: Store, model: Any, order_by: str | None = None, **where: A
 
 async def count(store: Store, model: Any, **where: Any) -> int:
     table = model.__table__
-    return await store.run_connection(lambda conn: conn.execute(
-        select(func.count()).select_from(table).where(*(table.c[k] == v for k, v in where.items()))).scalar_one())
+    return await store.run_connection(
+        lambda conn: conn.execute(
+            select(func.count()).select_from(table).where(*(table.c[k] == v for k, v in where.items()))
+        ).scalar_one()
+    )
 
 
 # -- schema ----------------------------------------------------------------------------------------
+
 
 async def test_open_creates_schema_that_matches_the_models(database_url: str) -> None:
     store = await Store.open(database_url)
@@ -102,6 +146,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
             def compare(conn: Connection) -> list[Any]:
                 ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
                 return compare_metadata(ctx, metadata)
+
             return compare
 
         # Nothing is filtered: there is not even type-only noise here, because sqlmodel's AutoString
@@ -122,8 +167,9 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
     for upgrade in (True, False):
         again = await Store.open(database_url, upgrade=upgrade)
         try:
-            assert await again.run_connection(
-                lambda conn: MigrationContext.configure(conn).get_current_revision()) == HEAD
+            assert (
+                await again.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision()) == HEAD
+            )
         finally:
             await again.close()
 
@@ -142,8 +188,10 @@ async def test_unknown_revision_is_refused(database_url: str) -> None:
     # Nothing was touched: the database still carries the unknown revision and all tables.
     plain = Store(database_url)
     try:
-        assert await plain.run_connection(
-            lambda conn: MigrationContext.configure(conn).get_current_revision()) == "f00dcafe9"
+        assert (
+            await plain.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
+            == "f00dcafe9"
+        )
         assert await plain.run_connection(lambda conn: set(inspect(conn).get_table_names())) >= TABLES
     finally:
         await plain.close()
@@ -165,6 +213,7 @@ async def test_no_upgrade_on_empty_database_asks_to_run_upgrade(database_url: st
 
 # -- transactions ----------------------------------------------------------------------------------
 
+
 async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) -> None:
     account, _, cid = await put(store, {"ob_name": "Musterstadt"}, ref="anna")
     seen: dict[str, Any] = {}
@@ -172,21 +221,37 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
     def failing(unit: Unit) -> None:
         unit.claim_message("telegram", "m-1")
         known, saved = unit.open_conversation("telegram", "anna", "de")
-        unit.save(known.user_id, saved, VERSION, position("ob_land"),
-                  changed([("ob_name", "Musterstadt", "Umbenannt"), ("ob_kind", MISSING, "stadt")]), "de")
+        unit.save(
+            known.user_id,
+            saved,
+            VERSION,
+            position("ob_land"),
+            changed([("ob_name", "Musterstadt", "Umbenannt"), ("ob_kind", MISSING, "stadt")]),
+            "de",
+        )
         unit.set_profile(known.user_id, {"name": "Umbenannt"})
         newcomer, fresh = unit.open_conversation("telegram", "zoe", "de")
-        seen["cid"] = unit.save(newcomer.user_id, fresh, VERSION, position(), changed([("ob_name", MISSING, "Z")]),
-                                "de")
+        seen["cid"] = unit.save(
+            newcomer.user_id, fresh, VERSION, position(), changed([("ob_name", MISSING, "Z")]), "de"
+        )
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
         await store.run(failing)
 
-    counts = {model.__tablename__: await count(store, model)
-              for model in (User, Identity, Municipality, Conversation, Answer, AuditEntry, ProcessedMessage)}
-    assert counts == {"user": 1, "identity": 1, "municipality": 0, "conversation": 1, "answer": 1,
-                      "auditentry": 1, "processedmessage": 0}
+    counts = {
+        model.__tablename__: await count(store, model)
+        for model in (User, Identity, Municipality, Conversation, Answer, AuditEntry, ProcessedMessage)
+    }
+    assert counts == {
+        "user": 1,
+        "identity": 1,
+        "municipality": 0,
+        "conversation": 1,
+        "answer": 1,
+        "auditentry": 1,
+        "processedmessage": 0,
+    }
     # Uncommitted answers were not published to the cache either.
     assert store.cache.get(cid) == (1, {"ob_name": "Musterstadt"})
     assert store.cache.get(seen["cid"]) is None
@@ -202,6 +267,7 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
 
 
 # -- files on disk (SQLite) ------------------------------------------------------------------------
+
 
 async def test_a_new_sqlite_database_and_its_folder_are_owner_only(tmp_path) -> None:
     import os

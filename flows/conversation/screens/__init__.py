@@ -11,10 +11,23 @@ from flows.conversation.session import Screen
 from flows.conversation.state import Mode
 
 SCREENS: dict[Mode, Screen] = {
-    "new": Start(), "step": Question(), "stage_end": StageEnd(),
-    "menu": Menu(), "pick_stage": PickStage(), "pick_edit": PickEdit(), "pick_lang": PickLang(),
+    "new": Start(),
+    "step": Question(),
+    "stage_end": StageEnd(),
+    "menu": Menu(),
+    "pick_stage": PickStage(),
+    "pick_edit": PickEdit(),
+    "pick_lang": PickLang(),
     "confirm_delete": ConfirmDelete(),
-    "browse": Browse(), "tools": Tools(), "tool": Tool(),
-    "subscribe": Subscribe(), "sub_lang": SubLang(), "sub_consent": SubConsent(), "sub_manage": SubManage(),
-    "admin": Admin(), "form": Form(), "form_preview": FormPreview(), "form_when": FormWhen(),
+    "browse": Browse(),
+    "tools": Tools(),
+    "tool": Tool(),
+    "subscribe": Subscribe(),
+    "sub_lang": SubLang(),
+    "sub_consent": SubConsent(),
+    "sub_manage": SubManage(),
+    "admin": Admin(),
+    "form": Form(),
+    "form_preview": FormPreview(),
+    "form_when": FormWhen(),
 }

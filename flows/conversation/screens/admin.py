@@ -76,8 +76,12 @@ class Admin:
 
     def choices(self, s: Session) -> list[Choice]:
         t = s.t
-        choices = [Choice("_event", t("New event")), Choice("_newsletter", t("New newsletter")),
-                   Choice("_broadcasts", t("Broadcasts")), Choice("_events", t("Events and RSVPs"))]
+        choices = [
+            Choice("_event", t("New event")),
+            Choice("_newsletter", t("New newsletter")),
+            Choice("_broadcasts", t("Broadcasts")),
+            Choice("_events", t("Events and RSVPs")),
+        ]
         if s.facts.role == "admin":
             choices.append(Choice("_editors", t("Editors")))
         return [*choices, Choice("_close", t("Back to the question"))]
@@ -85,10 +89,13 @@ class Admin:
     def on_input(self, s: Session, inp: Input) -> None:
         choice = inp.choice or ""
         entries: dict[str, Callable[[], None]] = {
-            "_event": lambda: open_form(s, "event"), "_newsletter": lambda: open_form(s, "newsletter"),
+            "_event": lambda: open_form(s, "event"),
+            "_newsletter": lambda: open_form(s, "newsletter"),
             "_broadcasts": lambda: s.actions.append(ShowBroadcasts(None)),
             "_events": lambda: s.actions.append(ShowEvents()),
-            "_editors": lambda: editor_command(s, []), "_close": s.close_overlay}
+            "_editors": lambda: editor_command(s, []),
+            "_close": s.close_overlay,
+        }
         if choice not in entries:
             return s.say_only(s.t("Please pick one of the options below."))
         if choice not in ("_event", "_newsletter", "_close"):
@@ -113,6 +120,7 @@ def _options(s: Session) -> forms.Options:
         if source == "languages":
             return list(LANGUAGE_NAMES.items())
         return [(x, s.ctx.topic_label(x)) for x in s.content.topics]
+
     return options
 
 
@@ -129,8 +137,9 @@ class Form:
 
     def on_input(self, s: Session, inp: Input) -> None:
         draft = s.state.view["draft"]
-        step = forms.answer(_form(s), draft, inp.text, inp.choice if inp.button else None, s.t, _options(s),
-                            lang=s.state.lang)
+        step = forms.answer(
+            _form(s), draft, inp.text, inp.choice if inp.button else None, s.t, _options(s), lang=s.state.lang
+        )
         s.state.view = {**s.state.view, "draft": step.draft}
         for note in step.notes:
             s.say(note)
@@ -156,8 +165,9 @@ def check_form(s: Session, form_id: str, values: dict[str, Any]) -> str | None:
     except ValueError as exc:
         errors = exc.errors() if isinstance(exc, ValidationError) else []
         reasons = "; ".join(str(e.get("msg", "")) for e in errors) or str(exc)
-        return s.t("The event is not complete yet ({reasons}). Let us go through the form again.",
-                   reasons=reasons[:300])
+        return s.t(
+            "The event is not complete yet ({reasons}). Let us go through the form again.", reasons=reasons[:300]
+        )
     return None
 
 

@@ -32,20 +32,36 @@ class Menu:
     def choices(self, s: Session) -> list[Choice]:
         t = s.t
         staff = [Choice("_admin", t("Administration"))] if s.facts.role else []
-        return [Choice("_progress", t("Show progress")), Choice("_stage", t("Go to a stage")),
-                Choice("_edit", t("Change an answer")), Choice("_export", t("Export as a file")),
-                Choice("_newsletter", t("Newsletter")), Choice("_events", t("Upcoming events")),
-                Choice("_mydata", t("My stored data")), Choice("_delete", t("Delete my data")),
-                Choice("_lang", "Sprache · Langue · Language"), Choice("_help", t("Help")), *staff, back_choice(s)]
+        return [
+            Choice("_progress", t("Show progress")),
+            Choice("_stage", t("Go to a stage")),
+            Choice("_edit", t("Change an answer")),
+            Choice("_export", t("Export as a file")),
+            Choice("_newsletter", t("Newsletter")),
+            Choice("_events", t("Upcoming events")),
+            Choice("_mydata", t("My stored data")),
+            Choice("_delete", t("Delete my data")),
+            Choice("_lang", "Sprache · Langue · Language"),
+            Choice("_help", t("Help")),
+            *staff,
+            back_choice(s),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         entries: dict[str, Callable[[], None]] = {
-            "_progress": lambda: progress(s), "_stage": lambda: s.open_overlay("pick_stage"),
-            "_edit": lambda: s.open_overlay("pick_edit"), "_export": lambda: export(s),
-            "_mydata": lambda: mydata(s), "_delete": lambda: s.open_overlay("confirm_delete"),
-            "_help": lambda: show_help(s), "_lang": lambda: s.open_overlay("pick_lang"),
-            "_newsletter": lambda: newsletter.open_newsletter(s), "_events": lambda: newsletter.events(s),
-            "_admin": lambda: admin.admin_command(s, ""), "_close": s.close_overlay}
+            "_progress": lambda: progress(s),
+            "_stage": lambda: s.open_overlay("pick_stage"),
+            "_edit": lambda: s.open_overlay("pick_edit"),
+            "_export": lambda: export(s),
+            "_mydata": lambda: mydata(s),
+            "_delete": lambda: s.open_overlay("confirm_delete"),
+            "_help": lambda: show_help(s),
+            "_lang": lambda: s.open_overlay("pick_lang"),
+            "_newsletter": lambda: newsletter.open_newsletter(s),
+            "_events": lambda: newsletter.events(s),
+            "_admin": lambda: admin.admin_command(s, ""),
+            "_close": s.close_overlay,
+        }
         entry = entries.get(inp.choice or "")
         if entry is None:
             return s.say_only(s.t("Please pick one of the options below."))
@@ -61,8 +77,10 @@ class PickStage:
         return [Paragraph(s.t("Which stage do you want to work on?"))]
 
     def choices(self, s: Session) -> list[Choice]:
-        return [*(Choice(f"s:{x.id}", f"{x.number}. {s.ctx.text(x.title)}") for x in s.content.daks_stages),
-                back_choice(s)]
+        return [
+            *(Choice(f"s:{x.id}", f"{x.number}. {s.ctx.text(x.title)}") for x in s.content.daks_stages),
+            back_choice(s),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         if inp.choice == "_close":
@@ -131,8 +149,14 @@ class ConfirmDelete:
     overlay = True
 
     def question(self, s: Session) -> list[Block]:
-        return [Paragraph(s.t("Do you really want to delete all your data: your answers, your municipality "
-                              "profile and the change log? This cannot be undone."))]
+        return [
+            Paragraph(
+                s.t(
+                    "Do you really want to delete all your data: your answers, your municipality "
+                    "profile and the change log? This cannot be undone."
+                )
+            )
+        ]
 
     def choices(self, s: Session) -> list[Choice]:
         return [Choice("_yes", s.t("Yes, delete everything")), Choice("_no", s.t("No, keep my data"))]
@@ -143,8 +167,9 @@ class ConfirmDelete:
             fresh = State(version=s.content.version, lang=s.state.lang)
             for key, value in fresh.model_dump().items():
                 setattr(s.state, key, value)
-            return s.say_only(s.t("All your data has been deleted. If you want to start again, just send me a "
-                                  "message."))
+            return s.say_only(
+                s.t("All your data has been deleted. If you want to start again, just send me a message.")
+            )
         s.close_overlay()
         s.say(s.t("Nothing was deleted."))
 
@@ -155,12 +180,19 @@ def show_help(s: Session) -> None:
     blocks: list[Block] = [Heading(s.t("Help"))]
     if s.state.mode == "step" and step is not None and step.help:
         blocks.append(Paragraph(s.ctx.text(step.help)))
-    blocks.append(Paragraph(s.t("Answer by typing, or with the number or name of an option. "
-                                "These commands work at any time:")))
+    blocks.append(
+        Paragraph(s.t("Answer by typing, or with the number or name of an option. These commands work at any time:"))
+    )
     lang = s.state.lang
-    blocks.append(Bullets(tuple(
-        f"/{(c.names.get(lang) or c.names['de'])[0]}: {s.ctx.text(c.summary)}"
-        for c in s.content.commands if not c.hidden)))
+    blocks.append(
+        Bullets(
+            tuple(
+                f"/{(c.names.get(lang) or c.names['de'])[0]}: {s.ctx.text(c.summary)}"
+                for c in s.content.commands
+                if not c.hidden
+            )
+        )
+    )
     s.before.append(Outbound(blocks))
 
 

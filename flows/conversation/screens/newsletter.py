@@ -26,8 +26,11 @@ def unsubscribe(s: Session) -> None:
     if not s.facts.subscribed:
         return s.say(s.t("You have no newsletter subscription, so there is nothing to end."))
     s.actions.append(Withdraw())
-    s.say(s.t("You are unsubscribed; you will get no more newsletters or announcements. "
-              "/newsletter subscribes you again."))
+    s.say(
+        s.t(
+            "You are unsubscribed; you will get no more newsletters or announcements. /newsletter subscribes you again."
+        )
+    )
 
 
 def attend(s: Session, arg: str, attending: bool) -> None:
@@ -59,8 +62,13 @@ def _topics(s: Session, topics: list[str]) -> str:
 def _changed(s: Session, sub: dict[str, Any]) -> None:
     s.actions.append(ChangeSubscription(tuple(sub["topics"]), sub["lang"]))
     s.close_overlay()
-    s.say(s.t("Your subscription is updated: {topics}, in {language}.", topics=_topics(s, sub["topics"]),
-              language=LANGUAGE_NAMES[sub["lang"]]))
+    s.say(
+        s.t(
+            "Your subscription is updated: {topics}, in {language}.",
+            topics=_topics(s, sub["topics"]),
+            language=LANGUAGE_NAMES[sub["lang"]],
+        )
+    )
 
 
 def _cancel(s: Session) -> None:
@@ -77,14 +85,24 @@ class Subscribe:
     overlay = True
 
     def question(self, s: Session) -> list[Block]:
-        return [Heading(s.t("Newsletter")),
-                Paragraph(s.t("Which topics would you like news and event announcements about? Tap to select, "
-                              "then Done. Without a selection you get everything."))]
+        return [
+            Heading(s.t("Newsletter")),
+            Paragraph(
+                s.t(
+                    "Which topics would you like news and event announcements about? Tap to select, "
+                    "then Done. Without a selection you get everything."
+                )
+            ),
+        ]
 
     def choices(self, s: Session) -> list[Choice]:
         t, sub = s.t, _sub(s)
-        return [*(Choice(f"x:{x}", s.ctx.topic_label(x), x in sub["topics"]) for x in s.content.topics),
-                Choice("_done", t("Done")), Choice("_all", t("All topics")), Choice("_close", t("Cancel"))]
+        return [
+            *(Choice(f"x:{x}", s.ctx.topic_label(x), x in sub["topics"]) for x in s.content.topics),
+            Choice("_done", t("Done")),
+            Choice("_all", t("All topics")),
+            Choice("_close", t("Cancel")),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         sub, choice = _sub(s), inp.choice or ""
@@ -93,8 +111,11 @@ class Subscribe:
         topics: list[str] = sub["topics"]
         if choice.startswith("x:") and choice[2:] in s.content.topics:
             topic = choice[2:]
-            picked = [x for x in topics if x != topic] if topic in topics else \
-                [x for x in s.content.topics if x in topics or x == topic]
+            picked = (
+                [x for x in topics if x != topic]
+                if topic in topics
+                else [x for x in s.content.topics if x in topics or x == topic]
+            )
             s.state.view = {**s.state.view, "sub": {**sub, "topics": picked}}  # a new view: new choices
             return None
         if choice == "_all":
@@ -139,10 +160,18 @@ class SubConsent:
     def question(self, s: Session) -> list[Block]:
         t, sub = s.t, _sub(s)
         assert s.content.consent is not None  # the newsletter opens only where consent is configured
-        return [Heading(t("Your consent")), Paragraph(s.ctx.text(s.content.consent.text)),
-                Paragraph(t("Topics: {topics}. Language: {language}.", topics=_topics(s, sub["topics"]),
-                            language=LANGUAGE_NAMES[sub["lang"]])),
-                Paragraph(t("Do you want to subscribe?"))]
+        return [
+            Heading(t("Your consent")),
+            Paragraph(s.ctx.text(s.content.consent.text)),
+            Paragraph(
+                t(
+                    "Topics: {topics}. Language: {language}.",
+                    topics=_topics(s, sub["topics"]),
+                    language=LANGUAGE_NAMES[sub["lang"]],
+                )
+            ),
+            Paragraph(t("Do you want to subscribe?")),
+        ]
 
     def choices(self, s: Session) -> list[Choice]:
         _sub(s)
@@ -162,8 +191,12 @@ class SubConsent:
         assert s.content.consent is not None  # the newsletter opens only where consent is configured
         s.actions.append(Confirm(tuple(sub["topics"]), sub["lang"], s.content.consent.version))
         s.close_overlay()
-        s.say(s.t("Thank you, your subscription is active. Every message carries a way to "
-                  "unsubscribe; /unsubscribe works at any time."))
+        s.say(
+            s.t(
+                "Thank you, your subscription is active. Every message carries a way to "
+                "unsubscribe; /unsubscribe works at any time."
+            )
+        )
 
 
 class SubManage:
@@ -171,14 +204,25 @@ class SubManage:
 
     def question(self, s: Session) -> list[Block]:
         sub = _sub(s)
-        return [Heading(s.t("Newsletter")),
-                Paragraph(s.t("You are subscribed to: {topics}, in {language}.", topics=_topics(s, sub["topics"]),
-                              language=LANGUAGE_NAMES.get(sub.get("lang") or "de", "Deutsch")))]
+        return [
+            Heading(s.t("Newsletter")),
+            Paragraph(
+                s.t(
+                    "You are subscribed to: {topics}, in {language}.",
+                    topics=_topics(s, sub["topics"]),
+                    language=LANGUAGE_NAMES.get(sub.get("lang") or "de", "Deutsch"),
+                )
+            ),
+        ]
 
     def choices(self, s: Session) -> list[Choice]:
         t, _ = s.t, _sub(s)
-        return [Choice("_topics", t("Change topics")), Choice("_lang", t("Change language")),
-                Choice("_unsub", t("Unsubscribe")), Choice("_close", t("Back to the question"))]
+        return [
+            Choice("_topics", t("Change topics")),
+            Choice("_lang", t("Change language")),
+            Choice("_unsub", t("Unsubscribe")),
+            Choice("_close", t("Back to the question")),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         choice, _ = inp.choice or "", _sub(s)

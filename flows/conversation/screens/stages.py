@@ -40,12 +40,19 @@ class Question:
         blocks: list[Block] = []
         if stage.number > 0:
             asked = [x.id for x in stage.steps]
-            blocks.append(Heading(s.t("{stage} · question {index} of {total}", stage=s.ctx.text(stage.title),
-                                      index=asked.index(step.id) + 1, total=len(asked))))
+            blocks.append(
+                Heading(
+                    s.t(
+                        "{stage} · question {index} of {total}",
+                        stage=s.ctx.text(stage.title),
+                        index=asked.index(step.id) + 1,
+                        total=len(asked),
+                    )
+                )
+            )
             if asked.index(step.id) == 0:
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
-        return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + \
-            kind.status(s.ctx, step)
+        return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)
 
     def choices(self, s: Session) -> list[Choice]:
         step = s.current_step()
@@ -85,8 +92,12 @@ def apply(s: Session, step: Step, result: Result) -> None:
 
 def skip(s: Session, step: Step) -> None:
     if not step.optional:
-        return s.say_only(s.t("This question is needed for the next stages, so it cannot be skipped. "
-                              "You can answer briefly and change it later."))
+        return s.say_only(
+            s.t(
+                "This question is needed for the next stages, so it cannot be skipped. "
+                "You can answer briefly and change it later."
+            )
+        )
     if not s.state.answered(step.id):
         s.state.answers[step.id] = None
     s.advance(step)
@@ -103,11 +114,19 @@ class StageEnd:
         if stage.number > 0 and s.content.toolbox:
             picks = recommend(s.ctx, stage.id, limit=3)
             if picks:
-                blocks += [Paragraph(s.t("Tools that may help next:")),
-                           Bullets(tuple(f"{s.ctx.text(p.item.title)}: {p.reason}" for p in picks))]
+                blocks += [
+                    Paragraph(s.t("Tools that may help next:")),
+                    Bullets(tuple(f"{s.ctx.text(p.item.title)}: {p.reason}" for p in picks)),
+                ]
         if stage.number == s.content.daks_stages[-1].number and overview.complete(s.ctx, stage):
-            blocks.append(Paragraph(s.t("You have worked through all five stages. Export your results "
-                                        "and share them with your steering group.")))
+            blocks.append(
+                Paragraph(
+                    s.t(
+                        "You have worked through all five stages. Export your results "
+                        "and share them with your steering group."
+                    )
+                )
+            )
         return blocks
 
     def choices(self, s: Session) -> list[Choice]:
@@ -116,10 +135,23 @@ class StageEnd:
         following = [x for x in s.content.daks_stages if x.number > stage.number]
         choices = []
         if following:
-            choices.append(Choice("_nextstage", t("On to stage {number}: {title}", number=following[0].number,
-                                                  title=s.ctx.text(following[0].title))))
-        return [*choices, Choice("_tools", t("Matching tools")), Choice("_edit", t("Change an answer")),
-                Choice("_export", t("Export as a file")), Choice("_progress", t("Show progress"))]
+            choices.append(
+                Choice(
+                    "_nextstage",
+                    t(
+                        "On to stage {number}: {title}",
+                        number=following[0].number,
+                        title=s.ctx.text(following[0].title),
+                    ),
+                )
+            )
+        return [
+            *choices,
+            Choice("_tools", t("Matching tools")),
+            Choice("_edit", t("Change an answer")),
+            Choice("_export", t("Export as a file")),
+            Choice("_progress", t("Show progress")),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         stage = s.content.stage(s.state.stage or s.content.stages[-1].id)

@@ -45,8 +45,13 @@ def search(s: Session, query: str) -> None:
 
 def type_names(s: Session) -> dict[str, str]:
     t = s.t
-    return {"konzept": t("Concept"), "methode": t("Method"), "praxisbeispiel": t("Good practice"),
-            "vortrag": t("Talk or video"), "checkliste": t("Checklist")}
+    return {
+        "konzept": t("Concept"),
+        "methode": t("Method"),
+        "praxisbeispiel": t("Good practice"),
+        "vortrag": t("Talk or video"),
+        "checkliste": t("Checklist"),
+    }
 
 
 class Browse:
@@ -64,8 +69,12 @@ class Browse:
         elif by == "type":
             options = [Choice(f"y:{kind}", label) for kind, label in type_names(s).items()]
         else:
-            options = [Choice("_here", t("Matching this stage")), Choice("_by_stage", t("By stage")),
-                       Choice("_by_field", t("By field of action")), Choice("_by_type", t("By kind"))]
+            options = [
+                Choice("_here", t("Matching this stage")),
+                Choice("_by_stage", t("By stage")),
+                Choice("_by_field", t("By field of action")),
+                Choice("_by_type", t("By kind")),
+            ]
         return [*options, _back(s)]
 
     def on_input(self, s: Session, inp: Input) -> None:
@@ -79,16 +88,19 @@ class Browse:
             s.state.view = {"by": choice.removeprefix("_by_")}
             return None
         kind, _, key = choice.partition(":")
-        items = [i for i in s.content.toolbox.values()
-                 if (kind == "s" and key in i.stages) or (kind == "f" and key in i.fields)
-                 or (kind == "y" and i.type == key)]
+        items = [
+            i
+            for i in s.content.toolbox.values()
+            if (kind == "s" and key in i.stages) or (kind == "f" and key in i.fields) or (kind == "y" and i.type == key)
+        ]
         if not items:
             return s.say_only(s.t("Please pick one of the options below."))
         items.sort(key=lambda i: (not i.verified, s.ctx.text(i.title)))
         names: dict[str, Callable[[], str]] = {
             "s": lambda: s.ctx.text(s.content.stage(key).title),
             "f": lambda: s.ctx.text(s.content.handlungsfelder[key].label),
-            "y": lambda: type_names(s)[key]}
+            "y": lambda: type_names(s)[key],
+        }
         title = names[kind]()
         picked = [Suggestion(i, type_names(s)[i.type]) for i in items[:BROWSE_LIMIT]]
         s.leave_overlay()
@@ -105,8 +117,10 @@ class Tools:
         return [(s.content.toolbox[i], why) for i, why in s.state.view.get("items", []) if i in s.content.toolbox]
 
     def question(self, s: Session) -> list[Block]:
-        return [Heading(s.state.view.get("title", "")),
-                Bullets(tuple(f"{s.ctx.text(item.title)}: {why}" for item, why in self._items(s)), numbered=True)]
+        return [
+            Heading(s.state.view.get("title", "")),
+            Bullets(tuple(f"{s.ctx.text(item.title)}: {why}" for item, why in self._items(s)), numbered=True),
+        ]
 
     def choices(self, s: Session) -> list[Choice]:
         return [*(Choice(f"t:{item.id}", s.ctx.text(item.title)) for item, _why in self._items(s)), _back(s)]
@@ -130,8 +144,13 @@ class Tool:
 
     def choices(self, s: Session) -> list[Choice]:
         t = s.t
-        return [Choice("_useful", t("Useful")), Choice("_useless", t("Not useful")),
-                Choice("_similar", t("More like this")), Choice("_list", t("Back to the list")), _back(s)]
+        return [
+            Choice("_useful", t("Useful")),
+            Choice("_useless", t("Not useful")),
+            Choice("_similar", t("More like this")),
+            Choice("_list", t("Back to the list")),
+            _back(s),
+        ]
 
     def on_input(self, s: Session, inp: Input) -> None:
         item = s.content.toolbox.get(s.state.view.get("item", ""))
@@ -145,8 +164,9 @@ class Tool:
             return s.say_only(s.t("Thank you, I will take that into account in my suggestions."))
         if inp.choice == "_similar":
             s.leave_overlay()
-            return show_tools(s, similar(s.ctx, item, limit=5),
-                              s.t("More like “{title}”", title=s.ctx.text(item.title)))
+            return show_tools(
+                s, similar(s.ctx, item, limit=5), s.t("More like “{title}”", title=s.ctx.text(item.title))
+            )
         return s.say_only(s.t("Please pick one of the options below."))
 
 
@@ -157,8 +177,11 @@ def tool_blocks(s: Session, item: ToolboxItem) -> list[Block]:
         facts.append(t("from {place}", place=item.example_of))
     if item.verified:
         facts.append(t("from the Werkzeugkoffer of the model projects"))
-    blocks: list[Block] = [Heading(s.ctx.text(item.title)), Paragraph(" · ".join(facts)),
-                           Paragraph(s.ctx.text(item.summary))]
+    blocks: list[Block] = [
+        Heading(s.ctx.text(item.title)),
+        Paragraph(" · ".join(facts)),
+        Paragraph(s.ctx.text(item.summary)),
+    ]
     fields = "; ".join(s.ctx.text(s.content.handlungsfelder[f].label) for f in item.fields)
     stages = "; ".join(s.ctx.text(s.content.stage(x).title) for x in item.stages)
     blocks.append(Paragraph(t("Fields of action: {fields}. Stages: {stages}.", fields=fields, stages=stages)))

@@ -17,10 +17,14 @@ def check_text(t: Translator, text: str, max_length: int) -> Result:
     if not text:
         return Result.error(t("I did not receive any text. Please type your answer."))
     if len(text) > max_length:
-        return Result.error(t(
-            "Your answer has {length} characters; I can keep up to {limit} here. "
-            "Please shorten it or split it up. Nothing has been lost.",
-            length=t.number(len(text)), limit=t.number(max_length)))
+        return Result.error(
+            t(
+                "Your answer has {length} characters; I can keep up to {limit} here. "
+                "Please shorten it or split it up. Nothing has been lost.",
+                length=t.number(len(text)),
+                limit=t.number(max_length),
+            )
+        )
     return Result(value=text, done=True)
 
 
@@ -41,8 +45,14 @@ def check_choice(t: Translator, offers: Sequence[Choice], choice: str | None) ->
 
 def unmatched(t: Translator, what: str, draft: dict[str, Any] | None = None) -> Result:
     """Typed choices that match no option."""
-    return Result.error(t("I could not match “{what}” to an option. Type the numbers of your choices, "
-                          "for example “1, 3”, or their names.", what=what), draft=draft)
+    return Result.error(
+        t(
+            "I could not match “{what}” to an option. Type the numbers of your choices, "
+            "for example “1, 3”, or their names.",
+            what=what,
+        ),
+        draft=draft,
+    )
 
 
 def too_few(t: Translator, n: int, draft: dict[str, Any] | None = None) -> Result:

@@ -22,15 +22,20 @@ class SingleKind(StepKind):
 
 
 class MultiKind(StepKind):
-
     def enter(self, ctx: Ctx, step: Any) -> dict[str, Any]:
         return {"sel": list(ctx.state.answers.get(step.id) or [])}
 
     def choices(self, ctx: Ctx, step: Any) -> list[Choice]:
         selected = list(ctx.state.draft.get("sel", []))
         ranked = getattr(step, "ordered", False)
-        options = [Choice(o.id, f"{selected.index(o.id) + 1}. {o.label}" if ranked and o.id in selected else o.label,
-                          o.id in selected) for o in ctx.offers(step)]
+        options = [
+            Choice(
+                o.id,
+                f"{selected.index(o.id) + 1}. {o.label}" if ranked and o.id in selected else o.label,
+                o.id in selected,
+            )
+            for o in ctx.offers(step)
+        ]
         return [*options, Choice("_done", ctx.t("Done"))]
 
     def status(self, ctx: Ctx, step: Any) -> list[Block]:
@@ -65,8 +70,10 @@ class MultiKind(StepKind):
         if len(selected) < low:
             return too_few(ctx.t, low, draft={"sel": selected})
         if high is not None and len(selected) > high:
-            return Result.error(ctx.t("Please choose at most {n}; you chose {count}.", n=high, count=len(selected)),
-                                draft={"sel": selected})
+            return Result.error(
+                ctx.t("Please choose at most {n}; you chose {count}.", n=high, count=len(selected)),
+                draft={"sel": selected},
+            )
         return Result(value=self.ordered(step, selected), done=True)
 
     def minimum(self, step: Any) -> int:

@@ -47,14 +47,22 @@ class ListKind(StepKind):
             return Result.error(ctx.t("Please send one point per message, or “done” when the list is complete."))
         too_long = [line for line in lines if len(line) > step.item_max_length]
         if too_long:
-            return Result.error(ctx.t(
-                "One point has {length} characters; I can keep up to {limit} per point. "
-                "Please shorten it or split it into several points. Nothing has been lost.",
-                length=ctx.t.number(len(too_long[0])), limit=ctx.t.number(step.item_max_length)))
+            return Result.error(
+                ctx.t(
+                    "One point has {length} characters; I can keep up to {limit} per point. "
+                    "Please shorten it or split it into several points. Nothing has been lost.",
+                    length=ctx.t.number(len(too_long[0])),
+                    limit=ctx.t.number(step.item_max_length),
+                )
+            )
         if len(items) + len(lines) > step.max_items:
-            return Result.error(ctx.t(
-                "This list holds up to {limit} points, and it has {count}. Remove one or finish with “done”.",
-                limit=step.max_items, count=len(items)))
+            return Result.error(
+                ctx.t(
+                    "This list holds up to {limit} points, and it has {count}. Remove one or finish with “done”.",
+                    limit=step.max_items,
+                    count=len(items),
+                )
+            )
         items += lines
         note = ctx.t("Noted ({count}). Send the next point, or “done”.", count=len(items))
         return Result(value=items, notes=[Paragraph(note)], prompt=False)

@@ -79,17 +79,23 @@ class RecordsKind(StepKind):
         if phase == "pick_delete":
             return [Paragraph(ctx.t("Which one do you want to delete?"))]
         if phase == "empty":
-            return [Paragraph(ctx.text(step.prompt)),
-                    Paragraph(ctx.t("There is nothing to go through yet: the earlier stage has no entries."))]
+            return [
+                Paragraph(ctx.text(step.prompt)),
+                Paragraph(ctx.t("There is nothing to go through yet: the earlier stage has no entries.")),
+            ]
         blocks = [Paragraph(ctx.text(step.prompt))]
         if step.for_each:
             done = {r["uid"]: r for r in records}
-            lines = [("✓ " if s["uid"] in done else "○ ") + ctx.record_title(step, {"uid": s["uid"]})
-                     for s in self.sources(ctx, step)]
+            lines = [
+                ("✓ " if s["uid"] in done else "○ ") + ctx.record_title(step, {"uid": s["uid"]})
+                for s in self.sources(ctx, step)
+            ]
             return [*blocks, Bullets(tuple(lines))]
         if records:
-            blocks += [Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))),
-                       Bullets(tuple(ctx.record_line(step, r) for r in records), numbered=True)]
+            blocks += [
+                Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))),
+                Bullets(tuple(ctx.record_line(step, r) for r in records), numbered=True),
+            ]
         return blocks
 
     def status(self, ctx: Ctx, step: RecordsStep) -> list:
@@ -108,8 +114,10 @@ class RecordsKind(StepKind):
                 choices.append(Choice("_skip", ctx.t("Skip")))
             return choices
         if phase in ("pick_edit", "pick_delete"):
-            return [*(Choice(f"r:{r['uid']}", ctx.record_title(step, r)) for r in records),
-                    Choice("_cancel", ctx.t("Cancel"))]
+            return [
+                *(Choice(f"r:{r['uid']}", ctx.record_title(step, r)) for r in records),
+                Choice("_cancel", ctx.t("Cancel")),
+            ]
         if phase == "empty":
             return [Choice("_done", ctx.t("Continue"))]
         item = ctx.text(step.item)
@@ -158,8 +166,9 @@ class RecordsKind(StepKind):
             return Result(draft={"phase": "pick_delete"})
         return not_offered(ctx.t, draft=d)
 
-    def _field(self, ctx: Ctx, step: RecordsStep, inp: Input, d: dict[str, Any],
-               records: list[dict[str, Any]]) -> Result:
+    def _field(
+        self, ctx: Ctx, step: RecordsStep, inp: Input, d: dict[str, Any], records: list[dict[str, Any]]
+    ) -> Result:
         f = step.fields[d["field"]]
         values = dict(d["values"])
         if inp.choice == "_keep" and values.get(f.id) not in (None, ""):
@@ -183,8 +192,9 @@ class RecordsKind(StepKind):
             return Result(draft={**d, "field": d["field"] + 1, "values": values})
         return self._save(ctx, step, values, d.get("uid"), records)
 
-    def _save(self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None,
-              records: list[dict[str, Any]]) -> Result:
+    def _save(
+        self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
+    ) -> Result:
         if uid is None:
             ctx.state.seq += 1
             uid = f"r{ctx.state.seq}"

@@ -36,15 +36,20 @@ async def admin_tables(store) -> dict[str, list[dict]]:
 
 async def log_actions(store, views: bool = False) -> list[tuple[str, str, str | None]]:
     """The admin log as (actor, action, target); looking at lists (``view_...``) only with ``views``."""
-    return [(r["actor"], r["action"], r["target"]) for r in await rows(store, AdminLog)
-            if views or not r["action"].startswith("view_")]
+    return [
+        (r["actor"], r["action"], r["target"])
+        for r in await rows(store, AdminLog)
+        if views or not r["action"].startswith("view_")
+    ]
 
 
 def previews(person: Person, content) -> list[str]:
     """The preview messages of the latest reply, checked to be headed "Preview" in de, fr and en, in order."""
     shown = [r.text() for r in person.replies if not r.choices]
-    heads = [content.catalogues.translator(lang)("Preview · {language}", language="@").split("@")[0]
-             for lang in ("de", "fr", "en")]
+    heads = [
+        content.catalogues.translator(lang)("Preview · {language}", language="@").split("@")[0]
+        for lang in ("de", "fr", "en")
+    ]
     found = [text for text in shown if text.startswith(tuple(heads))]
     assert [next(h for h in heads if text.startswith(h)) for text in found] == heads, shown
     return found
@@ -55,17 +60,21 @@ async def creates_the_test_event(admin: Person) -> None:
     await admin.says("/admin event")
     assert admin.offered[:4] == ["online_seminar", "regional_meeting", "conference", "publication"]
     for answer in (
-        "1",                                   # kind: online seminar
+        "1",  # kind: online seminar
         "Testseminar: Der Begleiter im Einsatz",  # title (de)
-        "Überspringen", "Überspringen",         # title fr, en
+        "Überspringen",
+        "Überspringen",  # title fr, en
         "Testdaten: Wir zeigen, wie der Begleiter durch die fünf Phasen führt.",  # description (de)
-        "Überspringen", "Überspringen",         # description fr, en
-        "24.12.2030 10:00",                    # start
-        "11:30",                               # end, same day
-        "Überspringen",                        # place: online only
+        "Überspringen",
+        "Überspringen",  # description fr, en
+        "24.12.2030 10:00",  # start
+        "11:30",  # end, same day
+        "Überspringen",  # place: online only
         "https://www.example.org/testseminar",  # online link
-        "3, 7",                                # topics: housing, health
-        "Überspringen", "Überspringen", "Überspringen",  # audience de, fr, en: everyone
+        "3, 7",  # topics: housing, health
+        "Überspringen",
+        "Überspringen",
+        "Überspringen",  # audience de, fr, en: everyone
     ):
         asked = admin.question.turn if admin.question else None
         await admin.says(answer)
@@ -77,9 +86,18 @@ async def creates_the_test_event(admin: Person) -> None:
 # -- everyone else --------------------------------------------------------------------------------------------
 
 NON_ADMIN_COMMANDS = (
-    "/admin", "/admin event", "/admin newsletter", "/admin events", "/admin status", "/admin status 1",
-    "/admin cancel 1", "/admin editors", "/admin editor add telegram:777", "/admin editor remove telegram:777",
-    "/admin editor add matrix:@mallory:example.org", "/admin whatever",
+    "/admin",
+    "/admin event",
+    "/admin newsletter",
+    "/admin events",
+    "/admin status",
+    "/admin status 1",
+    "/admin cancel 1",
+    "/admin editors",
+    "/admin editor add telegram:777",
+    "/admin editor remove telegram:777",
+    "/admin editor add matrix:@mallory:example.org",
+    "/admin whatever",
 )
 
 
@@ -87,7 +105,8 @@ async def test_every_admin_command_is_politely_refused_and_does_nothing(companio
     mallory = Person(companion, "666")
     await mallory.says("/start")
     refusal = content.catalogues.translator("de")(
-        "Sorry, this command is for the administrators and editors of this service.")
+        "Sorry, this command is for the administrators and editors of this service."
+    )
 
     for command in NON_ADMIN_COMMANDS:
         reply = await mallory.says(command)
@@ -107,6 +126,7 @@ async def test_every_admin_command_is_politely_refused_and_does_nothing(companio
 
 
 # -- events ---------------------------------------------------------------------------------------------------
+
 
 async def test_an_admin_creates_an_event_step_by_step_and_publishes_it(admin, store, content):
     await admin.says("/start")
@@ -138,8 +158,11 @@ async def test_an_admin_creates_an_event_step_by_step_and_publishes_it(admin, st
     assert event["topics"] == ["housing", "health"] and event["created_by"] == "telegram:4242"
 
     announcement, reminder = await rows(store, Broadcast)
-    assert (announcement["kind"], announcement["status"], announcement["event_id"]) == ("event", "scheduled",
-                                                                                        event["id"])
+    assert (announcement["kind"], announcement["status"], announcement["event_id"]) == (
+        "event",
+        "scheduled",
+        event["id"],
+    )
     assert before - timedelta(seconds=1) <= aware(announcement["due_at"]) <= after + timedelta(seconds=1)
     assert set(announcement["topics"]) == {"housing", "health", "online_seminar"}
     assert (reminder["kind"], reminder["status"], reminder["event_id"]) == ("reminder", "scheduled", event["id"])
@@ -162,18 +185,24 @@ async def test_a_discarded_event_leaves_nothing(admin, store):
 
 # -- editors --------------------------------------------------------------------------------------------------
 
+
 async def test_an_admin_grants_and_revokes_the_editor_role(companion, admin, store, content):
     editor = Person(companion, "777")
     await editor.says("/start")
     refusal = content.catalogues.translator("de")(
-        "Sorry, this command is for the administrators and editors of this service.")
+        "Sorry, this command is for the administrators and editors of this service."
+    )
     assert await editor.says("/admin") == refusal
 
     await admin.says("/admin editor add telegram:777")
 
     (role,) = await rows(store, Role)
-    assert (role["channel"], role["ref"], role["role"], role["granted_by"]) == \
-        ("telegram", "777", "editor", "telegram:4242")
+    assert (role["channel"], role["ref"], role["role"], role["granted_by"]) == (
+        "telegram",
+        "777",
+        "editor",
+        "telegram:4242",
+    )
     assert await log_actions(store) == [("telegram:4242", "grant_editor", "telegram:777")]
 
     await editor.says("/admin")
@@ -192,8 +221,10 @@ async def test_an_admin_grants_and_revokes_the_editor_role(companion, admin, sto
     await admin.says("/admin editor remove telegram:777")
 
     assert await rows(store, Role) == []
-    assert await log_actions(store) == [("telegram:4242", "grant_editor", "telegram:777"),
-                                        ("telegram:4242", "revoke_editor", "telegram:777")]
+    assert await log_actions(store) == [
+        ("telegram:4242", "grant_editor", "telegram:777"),
+        ("telegram:4242", "revoke_editor", "telegram:777"),
+    ]
     assert await editor.says("/admin") == refusal
     assert await editor.says("/admin event") == refusal
 
@@ -211,11 +242,18 @@ async def test_an_editor_can_publish_an_event(companion, admin, store):
 
 # -- newsletters ----------------------------------------------------------------------------------------------
 
+
 async def test_a_newsletter_is_scheduled_listed_and_cancelled(companion, admin, store, content):
     await admin.says("/start")
     await admin.says("/admin newsletter")
-    for answer in ("Testausgabe: Neues aus dem Begleiter", "Überspringen", "Überspringen",
-                   "Nur **Testdaten**: diese Ausgabe geht an niemanden.", "Überspringen", "Überspringen"):
+    for answer in (
+        "Testausgabe: Neues aus dem Begleiter",
+        "Überspringen",
+        "Überspringen",
+        "Nur **Testdaten**: diese Ausgabe geht an niemanden.",
+        "Überspringen",
+        "Überspringen",
+    ):
         await admin.says(answer)
     await admin.presses("housing")
     await admin.presses("_done")
@@ -251,8 +289,10 @@ async def test_a_newsletter_is_scheduled_listed_and_cancelled(companion, admin, 
     await admin.says(f"/admin cancel {number}")
 
     assert (await rows(store, Broadcast))[0]["status"] == "cancelled"
-    assert await log_actions(store) == [("telegram:4242", "queue_newsletter", f"broadcast:{number}"),
-                                        ("telegram:4242", "cancel_broadcast", f"broadcast:{number}")]
+    assert await log_actions(store) == [
+        ("telegram:4242", "queue_newsletter", f"broadcast:{number}"),
+        ("telegram:4242", "cancel_broadcast", f"broadcast:{number}"),
+    ]
     (cancel,) = await rows(store, AdminLog, AdminLog.action == "cancel_broadcast")
     assert cancel["detail"] == {"cancelled": True}
 
@@ -262,6 +302,7 @@ async def test_a_newsletter_is_scheduled_listed_and_cancelled(companion, admin, 
 
 
 # -- RSVPs ----------------------------------------------------------------------------------------------------
+
 
 async def test_rsvp_list_and_withdraw(companion, admin, store, content):
     await admin.says("/start")

@@ -58,8 +58,13 @@ async def test_the_municipality_profile_and_my_data(companion, store):
     assert "Ihre gespeicherten Daten" in reply and "test: anna" in reply
     assert "Kommune: Musterstadt" in reply and "Land: Sachsen" in reply and "Größe: 20.000 bis 100.000" in reply
     data = await store.run(lambda unit: unit.stored(unit.open_conversation("test", "anna", "de")[0].user_id))
-    assert data["municipality"] == {"name": "Musterstadt", "kind": "stadt", "land": "sn", "size": "m",
-                                    "fields": ["daseinsvorsorge", "labour", "participation"]}
+    assert data["municipality"] == {
+        "name": "Musterstadt",
+        "kind": "stadt",
+        "land": "sn",
+        "size": "m",
+        "fields": ["daseinsvorsorge", "labour", "participation"],
+    }
     assert data["answers"] >= 7 and data["audit_entries"] >= 5
 
 
@@ -92,8 +97,9 @@ async def test_an_unexpected_error_gets_an_apology_and_changes_nothing(companion
     assert "Wer koordiniert" in await say(companion, "Bürgermeisterin")
 
 
-async def test_a_briefly_locked_sqlite_database_gets_a_friendly_message_and_loses_nothing(content, tmp_path,
-                                                                                        monkeypatch):
+async def test_a_briefly_locked_sqlite_database_gets_a_friendly_message_and_loses_nothing(
+    content, tmp_path, monkeypatch
+):
     url = f"sqlite:///{tmp_path / 'daks.db'}"
     store = await Store.open(url, busy_timeout=0.1)
     monkeypatch.setattr(companion_module, "RETRIES", (0.05, 0.05))
@@ -125,8 +131,11 @@ async def test_postgres_connections_killed_under_us_are_replaced(content, postgr
         await onboard(companion)
         admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
         name = database_url.rsplit("/", 1)[1]
-        killed = await admin.fetchval("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                      "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
         await admin.close()
         assert killed >= 1
         assert "Wer koordiniert" in await say(companion, "Bürgermeisterin")

@@ -33,7 +33,7 @@ def many_lists_content(target: Path) -> Path:
     at = next(i for i, step in enumerate(stage["steps"]) if step["id"] == "ko_steering")
     steering = {**stage["steps"][at], "max_items": 50}
     copies = [{**steering, "id": f"ko_steering_{n}" if n else "ko_steering"} for n in range(LISTS)]
-    stage["steps"][at:at + 1] = copies
+    stage["steps"][at : at + 1] = copies
     path.write_text(yaml.safe_dump(stage, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
@@ -48,8 +48,20 @@ class ChatProcess:
     @classmethod
     async def start(cls, user: str, db: str, env: dict[str, str]) -> ChatProcess:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "chat", "--user", user, "--db", db, cwd=ROOT, env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            "chat",
+            "--user",
+            user,
+            "--db",
+            db,
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         return cls(proc)
 
     async def expect(self, pattern: re.Pattern[str] | str, since: int = 0, timeout: float = 30) -> re.Match[str]:
@@ -65,8 +77,10 @@ class ChatProcess:
                 raise AssertionError(f"expected {regex.pattern!r}; got:\n{self.output[since:]}") from None
             if not chunk:
                 stderr = await self.proc.stderr.read() if self.proc.stderr else b""
-                raise AssertionError(f"the chat ended; expected {regex.pattern!r}; got:\n{self.output[since:]}\n"
-                                     f"{stderr.decode(errors='replace')}")
+                raise AssertionError(
+                    f"the chat ended; expected {regex.pattern!r}; got:\n{self.output[since:]}\n"
+                    f"{stderr.decode(errors='replace')}"
+                )
             self.output += chunk.decode()
         return match
 
@@ -103,14 +117,23 @@ async def stored_lists(db: str, user: str, channel: str = "console") -> list[lis
 
 
 async def test_two_processes_typing_into_one_conversation_lose_nothing(database_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DAKS_CONTENT_DIR": str(many_lists_content(tmp_path / "content")),
-           "DAKS_DATA_DIR": str(tmp_path), "PYTHONUTF8": "1"}
+    env = {
+        **os.environ,
+        "DAKS_CONTENT_DIR": str(many_lists_content(tmp_path / "content")),
+        "DAKS_DATA_DIR": str(tmp_path),
+        "PYTHONUTF8": "1",
+    }
     first = await ChatProcess.start("gemeinsam", database_url, env)
     await first.expect("Für welche Kommune arbeiten Sie?")
-    for line, expect in [("Musterstadt", "Was für eine Kommune"), ("2", "In welchem Land"),
-                         ("13", "Wie viele Menschen"), ("3", "Welche Handlungsfelder"),
-                         ("2, 5, 9", "Kick-Off · Frage 1"), ("Bürgermeisterin", "Wer koordiniert"),
-                         ("Hauptamt", _STEERING)]:
+    for line, expect in [
+        ("Musterstadt", "Was für eine Kommune"),
+        ("2", "In welchem Land"),
+        ("13", "Wie viele Menschen"),
+        ("3", "Welche Handlungsfelder"),
+        ("2, 5, 9", "Kick-Off · Frage 1"),
+        ("Bürgermeisterin", "Wer koordiniert"),
+        ("Hauptamt", _STEERING),
+    ]:
         await first.says(line, expect)
     second = await ChatProcess.start("gemeinsam", database_url, env)
     await second.expect(_STEERING)
@@ -146,4 +169,6 @@ def test_the_many_lists_content_is_valid(tmp_path: Path) -> None:
 
     content = load_content(many_lists_content(tmp_path / "content"))
     assert [s for s in content.steps if s.startswith("ko_steering")] == [
-        "ko_steering", *(f"ko_steering_{n}" for n in range(1, LISTS))]
+        "ko_steering",
+        *(f"ko_steering_{n}" for n in range(1, LISTS)),
+    ]

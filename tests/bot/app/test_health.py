@@ -34,8 +34,11 @@ async def scrape(base: str) -> Samples:
     """/metrics parsed with prometheus_client's own parser."""
     status, text = await get(f"{base}/metrics")
     assert status == 200, text
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -44,8 +47,13 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 def probe(listen: str) -> int:
     """The container's HEALTHCHECK command."""
-    return subprocess.run([sys.executable, "-m", "bot.cli.healthcheck"], cwd=ROOT, capture_output=True, timeout=60,
-                          env={**os.environ, "DAKS_METRICS_LISTEN": listen}).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli.healthcheck"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "DAKS_METRICS_LISTEN": listen},
+    ).returncode
 
 
 def successful_sends(api: FakeBotAPI) -> int:
@@ -53,12 +61,16 @@ def successful_sends(api: FakeBotAPI) -> int:
 
 
 async def test_polling_mode_answers_health_readiness_and_metrics_on_the_metrics_port(
-        api: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    api: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     await seed(database_url, api, 2, content.consent.version)  # subscribers: one blocked the bot, one is gone
     listen = f"127.0.0.1:{free_port()}"
     base = f"http://{listen}"
-    bot = BotProcess(api, bot_env(api, database_url, tmp_path, DAKS_METRICS_LISTEN=listen, TELEGRAM_PACING="true"),
-                     tmp_path / "bot.log")
+    bot = BotProcess(
+        api,
+        bot_env(api, database_url, tmp_path, DAKS_METRICS_LISTEN=listen, TELEGRAM_PACING="true"),
+        tmp_path / "bot.log",
+    )
     await bot.start()
     try:
         assert await get(f"{base}/healthz") == (200, '{"status": "ok"}')
@@ -74,8 +86,7 @@ async def test_polling_mode_answers_health_readiness_and_metrics_on_the_metrics_
         await api.wait_idle(0.3)
 
         status, body = await get(f"{base}/readyz")
-        assert (status, json.loads(body)) == (200, {"status": "ready", "checks": {"database": True,
-                                                                                   "telegram": True}})
+        assert (status, json.loads(body)) == (200, {"status": "ready", "checks": {"database": True, "telegram": True}})
         samples = await scrape(base)
         assert value(samples, "daks_updates_total", channel="telegram", outcome="answered") == 3
         assert value(samples, "daks_updates_total", channel="telegram", outcome="duplicate") == 1
@@ -96,11 +107,18 @@ async def test_polling_mode_answers_health_readiness_and_metrics_on_the_metrics_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_webhook_mode_answers_them_on_the_webhook_port_and_shows_no_secret(
-        api: FakeBotAPI, database_url: str, tmp_path: Path) -> None:
+    api: FakeBotAPI, database_url: str, tmp_path: Path
+) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL=f"{base}/telegram/hook",
-                  TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}", TELEGRAM_WEBHOOK_SECRET="s3cret_-token")
+    env = bot_env(
+        api,
+        database_url,
+        tmp_path,
+        TELEGRAM_WEBHOOK_URL=f"{base}/telegram/hook",
+        TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+        TELEGRAM_WEBHOOK_SECRET="s3cret_-token",
+    )
     bot = BotProcess(api, env, tmp_path / "bot.log")
     await bot.start(ready="setwebhook")
     try:
@@ -121,7 +139,8 @@ async def test_webhook_mode_answers_them_on_the_webhook_port_and_shows_no_secret
 
 
 async def test_readiness_fails_while_the_database_is_gone_and_liveness_does_not(
-        api: FakeBotAPI, postgres_url: str, tmp_path: Path) -> None:
+    api: FakeBotAPI, postgres_url: str, tmp_path: Path
+) -> None:
     listen = f"127.0.0.1:{free_port()}"
     base = f"http://{listen}"
     bot = BotProcess(api, bot_env(api, postgres_url, tmp_path, DAKS_METRICS_LISTEN=listen), tmp_path / "bot.log")
@@ -133,8 +152,10 @@ async def test_readiness_fails_while_the_database_is_gone_and_liveness_does_not(
         assert POSTGRES_ADMIN_URL.rsplit("/", 1)[0] in postgres_url
         await _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
         status, body = await get(f"{base}/readyz")
-        assert (status, json.loads(body)) == (503, {"status": "not ready", "checks": {"database": False,
-                                                                                       "telegram": True}})
+        assert (status, json.loads(body)) == (
+            503,
+            {"status": "not ready", "checks": {"database": False, "telegram": True}},
+        )
         assert await get(f"{base}/healthz") == (200, '{"status": "ok"}')
         samples = await scrape(base)  # still scraped, without the outbox
         assert value(samples, "daks_updates_total", channel="telegram", outcome="answered") == 1
@@ -145,14 +166,16 @@ async def test_readiness_fails_while_the_database_is_gone_and_liveness_does_not(
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_metrics_address_already_in_use_is_one_line_and_exit_code_2(
-        api: FakeBotAPI, database_url: str, tmp_path: Path) -> None:
+    api: FakeBotAPI, database_url: str, tmp_path: Path
+) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         listen = f"127.0.0.1:{taken.getsockname()[1]}"
         env = bot_env(api, database_url, tmp_path, DAKS_METRICS_LISTEN=listen, DAKS_LOG_LEVEL="WARNING")
-        result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"DAKS_METRICS_LISTEN={listen}: cannot listen there (") and "already in use" in line

@@ -80,8 +80,11 @@ async def test_double_opt_in_stores_the_request_then_the_confirmation(companion,
     assert [r["action"] for r in records] == ["requested", "confirmed"]
     for record in records:
         assert whole_second(record["at"])
-        assert (record["channel"], record["ref"], record["consent_version"]) == \
-            ("telegram", "1001", content.consent.version)
+        assert (record["channel"], record["ref"], record["consent_version"]) == (
+            "telegram",
+            "1001",
+            content.consent.version,
+        )
         assert record["subject"] == subject_of(store.key, "telegram", "1001")
         assert (record["topics"], record["language"]) == (list(TOPICS), "fr")
     assert aware(records[1]["at"]) == aware(sub["confirmed_at"])
@@ -181,8 +184,14 @@ async def test_my_data_names_every_consent_event_in_the_persons_language(compani
 
     t = content.catalogues.translator(lang)
     events = [m.group(1) for line in reply.splitlines() if (m := re.match(r"• [0-9: -]+ UTC\s?: (.+?) \(", line))]
-    named = ["subscription requested", "subscription declined", "subscription requested", "subscription confirmed",
-             "topics or language changed", "consent withdrawn"]
+    named = [
+        "subscription requested",
+        "subscription declined",
+        "subscription requested",
+        "subscription confirmed",
+        "topics or language changed",
+        "consent withdrawn",
+    ]
     assert events == [t(n) for n in named]
     assert not any(word in reply for word in ("requested", "declined", "confirmed", "changed", "withdrawn"))
 
@@ -236,8 +245,19 @@ async def test_deleting_me_leaves_only_a_pseudonymous_withdrawal(companion, stor
     assert await subscription_rows(store) == []
     subject = subject_of(store.key, "telegram", "1001")
     assert subject != hashlib.sha256(b"telegram:1001").hexdigest()  # nobody can recompute it from the id alone
-    remaining = [(r["action"], r["user_id"], r["ref"], r["subject"], r["channel"], r["topics"], r["language"],
-                  r["consent_version"]) for r in await consent_records(store)]
+    remaining = [
+        (
+            r["action"],
+            r["user_id"],
+            r["ref"],
+            r["subject"],
+            r["channel"],
+            r["topics"],
+            r["language"],
+            r["consent_version"],
+        )
+        for r in await consent_records(store)
+    ]
     assert remaining == [
         ("withdrawn", None, None, subject, "telegram", None, None, content.consent.version),
         ("erased", None, None, subject, "telegram", None, None, content.consent.version),
@@ -246,7 +266,8 @@ async def test_deleting_me_leaves_only_a_pseudonymous_withdrawal(companion, stor
 
 
 async def test_the_pseudonym_is_keyed_by_the_secret_in_the_data_folder_and_survives_a_restart(
-        database_url: str, content, tmp_path, monkeypatch):
+    database_url: str, content, tmp_path, monkeypatch
+):
     from bot.app.companion import Companion
     from bot.app.settings import Settings
     from storage.store import Store

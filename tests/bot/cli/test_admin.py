@@ -41,6 +41,7 @@ def table(db: str, model) -> list[dict]:  # type: ignore[no-untyped-def]
             return await rows(store, model)
         finally:
             await store.close()
+
     return asyncio.run(read())
 
 
@@ -60,26 +61,37 @@ def test_an_event_file_is_published_with_its_announcement_and_reminder(database_
     assert aware(event["starts_at"]) == datetime(2030, 12, 24, 10, 0, tzinfo=BERLIN)
     assert aware(event["ends_at"]) == datetime(2030, 12, 24, 11, 30, tzinfo=BERLIN)
     announcement, reminder = table(database_url, Broadcast)
-    assert (announcement["kind"], announcement["event_id"], announcement["status"]) == ("event", event["id"],
-                                                                                        "scheduled")
+    assert (announcement["kind"], announcement["event_id"], announcement["status"]) == (
+        "event",
+        event["id"],
+        "scheduled",
+    )
     assert set(announcement["topics"]) == {"strategy", "online_seminar"}
     assert (reminder["kind"], reminder["event_id"]) == ("reminder", event["id"])
     assert aware(reminder["due_at"]) == datetime(2030, 12, 23, 10, 0, tzinfo=BERLIN)
-    assert [(r["actor"], r["action"], r["target"]) for r in table(database_url, AdminLog)] == \
-        [(ACTOR, "publish_event", f"event:{event['id']}")]
+    assert [(r["actor"], r["action"], r["target"]) for r in table(database_url, AdminLog)] == [
+        (ACTOR, "publish_event", f"event:{event['id']}")
+    ]
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ("kind: online_seminar", "kind: webinar", "kind"),
-    ('registration_url: "https://www.example.org/test-anmeldung"', 'registration_url: "bei Frau Test"',
-     "registration_url"),
-    ('ends: "24.12.2030 11:30"', 'ends: "24.12.2030 09:30"', "ends"),
-    ("topics: [strategy]", "topics: [wohnen]", "topics"),
-    ('starts: "24.12.2030 10:00"\n', "", "starts"),
-    ('online_url: "https://www.example.org/test-seminar"\n', "", "online_url"),
-])
-def test_an_invalid_event_file_is_refused_naming_the_field(sqlite_url: str, tmp_path: Path, old: str, new: str,
-                                                           field: str):
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("kind: online_seminar", "kind: webinar", "kind"),
+        (
+            'registration_url: "https://www.example.org/test-anmeldung"',
+            'registration_url: "bei Frau Test"',
+            "registration_url",
+        ),
+        ('ends: "24.12.2030 11:30"', 'ends: "24.12.2030 09:30"', "ends"),
+        ("topics: [strategy]", "topics: [wohnen]", "topics"),
+        ('starts: "24.12.2030 10:00"\n', "", "starts"),
+        ('online_url: "https://www.example.org/test-seminar"\n', "", "online_url"),
+    ],
+)
+def test_an_invalid_event_file_is_refused_naming_the_field(
+    sqlite_url: str, tmp_path: Path, old: str, new: str, field: str
+):
     broken = tmp_path / "event.yaml"
     text = EVENT.read_text(encoding="utf-8")
     assert old in text
@@ -100,8 +112,9 @@ def test_a_missing_event_file_is_refused(sqlite_url: str, tmp_path: Path):
 
 
 def test_a_newsletter_is_scheduled_shown_and_cancelled_once(database_url: str):
-    result = daks(database_url, "admin", "newsletter", "send", str(NEWSLETTER), "--at", "24.12.2030 09:00",
-                  "--topics", "housing")
+    result = daks(
+        database_url, "admin", "newsletter", "send", str(NEWSLETTER), "--at", "24.12.2030 09:00", "--topics", "housing"
+    )
 
     assert result.exit_code == 0, result.output
     (letter,) = table(database_url, Broadcast)
@@ -145,8 +158,9 @@ def test_a_newsletter_with_an_unknown_topic_or_a_bad_time_is_refused(sqlite_url:
 def test_an_invalid_newsletter_names_the_field(sqlite_url: str, tmp_path: Path):
     broken = tmp_path / "issue.md"
     shutil.copy(NEWSLETTER, broken)
-    broken.write_text(broken.read_text(encoding="utf-8").replace("topics: [strategy]", "topics: [wohnen]"),
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("topics: [strategy]", "topics: [wohnen]"), encoding="utf-8"
+    )
     result = daks(sqlite_url, "admin", "newsletter", "send", str(broken))
     assert result.exit_code == 2 and "topics: unknown topic(s) ['wohnen']" in result.stderr
 
@@ -157,12 +171,16 @@ def test_status_of_an_unknown_broadcast(sqlite_url: str):
     assert missing.exit_code == 1 and "no broadcasts" in missing.stdout
 
 
-@pytest.mark.parametrize(("kind", "file", "titles"), [
-    ("event", EVENT, ("Testveranstaltung", "Événement test", "Test event")),
-    ("newsletter", NEWSLETTER, ("Beispielausgabe", "Numéro d'exemple", "Example issue")),
-])
-def test_a_preview_shows_every_language_and_stores_nothing(sqlite_url: str, kind: str, file: Path,
-                                                          titles: tuple[str, ...]):
+@pytest.mark.parametrize(
+    ("kind", "file", "titles"),
+    [
+        ("event", EVENT, ("Testveranstaltung", "Événement test", "Test event")),
+        ("newsletter", NEWSLETTER, ("Beispielausgabe", "Numéro d'exemple", "Example issue")),
+    ],
+)
+def test_a_preview_shows_every_language_and_stores_nothing(
+    sqlite_url: str, kind: str, file: Path, titles: tuple[str, ...]
+):
     result = daks(sqlite_url, "admin", kind, "preview", str(file))
     assert result.exit_code == 0, result.output
     at = [result.stdout.index(title) for title in titles]

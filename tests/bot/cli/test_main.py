@@ -12,8 +12,15 @@ from tests.conftest import CONTENT, ROOT
 
 
 def daks(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
-                          input=stdin, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        input=stdin,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_content_check_passes_on_the_shipped_content():
@@ -70,7 +77,8 @@ def test_bench_prints_its_figures(tmp_path: Path):
     assert one > 75 and two == 2 * one  # one user, then two, twice through all five stages
     # the figures recorded before issue 11 (benchmarks/baseline.yaml) are shown where they exist: 1 user
     assert [line.split(")")[0] for line in result.stdout.splitlines() if line.startswith("before (")] == [
-        "before (788ea54"]
+        "before (788ea54"
+    ]
 
     import asyncio
 
@@ -93,12 +101,15 @@ def test_content_check_lists_missing_translations(tmp_path: Path):
 
 
 def test_content_check_finds_unknown_template_variables_and_unreachable_stages(tmp_path: Path):
-    result, onboarding = check_edited(tmp_path, "stages/onboarding.yaml", "{{ municipality.name }}",
-                                      "{{ municipality.einwohner }}")
+    result, onboarding = check_edited(
+        tmp_path, "stages/onboarding.yaml", "{{ municipality.name }}", "{{ municipality.einwohner }}"
+    )
     broken = onboarding.parent.parent
     assert result.returncode == 1
-    assert "stages/onboarding.yaml [steps.2.prompt.de]: unknown template variable 'municipality.einwohner'" \
+    assert (
+        "stages/onboarding.yaml [steps.2.prompt.de]: unknown template variable 'municipality.einwohner'"
         in result.stdout
+    )
     shutil.copytree(CONTENT, broken, dirs_exist_ok=True)
     shutil.copy(broken / "stages" / "kickoff.yaml", broken / "stages" / "kickoff_old.yaml")
     result = daks("content", "check", str(broken))

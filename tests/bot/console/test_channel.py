@@ -110,7 +110,7 @@ def assert_in_order(output: str, expected: list[str]) -> None:
     position = 0
     for fragment in expected:
         found = output.find(fragment, position)
-        assert found >= 0, f"missing after position {position}: {fragment!r}\n---\n{output[position:position + 1500]}"
+        assert found >= 0, f"missing after position {position}: {fragment!r}\n---\n{output[position : position + 1500]}"
         position = found + len(fragment)
 
 
@@ -118,53 +118,96 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
     lines = [line for line, _ in FIVE_STAGES] + ["/export", "/ende"]
     result = run_chat(lines, user="anna", db=database_url, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert_in_order(result.stdout, ["Guten Tag! Ich bin der DAKS-Begleiter"] + [e for _, e in FIVE_STAGES]
-                    + ["Markdown-Datei", "Bis bald"])
+    assert_in_order(
+        result.stdout,
+        ["Guten Tag! Ich bin der DAKS-Begleiter"] + [e for _, e in FIVE_STAGES] + ["Markdown-Datei", "Bis bald"],
+    )
     assert "› " not in result.stdout and "\033[" not in result.stdout  # no prompt or colour when piped
 
     [export] = (tmp_path / "exports").glob("*/daks-musterstadt-*.md")
     text = export.read_text()
     assert text.startswith("# DAKS-Begleiter: Musterstadt")
-    for fragment in ("## 1. Kick-Off", "Bürgermeisterin Dr. Beispiel", "## 2. Kommunalprofil", "Starkes Ehrenamt",
-                     "## 4. Werkstattplan", "Praxisbörse aufbauen — ", "Verantwortlich: Wirtschaftsförderung",
-                     "## 5. Zwischenbilanz", "Wohnraum für Ärztinnen fehlt"):
+    for fragment in (
+        "## 1. Kick-Off",
+        "Bürgermeisterin Dr. Beispiel",
+        "## 2. Kommunalprofil",
+        "Starkes Ehrenamt",
+        "## 4. Werkstattplan",
+        "Praxisbörse aufbauen — ",
+        "Verantwortlich: Wirtschaftsförderung",
+        "## 5. Zwischenbilanz",
+        "Wohnraum für Ärztinnen fehlt",
+    ):
         assert fragment in text, fragment
 
     again = run_chat(["/fortschritt", "/ende"], user="anna", db=database_url, data_dir=tmp_path)
-    assert_in_order(again.stdout, ["Willkommen zurück", "Zusammenfassung: Zwischenbilanz",
-                                   "5 von 5 Phasen abgeschlossen"])
+    assert_in_order(
+        again.stdout, ["Willkommen zurück", "Zusammenfassung: Zwischenbilanz", "5 von 5 Phasen abgeschlossen"]
+    )
 
 
 def test_quitting_mid_stage_and_coming_back_resumes_exactly_there(database_url: str, tmp_path: Path):
-    first = run_chat(["Musterstadt", "2", "13", "3", "2, 5, 9", "Bürgermeisterin", "Hauptamt", "Sozialamt"],
-                     user="ben", db=database_url, data_dir=tmp_path)
+    first = run_chat(
+        ["Musterstadt", "2", "13", "3", "2, 5, 9", "Bürgermeisterin", "Hauptamt", "Sozialamt"],
+        user="ben",
+        db=database_url,
+        data_dir=tmp_path,
+    )
     assert first.returncode == 0 and "Notiert (1)" in first.stdout
     second = run_chat(["Planungsamt", "fertig", "/ende"], user="ben", db=database_url, data_dir=tmp_path)
-    assert_in_order(second.stdout, ["Willkommen zurück", "Wer gehört zur Steuerungsgruppe?", "1. Sozialamt",
-                                    "Notiert (2)", "Wen laden Sie zum Kick-Off ein?"])
+    assert_in_order(
+        second.stdout,
+        [
+            "Willkommen zurück",
+            "Wer gehört zur Steuerungsgruppe?",
+            "1. Sozialamt",
+            "Notiert (2)",
+            "Wen laden Sie zum Kick-Off ein?",
+        ],
+    )
     other = run_chat(["/ende"], user="carla", db=database_url, data_dir=tmp_path)
     assert "Guten Tag!" in other.stdout and "Willkommen zurück" not in other.stdout
 
 
 def test_bad_input_gets_friendly_answers_and_loses_nothing(database_url: str, tmp_path: Path):
-    lines = ["Musterstadt", "", "99", "-1", "Metropole", "/gibtsnicht", "2", "13", "3",
-             "2, 5, 99", "2, 5", "x" * 100_000, "\x00\x07Bürger\x1bmeisterin <script>alert(1)</script>",
-             "/phase 12", "/meinedaten"]
+    lines = [
+        "Musterstadt",
+        "",
+        "99",
+        "-1",
+        "Metropole",
+        "/gibtsnicht",
+        "2",
+        "13",
+        "3",
+        "2, 5, 99",
+        "2, 5",
+        "x" * 100_000,
+        "\x00\x07Bürger\x1bmeisterin <script>alert(1)</script>",
+        "/phase 12",
+        "/meinedaten",
+    ]
     result = run_chat(lines, user="dora", db=database_url, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert_in_order(result.stdout, [
-        "Was für eine Kommune ist Musterstadt?",
-        "keinen Text erhalten",
-        "Nummer (1 bis 5)", "Nummer (1 bis 5)", "Nummer (1 bis 5)",
-        "/gibtsnicht",
-        "In welchem Land",
-        "„99“",
-        "Kick-Off · Frage 1 von 10",
-        "100.000 Zeichen",
-        "Wer koordiniert den Prozess",
-        "Eine Phase „12“ gibt es nicht",
-        "Ihre gespeicherten Daten", "console: dora",
-    ])
+    assert_in_order(
+        result.stdout,
+        [
+            "Was für eine Kommune ist Musterstadt?",
+            "keinen Text erhalten",
+            "Nummer (1 bis 5)",
+            "Nummer (1 bis 5)",
+            "Nummer (1 bis 5)",
+            "/gibtsnicht",
+            "In welchem Land",
+            "„99“",
+            "Kick-Off · Frage 1 von 10",
+            "100.000 Zeichen",
+            "Wer koordiniert den Prozess",
+            "Eine Phase „12“ gibt es nicht",
+            "Ihre gespeicherten Daten",
+            "console: dora",
+        ],
+    )
     assert "Traceback" not in result.stdout + result.stderr
     again = run_chat(["/zurueck", "/ende"], user="dora", db=database_url, data_dir=tmp_path)
     assert "Bürgermeisterin <script>alert(1)</script>" in again.stdout
@@ -173,8 +216,15 @@ def test_bad_input_gets_friendly_answers_and_loses_nothing(database_url: str, tm
 def test_delete_removes_everything_after_confirmation(database_url: str, tmp_path: Path):
     run_chat(["Musterstadt", "2", "13", "3", "2, 5"], user="emil", db=database_url, data_dir=tmp_path)
     result = run_chat(["/loeschen", "2", "/loeschen", "1"], user="emil", db=database_url, data_dir=tmp_path)
-    assert_in_order(result.stdout, ["Möchten Sie wirklich alle Ihre Daten löschen", "Es wurde nichts gelöscht",
-                                    "Möchten Sie wirklich", "Alle Ihre Daten wurden gelöscht"])
+    assert_in_order(
+        result.stdout,
+        [
+            "Möchten Sie wirklich alle Ihre Daten löschen",
+            "Es wurde nichts gelöscht",
+            "Möchten Sie wirklich",
+            "Alle Ihre Daten wurden gelöscht",
+        ],
+    )
     fresh = run_chat(["/meinedaten"], user="emil", db=database_url, data_dir=tmp_path)
     assert "Guten Tag!" in fresh.stdout and "Musterstadt" not in fresh.stdout
 
@@ -190,13 +240,19 @@ def test_python_dash_m_bot_and_languages(tmp_path: Path):
 def test_a_bad_language_or_a_broken_content_dir_is_refused_clearly(tmp_path: Path):
     import subprocess
 
-    bad = subprocess.run([sys.executable, "-m", "bot", "chat", "--lang", "xx"], capture_output=True, text=True,
-                         cwd=ROOT, input="")
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--lang", "xx"], capture_output=True, text=True, cwd=ROOT, input=""
+    )
     assert bad.returncode == 2 and "--lang" in bad.stderr
     (tmp_path / "content").mkdir()
-    broken = subprocess.run([sys.executable, "-m", "bot", "chat", "--db", f"sqlite:///{tmp_path}/x.db"],
-                            capture_output=True, text=True, cwd=ROOT, input="",
-                            env={**__import__("os").environ, "DAKS_CONTENT_DIR": str(tmp_path / "content")})
+    broken = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", f"sqlite:///{tmp_path}/x.db"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        input="",
+        env={**__import__("os").environ, "DAKS_CONTENT_DIR": str(tmp_path / "content")},
+    )
     assert broken.returncode == 2
     assert re.search(r"content\.yaml: file is missing", broken.stderr)
 
@@ -210,11 +266,13 @@ def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, conten
     assert result.returncode == 0, result.stderr
     expected = [content.stage("onboarding").steps[0].prompt.get(lang)[:40]]
     for stage in content.daks_stages:
-        expected += [t("{stage} · question {index} of {total}", stage=stage.title.get(lang), index=1,
-                       total=len(stage.steps)),
-                     t("Summary: {stage}", stage=stage.title.get(lang))]
-    expected.append(t("You have worked through all five stages. Export your results and share them with "
-                      "your steering group.")[:40])
+        expected += [
+            t("{stage} · question {index} of {total}", stage=stage.title.get(lang), index=1, total=len(stage.steps)),
+            t("Summary: {stage}", stage=stage.title.get(lang)),
+        ]
+    expected.append(
+        t("You have worked through all five stages. Export your results and share them with your steering group.")[:40]
+    )
     assert_in_order(result.stdout, expected)
     [export] = (tmp_path / "exports").glob("*/*.md")
     assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
@@ -239,15 +297,25 @@ def stored_answers(database_url: str) -> list[object]:
 
 
 def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(database_url: str, tmp_path: Path):
-    typed = (b"K\xf6ln\xed\xa0\x80\n"  # Latin-1 and an encoded surrogate: not UTF-8
-             b"2\n13\n3\n2, 5\n"
-             b"B\xc3\xbcrger\xe2\x80\xaemeister\xe2\x81\xa6in \x1b[2J\x1b]0;pwned\x07\x00\n"  # bidi, ESC, BEL, NUL
-             b"/export\n/ende\n")
+    typed = (
+        b"K\xf6ln\xed\xa0\x80\n"  # Latin-1 and an encoded surrogate: not UTF-8
+        b"2\n13\n3\n2, 5\n"
+        b"B\xc3\xbcrger\xe2\x80\xaemeister\xe2\x81\xa6in \x1b[2J\x1b]0;pwned\x07\x00\n"  # bidi, ESC, BEL, NUL
+        b"/export\n/ende\n"
+    )
     result = pipe_chat(typed, user="lena", db=database_url, data_dir=tmp_path)
     out = result.stdout.decode("utf-8")
     assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
-    assert_in_order(out, ["Was für eine Kommune ist K\ufffdln\ufffd\ufffd\ufffd?", "Kick-Off · Frage 1 von 10",
-                          "Wer koordiniert den Prozess", "Markdown-Datei", "Bis bald"])
+    assert_in_order(
+        out,
+        [
+            "Was für eine Kommune ist K\ufffdln\ufffd\ufffd\ufffd?",
+            "Kick-Off · Frage 1 von 10",
+            "Wer koordiniert den Prozess",
+            "Markdown-Datei",
+            "Bis bald",
+        ],
+    )
     assert not set(out) & set(BIDI_AND_ESCAPES + "\x00\x07")
     [export] = [line.removeprefix("📎 ") for line in out.splitlines() if line.startswith("📎 ")]
     text = Path(export).read_text(encoding="utf-8")
@@ -258,8 +326,7 @@ def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(dat
 
 
 @pytest.mark.parametrize("user", ["\x1b[2Janna", "an\u202enna", b"an\xffna"])
-def test_a_user_id_with_control_characters_or_bad_bytes_is_refused_and_never_echoed(user: str | bytes,
-                                                                                    tmp_path: Path):
+def test_a_user_id_with_control_characters_or_bad_bytes_is_refused_and_never_echoed(user: str | bytes, tmp_path: Path):
     result = pipe_chat(b"/ende\n", user=user, db=f"sqlite:///{tmp_path / 'x.db'}", data_dir=tmp_path)
     assert result.returncode == 2 and b"--user must be printable text" in result.stderr
     assert b"\x1b" not in result.stdout + result.stderr and b"nna" not in result.stdout + result.stderr
@@ -270,7 +337,8 @@ def mode(path: Path) -> int:
 
 
 def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_symlink_and_go_with_delete_me(
-        tmp_path: Path):
+    tmp_path: Path,
+):
     data = tmp_path / "data"
     db = f"sqlite:///{data / 'daks.db'}"
     exports = data / "exports"
@@ -302,8 +370,9 @@ def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_s
 
     erased = run_chat(["/loeschen", "1"], user="anna", db=db, data_dir=data)
     assert "Alle Ihre Daten wurden gelöscht" in erased.stdout
-    assert not anna_folder.exists() and sorted(p for p in exports.iterdir() if p.is_dir()) == \
-        sorted(f for f in folders if f != anna_folder)
+    assert not anna_folder.exists() and sorted(p for p in exports.iterdir() if p.is_dir()) == sorted(
+        f for f in folders if f != anna_folder
+    )
 
 
 def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tmp_path: Path):
@@ -324,4 +393,3 @@ def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tm
     assert "could not be written" in again.stderr and list(elsewhere.iterdir()) == []
     erased = run_chat(["/loeschen", "1"], user="dora", db=db, data_dir=data)
     assert erased.returncode == 0 and not folder.is_symlink() and elsewhere.is_dir()
-

@@ -67,16 +67,20 @@ class Reader:
         return [body for body in self.person.texts(self.room) if fragment in body]
 
     def files(self, name: str) -> list[RoomMessageFile | RoomEncryptedFile]:
-        return [e for r, e in self.person.notices if r == self.room
-                and isinstance(e, RoomMessageFile | RoomEncryptedFile) and e.body == name]
+        return [
+            e
+            for r, e in self.person.notices
+            if r == self.room and isinstance(e, RoomMessageFile | RoomEncryptedFile) and e.body == name
+        ]
 
 
 # -- helpers -----------------------------------------------------------------------------------
 async def answer(person: Member, room: str, text: str, pattern: str, timeout: float = 30) -> re.Match[str]:
     """Send ``text``; return the first match of ``pattern`` in a notice the bot sends after it."""
     since = len(person.notices)
-    await person.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text},
-                                  ignore_unverified_devices=True)
+    await person.client.room_send(
+        room, "m.room.message", {"msgtype": "m.text", "body": text}, ignore_unverified_devices=True
+    )
     deadline = time.monotonic() + timeout
     while True:
         bodies = [e.body for r, e in person.notices[since:] if r == room and isinstance(e, RoomMessageNotice)]
@@ -98,8 +102,9 @@ async def until(check: Callable[[], Awaitable[object]], what: str, timeout: floa
 
 def identity(unit: Unit, mxid: str) -> tuple[int, str | None]:
     """(user id, address) of a Matrix identity."""
-    row = unit.conn.execute(select(Identity.user_id, Identity.address)
-                            .where(Identity.channel == "matrix", Identity.ref == mxid)).one()
+    row = unit.conn.execute(
+        select(Identity.user_id, Identity.address).where(Identity.channel == "matrix", Identity.ref == mxid)
+    ).one()
     return int(row[0]), row[1]
 
 
@@ -111,8 +116,9 @@ async def subscribe_in_chat(person: Member, room: str) -> None:
     await answer(person, room, "1", r".")  # confirmed; stored before the bot answers
 
 
-async def readers(member: MakeMember, bot_id: str, db: Store, version: str, encrypted: list[bool],
-                  in_chat: int = 0) -> list[Reader]:
+async def readers(
+    member: MakeMember, bot_id: str, db: Store, version: str, encrypted: list[bool], in_chat: int = 0
+) -> list[Reader]:
     """One member per entry of ``encrypted``, each in a new direct chat with the bot; the first ``in_chat``
     subscribe in the chat, the others' confirmed subscriptions are stored directly."""
     people = await asyncio.gather(*(member(f"reader{i}") for i in range(len(encrypted))))
@@ -139,38 +145,54 @@ async def readers(member: MakeMember, bot_id: str, db: Store, version: str, encr
 async def publish(db: Store, title: str) -> tuple[int, int]:
     """Publish an online seminar three days ahead; return its id and its announcement's broadcast id."""
     starts = datetime.now(ZoneInfo("Europe/Berlin")).replace(second=0, microsecond=0) + timedelta(days=3)
-    event = event_of({"kind": "online_seminar", "title": {"de": title, "en": "Test seminar"}, "starts": starts,
-                      "online_url": "https://example.org/seminar", "topics": []})
+    event = event_of(
+        {
+            "kind": "online_seminar",
+            "title": {"de": title, "en": "Test seminar"},
+            "starts": starts,
+            "online_url": "https://example.org/seminar",
+            "topics": [],
+        }
+    )
     event_id = await db.run(lambda unit: publish_event(unit, event, "cli:test", utcnow()))
-    [broadcast] = await db.run(lambda unit: [b.id for b in unit.broadcasts() if b.event_id == event_id
-                                             and b.kind == "event"])
+    [broadcast] = await db.run(
+        lambda unit: [b.id for b in unit.broadcasts() if b.event_id == event_id and b.kind == "event"]
+    )
     return event_id, broadcast
 
 
 async def finished(db: Store, broadcast_id: int) -> dict[str, int]:
     """Wait until the broadcast is done; return its deliveries by state."""
+
     async def done() -> bool:
         row = await db.run(lambda unit: unit.broadcast(broadcast_id))
         return row is not None and row.status == "done"
+
     await until(done, f"broadcast {broadcast_id} to finish")
     return dict(await db.run(lambda unit: unit.counts(broadcast_id)))
 
 
 async def announced(everyone: list[Reader], title: str, event_id: int) -> None:
     """Wait until each reader has the announcement and its .ics."""
+
     async def arrived() -> bool:
         return all(r.notices(title) and r.files(f"event-{event_id}.ics") for r in everyone)
+
     try:
         await until(arrived, "the announcements")
     except AssertionError:
-        missing = [(r.mxid, r.encrypted, len(r.notices(title)), len(r.files(f"event-{event_id}.ics")))
-                   for r in everyone if not (r.notices(title) and r.files(f"event-{event_id}.ics"))]
+        missing = [
+            (r.mxid, r.encrypted, len(r.notices(title)), len(r.files(f"event-{event_id}.ics")))
+            for r in everyone
+            if not (r.notices(title) and r.files(f"event-{event_id}.ics"))
+        ]
         raise AssertionError(f"not announced to (member, encrypted, notices, files): {missing}") from None
 
 
 # -- tests -------------------------------------------------------------------------------------
 async def test_an_announcement_reaches_twenty_subscribers_once_each_with_its_calendar_file(
-        matrix, db: Store, content: Content) -> None:
+    matrix, db: Store, content: Content
+) -> None:
     bot_id, bot, member = matrix
     encrypted = [False, True] + [i % 3 == 0 for i in range(18)]  # 8 of 20 in encrypted rooms
     everyone = await readers(member, bot_id, db, content.consent.version, encrypted, in_chat=2)
@@ -196,23 +218,29 @@ async def test_an_announcement_reaches_twenty_subscribers_once_each_with_its_cal
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_member_attends_and_declines_an_event_from_an_encrypted_chat(
-        matrix, db: Store, content: Content) -> None:
+    matrix, db: Store, content: Content
+) -> None:
     bot_id, _, member = matrix
     [eva] = await readers(member, bot_id, db, content.consent.version, [True])
     event_id, _ = await publish(db, TITLE)
     await announced([eva], TITLE, event_id)
 
     await answer(eva.person, eva.room, f"/zusage {event_id}", re.escape(TITLE))
-    assert await db.run(lambda unit: (event_id in unit.attending(eva.user_id), unit.rsvp_counts([event_id]))) \
-        == (True, {event_id: 1})
+    assert await db.run(lambda unit: (event_id in unit.attending(eva.user_id), unit.rsvp_counts([event_id]))) == (
+        True,
+        {event_id: 1},
+    )
     await answer(eva.person, eva.room, f"/absage {event_id}", re.escape(TITLE))
-    assert await db.run(lambda unit: (event_id in unit.attending(eva.user_id), unit.rsvp_counts([event_id]))) \
-        == (False, {})
+    assert await db.run(lambda unit: (event_id in unit.attending(eva.user_id), unit.rsvp_counts([event_id]))) == (
+        False,
+        {},
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_stop_ends_a_subscription_and_the_next_announcement_passes_the_member_by(
-        matrix, db: Store, content: Content) -> None:
+    matrix, db: Store, content: Content
+) -> None:
     bot_id, _, member = matrix
     quitter, *others = await readers(member, bot_id, db, content.consent.version, [False, True, False])
     first, _ = await publish(db, TITLE)
@@ -230,8 +258,7 @@ async def test_stop_ends_a_subscription_and_the_next_announcement_passes_the_mem
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_after_a_restart_the_bot_still_knows_every_subscribers_room(matrix, db: Store, content: Content
-                                                                          ) -> None:
+async def test_after_a_restart_the_bot_still_knows_every_subscribers_room(matrix, db: Store, content: Content) -> None:
     bot_id, bot, member = matrix
     everyone = await readers(member, bot_id, db, content.consent.version, [False, True])
     await asyncio.sleep(4)  # quiet rooms: nothing about them in the next sync after the restart
@@ -243,8 +270,7 @@ async def test_after_a_restart_the_bot_still_knows_every_subscribers_room(matrix
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_an_announcement_notifies_as_text_while_replies_stay_notices(matrix, db: Store, content: Content
-                                                                           ) -> None:
+async def test_an_announcement_notifies_as_text_while_replies_stay_notices(matrix, db: Store, content: Content) -> None:
     bot_id, _, member = matrix
     [reader] = await readers(member, bot_id, db, content.consent.version, [True], in_chat=1)
     event_id, _ = await publish(db, TITLE)

@@ -36,8 +36,9 @@ class MatrixBot:
     async def start(self) -> None:
         seen = self.output().count("Matrix channel running")
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT,
-                                         stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 90
         while self.output().count("Matrix channel running") == seen:
             assert self.proc.poll() is None, self.output()
@@ -75,8 +76,9 @@ class Member:
         self.arrived.set()
 
     async def open(self) -> None:
-        self.client.add_event_callback(self.on_event, (RoomMessageNotice, RoomMessageText, RoomMessageFile,
-                                                       RoomEncryptedFile))
+        self.client.add_event_callback(
+            self.on_event, (RoomMessageNotice, RoomMessageText, RoomMessageFile, RoomEncryptedFile)
+        )
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -123,17 +125,29 @@ class Member:
 
 def matrix_env(synapse: Synapse, bot_id: str, database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """The bot's environment on the test Synapse; ``extra`` adds or overrides variables."""
-    return {**os.environ, "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": bot_id,
-            "MATRIX_STORE_DIR": str(tmp_path / "matrix"), "DAKS_DATABASE_URL": database_url,
-            "DAKS_DATA_DIR": str(tmp_path), "DAKS_LOG_LEVEL": "INFO", "PYTHONUTF8": "1", **extra}
+    return {
+        **os.environ,
+        "MATRIX_HOMESERVER": synapse.url,
+        "MATRIX_USER_ID": bot_id,
+        "MATRIX_STORE_DIR": str(tmp_path / "matrix"),
+        "DAKS_DATABASE_URL": database_url,
+        "DAKS_DATA_DIR": str(tmp_path),
+        "DAKS_LOG_LEVEL": "INFO",
+        "PYTHONUTF8": "1",
+        **extra,
+    }
 
 
 async def signed_in(synapse: Synapse, user: tuple[str, str, str, str], store: Path) -> Member:
     """A member's client on its own crypto store, logged in with the token from registration, syncing."""
     user_id, _, token, device = user
     store.mkdir(parents=True, exist_ok=True)
-    client = AsyncClient(synapse.url, user_id, store_path=str(store),
-                         config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
+    client = AsyncClient(
+        synapse.url,
+        user_id,
+        store_path=str(store),
+        config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True),
+    )
     client.restore_login(user_id, device, token)
     person = Member(client)
     await person.open()
@@ -143,8 +157,7 @@ async def signed_in(synapse: Synapse, user: tuple[str, str, str, str], store: Pa
 @pytest.fixture
 async def matrix(synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
     bot_id, password, _, _ = await matrix_user("daks")
-    bot = MatrixBot(matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password),
-                    tmp_path / "bot.log")
+    bot = MatrixBot(matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password), tmp_path / "bot.log")
     await bot.start()
     members: list[Member] = []
 
@@ -195,8 +208,9 @@ async def test_a_restart_mid_stage_neither_replays_nor_misses_a_message(matrix):
         await ben.says(room, line, expect)
     assert await bot.stop() == 0
     before = len(ben.notices)
-    await ben.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "Sozialamt"},
-                               ignore_unverified_devices=True)
+    await ben.client.room_send(
+        room, "m.room.message", {"msgtype": "m.text", "body": "Sozialamt"}, ignore_unverified_devices=True
+    )
     await bot.start()
     assert "cross-signing verified" in bot.output()
     await ben.wait_for(room, "Notiert (1)", before)
@@ -218,17 +232,32 @@ async def test_bad_input_is_answered_kindly_and_escaped(matrix):
     await cleo.says(room, "x" * 30_000, "30.000 Zeichen")
     sent = await cleo.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "Gemeinde"})
     await cleo.wait_for(room, "In welchem Land", 0)
-    await cleo.says(room, "* Stadt", "Bearbeiten", **{"m.new_content": {"msgtype": "m.text", "body": "Stadt"},
-                                                      "m.relates_to": {"rel_type": "m.replace",
-                                                                       "event_id": sent.event_id}})
+    await cleo.says(
+        room,
+        "* Stadt",
+        "Bearbeiten",
+        **{
+            "m.new_content": {"msgtype": "m.text", "body": "Stadt"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": sent.event_id},
+        },
+    )
     await cleo.client.room_redact(room, sent.event_id)
-    await cleo.client.room_send(room, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation",
-                                                                      "event_id": sent.event_id, "key": "👍"}})
+    await cleo.client.room_send(
+        room, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation", "event_id": sent.event_id, "key": "👍"}}
+    )
     await cleo.says(room, "/fortschritt", "Fortschritt")
     since = len(cleo.notices)
-    await cleo.client.room_send(room, "m.room.encrypted", {  # a message for a session the bot never got
-        "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnB" + "x" * 40, "device_id": "NOTHERE",
-        "sender_key": "a" * 43, "session_id": "b" * 43})
+    await cleo.client.room_send(
+        room,
+        "m.room.encrypted",
+        {  # a message for a session the bot never got
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "ciphertext": "AwgAEnB" + "x" * 40,
+            "device_id": "NOTHERE",
+            "sender_key": "a" * 43,
+            "session_id": "b" * 43,
+        },
+    )
     await cleo.wait_for(room, "nicht entschlüsseln", since)
 
 
@@ -252,8 +281,9 @@ def metrics_listen(monkeypatch: pytest.MonkeyPatch) -> str:
     return listen
 
 
-async def test_readiness_and_metrics_count_messages_sends_and_rate_limits(synapse: Synapse, metrics_listen: str,
-                                                                            matrix):
+async def test_readiness_and_metrics_count_messages_sends_and_rate_limits(
+    synapse: Synapse, metrics_listen: str, matrix
+):
     bot_id, bot, member = matrix
     base = f"http://{metrics_listen}"
     _, admin_token, _ = await synapse.register(f"root-{bot_id[6:16]}", "admin-password-1", admin=True)
@@ -272,7 +302,8 @@ async def test_readiness_and_metrics_count_messages_sends_and_rate_limits(synaps
 
 
 async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
-        synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
+    synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path
+):
     bot_id, _, token, device = await matrix_user("daks")
     env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_ACCESS_TOKEN=token, MATRIX_DEVICE_ID=device)
     env.pop("MATRIX_PASSWORD", None)
@@ -289,12 +320,20 @@ async def test_the_bot_can_log_in_with_an_access_token_instead_of_a_password(
     assert "Traceback" not in bot.output()
 
 
-async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, matrix_user: MakeUser,
-                                                           database_url: str, tmp_path: Path):
+async def test_invites_from_people_not_allowed_are_refused(
+    synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path
+):
     bot_id, password, _, _ = await matrix_user("daks")
     allowed = await matrix_user("allowed")
-    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password,
-                     MATRIX_ALLOWED_SERVERS="bund.example", MATRIX_ALLOWED_USERS=allowed[0])
+    env = matrix_env(
+        synapse,
+        bot_id,
+        database_url,
+        tmp_path,
+        MATRIX_PASSWORD=password,
+        MATRIX_ALLOWED_SERVERS="bund.example",
+        MATRIX_ALLOWED_USERS=allowed[0],
+    )
     bot = MatrixBot(env, tmp_path / "bot.log")
     await bot.start()
     try:
@@ -316,15 +355,18 @@ async def test_invites_from_people_not_allowed_are_refused(synapse: Synapse, mat
         assert await bot.stop() == 0
 
 
-async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synapse, matrix_user: MakeUser,
-                                                                 database_url: str, tmp_path: Path):
+async def test_telegram_and_matrix_run_side_by_side_in_one_serve(
+    synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path
+):
     from tests.bot.telegram.conftest import Person, bot_env
     from tests.fakes.bot_api import FakeBotAPI
 
     bot_id, password, _, _ = await matrix_user("daks")
     async with FakeBotAPI(limits=False) as api:
-        env = {**bot_env(api, database_url, tmp_path),
-               **matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password)}
+        env = {
+            **bot_env(api, database_url, tmp_path),
+            **matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password),
+        }
         bot = MatrixBot(env, tmp_path / "bot.log")
         await bot.start()
         try:
@@ -344,8 +386,15 @@ async def test_telegram_and_matrix_run_side_by_side_in_one_serve(synapse: Synaps
 
 def serve_fails(env: dict[str, str]) -> tuple[int, str]:
     """`daks serve` that is expected to give up at start: its exit code and what it wrote."""
-    result = subprocess.run([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert "Traceback" not in result.stderr and "Unclosed" not in result.stderr, result.stderr
     assert 1 <= len(result.stderr.strip().splitlines()) <= 2, result.stderr
     return result.returncode, result.stderr
@@ -355,9 +404,15 @@ def serve_fails(env: dict[str, str]) -> tuple[int, str]:
 @pytest.mark.parametrize("where", ["127.0.0.1:{port}", "matrix.invalid"])
 def test_an_unreachable_homeserver_at_start_exits_3_in_one_line(database_url: str, tmp_path: Path, where: str):
     homeserver = f"http://{where.format(port=free_port())}"
-    env = {**os.environ, "MATRIX_HOMESERVER": homeserver, "MATRIX_USER_ID": "@daks:example.org",
-           "MATRIX_PASSWORD": "pw-never-shown", "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path),
-           "DAKS_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "MATRIX_HOMESERVER": homeserver,
+        "MATRIX_USER_ID": "@daks:example.org",
+        "MATRIX_PASSWORD": "pw-never-shown",
+        "DAKS_DATABASE_URL": database_url,
+        "DAKS_DATA_DIR": str(tmp_path),
+        "DAKS_LOG_LEVEL": "WARNING",
+    }
     code, err = serve_fails(env)
     assert code == 3 and homeserver in err and "MATRIX_HOMESERVER" in err, err
     assert "pw-never-shown" not in err
@@ -365,16 +420,25 @@ def test_an_unreachable_homeserver_at_start_exits_3_in_one_line(database_url: st
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_wrong_password_or_an_unusable_store_folder_is_a_configuration_error(
-        synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path):
+    synapse: Synapse, matrix_user: MakeUser, database_url: str, tmp_path: Path
+):
     bot_id, password, _, _ = await matrix_user("daks")
-    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD="wrong-" + password,
-                     DAKS_LOG_LEVEL="WARNING")
+    env = matrix_env(
+        synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD="wrong-" + password, DAKS_LOG_LEVEL="WARNING"
+    )
     code, err = await asyncio.to_thread(serve_fails, env)
     assert code == 2 and "refused the login" in err and bot_id in err and "MATRIX_PASSWORD" in err, err
     assert password not in err
     in_the_way = tmp_path / "a-file"
     in_the_way.write_text("not a folder")
-    env = matrix_env(synapse, bot_id, database_url, tmp_path, MATRIX_PASSWORD=password, DAKS_LOG_LEVEL="WARNING",
-                     MATRIX_STORE_DIR=str(in_the_way / "matrix"))
+    env = matrix_env(
+        synapse,
+        bot_id,
+        database_url,
+        tmp_path,
+        MATRIX_PASSWORD=password,
+        DAKS_LOG_LEVEL="WARNING",
+        MATRIX_STORE_DIR=str(in_the_way / "matrix"),
+    )
     code, err = await asyncio.to_thread(serve_fails, env)
     assert code == 2 and "MATRIX_STORE_DIR" in err and str(in_the_way) in err, err

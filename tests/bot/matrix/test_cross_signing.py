@@ -22,23 +22,38 @@ MakeUser = Callable[[str], Awaitable[tuple[str, str, str, str]]]
 
 # --- canonical JSON and signatures (no server) ---
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ({}, "{}"),
-    ({"one": 1, "two": "Two"}, '{"one":1,"two":"Two"}'),
-    ({"b": "2", "a": "1"}, '{"a":"1","b":"2"}'),
-    ({"auth": {"success": True, "mxid": "@john.doe:example.com", "profile": {
-        "display_name": "John Doe", "three_pids": [
-            {"medium": "email", "address": "john.doe@example.org"},
-            {"medium": "msisdn", "address": "123456789"}]}}},
-     '{"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":'
-     '[{"address":"john.doe@example.org","medium":"email"},{"address":"123456789","medium":"msisdn"}]},'
-     '"success":true}}'),
-    ({"a": "日本語"}, '{"a":"日本語"}'),
-    ({"本": 2, "日": 1}, '{"日":1,"本":2}'),
-    ({"a": "\u65e5"}, '{"a":"日"}'),
-    ({"a": None}, '{"a":null}'),
-    ({"a": -0, "b": 1e10}, '{"a":0,"b":10000000000}'),
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({}, "{}"),
+        ({"one": 1, "two": "Two"}, '{"one":1,"two":"Two"}'),
+        ({"b": "2", "a": "1"}, '{"a":"1","b":"2"}'),
+        (
+            {
+                "auth": {
+                    "success": True,
+                    "mxid": "@john.doe:example.com",
+                    "profile": {
+                        "display_name": "John Doe",
+                        "three_pids": [
+                            {"medium": "email", "address": "john.doe@example.org"},
+                            {"medium": "msisdn", "address": "123456789"},
+                        ],
+                    },
+                }
+            },
+            '{"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":'
+            '[{"address":"john.doe@example.org","medium":"email"},{"address":"123456789","medium":"msisdn"}]},'
+            '"success":true}}',
+        ),
+        ({"a": "日本語"}, '{"a":"日本語"}'),
+        ({"本": 2, "日": 1}, '{"日":1,"本":2}'),
+        ({"a": "\u65e5"}, '{"a":"日"}'),
+        ({"a": None}, '{"a":null}'),
+        ({"a": -0, "b": 1e10}, '{"a":0,"b":10000000000}'),
+    ],
+)
 def test_canonical_json_matches_the_spec_examples(value: Any, expected: str) -> None:
     assert canonical_json(value) == expected.encode("utf-8")
 
@@ -53,25 +68,36 @@ def test_sign_matches_the_spec_example() -> None:
     seed = b64decode("YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1")
     key = Ed25519PrivateKey.from_private_bytes(seed)
     signed = sign({}, "domain", "ed25519:1", key)
-    assert signed == {"signatures": {"domain": {"ed25519:1": (
-        "K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ")}}}
+    assert signed == {
+        "signatures": {
+            "domain": {
+                "ed25519:1": ("K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ")
+            }
+        }
+    }
     signed = sign({"one": 1, "two": "Two"}, "domain", "ed25519:1", key)
     assert signed["signatures"]["domain"]["ed25519:1"] == (
-        "KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw")
+        "KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw"
+    )
 
 
 def test_sign_and_verify_round_trip() -> None:
     keys = CrossSigningKeys.generate()
-    obj = {"user_id": "@bot:localhost", "keys": {"a": "b"}, "unsigned": {"note": 1},
-           "signatures": {"@other:localhost": {"ed25519:X": "sig"}}}
+    obj = {
+        "user_id": "@bot:localhost",
+        "keys": {"a": "b"},
+        "unsigned": {"note": 1},
+        "signatures": {"@other:localhost": {"ed25519:X": "sig"}},
+    }
     signed = sign(obj, "@bot:localhost", keys.key_id("master"), keys.private("master"))
     assert signed["unsigned"] == {"note": 1}
     assert signed["signatures"]["@other:localhost"] == {"ed25519:X": "sig"}
     assert "signatures" in obj and "@bot:localhost" not in obj["signatures"]
     assert verify(signed, "@bot:localhost", keys.key_id("master"), keys.public("master"))
     # unsigned data and other signatures are outside the signed content
-    assert verify({**signed, "unsigned": {"changed": True}}, "@bot:localhost", keys.key_id("master"),
-                  keys.public("master"))
+    assert verify(
+        {**signed, "unsigned": {"changed": True}}, "@bot:localhost", keys.key_id("master"), keys.public("master")
+    )
     assert not verify({**signed, "keys": {"a": "c"}}, "@bot:localhost", keys.key_id("master"), keys.public("master"))
     assert not verify(signed, "@bot:localhost", keys.key_id("master"), keys.public("self_signing"))
     assert not verify(signed, "@else:localhost", keys.key_id("master"), keys.public("master"))
@@ -97,6 +123,7 @@ def test_keys_are_saved_privately_and_never_shown(tmp_path: Path) -> None:
 
 
 # --- against a real Synapse ---
+
 
 class Clients:
     """nio clients logged in during one test, closed at its end."""
@@ -138,16 +165,21 @@ async def clients(synapse: Synapse) -> AsyncIterator[Clients]:
 
 
 async def raw_keys_query(synapse: Synapse, token: str, user_id: str) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session, session.post(
-        f"{synapse.url}/_matrix/client/v3/keys/query", json={"device_keys": {user_id: []}},
-        headers={"Authorization": f"Bearer {token}"},
-    ) as resp:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{synapse.url}/_matrix/client/v3/keys/query",
+            json={"device_keys": {user_id: []}},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as resp,
+    ):
         assert resp.status == 200
         return dict(await resp.json())
 
 
-async def test_bootstrap_then_verified_after_restart(synapse: Synapse, matrix_user: MakeUser, clients: Clients,
-                                                     tmp_path: Path) -> None:
+async def test_bootstrap_then_verified_after_restart(
+    synapse: Synapse, matrix_user: MakeUser, clients: Clients, tmp_path: Path
+) -> None:
     bot_id, password, _, _ = await matrix_user("bot")
     store = tmp_path / "store"
     bot = await clients.login(bot_id, password, store)
@@ -190,8 +222,9 @@ async def test_bootstrap_then_verified_after_restart(synapse: Synapse, matrix_us
     assert await device_is_cross_signed((synapse.url, alice_token), bot_id, bot.device_id)
 
 
-async def test_a_new_device_is_signed(synapse: Synapse, matrix_user: MakeUser, clients: Clients,
-                                      tmp_path: Path) -> None:
+async def test_a_new_device_is_signed(
+    synapse: Synapse, matrix_user: MakeUser, clients: Clients, tmp_path: Path
+) -> None:
     bot_id, password, _, _ = await matrix_user("bot")
     store = tmp_path / "store"
     first = await clients.login(bot_id, password, store)
@@ -207,8 +240,9 @@ async def test_a_new_device_is_signed(synapse: Synapse, matrix_user: MakeUser, c
     assert await ensure_cross_signing(second, None, store) == "verified"
 
 
-async def test_a_foreign_identity_needs_the_password(synapse: Synapse, matrix_user: MakeUser, clients: Clients,
-                                                     tmp_path: Path) -> None:
+async def test_a_foreign_identity_needs_the_password(
+    synapse: Synapse, matrix_user: MakeUser, clients: Clients, tmp_path: Path
+) -> None:
     bot_id, password, token, _ = await matrix_user("bot")
     old_store, new_store = tmp_path / "old", tmp_path / "new"
     old = await clients.login(bot_id, password, old_store)
@@ -240,7 +274,9 @@ async def test_a_foreign_identity_needs_the_password(synapse: Synapse, matrix_us
     assert await ensure_cross_signing(old, password, old_store) == "bootstrapped"
     newest = CrossSigningKeys.load(keys_path(old_store, bot_id))
     assert newest is not None and newest.public("master") not in {
-        old_keys.public("master"), CrossSigningKeys.load(keys_path(new_store, bot_id)).public("master")}
+        old_keys.public("master"),
+        CrossSigningKeys.load(keys_path(new_store, bot_id)).public("master"),
+    }
     assert await device_is_cross_signed((synapse.url, token), bot_id, old.device_id)
     assert not await device_is_cross_signed((synapse.url, token), bot_id, new.device_id)
     seen = await raw_keys_query(synapse, token, bot_id)

@@ -35,11 +35,13 @@ class BotProcess:
         """Start and wait until ``ready`` was answered (``asked``: only asked, e.g. one held by ``api.fail``)."""
         seen = len(self.api.called(ready))
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT,
-                                         stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
         try:
-            await self.api.wait_for(lambda: (self.api.asked(ready) if asked else len(self.api.called(ready))) > seen,
-                                    timeout=60)
+            await self.api.wait_for(
+                lambda: (self.api.asked(ready) if asked else len(self.api.called(ready))) > seen, timeout=60
+            )
         except TimeoutError:
             raise AssertionError(f"the bot did not start:\n{self.output()}") from None
 
@@ -101,6 +103,7 @@ class Person:
         def arrived() -> bool:
             changed = self._changed(before)
             return bool(changed) and (expect is None or any(expect in _visible(m) for m in changed))
+
         try:
             await self.api.wait_for(arrived, timeout=timeout)
             await self.api.wait_idle(quiet=0.05, timeout=timeout)
@@ -179,10 +182,18 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 def bot_env(api: FakeBotAPI, database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "TELEGRAM_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
-            "TELEGRAM_BASE_FILE_URL": api.base_file_url, "DAKS_DATABASE_URL": database_url,
-            "DAKS_DATA_DIR": str(data_dir), "DAKS_LOG_LEVEL": "INFO", "TELEGRAM_PACING": "false",
-            "PYTHONUTF8": "1", **extra}
+    return {
+        **os.environ,
+        "TELEGRAM_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "TELEGRAM_BASE_FILE_URL": api.base_file_url,
+        "DAKS_DATABASE_URL": database_url,
+        "DAKS_DATA_DIR": str(data_dir),
+        "DAKS_LOG_LEVEL": "INFO",
+        "TELEGRAM_PACING": "false",
+        "PYTHONUTF8": "1",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -192,8 +203,9 @@ def bot_settings(request: pytest.FixtureRequest) -> dict[str, str]:
 
 
 @pytest.fixture
-async def bot(api: FakeBotAPI, database_url: str, tmp_path: Path, bot_settings: dict[str, str]
-              ) -> AsyncIterator[BotProcess]:
+async def bot(
+    api: FakeBotAPI, database_url: str, tmp_path: Path, bot_settings: dict[str, str]
+) -> AsyncIterator[BotProcess]:
     process = BotProcess(api, bot_env(api, database_url, tmp_path, **bot_settings), tmp_path / "bot.log")
     await process.start()
     yield process

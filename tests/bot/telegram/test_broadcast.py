@@ -40,6 +40,7 @@ async def seed(url: str, api: FakeBotAPI, n: int, version: str) -> tuple[set[int
         for i in range(n):
             account, _ = unit.open_conversation("telegram", str(FIRST + i), "de")
             unit.confirm_subscription(account.user_id, "telegram", str(FIRST + i), "de", [], version)
+
     store = await Store.open(url)
     try:
         await store.run(subscribe)
@@ -60,8 +61,9 @@ async def queue(url: str) -> int:
 async def deliveries(url: str) -> dict[int, tuple[str, str | None]]:
     store = await Store.open(url)
     try:
-        rows = await store.run(lambda unit: unit.conn.execute(
-            select(Delivery.address, Delivery.state, Delivery.reason)).all())
+        rows = await store.run(
+            lambda unit: unit.conn.execute(select(Delivery.address, Delivery.state, Delivery.reason)).all()
+        )
         return {int(a): (s, r) for a, s, r in rows}
     finally:
         await store.close()
@@ -92,8 +94,11 @@ def copies(api: FakeBotAPI) -> Counter[int]:
 async def inactive(url: str) -> dict[int, str | None]:
     store = await Store.open(url)
     try:
-        rows = await store.run(lambda unit: unit.conn.execute(
-            select(Identity.ref, Identity.status).where(Identity.active.is_(False))).all())
+        rows = await store.run(
+            lambda unit: unit.conn.execute(
+                select(Identity.ref, Identity.status).where(Identity.active.is_(False))
+            ).all()
+        )
         return {int(r): s for r, s in rows}
     finally:
         await store.close()
@@ -110,7 +115,8 @@ def paced_env(api: FakeBotAPI, url: str, data: Path, **extra: str) -> dict[str, 
 
 
 async def test_a_newsletter_reaches_2000_subscribers_once_each_within_telegrams_limits(
-        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    limited: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     api = limited
     blocked, gone = await seed(database_url, api, 2000, content.consent.version)
     late = api.users[FIRST + 1990]  # unsubscribes while the broadcast runs, before their turn
@@ -178,7 +184,8 @@ def fresh_before_retries(api: FakeBotAPI) -> list[int]:
 
 
 async def test_at_the_default_rate_telegram_refuses_nothing_in_any_sliding_second(
-        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    limited: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     api = limited  # 30 messages in any sliding second, as Telegram counts them
     expected = await broadcast(api, database_url, tmp_path, 400, content.consent.version)
 
@@ -190,7 +197,8 @@ async def test_at_the_default_rate_telegram_refuses_nothing_in_any_sliding_secon
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_when_telegram_refuses_the_token_every_send_waits_and_the_refused_message_goes_first(
-        database_url: str, tmp_path: Path, content) -> None:
+    database_url: str, tmp_path: Path, content
+) -> None:
     async with FakeBotAPI(overall=20) as api:  # a Telegram stricter than the configured 30/s: it will refuse
         expected = await broadcast(api, database_url, tmp_path, 150, content.consent.version)
 
@@ -205,7 +213,8 @@ async def test_when_telegram_refuses_the_token_every_send_waits_and_the_refused_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_killed_five_times_nobody_gets_it_twice_and_nobody_is_silently_skipped(
-        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    limited: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     api = limited
     blocked, gone = await seed(database_url, api, 2000, content.consent.version)
     env = paced_env(api, database_url, tmp_path)
@@ -242,7 +251,8 @@ async def test_killed_five_times_nobody_gets_it_twice_and_nobody_is_silently_ski
 
 
 async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
-        limited: FakeBotAPI, postgres_url: str, tmp_path: Path, content) -> None:
+    limited: FakeBotAPI, postgres_url: str, tmp_path: Path, content
+) -> None:
     from tests.conftest import free_port
 
     api = limited
@@ -250,8 +260,14 @@ async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
     bots = []
     for n in range(2):
         port = free_port()
-        env = paced_env(api, postgres_url, tmp_path / f"p{n}", TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
-                        TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}", TELEGRAM_WEBHOOK_SECRET="secret")
+        env = paced_env(
+            api,
+            postgres_url,
+            tmp_path / f"p{n}",
+            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+            TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+            TELEGRAM_WEBHOOK_SECRET="secret",
+        )
         bot = BotProcess(api, env, tmp_path / f"bot{n}.log")
         await bot.start(ready="setwebhook")
         bots.append(bot)
@@ -267,8 +283,7 @@ async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
     assert set(got) == {FIRST + i for i in range(600)} - blocked - gone and set(got.values()) == {1}
     store = await Store.open(postgres_url)
     try:
-        workers = await store.run(lambda unit: unit.conn.execute(
-            select(Delivery.worker, Delivery.state)).all())
+        workers = await store.run(lambda unit: unit.conn.execute(select(Delivery.worker, Delivery.state)).all())
     finally:
         await store.close()
     by_worker = Counter(w for w, state in workers if state == "sent")
@@ -277,7 +292,8 @@ async def test_two_processes_on_postgresql_share_one_broadcast_and_one_pace(
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_admin_watches_one_progress_message_and_cancels_with_its_button(
-        limited: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    limited: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     api = limited
     await seed(database_url, api, 400, content.consent.version)
     admin = api.user(4242, "Ada")
@@ -295,6 +311,7 @@ async def test_the_admin_watches_one_progress_message_and_cancels_with_its_butto
 
         def progress():  # type: ignore[no-untyped-def]
             return [m for m in api.sent(admin.id) if f"#{broadcast_id}" in m.text]
+
         await api.wait_for(lambda: any(m.edits >= 2 for m in progress()), timeout=60)
         shown = progress()
         assert len(shown) == 1, "progress is edited in place, not sent again"

@@ -19,8 +19,11 @@ from tests.fakes.bot_api import FakeBotAPI, bot_token
 
 def refused(api: FakeBotAPI) -> list[str]:
     """Requests Telegram would have refused (anything but rate limits and injected failures)."""
-    return [f"{c.method}: {c.response.get('description')}" for c in api.calls
-            if c.status == 400 and "not modified" not in str(c.response.get("description"))]
+    return [
+        f"{c.method}: {c.response.get('description')}"
+        for c in api.calls
+        if c.status == 400 and "not modified" not in str(c.response.get("description"))
+    ]
 
 
 async def test_a_user_walks_all_five_stages_by_tapping_and_typing(api: FakeBotAPI, bot: BotProcess):
@@ -65,8 +68,10 @@ async def test_french_staff_get_french_from_their_telegram_language(api: FakeBot
     texts = "\n".join(m.text for m in claire.chat)
     for stage in content.daks_stages:
         assert t("Summary: {stage}", stage=stage.title.get("fr")) in texts
-        assert t("{stage} · question {index} of {total}", stage=stage.title.get("fr"), index=1,
-                 total=len(stage.steps)) in texts
+        assert (
+            t("{stage} · question {index} of {total}", stage=stage.title.get("fr"), index=1, total=len(stage.steps))
+            in texts
+        )
     assert "Zusammenfassung" not in texts
     assert refused(api) == []
 
@@ -81,8 +86,12 @@ async def test_a_restart_mid_stage_resumes_and_old_buttons_are_explained(api: Fa
     for line, expect in FIVE_STAGES[5:7]:
         await dora.answers(line, expect)
     update = await api.send_text(dora.user, "Sozialamt")
-    await api.wait_for(lambda: any(update["update_id"] in [u["update_id"] for u in c.response.get("result", [])]
-                                   for c in api.called("getUpdates")))
+    await api.wait_for(
+        lambda: any(
+            update["update_id"] in [u["update_id"] for u in c.response.get("result", [])]
+            for c in api.called("getUpdates")
+        )
+    )
     assert await bot.stop() == 0  # at once: the update is in hand
     assert "Telegram channel stopped" in bot.output()
     assert any("Notiert (1)" in m.text for m in dora.chat), "the update in hand was finished before exiting"
@@ -126,12 +135,13 @@ async def test_markup_in_user_text_is_shown_literally(api: FakeBotAPI, bot: BotP
     [reply] = await fritz.says("<b>Muster</b> & <a href='x'>stadt</a>", "Was für eine Kommune ist")
     assert "<b>Muster</b> & <a href='x'>stadt</a>" in reply.text
     assert not [e for e in reply.entities if e["type"] in ("text_link",)]
-    bold = [reply.text[e["offset"]:e["offset"] + e["length"]] for e in reply.entities if e["type"] == "bold"]
+    bold = [reply.text[e["offset"] : e["offset"] + e["length"]] for e in reply.entities if e["type"] == "bold"]
     assert "Muster" not in bold
 
 
 async def test_undecodable_text_and_hostile_controls_are_cleaned_and_the_export_still_works(
-        api: FakeBotAPI, bot: BotProcess, database_url: str):
+    api: FakeBotAPI, bot: BotProcess, database_url: str
+):
     from storage.models import Answer
     from storage.store import Store
 
@@ -183,7 +193,8 @@ async def test_groups_get_a_note_once_and_a_migrated_group_gets_it_at_its_new_id
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_others_carry_on(
-        api: FakeBotAPI, bot: BotProcess, database_url: str):
+    api: FakeBotAPI, bot: BotProcess, database_url: str
+):
     from storage.models import Identity
     from storage.store import Store
 
@@ -199,8 +210,11 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_others_carry_on
     await api.wait_idle(0.2)
     store = await Store.open(database_url, upgrade=False)
     try:
-        rows = await store.run_connection(lambda conn: conn.execute(
-            Identity.__table__.select().where(Identity.channel == "telegram")).mappings().all())
+        rows = await store.run_connection(
+            lambda conn: (
+                conn.execute(Identity.__table__.select().where(Identity.channel == "telegram")).mappings().all()
+            )
+        )
     finally:
         await store.close()
     state = {r["ref"]: (r["active"], r["status"]) for r in rows}
@@ -238,15 +252,22 @@ async def test_a_send_that_timed_out_is_not_sent_again(api: FakeBotAPI, bot: Bot
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cannot_store(
-        api: FakeBotAPI, database_url: str, tmp_path: Path):
+    api: FakeBotAPI, database_url: str, tmp_path: Path
+):
     import aiohttp
 
     from tests.conftest import free_port
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL=url,
-                  TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}", TELEGRAM_WEBHOOK_SECRET="s3cret_-token")
+    env = bot_env(
+        api,
+        database_url,
+        tmp_path,
+        TELEGRAM_WEBHOOK_URL=url,
+        TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+        TELEGRAM_WEBHOOK_SECRET="s3cret_-token",
+    )
     process = BotProcess(api, env, tmp_path / "bot.log")
     await process.start(ready="setwebhook")
     try:
@@ -255,13 +276,22 @@ async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cann
         await mia.says("/start", "Guten Tag")
         await mia.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
 
-        update = {"update_id": 999_001, "message": {"message_id": 77, "date": int(time.time()),
-                                                    "chat": {"id": 1013, "type": "private", "first_name": "Mia"},
-                                                    "from": {"id": 1013, "is_bot": False, "first_name": "Mia"},
-                                                    "text": "/fortschritt"}}
+        update = {
+            "update_id": 999_001,
+            "message": {
+                "message_id": 77,
+                "date": int(time.time()),
+                "chat": {"id": 1013, "type": "private", "first_name": "Mia"},
+                "from": {"id": 1013, "is_bot": False, "first_name": "Mia"},
+                "text": "/fortschritt",
+            },
+        }
         async with aiohttp.ClientSession() as http:
-            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"},
-                            {"X-Telegram-Bot-Api-Secret-Token": "s3cret_-token" + "x"}):
+            for headers in (
+                {},
+                {"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                {"X-Telegram-Bot-Api-Secret-Token": "s3cret_-token" + "x"},
+            ):
                 async with http.post(url, json=update, headers=headers) as response:
                     assert response.status == 403
         await asyncio.sleep(0.3)
@@ -286,30 +316,54 @@ async def test_webhook_mode_checks_the_secret_and_asks_for_a_resend_when_it_cann
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_wrong_token_or_a_webhook_without_secret_is_refused_without_showing_the_token(
-        api: FakeBotAPI, database_url: str, tmp_path: Path):
+    api: FakeBotAPI, database_url: str, tmp_path: Path
+):
     token = bot_token(999999)
     wrong = bot_env(api, database_url, tmp_path, TELEGRAM_TOKEN=token)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=wrong, cwd=ROOT,
-                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=wrong,
+        cwd=ROOT,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2 and "refused the bot token" in err.decode()
     assert token.partition(":")[2] not in err.decode()
     assert "Unclosed" not in err.decode() and "Traceback" not in err.decode()
     no_secret = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL="https://example.org/hook")
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=no_secret, cwd=ROOT,
-                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=no_secret,
+        cwd=ROOT,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in err.decode()
     assert api.token not in err.decode() and "Traceback" not in err.decode()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_an_unreachable_bot_api_at_start_exits_3_in_two_lines(api: FakeBotAPI, database_url: str,
-                                                                     tmp_path: Path):
+async def test_an_unreachable_bot_api_at_start_exits_3_in_two_lines(api: FakeBotAPI, database_url: str, tmp_path: Path):
     nowhere = f"127.0.0.1:{free_port()}"
     env = bot_env(api, database_url, tmp_path, TELEGRAM_BASE_URL=f"http://{nowhere}/bot", DAKS_LOG_LEVEL="WARNING")
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env, cwd=ROOT,
-                                                   stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=env,
+        cwd=ROOT,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
     _, raw = await asyncio.wait_for(process.communicate(), 90)
     err = raw.decode()
     assert process.returncode == 3, err
@@ -319,8 +373,9 @@ async def test_an_unreachable_bot_api_at_start_exits_3_in_two_lines(api: FakeBot
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("slow", ["getMe", "setMyCommands"])
-async def test_a_stop_during_the_start_closes_every_connection(api: FakeBotAPI, database_url: str, tmp_path: Path,
-                                                               slow: str):
+async def test_a_stop_during_the_start_closes_every_connection(
+    api: FakeBotAPI, database_url: str, tmp_path: Path, slow: str
+):
     api.fail(slow, "timeout", delay=30)  # Telegram answers this start-up request only after 30 s
     process = BotProcess(api, bot_env(api, database_url, tmp_path), tmp_path / "bot.log")
     await process.start(ready=slow, asked=True)
@@ -334,10 +389,25 @@ async def test_a_webhook_port_in_use_is_a_configuration_error(api: FakeBotAPI, d
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         listen = f"127.0.0.1:{taken.getsockname()[1]}"
-        env = bot_env(api, database_url, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
-                      TELEGRAM_WEBHOOK_SECRET="s3cret_-token", TELEGRAM_WEBHOOK_LISTEN=listen, DAKS_LOG_LEVEL="WARNING")
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env, cwd=ROOT,
-                                                       stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        env = bot_env(
+            api,
+            database_url,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+            TELEGRAM_WEBHOOK_SECRET="s3cret_-token",
+            TELEGRAM_WEBHOOK_LISTEN=listen,
+            DAKS_LOG_LEVEL="WARNING",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            env=env,
+            cwd=ROOT,
+            stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
         _, raw = await asyncio.wait_for(process.communicate(), 90)
     err = raw.decode()
     assert process.returncode == 2, err

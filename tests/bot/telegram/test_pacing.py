@@ -28,8 +28,9 @@ async def test_private_chats_are_paced_and_other_chats_are_not_held_up():
         sent.append((chat_id, time.monotonic()))
         return True
 
-    await asyncio.gather(*(pacing.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
-                           for chat in [1] * 6 + [2]))
+    await asyncio.gather(
+        *(pacing.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None) for chat in [1] * 6 + [2])
+    )
     one = [t for c, t in sent if c == 1]
     assert one[-1] - one[0] >= 0.19  # two at once, then 50 ms apart
     assert [c for c, _ in sent].index(2) < 3, "chat 2 does not wait for chat 1's pace"
@@ -49,8 +50,9 @@ async def record(pacing: Pacing, chats: list[int], refuse: dict[int, float]) -> 
         log.append((chat_id, time.monotonic(), 200))
         return True
 
-    await asyncio.gather(*(pacing.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
-                           for chat in chats))
+    await asyncio.gather(
+        *(pacing.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None) for chat in chats)
+    )
     return log
 
 

@@ -25,15 +25,22 @@ async def in_unit(url: str, work):  # type: ignore[no-untyped-def]
 
 
 async def test_a_scheduled_newsletter_and_a_reminder_fire_once_across_restarts(
-        api: FakeBotAPI, database_url: str, tmp_path: Path, content) -> None:
+    api: FakeBotAPI, database_url: str, tmp_path: Path, content
+) -> None:
     anna, ben = api.user(31, "Anna"), api.user(32, "Ben")
 
     def prepare(unit):  # type: ignore[no-untyped-def]
         for person in (anna, ben):
             account, _ = unit.open_conversation("telegram", str(person.id), "de")
             unit.confirm_subscription(account.user_id, "telegram", str(person.id), "de", [], content.consent.version)
-        event = event_of({"kind": "online_seminar", "title": {"de": "Testseminar Kommunalprofil"},
-                          "starts": utcnow() + timedelta(days=3), "online_url": "https://example.org/s"})
+        event = event_of(
+            {
+                "kind": "online_seminar",
+                "title": {"de": "Testseminar Kommunalprofil"},
+                "starts": utcnow() + timedelta(days=3),
+                "online_url": "https://example.org/s",
+            }
+        )
         # published "in 30 days": its announcement is not due yet, and it is too late for an automatic reminder
         event_id = publish_event(unit, event, "cli:test", utcnow() + timedelta(days=30))
         unit.rsvp(event_id, unit.open_conversation("telegram", str(anna.id), "de")[0].user_id, True)
@@ -41,6 +48,7 @@ async def test_a_scheduled_newsletter_and_a_reminder_fire_once_across_restarts(
         unit.add_broadcast("reminder", due, "cli:test", event_id=event_id)
         spec = NewsletterSpec(title={"de": "Geplanter Newsletter"}, body={"de": "Text"})
         return queue_newsletter(unit, spec, "cli:test", due)
+
     await in_unit(database_url, prepare)
 
     env = bot_env(api, database_url, tmp_path)
@@ -57,6 +65,7 @@ async def test_a_scheduled_newsletter_and_a_reminder_fire_once_across_restarts(
 
     def texts(person) -> list[str]:  # type: ignore[no-untyped-def]
         return [m.text for m in api.sent(person.id)]
+
     assert sum("Geplanter Newsletter" in t for t in texts(anna)) == 1
     assert sum("Geplanter Newsletter" in t for t in texts(ben)) == 1
     assert sum("Testseminar Kommunalprofil" in t for t in texts(anna)) == 1  # the reminder: Anna attends

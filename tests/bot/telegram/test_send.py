@@ -40,15 +40,19 @@ async def test_an_answer_passes_through_and_an_unchanged_edit_is_none():
 
     async def answer() -> str:
         return "sent"
+
     assert await send.call(7, "message", answer()) == "sent"
     assert await send.call(7, "edit", refused(BadRequest("Message is not modified: same content"))) is None
     assert records.calls == []
 
 
-@pytest.mark.parametrize(("error", "outcome", "status"), [
-    (Forbidden("Forbidden: bot was blocked by the user"), Outcome("skipped", "blocked"), "blocked"),
-    (BadRequest("Bad Request: chat not found"), Outcome("skipped", "chat_not_found"), "chat_not_found"),
-])
+@pytest.mark.parametrize(
+    ("error", "outcome", "status"),
+    [
+        (Forbidden("Forbidden: bot was blocked by the user"), Outcome("skipped", "blocked"), "blocked"),
+        (BadRequest("Bad Request: chat not found"), Outcome("skipped", "chat_not_found"), "chat_not_found"),
+    ],
+)
 async def test_a_chat_that_takes_nothing_more_is_recorded(error: TelegramError, outcome: Outcome, status: str):
     send, records = sender()
     with pytest.raises(Undeliverable) as raised:
@@ -65,12 +69,15 @@ async def test_a_migrated_group_is_recorded_with_its_new_id():
     assert records.calls == [("moved", "telegram", "-7", "-1007")]
 
 
-@pytest.mark.parametrize(("error", "outcome"), [
-    (BadRequest("Bad Request: can't parse entities"), Outcome("failed", "Can't parse entities")),
-    (TimedOut(), Outcome("unknown", "timed_out")),
-    (RetryAfter(3), Outcome("queued", "flood")),
-    (NetworkError("connection reset"), Outcome("unknown", "network")),
-])
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (BadRequest("Bad Request: can't parse entities"), Outcome("failed", "Can't parse entities")),
+        (TimedOut(), Outcome("unknown", "timed_out")),
+        (RetryAfter(3), Outcome("queued", "flood")),
+        (NetworkError("connection reset"), Outcome("unknown", "network")),
+    ],
+)
 async def test_a_lost_request_leaves_the_chat_alone(error: TelegramError, outcome: Outcome):
     send, records = sender()
     with pytest.raises(Lost) as raised:

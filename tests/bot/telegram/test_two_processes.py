@@ -20,25 +20,38 @@ _ACK = re.compile(r"Notiert \((\d+)\)")
 
 
 async def test_two_webhook_processes_take_turns_on_one_conversation_and_lose_nothing(
-        api: FakeBotAPI, database_url: str, tmp_path: Path) -> None:
+    api: FakeBotAPI, database_url: str, tmp_path: Path
+) -> None:
     content = many_lists_content(tmp_path / "content")
     bots, urls = [], []
     for n in range(2):
         port = free_port()
         urls.append(f"http://127.0.0.1:{port}/telegram/hook")
-        env = bot_env(api, database_url, tmp_path / f"p{n}", DAKS_CONTENT_DIR=str(content),
-                      TELEGRAM_WEBHOOK_URL=urls[-1], TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
-                      TELEGRAM_WEBHOOK_SECRET="zwei_prozesse")
+        env = bot_env(
+            api,
+            database_url,
+            tmp_path / f"p{n}",
+            DAKS_CONTENT_DIR=str(content),
+            TELEGRAM_WEBHOOK_URL=urls[-1],
+            TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+            TELEGRAM_WEBHOOK_SECRET="zwei_prozesse",
+        )
         bot = BotProcess(api, env, tmp_path / f"bot{n}.log")
         await bot.start(ready="setwebhook")
         bots.append(bot)
     api.balance = urls
     try:
         lea = Person(api, api.user(2024, "Lea", "de"))
-        for line, expect in [("/start", "Für welche Kommune"), ("Musterstadt", "Was für eine Kommune"),
-                             ("2", "In welchem Land"), ("13", "Wie viele Menschen"), ("3", "Welche Handlungsfelder"),
-                             ("2, 5, 9", "Kick-Off · Frage 1"), ("Bürgermeisterin", "Wer koordiniert"),
-                             ("Hauptamt", "Wer gehört zur Steuerungsgruppe?")]:
+        for line, expect in [
+            ("/start", "Für welche Kommune"),
+            ("Musterstadt", "Was für eine Kommune"),
+            ("2", "In welchem Land"),
+            ("13", "Wie viele Menschen"),
+            ("3", "Welche Handlungsfelder"),
+            ("2, 5, 9", "Kick-Off · Frage 1"),
+            ("Bürgermeisterin", "Wer koordiniert"),
+            ("Hauptamt", "Wer gehört zur Steuerungsgruppe?"),
+        ]:
             await lea.answers(line, expect)
         typed: list[list[str]] = []
         for n in range(4):

@@ -10,9 +10,11 @@ from flows.content.consent import load_consent, load_event_kinds
 from flows.content.model import EVENT_KINDS
 from tests.conftest import CONTENT
 
-WITHDRAWAL = {"de": ("widerrufen", "STOP", "/abbestellen", "/meinedaten", "/loeschen", "Art. 6"),
-              "fr": ("retirer", "STOP", "/desabonner", "/mesdonnees", "/supprimer", "art. 6"),
-              "en": ("withdraw", "STOP", "/unsubscribe", "/mydata", "/delete", "Art. 6")}
+WITHDRAWAL = {
+    "de": ("widerrufen", "STOP", "/abbestellen", "/meinedaten", "/loeschen", "Art. 6"),
+    "fr": ("retirer", "STOP", "/desabonner", "/mesdonnees", "/supprimer", "art. 6"),
+    "en": ("withdraw", "STOP", "/unsubscribe", "/mydata", "/delete", "Art. 6"),
+}
 
 
 def test_the_consent_loads_in_three_languages():

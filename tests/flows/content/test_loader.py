@@ -26,6 +26,7 @@ DAKS_STAGES = ["kickoff", "kommunalprofil", "zukunftswerkstatt", "werkstattplan"
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A private copy of the real content directory, free to break."""
@@ -67,10 +68,12 @@ def step_index(content: Content, stage_id: str, step_id: str) -> int:
 
 # -- broken content --------------------------------------------------------------------------------
 
+
 def test_invalid_yaml_syntax(root: Path) -> None:
     rel = "stages/zwischenbilanz.yaml"
-    edit(root, rel, "  - id: zb_permanence_note\n    kind: text\n",
-         "  - id: zb_permanence_note\n    kind: text: oops\n")
+    edit(
+        root, rel, "  - id: zb_permanence_note\n    kind: text\n", "  - id: zb_permanence_note\n    kind: text: oops\n"
+    )
     problem = the_problem(root)
     assert problem.file == rel
     assert problem.line == line_of(root, rel, "kind: text: oops")
@@ -121,16 +124,21 @@ def test_duplicate_step_id_across_stages(root: Path, content: Content) -> None:
     ("stage_id", "step_id", "original"),
     [
         # a choice step of its own
-        ("zukunftswerkstatt", "zw_priorities",
-         "options_from: [answer:kp_candidates, answer:ob_fields, handlungsfelder]"),
+        (
+            "zukunftswerkstatt",
+            "zw_priorities",
+            "options_from: [answer:kp_candidates, answer:ob_fields, handlungsfelder]",
+        ),
         # a single-choice field inside a records step
-        ("werkstattplan", "wp_measures",
-         "options_from: [answer:zw_priorities, answer:kp_candidates, answer:ob_fields, handlungsfelder]"),
+        (
+            "werkstattplan",
+            "wp_measures",
+            "options_from: [answer:zw_priorities, answer:kp_candidates, answer:ob_fields, handlungsfelder]",
+        ),
     ],
     ids=["choice-step", "records-field"],
 )
-def test_options_from_unknown_answer(root: Path, content: Content, stage_id: str, step_id: str,
-                                     original: str) -> None:
+def test_options_from_unknown_answer(root: Path, content: Content, stage_id: str, step_id: str, original: str) -> None:
     rel = f"stages/{stage_id}.yaml"
     edit(root, rel, original, "options_from: [answer:does_not_exist]")
     problem = the_problem(root)
@@ -147,7 +155,7 @@ def test_stage_without_checklist(root: Path, content: Content) -> None:
     assert isinstance(checklist, ChecklistStep)
     path = root / rel
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index(f"  - id: {checklist.id}\n")], encoding="utf-8")  # the last step goes
+    path.write_text(text[: text.index(f"  - id: {checklist.id}\n")], encoding="utf-8")  # the last step goes
     problem = the_problem(root)
     assert problem.file == rel
     assert "checklist" in problem.message
@@ -204,6 +212,7 @@ def test_every_problem_is_reported_at_once(root: Path) -> None:
 
 # -- the real content ------------------------------------------------------------------------------
 
+
 def test_real_content_loads() -> None:
     content = load_content(CONTENT)
     assert content.root == CONTENT.resolve()
@@ -246,12 +255,16 @@ def _texts(node: Any, path: str) -> list[tuple[str, LocalText]]:
 
 
 def test_every_text_has_german_french_and_english(content: Content) -> None:
-    texts = _texts(content.manifest, "content") + _texts(content.stages, "stages") \
-        + _texts(content.commands, "commands") + _texts(list(content.handlungsfelder.values()), "handlungsfelder")
+    texts = (
+        _texts(content.manifest, "content")
+        + _texts(content.stages, "stages")
+        + _texts(content.commands, "commands")
+        + _texts(list(content.handlungsfelder.values()), "handlungsfelder")
+    )
     # The walk must really reach the texts: every step has at least a label and a prompt.
     assert len(texts) > 2 * len(content.steps) + len(content.commands) + len(content.handlungsfelder)
     assert any(path.endswith(".items.0.label") for path, _ in texts)  # checklist items
-    assert any(".fields.0.label" in path for path, _ in texts)         # record fields
+    assert any(".fields.0.label" in path for path, _ in texts)  # record fields
     gaps = {path: text.missing() for path, text in texts if text.missing()}
     assert gaps == {}
     for path, text in texts:

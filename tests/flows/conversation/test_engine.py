@@ -137,8 +137,11 @@ def test_jumping_to_a_stage_notes_missing_inputs_and_falls_back(chat):
     assert "Prioritäten aus der Zukunftswerkstatt sind noch nicht erfasst" in reply
     assert chat.state.stage == "werkstattplan"
     labels = [c.label for c in chat.replies[-1].choices if not c.id.startswith("_")]
-    assert labels == ["Daseinsvorsorge und Nahversorgung", "Arbeit, Wirtschaft und Fachkräftesicherung",
-                      "Bürgerbeteiligung und Demokratieförderung"]
+    assert labels == [
+        "Daseinsvorsorge und Nahversorgung",
+        "Arbeit, Wirtschaft und Fachkräftesicherung",
+        "Bürgerbeteiligung und Demokratieförderung",
+    ]
 
 
 def test_unknown_stage_and_unknown_command_get_a_friendly_answer(chat):
@@ -175,8 +178,9 @@ def test_measures_are_records_with_all_fields(chat):
     chat.says("Mehr Hausärztinnen gewinnen")
     assert chat.answers["wp_measures"][0]["goal"] == "Mehr Ärztinnen gewinnen"  # saved only when complete
     for _ in range(9):
-        chat.presses("beibehalten") if any(c.id == "_keep" for c in chat.replies[-1].choices) \
-            else chat.presses("Überspringen")
+        chat.presses("beibehalten") if any(c.id == "_keep" for c in chat.replies[-1].choices) else chat.presses(
+            "Überspringen"
+        )
     assert chat.answers["wp_measures"][0]["goal"] == "Mehr Hausärztinnen gewinnen"
     assert chat.answers["wp_measures"][0]["uid"] == measure["uid"]
     chat.presses("löschen")
@@ -213,8 +217,20 @@ def test_the_review_walks_every_measure_of_the_plan(chat):
 
 def test_checklist_accepts_alle_and_the_stage_ends_with_a_summary(chat):
     onboard(chat)
-    for line in ("Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig", "Vereine", "fertig", "fertig",
-                 "/ueberspringen", "hybrid", "Familien halten", "fertig", "/ueberspringen"):
+    for line in (
+        "Bürgermeisterin",
+        "Hauptamt",
+        "Sozialamt",
+        "fertig",
+        "Vereine",
+        "fertig",
+        "fertig",
+        "/ueberspringen",
+        "hybrid",
+        "Familien halten",
+        "fertig",
+        "/ueberspringen",
+    ):
         chat.says(line)
     assert chat.state.step == "ko_done"
     reply = chat.says("alle")
@@ -328,8 +344,21 @@ def test_switching_language_continues_at_the_same_question(chat):
 
 def test_each_stage_end_suggests_tools_with_a_reason_and_feedback_changes_them(chat):
     onboard(chat)
-    for line in ("Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig", "Vereine", "fertig", "fertig",
-                 "/ueberspringen", "hybrid", "Familien halten", "fertig", "/ueberspringen", "alle"):
+    for line in (
+        "Bürgermeisterin",
+        "Hauptamt",
+        "Sozialamt",
+        "fertig",
+        "Vereine",
+        "fertig",
+        "fertig",
+        "/ueberspringen",
+        "hybrid",
+        "Familien halten",
+        "fertig",
+        "/ueberspringen",
+        "alle",
+    ):
         chat.says(line)
     reply = chat.text
     assert "Werkzeuge, die jetzt helfen können:" in reply

@@ -50,6 +50,7 @@ def content() -> Content:
 # Helpers shared by the properties
 # ---------------------------------------------------------------------------
 
+
 def snapshot(state: State | None) -> dict[str, Any] | None:
     """A deep, independent copy of a state (to detect changes made in place)."""
     return None if state is None else json.loads(state.model_dump_json())
@@ -108,8 +109,10 @@ def check_turn(c: Content, old: State | None, old_dump: dict[str, Any] | None, t
             # Info steps are marked as read (True) when they are shown; that adds no user answer.
             if key not in before and key in c.steps and c.step(key).kind == "info" and after[key] is True:
                 continue
-            raise AssertionError(f"answer {key!r} changed although the current step was {current!r}: "
-                                 f"{before.get(key, '<absent>')!r} -> {after[key]!r}")
+            raise AssertionError(
+                f"answer {key!r} changed although the current step was {current!r}: "
+                f"{before.get(key, '<absent>')!r} -> {after[key]!r}"
+            )
 
     # (e) buttons: offered whenever the question has them, numbered with the current turn
     assert turn.replies, "no reply at all"
@@ -157,8 +160,21 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return press("_done" if "_done" in ids else "_cancel")
     if expects == "stage_end":
         return press("_nextstage") if "_nextstage" in ids else None
-    if expects in ("menu", "pick_stage", "pick_edit", "pick_lang", "browse", "tools", "tool", "subscribe",
-                   "sub_lang", "sub_manage", "admin", "form", "form_when"):
+    if expects in (
+        "menu",
+        "pick_stage",
+        "pick_edit",
+        "pick_lang",
+        "browse",
+        "tools",
+        "tool",
+        "subscribe",
+        "sub_lang",
+        "sub_manage",
+        "admin",
+        "form",
+        "form_when",
+    ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "sub_consent":
         return press("_no")
@@ -174,9 +190,28 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
 # ---------------------------------------------------------------------------
 
 CONTROL = "\x00\x01\x07\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x85\x9f\u200b\u200e\u2028\u2029\u202e\ufeff"
-MARKUP = ["<b>x</b>", "**x**", "__x__", "_x_", "`x`", "```\ncode\n```", "[x](https://example.org)",
-          "<script>alert(1)</script>", "# Titel", "> Zitat", "- a\n- b", "1. eins\n2. zwei", "&amp; &lt;",
-          "{{ municipality.name }}", "{% if 1 %}x{% endif %}", "{0} {name}", "%s %(x)s", "<b>", "*", "\\"]
+MARKUP = [
+    "<b>x</b>",
+    "**x**",
+    "__x__",
+    "_x_",
+    "`x`",
+    "```\ncode\n```",
+    "[x](https://example.org)",
+    "<script>alert(1)</script>",
+    "# Titel",
+    "> Zitat",
+    "- a\n- b",
+    "1. eins\n2. zwei",
+    "&amp; &lt;",
+    "{{ municipality.name }}",
+    "{% if 1 %}x{% endif %}",
+    "{0} {name}",
+    "%s %(x)s",
+    "<b>",
+    "*",
+    "\\",
+]
 WHITESPACE = ["", " ", "   ", "\n", "\t", "\r\n", " \n\t ", "\u00a0", "\u3000", "\u200b"]
 UNICODE_DIGITS = ["²", "³", "¹", "①", "⑫", "٣", "३", "１", "１２", "𝟙", "Ⅳ", "½", "2²", "1⁰"]
 
@@ -187,10 +222,12 @@ texts = st.one_of(
     st.sampled_from(WHITESPACE),
     # very long messages, below and above the limit of 16,000 characters
     st.tuples(st.text(min_size=1, max_size=4), st.integers(min_value=1, max_value=20_000)).map(
-        lambda p: (p[0] * (p[1] // len(p[0]) + 1))[:p[1]]),
+        lambda p: (p[0] * (p[1] // len(p[0]) + 1))[: p[1]]
+    ),
 )
-files = st.one_of(st.sampled_from(["bericht.pdf", "Foto.JPG", "", ".", "a" * 300, "../../etc/passwd"]),
-                  st.text(max_size=40))
+files = st.one_of(
+    st.sampled_from(["bericht.pdf", "Foto.JPG", "", ".", "a" * 300, "../../etc/passwd"]), st.text(max_size=40)
+)
 
 
 def numbers(n_choices: int) -> st.SearchStrategy[str]:
@@ -207,8 +244,13 @@ def numbers(n_choices: int) -> st.SearchStrategy[str]:
 
 
 def change_case(label: str, how: str) -> str:
-    return {"exact": label, "upper": label.upper(), "lower": label.lower(), "swap": label.swapcase(),
-            "title": label.title()}[how]
+    return {
+        "exact": label,
+        "upper": label.upper(),
+        "lower": label.lower(),
+        "swap": label.swapcase(),
+        "title": label.title(),
+    }[how]
 
 
 # ---------------------------------------------------------------------------
@@ -234,14 +276,19 @@ class Conversation(RuleBasedStateMachine):
     def send(self, inbound: Inbound, lang: str | None = None) -> Turn:
         old = self.state
         old_dump = snapshot(old)
-        note(f"send {inbound!r}" if len(repr(inbound)) < 300 else f"send {repr(inbound)[:300]}… "
-             f"({len(inbound.text or '')} chars)")
+        note(
+            f"send {inbound!r}"
+            if len(repr(inbound)) < 300
+            else f"send {repr(inbound)[:300]}… ({len(inbound.text or '')} chars)"
+        )
         turn = self.engine.handle(old, inbound, lang=lang)  # (a) never raises
         check_turn(self.content, old, old_dump, turn)
         self.state, self.replies, self.turn = turn.state, turn.replies, turn
-        note(f"  -> mode={turn.state.mode} stage={turn.state.stage} step={turn.state.step} "
-             f"turn={turn.state.turn} expects={turn.replies[-1].expects} "
-             f"choices={[c.id for c in turn.replies[-1].choices]} effects={turn.effects}")
+        note(
+            f"  -> mode={turn.state.mode} stage={turn.state.stage} step={turn.state.step} "
+            f"turn={turn.state.turn} expects={turn.replies[-1].expects} "
+            f"choices={[c.id for c in turn.replies[-1].choices]} effects={turn.effects}"
+        )
         return turn
 
     @property
@@ -254,11 +301,16 @@ class Conversation(RuleBasedStateMachine):
     def stale_message(self) -> str:
         assert self.state is not None
         return self.content.catalogues.translator(self.state.lang)(
-            "That button belongs to an earlier message. Here is the current question:")
+            "That button belongs to an earlier message. Here is the current question:"
+        )
 
     # -- rules -----------------------------------------------------------------
-    @initialize(lang=st.sampled_from(["de", "fr", "en", None]), first=st.sampled_from(["start", "text", "none"]),
-                head_start=st.integers(min_value=0, max_value=100), at_stage_end=st.booleans())
+    @initialize(
+        lang=st.sampled_from(["de", "fr", "en", None]),
+        first=st.sampled_from(["start", "text", "none"]),
+        head_start=st.integers(min_value=0, max_value=100),
+        at_stage_end=st.booleans(),
+    )
     def begin(self, lang: str | None, first: str, head_start: int, at_stage_end: bool) -> None:
         """Start, and answer a number of questions first, so that random input meets every stage."""
         key = (lang, first, head_start, at_stage_end)
@@ -310,19 +362,31 @@ class Conversation(RuleBasedStateMachine):
         assert self.state is not None
         ids = [c.id for c in self.last.choices] if self.last else []
         current = self.state.turn
-        wrong_turn = data.draw(st.one_of(
-            st.sampled_from([current - 1, current + 1, 0, -1, current + 1000]).map(str),
-            st.integers(min_value=-10**20, max_value=10**20).filter(lambda t: t != current).map(str),
-            st.sampled_from(["", "x", " 1", "1.0", "+1", "None"]),
-        ), label="wrong turn")
-        choice_id = data.draw(st.one_of(
-            st.sampled_from(ids or ["_done"]),
-            st.sampled_from(["_yes", "_next", "_close", "e:ob_name", "s:kickoff", "r:r1", "_add", "_done"]),
-        ), label="choice id")
-        unknown_id = data.draw(st.one_of(st.sampled_from(["nope", "", "_", ":", "1", "s:nowhere", "e:zz"]),
-                                         st.text(max_size=12)).filter(lambda i: i not in ids), label="unknown id")
-        payload = data.draw(st.sampled_from([f"{wrong_turn}:{choice_id}", f"{current}:{unknown_id}",
-                                             f"{wrong_turn}", f"{choice_id}"]), label="payload")
+        wrong_turn = data.draw(
+            st.one_of(
+                st.sampled_from([current - 1, current + 1, 0, -1, current + 1000]).map(str),
+                st.integers(min_value=-(10**20), max_value=10**20).filter(lambda t: t != current).map(str),
+                st.sampled_from(["", "x", " 1", "1.0", "+1", "None"]),
+            ),
+            label="wrong turn",
+        )
+        choice_id = data.draw(
+            st.one_of(
+                st.sampled_from(ids or ["_done"]),
+                st.sampled_from(["_yes", "_next", "_close", "e:ob_name", "s:kickoff", "r:r1", "_add", "_done"]),
+            ),
+            label="choice id",
+        )
+        unknown_id = data.draw(
+            st.one_of(st.sampled_from(["nope", "", "_", ":", "1", "s:nowhere", "e:zz"]), st.text(max_size=12)).filter(
+                lambda i: i not in ids
+            ),
+            label="unknown id",
+        )
+        payload = data.draw(
+            st.sampled_from([f"{wrong_turn}:{choice_id}", f"{current}:{unknown_id}", f"{wrong_turn}", f"{choice_id}"]),
+            label="payload",
+        )
         before = dict(self.state.answers)
         mode = self.state.mode
         turn = self.send(pressed(payload))
@@ -339,10 +403,29 @@ class Conversation(RuleBasedStateMachine):
         names = sorted(n for n, c in self.content.command_names.items() if c == command)
         name = data.draw(st.sampled_from(names), label="name")
         name = change_case(name, data.draw(st.sampled_from(["exact", "exact", "upper", "title"])))
-        arg = data.draw(st.one_of(
-            st.just(""), st.sampled_from(["1", "3", "5", "0", "6", "-1", "kickoff", "Zukunftswerkstatt", "Kick-Off",
-                                          "werkstattplan", "zwei", "99999999999999999999"]),
-            texts), label="argument")
+        arg = data.draw(
+            st.one_of(
+                st.just(""),
+                st.sampled_from(
+                    [
+                        "1",
+                        "3",
+                        "5",
+                        "0",
+                        "6",
+                        "-1",
+                        "kickoff",
+                        "Zukunftswerkstatt",
+                        "Kick-Off",
+                        "werkstattplan",
+                        "zwei",
+                        "99999999999999999999",
+                    ]
+                ),
+                texts,
+            ),
+            label="argument",
+        )
         suffix = data.draw(st.sampled_from(["", "", "@DaksBot"]), label="suffix")
         text = f"/{name}{suffix}" + (f" {arg}" if arg else "")
         padding = data.draw(st.sampled_from(["", " ", "\n"]), label="padding")
@@ -353,8 +436,11 @@ class Conversation(RuleBasedStateMachine):
         """The commands that open a menu or a picker (also sent by ``send_command``, here more often)."""
         self.send(Inbound(text=f"/{name}"))
 
-    @rule(name=st.one_of(st.sampled_from(["", "x", "foo", "hilfe2", "löschenn", "/", "START!", "@bot"]),
-                         st.text(max_size=20)))
+    @rule(
+        name=st.one_of(
+            st.sampled_from(["", "x", "foo", "hilfe2", "löschenn", "/", "START!", "@bot"]), st.text(max_size=20)
+        )
+    )
     def send_unknown_command(self, name: str) -> None:
         if name.split(" ", 1)[0].split("@", 1)[0].casefold() in self.content.command_names:
             name = "zz" + name
@@ -401,8 +487,9 @@ class Conversation(RuleBasedStateMachine):
 
 
 TestConversation = Conversation.TestCase
-TestConversation.settings = settings(max_examples=150, stateful_step_count=40, deadline=None, derandomize=True,
-                                     database=None)
+TestConversation.settings = settings(
+    max_examples=150, stateful_step_count=40, deadline=None, derandomize=True, database=None
+)
 
 
 # ---------------------------------------------------------------------------
@@ -436,15 +523,19 @@ def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:
         return [Inbound(text="/gibtesnicht")]
     if kind == "out_of_range":
         if last.choices:
-            return [Inbound(text=str(len(last.choices) + 7))] if last.expects not in ("text", "date") else \
-                [Inbound(text="   ")]
+            return (
+                [Inbound(text=str(len(last.choices) + 7))]
+                if last.expects not in ("text", "date")
+                else [Inbound(text="   ")]
+            )
         return [Inbound(text="\x00")]
     raise AssertionError(kind)
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
-@given(plan=st.lists(st.one_of(st.none(), st.sampled_from(DETOURS)), max_size=40),
-       lang=st.sampled_from(["de", "fr", "en"]))
+@given(
+    plan=st.lists(st.one_of(st.none(), st.sampled_from(DETOURS)), max_size=40), lang=st.sampled_from(["de", "fr", "en"])
+)
 def test_diligent_user_reaches_the_end(plan: list[str | None], lang: str) -> None:
     c = content()
     engine = Engine(c, today=TODAY)
@@ -462,8 +553,10 @@ def test_diligent_user_reaches_the_end(plan: list[str | None], lang: str) -> Non
     state, last = turn.state, turn.replies[-1]
     sent = 1
     while True:
-        assert sent <= budget, (f"not done after {sent} messages ({detours} detours): "
-                                f"mode={state.mode} stage={state.stage} step={state.step}")
+        assert sent <= budget, (
+            f"not done after {sent} messages ({detours} detours): "
+            f"mode={state.mode} stage={state.stage} step={state.step}"
+        )
         action = steps.pop(0) if steps else None
         if action is None:
             inbound = sensible(state, last)
@@ -483,14 +576,16 @@ def test_diligent_user_reaches_the_end(plan: list[str | None], lang: str) -> Non
             note(f"  -> {state.mode} {state.stage} {state.step} expects={last.expects}")
 
     assert state.mode == "stage_end" and state.stage == "zwischenbilanz", (state.mode, state.stage)
-    unanswered = [s.id for stage in c.daks_stages for s in stage.steps
-                  if s.kind != "info" and s.id not in state.answers]
+    unanswered = [
+        s.id for stage in c.daks_stages for s in stage.steps if s.kind != "info" and s.id not in state.answers
+    ]
     assert not unanswered, f"reached the end with unanswered steps {unanswered}"
 
 
 # ---------------------------------------------------------------------------
 # 3. The multi-choice parser
 # ---------------------------------------------------------------------------
+
 
 @st.composite
 def offers_and_pick(draw: st.DrawFn) -> tuple[list[Offer], list[int], str]:

@@ -7,30 +7,36 @@ import pytest
 from flows.conversation.export import md
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("# Überschrift", "\\# Überschrift"),
-    ("[Link](http://x)", "\\[Link\\](http://x)"),
-    ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
-    ("**fett** und _kursiv_", "\\*\\*fett\\*\\* und \\_kursiv\\_"),
-    ("- kein Punkt\n1. keine Zahl", "\\- kein Punkt  \n1\\. keine Zahl"),
-    ("a | b", "a \\| b"),
-    ("ganz normal", "ganz normal"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# Überschrift", "\\# Überschrift"),
+        ("[Link](http://x)", "\\[Link\\](http://x)"),
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("**fett** und _kursiv_", "\\*\\*fett\\*\\* und \\_kursiv\\_"),
+        ("- kein Punkt\n1. keine Zahl", "\\- kein Punkt  \n1\\. keine Zahl"),
+        ("a | b", "a \\| b"),
+        ("ganz normal", "ganz normal"),
+    ],
+)
 def test_md_escapes_markdown_and_html(text: str, expected: str):
     assert md(text) == expected
 
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("Köln", "koeln"),
-    ("Großräschen", "grossraeschen"),
-    ("ÜBERLINGEN", "ueberlingen"),
-    ("Orléans", "orleans"),
-    ("L'Haÿ-les-Roses", "l-hay-les-roses"),
-    ("Bad Münstereifel", "bad-muenstereifel"),
-    ("../../etc/passwd", "etc-passwd"),
-    (None, "export"),  # no municipality yet: a neutral word, never another user's name
-    ("🏘️", "export"),
-])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Köln", "koeln"),
+        ("Großräschen", "grossraeschen"),
+        ("ÜBERLINGEN", "ueberlingen"),
+        ("Orléans", "orleans"),
+        ("L'Haÿ-les-Roses", "l-hay-les-roses"),
+        ("Bad Münstereifel", "bad-muenstereifel"),
+        ("../../etc/passwd", "etc-passwd"),
+        (None, "export"),  # no municipality yet: a neutral word, never another user's name
+        ("🏘️", "export"),
+    ],
+)
 def test_export_file_names_are_transliterated(name: str | None, slug: str, content):
     from datetime import date
 

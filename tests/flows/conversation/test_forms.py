@@ -116,14 +116,14 @@ def test_optional_questions_offer_skip_and_required_ones_do_not(content: Content
 def test_an_admin_types_a_whole_event(content: Content, all_forms) -> None:
     needs_parse_when()
     admin = Admin(content, all_forms["event"])
-    assert admin.says("1") == []                         # kind by its number
+    assert admin.says("1") == []  # kind by its number
     admin.says("Wohnen im Alter: Was Gemeinden tun können")
     admin.says("Habiter en vieillissant")
-    admin.says("überspringen")                           # typed, not pressed
+    admin.says("überspringen")  # typed, not pressed
     admin.says("Ein Online-Seminar mit Beispielen aus drei Gemeinden.")
     admin.skips("description.fr", "description.en")
     assert admin.says("24.11.2026 10:00") == []
-    assert admin.says("11:30") == []                     # a bare time: the day of the start
+    assert admin.says("11:30") == []  # a bare time: the day of the start
     admin.skips("place")
     admin.says("https://meet.example.org/wohnen")
     assert admin.asked == "topics"
@@ -254,10 +254,23 @@ def test_required_questions_cannot_be_skipped(content: Content, all_forms) -> No
 
 
 def test_a_skipped_field_takes_its_default(content: Content) -> None:
-    form = Form.model_validate({"id": "demo", "title": {"de": "Demo"}, "fields": [
-        {"id": "place", "kind": "text", "optional": True, "default": "online", "prompt": {"de": "Wo?"}},
-        {"id": "tags", "kind": "multi", "options": "languages", "optional": True, "default": "de, fr",
-         "prompt": {"de": "Welche?"}}]})
+    form = Form.model_validate(
+        {
+            "id": "demo",
+            "title": {"de": "Demo"},
+            "fields": [
+                {"id": "place", "kind": "text", "optional": True, "default": "online", "prompt": {"de": "Wo?"}},
+                {
+                    "id": "tags",
+                    "kind": "multi",
+                    "options": "languages",
+                    "optional": True,
+                    "default": "de, fr",
+                    "prompt": {"de": "Welche?"},
+                },
+            ],
+        }
+    )
     admin = Admin(content, form)
     admin.presses("_skip")
     admin.presses("_done")  # nothing ticked on an optional multi: like skipping
@@ -303,7 +316,7 @@ def test_a_newsletter_for_everyone(content: Content, all_forms) -> None:
     assert "**fett**" in admin.screen
     admin.says("**Neu:** die Werkstatt am 24.11.\n- Anmeldung offen\n- [Programm](https://example.org)")
     admin.skips("body.fr", "body.en")
-    admin.presses("_done")              # no topics: goes to every subscriber
+    admin.presses("_done")  # no topics: goes to every subscriber
     assert admin.asked == "languages"
     admin.presses("fr")
     admin.presses("de")
@@ -334,5 +347,11 @@ def test_cancel_works_at_every_step(content: Content, all_forms, index: int) -> 
 
 def test_a_draft_of_another_form_is_refused(content: Content, all_forms) -> None:
     with pytest.raises(ValueError, match="newsletter"):
-        forms.answer(all_forms["event"], forms.start(all_forms["newsletter"]), "x", None,
-                     content.catalogues.translator("de"), lambda source: [])
+        forms.answer(
+            all_forms["event"],
+            forms.start(all_forms["newsletter"]),
+            "x",
+            None,
+            content.catalogues.translator("de"),
+            lambda source: [],
+        )

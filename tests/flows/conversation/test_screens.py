@@ -22,8 +22,9 @@ def test_every_mode_but_the_questions_is_an_overlay():
     assert {mode for mode, screen in SCREENS.items() if not screen.overlay} == {"new", "step", "stage_end"}
 
 
-SHELL = Identities(prefixes=("here:",), commands="Admin commands: name people as here:ID",
-                   editor="Write /admin editor add here:ID")
+SHELL = Identities(
+    prefixes=("here:",), commands="Admin commands: name people as here:ID", editor="Write /admin editor add here:ID"
+)
 
 
 def admin(content: Content, text: str, identities: Identities = SHELL) -> Turn:

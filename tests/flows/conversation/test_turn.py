@@ -17,8 +17,18 @@ from tests.flows.conversation.test_engine import onboard
 def test_each_changed_answer_is_classified_once_answer_skip_or_remove(chat: EngineChat) -> None:
     chat.says("Musterstadt")
     assert [(c.step_id, c.old, c.new, c.kind) for c in chat.changes] == [("ob_name", None, "Musterstadt", "answer")]
-    onboard_rest = ["2", "Sachsen", "3", "2, 5 und 9", "Bürgermeisterin", "Hauptamt", "Sozialamt", "fertig",
-                    "Seniorenbeirat", "fertig"]
+    onboard_rest = [
+        "2",
+        "Sachsen",
+        "3",
+        "2, 5 und 9",
+        "Bürgermeisterin",
+        "Hauptamt",
+        "Sozialamt",
+        "fertig",
+        "Seniorenbeirat",
+        "fertig",
+    ]
     for line in onboard_rest:
         chat.says(line)
     chat.says("/skip")
@@ -60,8 +70,15 @@ def test_roles_gates_and_views_are_rules_of_flows() -> None:
 
 def test_publishing_queues_the_announcement_now_and_the_reminder_the_day_before() -> None:
     now = datetime(2030, 12, 1, 8, tzinfo=UTC)
-    event = EventSpec.model_validate({"kind": "conference", "place": "Halle", "title": {"de": "W"},
-                                      "topics": ["labour"], "starts": datetime(2030, 12, 24, 9, tzinfo=UTC)})
+    event = EventSpec.model_validate(
+        {
+            "kind": "conference",
+            "place": "Halle",
+            "title": {"de": "W"},
+            "topics": ["labour"],
+            "starts": datetime(2030, 12, 24, 9, tzinfo=UTC),
+        }
+    )
     announcement, reminder = on_publish(event, now)
     assert (announcement.kind, announcement.due) == ("event", now)
     assert announcement.target is not None and announcement.target.topics == ("labour", "conference")

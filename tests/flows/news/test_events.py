@@ -70,7 +70,8 @@ def event(tmp_path: Path, topics: set[str]) -> EventSpec:
 
 def test_control_characters_and_bidi_in_an_event_file_are_dropped(tmp_path: Path, topics: set[str]):
     hostile = EVENT_YAML.replace('"Testseminar', '"Test\\0\\eseminar\\u202e').replace(
-        "Kommunalverwaltungen", "Kommunal\\u2066verwaltungen")
+        "Kommunalverwaltungen", "Kommunal\\u2066verwaltungen"
+    )
     spec = load_event_file(write(tmp_path, hostile), topics)
     assert spec.title["de"] == "Testseminar Demografie-Simulation"
     assert spec.audience["de"] == "Kommunalverwaltungen"
@@ -84,19 +85,26 @@ def test_a_valid_file_gives_aware_times_in_the_event_zone(event: EventSpec):
     assert event.all_topics() == ["online_seminar", "strategy"]
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    (("topics: [strategy, online_seminar]", "topics: [strategy, knitting]"), "topics", "knitting"),
-    (("ends: 2026-11-24 11:30", "ends: 2026-11-24 09:00"), "ends", "after the start"),
-    (("online_url: https://example.org/room", "online_url: example.org/room"), "online_url", "https://"),
-    (("registration_url: https://example.org/register", "registration_url: ftp://x.org"), "registration_url",
-     "https://"),
-    (('  de: "Testseminar Demografie-Simulation"\n', ""), "title", "'de' text is required"),
-    (("kind: online_seminar", "kind: party"), "kind", "online_seminar"),
-    (("starts: 24.11.2026 10:00", "starts: 2026-11-24"), "starts", "time"),
-    (("online_url: https://example.org/room\n", "timezone: Mars/Olympus\n"), "timezone", "Mars/Olympus"),
-])
-def test_invalid_files_name_the_field(tmp_path: Path, topics: set[str], change: tuple[str, str], field: str,
-                                      words: str):
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (("topics: [strategy, online_seminar]", "topics: [strategy, knitting]"), "topics", "knitting"),
+        (("ends: 2026-11-24 11:30", "ends: 2026-11-24 09:00"), "ends", "after the start"),
+        (("online_url: https://example.org/room", "online_url: example.org/room"), "online_url", "https://"),
+        (
+            ("registration_url: https://example.org/register", "registration_url: ftp://x.org"),
+            "registration_url",
+            "https://",
+        ),
+        (('  de: "Testseminar Demografie-Simulation"\n', ""), "title", "'de' text is required"),
+        (("kind: online_seminar", "kind: party"), "kind", "online_seminar"),
+        (("starts: 24.11.2026 10:00", "starts: 2026-11-24"), "starts", "time"),
+        (("online_url: https://example.org/room\n", "timezone: Mars/Olympus\n"), "timezone", "Mars/Olympus"),
+    ],
+)
+def test_invalid_files_name_the_field(
+    tmp_path: Path, topics: set[str], change: tuple[str, str], field: str, words: str
+):
     assert change[0] in EVENT_YAML
     with pytest.raises(EventInvalid) as caught:
         load_event_file(write(tmp_path, EVENT_YAML.replace(*change)), topics)
@@ -112,7 +120,8 @@ def test_an_event_needs_a_place_or_a_link_but_a_publication_does_not(tmp_path: P
     with pytest.raises(EventInvalid, match="place / online_url"):
         load_event_file(write(tmp_path, without), topics)
     publication = without.replace("kind: online_seminar", "kind: publication").replace(
-        "starts: 24.11.2026 10:00\nends: 2026-11-24 11:30\n", "starts: 2026-11-24\n")
+        "starts: 24.11.2026 10:00\nends: 2026-11-24 11:30\n", "starts: 2026-11-24\n"
+    )
     spec = load_event_file(write(tmp_path, publication), topics)
     assert spec.starts == datetime(2026, 11, 24, tzinfo=BERLIN)
 
@@ -124,11 +133,14 @@ def test_several_problems_are_all_listed(tmp_path: Path, topics: set[str]):
     assert len(caught.value.problems) == 2
 
 
-@pytest.mark.parametrize(("lang", "day", "zone"), [
-    ("de", "Dienstag, 24. November 2026", "(MEZ)"),
-    ("fr", "mardi 24 novembre 2026", "Europe centrale"),
-    ("en", "Tuesday, 24 November 2026", "(CET)"),
-])
+@pytest.mark.parametrize(
+    ("lang", "day", "zone"),
+    [
+        ("de", "Dienstag, 24. November 2026", "(MEZ)"),
+        ("fr", "mardi 24 novembre 2026", "Europe centrale"),
+        ("en", "Tuesday, 24 November 2026", "(CET)"),
+    ],
+)
 def test_format_when_in_three_languages(lang: str, day: str, zone: str):
     starts, ends = datetime(2026, 11, 24, 10, tzinfo=BERLIN), datetime(2026, 11, 24, 11, 30, tzinfo=BERLIN)
     text = format_when(starts, ends, "Europe/Berlin", lang)
@@ -180,9 +192,17 @@ def test_the_announcement_in_english(content: Content, event: EventSpec, kinds):
     (ics,) = out.attachments
     assert isinstance(ics, Attachment) and ics.filename == "event-12.ics" and ics.media_type == "text/calendar"
     assert Calendar.from_ical(ics.data).events[0]["SUMMARY"] == "Test seminar: demography simulation"
-    for expected in ("Online seminars", "Tuesday, 24 November 2026", "https://example.org/room",
-                     "Municipal administrations", "info page (https://example.org/info)",
-                     "https://example.org/register", "Demography strategy", "/attend 12", "/unsubscribe"):
+    for expected in (
+        "Online seminars",
+        "Tuesday, 24 November 2026",
+        "https://example.org/room",
+        "Municipal administrations",
+        "info page (https://example.org/info)",
+        "https://example.org/register",
+        "Demography strategy",
+        "/attend 12",
+        "/unsubscribe",
+    ):
         assert expected in text
     for german in ("Uhr", "Dienstag", "MEZ", "Testseminar", "Kommunal", "Anmeldung", "Themen", "Online-Seminare"):
         assert german not in text

@@ -50,8 +50,10 @@ def topics(content: Content) -> set[str]:
 
 
 def test_markdown_headings_paragraphs_and_lists():
-    blocks = markdown_blocks("# Title *here*\n\nSome **bold** and `code`.\nSame paragraph.\n\n"
-                             "- one\n- two\n  - two a\n\n1. first\n2. second\n\n> quoted\n\n---\n")
+    blocks = markdown_blocks(
+        "# Title *here*\n\nSome **bold** and `code`.\nSame paragraph.\n\n"
+        "- one\n- two\n  - two a\n\n1. first\n2. second\n\n> quoted\n\n---\n"
+    )
     assert blocks == [
         Heading("Title here"),
         Paragraph("Some bold and code. Same paragraph."),
@@ -62,16 +64,15 @@ def test_markdown_headings_paragraphs_and_lists():
 
 
 def test_markdown_links_show_their_address():
-    (block,) = markdown_blocks("See [the page](https://example.org/p), <https://example.org/q> "
-                               "and https://example.org/r.")
-    assert block == Paragraph("See the page (https://example.org/p), https://example.org/q "
-                              "and https://example.org/r.")
+    (block,) = markdown_blocks(
+        "See [the page](https://example.org/p), <https://example.org/q> and https://example.org/r."
+    )
+    assert block == Paragraph("See the page (https://example.org/p), https://example.org/q and https://example.org/r.")
 
 
 def test_markdown_html_stays_literal_text():
     blocks = markdown_blocks('<script>alert(1)</script>\n\nText with <b>tags</b> &amp; <a href="x">a</a>.')
-    assert blocks == [Paragraph("<script>alert(1)</script>"),
-                      Paragraph('Text with <b>tags</b> & <a href="x">a</a>.')]
+    assert blocks == [Paragraph("<script>alert(1)</script>"), Paragraph('Text with <b>tags</b> & <a href="x">a</a>.')]
 
 
 def test_a_markdown_newsletter_with_three_languages(tmp_path: Path, topics: set[str]):
@@ -105,8 +106,9 @@ def test_a_yaml_newsletter(tmp_path: Path, topics: set[str]):
 
 def test_control_characters_and_bidi_in_a_newsletter_file_are_dropped(tmp_path: Path, topics: set[str]):
     path = tmp_path / "issue.md"
-    path.write_text(ISSUE_MD.replace("Testausgabe", "Test\u202eausgabe").replace("# Neues", "# Neu\x00es\x1b[2J"),
-                    encoding="utf-8")
+    path.write_text(
+        ISSUE_MD.replace("Testausgabe", "Test\u202eausgabe").replace("# Neues", "# Neu\x00es\x1b[2J"), encoding="utf-8"
+    )
     spec = load_newsletter_file(path, topics)  # NUL would be refused by PostgreSQL, ESC reaches terminals
     assert spec.title["de"] == "Testausgabe Nr. 1" and spec.body["de"].startswith("# Neues[2J")
     yaml_path = tmp_path / "issue.yaml"
@@ -115,16 +117,19 @@ def test_control_characters_and_bidi_in_a_newsletter_file_are_dropped(tmp_path: 
     assert spec.title == {"de": "Nur Deutsch"} and spec.body == {"de": "Text"}
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    (ISSUE_MD.replace("[housing, publication]", "[housing, gardening]"), "topics: unknown topic(s) ['gardening']"),
-    (ISSUE_MD.replace("lands: [bb, sn]", "languages: [de, it]"), "languages: unknown language(s) ['it']"),
-    (ISSUE_MD.replace("<!-- lang: fr -->", "<!-- lang: it -->"), "unknown language 'it'"),
-    (ISSUE_MD.replace("<!-- lang: en -->", "<!-- lang: fr -->"), "second section for 'fr'"),
-    (ISSUE_MD.replace("  de: Testausgabe Nr. 1\n", ""), "title: the 'de' text is required"),
-    (ISSUE_MD.split("# Neues")[0] + "<!-- lang: en -->\nOnly English.\n", "body: the 'de' text is required"),
-    (ISSUE_MD.removeprefix("---\n"), "front matter"),
-    (ISSUE_MD.replace("topics:", "colour: red\ntopics:"), "colour: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (ISSUE_MD.replace("[housing, publication]", "[housing, gardening]"), "topics: unknown topic(s) ['gardening']"),
+        (ISSUE_MD.replace("lands: [bb, sn]", "languages: [de, it]"), "languages: unknown language(s) ['it']"),
+        (ISSUE_MD.replace("<!-- lang: fr -->", "<!-- lang: it -->"), "unknown language 'it'"),
+        (ISSUE_MD.replace("<!-- lang: en -->", "<!-- lang: fr -->"), "second section for 'fr'"),
+        (ISSUE_MD.replace("  de: Testausgabe Nr. 1\n", ""), "title: the 'de' text is required"),
+        (ISSUE_MD.split("# Neues")[0] + "<!-- lang: en -->\nOnly English.\n", "body: the 'de' text is required"),
+        (ISSUE_MD.removeprefix("---\n"), "front matter"),
+        (ISSUE_MD.replace("topics:", "colour: red\ntopics:"), "colour: Extra inputs are not permitted"),
+    ],
+)
 def test_invalid_newsletters(tmp_path: Path, topics: set[str], text: str, words: str):
     path = tmp_path / "issue.md"
     path.write_text(text, encoding="utf-8")
@@ -143,24 +148,30 @@ def test_lands_and_sizes_are_checked_when_given(tmp_path: Path, topics: set[str]
 SUB = {"sub_topics": ["housing"], "sub_language": "de", "land": "bb", "size": "s"}
 
 
-@pytest.mark.parametrize(("target", "recipient", "expected"), [
-    ({}, {}, True),
-    ({"target_topics": ["housing", "mobility"]}, {}, True),
-    ({"target_topics": ["mobility"]}, {}, False),
-    ({"target_topics": ["mobility"]}, {"sub_topics": []}, False),
-    ({}, {"sub_topics": []}, True),
-    ({"target_languages": ["de", "fr"]}, {}, True),
-    ({"target_languages": ["fr"]}, {}, False),
-    ({"target_lands": ["bb"]}, {}, True),
-    ({"target_lands": ["sn"]}, {}, False),
-    ({"target_lands": ["bb"]}, {"land": None}, False),
-    ({}, {"land": None, "size": None}, True),
-    ({"target_sizes": ["s", "m"]}, {}, True),
-    ({"target_sizes": ["xl"]}, {}, False),
-    ({"target_sizes": ["s"]}, {"size": None}, False),
-    ({"target_topics": ["housing"], "target_languages": ["de"], "target_lands": ["bb"], "target_sizes": ["s"]},
-     {}, True),
-])
+@pytest.mark.parametrize(
+    ("target", "recipient", "expected"),
+    [
+        ({}, {}, True),
+        ({"target_topics": ["housing", "mobility"]}, {}, True),
+        ({"target_topics": ["mobility"]}, {}, False),
+        ({"target_topics": ["mobility"]}, {"sub_topics": []}, False),
+        ({}, {"sub_topics": []}, True),
+        ({"target_languages": ["de", "fr"]}, {}, True),
+        ({"target_languages": ["fr"]}, {}, False),
+        ({"target_lands": ["bb"]}, {}, True),
+        ({"target_lands": ["sn"]}, {}, False),
+        ({"target_lands": ["bb"]}, {"land": None}, False),
+        ({}, {"land": None, "size": None}, True),
+        ({"target_sizes": ["s", "m"]}, {}, True),
+        ({"target_sizes": ["xl"]}, {}, False),
+        ({"target_sizes": ["s"]}, {"size": None}, False),
+        (
+            {"target_topics": ["housing"], "target_languages": ["de"], "target_lands": ["bb"], "target_sizes": ["s"]},
+            {},
+            True,
+        ),
+    ],
+)
 def test_matches(target: dict, recipient: dict, expected: bool):
     targets = {"target_topics": [], "target_languages": [], "target_lands": [], "target_sizes": [], **target}
     assert matches(**targets, **{**SUB, **recipient}) is expected
