@@ -41,9 +41,11 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.matrix --users 20
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
 
-# The house rules: ruff, the import contracts in pyproject.toml (layers, independence, no circles), mypy.
+# The house rules: ruff (lint and format), the import contracts in pyproject.toml (layers, independence,
+# no circles), mypy.
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows storage tests benchmarks
+	$(BIN)/ruff format --check bot flows storage tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
