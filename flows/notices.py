@@ -23,22 +23,22 @@ SOMETHING_WENT_WRONG = N_(
 NOT_SAVED_LATER = N_(
     "I cannot save anything right now. I will take in your message as soon as I can; your earlier answers are safe."
 )
-"""The database is away, and the platform will deliver the message again (Telegram)."""
+"""The database is away, and the platform will deliver the message again by itself."""
 
 PRIVATE_CHATS_ONLY = N_(
     "I work in private chats only, so that each person's answers stay their own. Please write to me directly: @{bot}"
 )
-"""Someone wrote in a Telegram group; ``bot`` is the bot's username."""
+"""Someone wrote in a group chat; ``bot`` is the bot's username."""
 
 DIRECT_CHATS_ONLY = N_(
     "I work in direct chats only, so that each person's answers stay their own. Please start a direct "
     "chat with me: {bot}"
 )
-"""Someone wrote in a Matrix room that is not a direct chat; ``bot`` is the bot's Matrix ID."""
+"""Someone wrote in a room that is not a direct chat; ``bot`` is the bot's user id."""
 
 UNDECRYPTABLE = N_(
     "I could not decrypt your last message, so I have not taken it in. Please send it again. If this "
     "keeps happening, allow your app to send keys to unverified devices, or start a new direct chat "
     "with me."
 )
-"""A Matrix message arrived that the bot had no key for."""
+"""An encrypted message arrived that the bot had no key for."""
