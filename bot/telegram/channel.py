@@ -179,7 +179,7 @@ class TelegramChannel:
         message_id = press.message_id
 
         async def turn() -> None:
-            await self._answer(press)
+            await self._answer_query(press.query_id)
             await self._call(
                 item.chat_id,
                 "page turn",
@@ -233,7 +233,7 @@ class TelegramChannel:
         replies = list(response.replies)
         press = item.press
         if press is not None:
-            await self._answer(press)
+            await self._answer_query(press.query_id)
             if (
                 item.inbound.command is None
                 and press.message_id is not None
@@ -276,9 +276,6 @@ class TelegramChannel:
 
     async def _edit(self, chat_id: int, message_id: int, part: Part) -> None:
         await self._call(chat_id, "edit", self.sender.edit(chat_id, message_id, part))
-
-    async def _answer(self, press: Press) -> None:
-        await self._answer_query(press.query_id)
 
     async def _answer_query(self, query_id: str) -> None:
         try:

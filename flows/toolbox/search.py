@@ -29,8 +29,9 @@ _STOP = {
 }
 
 
-def fold(text: str) -> str:
-    """Lower case without accents; German umlauts stay for the stemmer, which knows ae/oe/ue too."""
+def index_form(text: str) -> str:
+    """A word as the index keeps it: lower case without accents; German umlauts stay for the stemmer, which knows
+    ae/oe/ue too (unlike flows.reading.fold, which compares labels)."""
     text = text.casefold().replace("ß", "ss")
     keep = {"ä", "ö", "ü"}
     return "".join(c if c in keep else ch for c in text for ch in [unicodedata.normalize("NFKD", c)[0]])
@@ -43,7 +44,7 @@ def _stemmer(lang: str):
 
 def tokens(text: str, lang: str) -> list[str]:
     stop = set(_STOP[lang].split())
-    words = [w for w in _WORD.findall(fold(text)) if w not in stop]
+    words = [w for w in _WORD.findall(index_form(text)) if w not in stop]
     return _stemmer(lang).stemWords(words)
 
 
@@ -58,7 +59,7 @@ class ToolboxIndex:
 
     def __init__(self, items: list[ToolboxItem], synonyms: dict[str, dict[str, str]] | None = None):
         self.items = items
-        self.synonyms = {lang: {fold(k): v for k, v in words.items()} for lang, words in (synonyms or {}).items()}
+        self.synonyms = {lang: {index_form(k): v for k, v in words.items()} for lang, words in (synonyms or {}).items()}
         self._bm25: dict[str, BM25Okapi | None] = {}
         self._vocabulary: dict[str, list[str]] = {}
         for lang in LANGUAGES:
@@ -87,7 +88,7 @@ class ToolboxIndex:
 
     def search(self, query: str, lang: str, limit: int = 5) -> list[Hit]:
         bm25 = self._bm25.get(lang)
-        words = fold(query)
+        words = index_form(query)
         extra = [also for word, also in self.synonyms.get(lang, {}).items() if word in words]
         terms = self._expand(tokens(" ".join([query, *extra]), lang), lang) if bm25 is not None else []
         if bm25 is None or not terms:
