@@ -297,6 +297,11 @@ class ToolboxItem(Strict):
     url: str | None = Field(default=None, pattern=r"^https://", description="Only a verified address.")
     verified: bool = Field(default=False, description="Listed in the ZWK/DWK Werkzeugkoffer (checked source).")
     example_of: str | None = Field(default=None, description="Municipality a good practice comes from.")
+    keywords: dict[Literal["de", "fr", "en"], list[str]] = Field(
+        default_factory=dict,
+        description="Words a person would type to find it (Zuschüsse, subventions, grants), per language; "
+        "searched as a field of its own.",
+    )
 
 
 class Migration(Strict):
