@@ -126,7 +126,7 @@ class Ctx:
                 return "; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
             return "; ".join(labels)
         if isinstance(step, ChecklistStep):
-            return self.t("{done} of {total} done", done=len(value), total=len(step.items))
+            return self.t.plural("{n} of {total} done", "{n} of {total} done", len(value), total=len(step.items))
         if isinstance(step, ListStep):
             return "; ".join(value)
         if isinstance(step, RecordsStep):
@@ -174,7 +174,7 @@ class Ctx:
 
     def record_line(self, step: RecordsStep, record: dict[str, Any]) -> str:
         details = [
-            f"{self.text(f.label)}: {self.field_value(f, record.get(f.id))}"
+            self.t("{label}: {value}", label=self.text(f.label), value=self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
         ]
