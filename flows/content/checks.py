@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from babel.messages.pofile import read_po
@@ -11,7 +11,16 @@ from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel
 
 from flows.content.content import Content
-from flows.content.model import ChecklistStep, Command, Handlungsfeld, LocalText, RecordsStep, Step, ToolboxItem
+from flows.content.model import (
+    ChecklistStep,
+    Command,
+    Country,
+    Handlungsfeld,
+    LocalText,
+    RecordsStep,
+    Step,
+    ToolboxItem,
+)
 from flows.content.problems import ContentProblem, YamlTree, line_of, locate
 from flows.content.typography import spacing_faults
 
@@ -101,6 +110,24 @@ def unreachable_stages(content: Content) -> list[ContentProblem]:
         for path in sorted((content.root / "stages").glob("*.yaml"))
         if path.stem not in listed
     ]
+
+
+def country_problems(content: Content) -> list[ContentProblem]:
+    """Steps that would offer a municipality of some country no option at all."""
+    problems: list[ContentProblem] = []
+    for stage in content.stages:
+        for i, step in enumerate(stage.steps):
+            options = getattr(step, "options", None) or getattr(step, "items", None) or []
+            if not any(o.countries for o in options):
+                continue
+            for country in step.countries or list(get_args(Country)):
+                if not any(not o.countries or country in o.countries for o in options):
+                    problems.append(
+                        ContentProblem(
+                            f"stages/{stage.id}.yaml", f"steps.{i}", None, f"offers no option in country {country!r}"
+                        )
+                    )
+    return problems
 
 
 def unique_ids(
@@ -223,7 +250,7 @@ def french_spacing_problems(content: Content) -> list[ContentProblem]:
         with po.open("rb") as fh:
             catalogue = read_po(fh, locale="fr")
         for message in catalogue:
-            texts = message.string if isinstance(message.string, tuple) else (message.string,)
+            texts = [message.string] if isinstance(message.string, str) else list(message.string or ())
             for fault in (f for text in texts if message.id and text for f in spacing_faults(text)):
                 rel = str(po.relative_to(content.root))
                 problems.append(ContentProblem(rel, "", message.lineno, f"French spacing: {fault!r}"))

@@ -24,7 +24,9 @@ CONSENT_ACTIONS = {
 
 def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
     """Steps of a stage that still need an answer (optional ones count once skipped)."""
-    return [s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id)]
+    return [
+        s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id) and ctx.applies(s)
+    ]
 
 
 def complete(ctx: Ctx, stage: Stage) -> bool:
