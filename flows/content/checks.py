@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, get_args
 
+import yaml
+from babel.messages.pofile import read_po
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel
 
 from flows.content.content import Content
-from flows.content.model import ChecklistStep, Command, Handlungsfeld, LocalText, RecordsStep, Step, ToolboxItem
+from flows.content.model import (
+    ChecklistStep,
+    Command,
+    Country,
+    Handlungsfeld,
+    LocalText,
+    RecordsStep,
+    Step,
+    ToolboxItem,
+)
 from flows.content.problems import ContentProblem, YamlTree, line_of, locate
+from flows.content.typography import spacing_faults
 
 
 def missing_translations(content: Content) -> list[ContentProblem]:
@@ -98,6 +110,24 @@ def unreachable_stages(content: Content) -> list[ContentProblem]:
         for path in sorted((content.root / "stages").glob("*.yaml"))
         if path.stem not in listed
     ]
+
+
+def country_problems(content: Content) -> list[ContentProblem]:
+    """Steps that would offer a municipality of some country no option at all."""
+    problems: list[ContentProblem] = []
+    for stage in content.stages:
+        for i, step in enumerate(stage.steps):
+            options = getattr(step, "options", None) or getattr(step, "items", None) or []
+            if not any(o.countries for o in options):
+                continue
+            for country in step.countries or list(get_args(Country)):
+                if not any(not o.countries or country in o.countries for o in options):
+                    problems.append(
+                        ContentProblem(
+                            f"stages/{stage.id}.yaml", f"steps.{i}", None, f"offers no option in country {country!r}"
+                        )
+                    )
+    return problems
 
 
 def unique_ids(
@@ -204,3 +234,37 @@ def command_names(content: Content, node: YamlTree | None, problems: list[Conten
                     )
                 names[key] = command.id
     content.command_names = names
+
+
+def french_spacing_problems(content: Content) -> list[ContentProblem]:
+    """French texts in the content files and the fr catalogue without the no-break space before : ; ! ? or in « »."""
+    problems: list[ContentProblem] = []
+    for path in sorted(content.root.rglob("*.yaml")):
+        rel = str(path.relative_to(content.root))
+        node = YamlTree(path.read_text(encoding="utf-8")).node
+        for scalar in _french_scalars(node):
+            for fault in spacing_faults(scalar.value):
+                problems.append(ContentProblem(rel, "fr", scalar.start_mark.line + 1, f"French spacing: {fault!r}"))
+    po = content.root / "locale" / "fr" / "LC_MESSAGES" / "daks.po"
+    if po.exists():
+        with po.open("rb") as fh:
+            catalogue = read_po(fh, locale="fr")
+        for message in catalogue:
+            texts = [message.string] if isinstance(message.string, str) else list(message.string or ())
+            for fault in (f for text in texts if message.id and text for f in spacing_faults(text)):
+                rel = str(po.relative_to(content.root))
+                problems.append(ContentProblem(rel, "", message.lineno, f"French spacing: {fault!r}"))
+    return problems
+
+
+def _french_scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    """The values of every ``fr:`` key of a YAML tree that are single texts."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(value, yaml.ScalarNode) and key.value == "fr":
+                yield value
+            else:
+                yield from _french_scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for value in node.value:
+            yield from _french_scalars(value)

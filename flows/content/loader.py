@@ -8,7 +8,14 @@ from typing import Literal, TypeVar
 
 from pydantic import TypeAdapter
 
-from flows.content.checks import command_names, cross_check, template_problems, toolbox_references, unique_ids
+from flows.content.checks import (
+    command_names,
+    country_problems,
+    cross_check,
+    template_problems,
+    toolbox_references,
+    unique_ids,
+)
 from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
 from flows.content.forms import load_forms
@@ -72,7 +79,7 @@ def load_content(root: Path | str) -> Content:
     )
     cross_check(content, stage_nodes, problems)
     command_names(content, commands_node, problems)
-    problems += template_problems(content)
+    problems += template_problems(content) + country_problems(content)
     toolbox_references(content, toolbox, toolbox_node, problems)
     content.synonyms = synonyms
     content.migrations = migrations

@@ -25,6 +25,9 @@ LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
 """Each language in its own words (language pickers)."""
 DEFAULT_LANGUAGE = "de"
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+Country = Literal["de", "fr"]
+COUNTRY_OF_LANGUAGE: dict[str, Country] = {"de": "de", "fr": "fr", "en": "de"}
+"""Where a municipality is assumed to be until an answer says otherwise (an option with ``country``)."""
 EVENT_KINDS = ("online_seminar", "regional_meeting", "conference", "publication")
 """Kinds of events (EventSpec.kind); subscribers can pick them as topics too."""
 
@@ -105,6 +108,10 @@ class Option(Strict):
 
     id: Identifier
     label: LocalText
+    countries: list[Country] = Field(
+        default_factory=list, description="Offered only to municipalities in these countries; empty: everywhere."
+    )
+    country: Country | None = Field(default=None, description="Choosing it says where the municipality is.")
 
 
 class StepBase(Strict):
@@ -113,6 +120,9 @@ class StepBase(Strict):
     prompt: LocalText
     help: LocalText | None = None
     optional: bool = False
+    countries: list[Country] = Field(
+        default_factory=list, description="Asked only of municipalities in these countries; empty: everywhere."
+    )
     saves_to: Literal["name", "kind", "land", "size", "fields"] | None = Field(
         default=None, description="Municipality profile field this answer also fills."
     )

@@ -70,7 +70,11 @@ def back(s: Session) -> None:
         if draft is not None:
             s.state.draft = draft
             return
-    history = [h for h in s.state.history if h in s.content.steps and s.content.step(h).kind != "info"]
+    history = [
+        h
+        for h in s.state.history
+        if h in s.content.steps and s.content.step(h).kind != "info" and s.ctx.applies(s.content.step(h))
+    ]
     while history and history[-1] == s.state.step:
         history.pop()
     if not history:

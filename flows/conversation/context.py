@@ -13,7 +13,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import (
+    COUNTRY_OF_LANGUAGE,
     ChecklistStep,
+    Country,
     DateStep,
     FieldDate,
     FieldSingle,
@@ -74,11 +76,26 @@ class Ctx:
     def plural_points(self, n: int) -> str:
         return self.t.plural("Please name at least {n} point.", "Please name at least {n} points.", n)
 
+    def country(self, leaving_out: str | None = None) -> Country:
+        """Where the municipality is: what an answer chose (an option with ``country``), else the language's."""
+        for step_id, value in self.state.answers.items():
+            if step_id != leaving_out and isinstance(value, str) and step_id in self.content.steps:
+                step = self.content.step(step_id)
+                chosen = next((o for o in getattr(step, "options", ()) if o.id == value), None)
+                if chosen is not None and chosen.country:
+                    return chosen.country
+        return COUNTRY_OF_LANGUAGE.get(self.state.lang, "de")
+
+    def applies(self, step: Step) -> bool:
+        """Whether the step is asked of this municipality (its ``countries``)."""
+        return not step.countries or self.country() in step.countries
+
     # -- options -----------------------------------------------------------
     def offers(self, step: Step | FieldSingle) -> list[Choice]:
         options = getattr(step, "options", None) or getattr(step, "items", None)
         if options:
-            return [Choice(o.id, self.text(o.label)) for o in options]
+            here = self.country(leaving_out=step.id) if any(o.countries for o in options) else None
+            return [Choice(o.id, self.text(o.label)) for o in options if not o.countries or here in o.countries]
         for source in getattr(step, "options_from", []):
             ids = self._source_ids(source)
             if ids:
@@ -93,6 +110,9 @@ class Ctx:
         return [v for v in values if v in self.content.handlungsfelder]
 
     def option_label(self, step: Step | FieldSingle, option_id: str) -> str:
+        for option in getattr(step, "options", None) or getattr(step, "items", None) or ():
+            if option.id == option_id:
+                return self.text(option.label)
         for offer in self.offers(step):
             if offer.id == option_id:
                 return offer.label
@@ -126,7 +146,7 @@ class Ctx:
                 return "; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
             return "; ".join(labels)
         if isinstance(step, ChecklistStep):
-            return self.t("{done} of {total} done", done=len(value), total=len(step.items))
+            return self.t.plural("{n} of {total} done", "{n} of {total} done", len(value), total=len(step.items))
         if isinstance(step, ListStep):
             return "; ".join(value)
         if isinstance(step, RecordsStep):
@@ -174,7 +194,7 @@ class Ctx:
 
     def record_line(self, step: RecordsStep, record: dict[str, Any]) -> str:
         details = [
-            f"{self.text(f.label)}: {self.field_value(f, record.get(f.id))}"
+            self.t("{label}: {value}", label=self.text(f.label), value=self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
         ]

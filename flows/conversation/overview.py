@@ -24,7 +24,9 @@ CONSENT_ACTIONS = {
 
 def open_steps(ctx: Ctx, stage: Stage) -> list[str]:
     """Steps of a stage that still need an answer (optional ones count once skipped)."""
-    return [s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id)]
+    return [
+        s.id for s in stage.steps if not isinstance(s, InfoStep) and not ctx.state.answered(s.id) and ctx.applies(s)
+    ]
 
 
 def complete(ctx: Ctx, stage: Stage) -> bool:
@@ -38,12 +40,13 @@ def progress(ctx: Ctx) -> list[Block]:
         asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
         answered = [s for s in asked if ctx.state.answered(s.id)]
         mark = "✓" if len(answered) == len(asked) else "◐" if answered else "○"
-        line = ctx.t(
-            "{mark} {number}. {title}: {answered} of {total} questions",
+        line = ctx.t.plural(
+            "{mark} {number}. {title}: {n} of {total} questions",
+            "{mark} {number}. {title}: {n} of {total} questions",
+            len(answered),
             mark=mark,
             number=stage.number,
             title=ctx.text(stage.title),
-            answered=len(answered),
             total=len(asked),
         )
         checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
@@ -58,7 +61,9 @@ def progress(ctx: Ctx) -> list[Block]:
     return [
         Heading(ctx.t("Progress")),
         Bullets(tuple(lines)),
-        Paragraph(ctx.t("{done} of {total} stages complete.", done=done, total=len(stages))),
+        Paragraph(
+            ctx.t.plural("{n} of {total} stages complete.", "{n} of {total} stages complete.", done, total=len(stages))
+        ),
     ]
 
 
@@ -70,9 +75,9 @@ def summary(ctx: Ctx, stage: Stage) -> list[Block]:
         value = ctx.state.answers[step.id]
         inner = ctx.blocks(step, value)
         if len(inner) == 1 and isinstance(inner[0], Paragraph):
-            blocks.append(Paragraph(f"{ctx.text(step.label)}: {inner[0].text}"))
+            blocks.append(Paragraph(ctx.t("{label}: {value}", label=ctx.text(step.label), value=inner[0].text)))
         else:
-            blocks += [Paragraph(f"{ctx.text(step.label)}:"), *inner]
+            blocks += [Paragraph(ctx.t("{label}:", label=ctx.text(step.label))), *inner]
     missing = [ctx.text(ctx.content.step(s).label) for s in open_steps(ctx, stage)]
     if missing:
         blocks += [Paragraph(ctx.t("Not answered yet:")), Bullets(tuple(missing))]
@@ -117,7 +122,11 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
     )
     steps = ctx.content.profile_steps
     profile = tuple(
-        f"{ctx.text(ctx.content.step(steps[k]).label)}: {ctx.short(ctx.content.step(steps[k]), v)}"
+        t(
+            "{label}: {value}",
+            label=ctx.text(ctx.content.step(steps[k]).label),
+            value=ctx.short(ctx.content.step(steps[k]), v),
+        )
         for k, v in data.municipality.items()
         if k in steps and v not in (None, "", [])
     )

@@ -103,15 +103,19 @@ class Session:
         self.show_question = True
         stage = self.content.stage_of(step.id)
         ids = [s.id for s in stage.steps]
-        later = [s for s in ids[ids.index(step.id) + 1 :] if not self.state.answered(s)]
+        later = [s for s in ids[ids.index(step.id) + 1 :] if self._open(s)]
         if later:
             return self.goto(later[0])
         if stage.number == 0:
             return self.resume()
         self.stage_end(stage)
 
+    def _open(self, step_id: str) -> bool:
+        """Not answered yet, and asked of this municipality."""
+        return not self.state.answered(step_id) and self.ctx.applies(self.content.step(step_id))
+
     def enter_stage(self, stage: Stage) -> None:
-        todo = [s.id for s in stage.steps if not self.state.answered(s.id)]
+        todo = [s.id for s in stage.steps if self._open(s.id)]
         if todo:
             self.goto(todo[0])
         else:
@@ -120,7 +124,7 @@ class Session:
     def resume(self) -> None:
         """Continue at the first stage that still has open questions."""
         for stage in self.content.stages:
-            if any(not self.state.answered(s.id) for s in stage.steps):
+            if any(self._open(s.id) for s in stage.steps):
                 return self.enter_stage(stage)
         self.stage_end(self.content.stages[-1])
 

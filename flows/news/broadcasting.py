@@ -196,7 +196,7 @@ def progress(t: Translator, broadcast_id: int, status: str, counts: Mapping[str,
     )
     blocks: list[Block] = [
         Heading(t("Broadcast #{id}: {status}", id=broadcast_id, status=_status(t, status))),
-        Paragraph(t("{done} of {total} done.", done=t.number(done), total=t.number(total))),
+        Paragraph(t.plural("{n} of {total} done.", "{n} of {total} done.", done, total=t.number(total))),
         Bullets(lines),
     ]
     choices = []

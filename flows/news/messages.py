@@ -40,7 +40,8 @@ def events_footer(
         return []
     blocks: list[Block] = [Paragraph(t("To attend, write {command} with the event's number.", command=rsvp_command))]
     if counts is not None:
-        blocks.append(Paragraph(t("RSVPs: {counts}", counts=", ".join(f"#{i}: {counts.get(i, 0)}" for i in shown))))
+        pairs = [t("#{id}: {count}", id=i, count=counts.get(i, 0)) for i in shown]
+        blocks.append(Paragraph(t("RSVPs: {counts}", counts=", ".join(pairs))))
     return blocks
 
 

@@ -187,7 +187,9 @@ def show_help(s: Session) -> None:
     blocks.append(
         Bullets(
             tuple(
-                f"/{(c.names.get(lang) or c.names['de'])[0]}: {s.ctx.text(c.summary)}"
+                s.t(
+                    "{label}: {value}", label=f"/{(c.names.get(lang) or c.names['de'])[0]}", value=s.ctx.text(c.summary)
+                )
                 for c in s.content.commands
                 if not c.hidden
             )

@@ -116,7 +116,9 @@ class StageEnd:
             if picks:
                 blocks += [
                     Paragraph(s.t("Tools that may help next:")),
-                    Bullets(tuple(f"{s.ctx.text(p.item.title)}: {p.reason}" for p in picks)),
+                    Bullets(
+                        tuple(s.t("{label}: {value}", label=s.ctx.text(p.item.title), value=p.reason) for p in picks)
+                    ),
                 ]
         if stage.number == s.content.daks_stages[-1].number and overview.complete(s.ctx, stage):
             blocks.append(

@@ -119,7 +119,10 @@ class Tools:
     def question(self, s: Session) -> list[Block]:
         return [
             Heading(s.state.view.get("title", "")),
-            Bullets(tuple(f"{s.ctx.text(item.title)}: {why}" for item, why in self._items(s)), numbered=True),
+            Bullets(
+                tuple(s.t("{label}: {value}", label=s.ctx.text(item.title), value=why) for item, why in self._items(s)),
+                numbered=True,
+            ),
         ]
 
     def choices(self, s: Session) -> list[Choice]:
