@@ -50,7 +50,7 @@ class Question:
                     )
                 )
             )
-            if asked.index(step.id) == 0 and kind.opening(s.ctx, step):
+            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
         return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)
 
