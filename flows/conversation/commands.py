@@ -25,7 +25,7 @@ def on_command(s: Session, text: str) -> None:
 def run_command(s: Session, command: str | None, arg: str, name: str = "") -> None:
     """A command by its id (typed by name, or pressed on a broadcast's button)."""
     if s.screen.overlay and command not in _KEEP_OVERLAY:
-        s.state.mode, s.state.back_to = s.state.back_to or "step", None
+        s.close_overlay()
     if command is None:
         return s.say(s.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
     handlers: dict[str, Callable[[], None]] = {
@@ -55,6 +55,10 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
 
 
 def welcome_back(s: Session) -> None:
+    """A returning user hears where they stopped (a stage's end in full); a new one has just been greeted."""
+    if s.greeted:
+        return
+    s.full = True
     s.say(s.t("Welcome back! Everything you entered is saved. Here is where we stopped:"))
 
 

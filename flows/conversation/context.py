@@ -158,7 +158,7 @@ class Ctx:
         if isinstance(step, ListStep) and value:
             return [Bullets(tuple(value))]
         if isinstance(step, RecordsStep) and value:
-            return [Bullets(tuple(self.record_line(step, r) for r in value))]
+            return [Paragraph(self.record_text(step, r, number)) for number, r in enumerate(value, 1)]
         if isinstance(step, ChecklistStep) and value is not None:
             open_items = [self.text(i.label) for i in step.items if i.id not in value]
             blocks: list[Block] = [Paragraph(self.short(step, value))]
@@ -192,11 +192,19 @@ class Ctx:
         title_field = next(f for f in step.fields if f.id == step.title_field)
         return self.field_value(title_field, record.get(title_field.id)) or "…"
 
-    def record_line(self, step: RecordsStep, record: dict[str, Any]) -> str:
-        details = [
-            self.t("{label}: {value}", label=self.text(f.label), value=self.field_value(f, record.get(f.id)))
+    def labelled(self, label: str, value: str) -> str:
+        """A label and its value on one line, joined as the language writes it (French: a space before the colon)."""
+        return self.t("{label}: {value}", label=label, value=value)
+
+    def record_details(self, step: RecordsStep, record: dict[str, Any]) -> list[str]:
+        """One labelled line per filled field of a record, the title field aside."""
+        return [
+            self.labelled(self.text(f.label), self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
         ]
+
+    def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
+        """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""
         title = self.record_title(step, record)
-        return f"{title} — " + "; ".join(details) if details else title
+        return "\n".join([f"{number}. {title}" if number else title, *self.record_details(step, record)])

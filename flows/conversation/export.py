@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
-from flows.content.model import InfoStep
+from flows.content.model import InfoStep, RecordsStep
 from flows.conversation.context import Ctx
 from flows.messages import Attachment, Bullets, Paragraph
 
@@ -46,12 +46,18 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
         for step in stage.steps:
             if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
                 continue
-            blocks = ctx.blocks(step, ctx.state.answers[step.id])
+            value = ctx.state.answers[step.id]
+            if isinstance(step, RecordsStep):
+                records = [{"title": ctx.record_title(step, r), "details": ctx.record_details(step, r)} for r in value]
+                entries.append({"label": ctx.text(step.label), "lines": [], "bullets": [], "records": records})
+                continue
+            blocks = ctx.blocks(step, value)
             entries.append(
                 {
                     "label": ctx.text(step.label),
                     "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
                     "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
+                    "records": [],
                 }
             )
         stages.append({"number": stage.number, "title": ctx.text(stage.title), "entries": entries})

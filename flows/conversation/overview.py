@@ -33,22 +33,27 @@ def complete(ctx: Ctx, stage: Stage) -> bool:
     return not open_steps(ctx, stage)
 
 
+def stage_line(ctx: Ctx, stage: Stage) -> str:
+    """How far a stage is: "Kommunalprofil: 6 of 8 questions answered"."""
+    asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
+    answered = sum(1 for s in asked if ctx.state.answered(s.id))
+    return ctx.t.plural(
+        "{stage}: {answered} of {n} question answered",
+        "{stage}: {answered} of {n} questions answered",
+        len(asked),
+        stage=ctx.text(stage.title),
+        answered=ctx.t.number(answered),
+    )
+
+
 def progress(ctx: Ctx) -> list[Block]:
+    """Each stage done or open with its counts, where the user is, and what comes next."""
     stages = ctx.content.daks_stages
     lines = []
     for stage in stages:
-        asked = [s for s in stage.steps if not isinstance(s, InfoStep)]
-        answered = [s for s in asked if ctx.state.answered(s.id)]
-        mark = "✓" if len(answered) == len(asked) else "◐" if answered else "○"
-        line = ctx.t.plural(
-            "{mark} {number}. {title}: {n} of {total} questions",
-            "{mark} {number}. {title}: {n} of {total} questions",
-            len(answered),
-            mark=mark,
-            number=stage.number,
-            title=ctx.text(stage.title),
-            total=len(asked),
-        )
+        answered = [s for s in stage.steps if not isinstance(s, InfoStep) and ctx.state.answered(s.id)]
+        mark = "✓" if complete(ctx, stage) else "◐" if answered else "○"
+        line = f"{mark} {stage.number}. {stage_line(ctx, stage)}"
         checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
         if checklist and ctx.state.has_value(checklist.id):
             line += ctx.t(
@@ -58,13 +63,39 @@ def progress(ctx: Ctx) -> list[Block]:
             line += ctx.t(" ← you are here")
         lines.append(line)
     done = sum(1 for s in stages if complete(ctx, s))
-    return [
+    blocks: list[Block] = [
         Heading(ctx.t("Progress")),
         Bullets(tuple(lines)),
         Paragraph(
-            ctx.t.plural("{n} of {total} stages complete.", "{n} of {total} stages complete.", done, total=len(stages))
+            ctx.t.plural("{n} stage of {total} complete.", "{n} stages of {total} complete.", done, total=len(stages))
         ),
     ]
+    following = next_up(ctx)
+    return [*blocks, Paragraph(following)] if following else blocks
+
+
+def next_up(ctx: Ctx) -> str | None:
+    """What comes next: the question the user is at, or the next stage after a stage's end."""
+    state = ctx.state
+    if state.mode == "step" and state.step in ctx.content.steps:
+        stage = ctx.content.stage_of(state.step)
+        asked = [s.id for s in stage.steps]
+        return ctx.t(
+            "Next: “{question}” ({stage}, question {index} of {total}).",
+            question=ctx.text(ctx.content.step(state.step).label),
+            stage=ctx.text(stage.title),
+            index=asked.index(state.step) + 1,
+            total=len(asked),
+        )
+    here = ctx.content.stage(state.stage) if state.stage in {s.id for s in ctx.content.stages} else None
+    following = [s for s in ctx.content.daks_stages if here is None or s.number > here.number]
+    if following:
+        return ctx.t("Next: stage {number}, {title}.", number=following[0].number, title=ctx.text(following[0].title))
+    if all(complete(ctx, s) for s in ctx.content.daks_stages):
+        return ctx.t(
+            "You have worked through all five stages. Export your results and share them with your steering group."
+        )
+    return None
 
 
 def summary(ctx: Ctx, stage: Stage) -> list[Block]:
@@ -74,8 +105,8 @@ def summary(ctx: Ctx, stage: Stage) -> list[Block]:
             continue
         value = ctx.state.answers[step.id]
         inner = ctx.blocks(step, value)
-        if len(inner) == 1 and isinstance(inner[0], Paragraph):
-            blocks.append(Paragraph(ctx.t("{label}: {value}", label=ctx.text(step.label), value=inner[0].text)))
+        if len(inner) == 1 and isinstance(inner[0], Paragraph) and "\n" not in inner[0].text:
+            blocks.append(Paragraph(ctx.labelled(ctx.text(step.label), inner[0].text)))
         else:
             blocks += [Paragraph(ctx.t("{label}:", label=ctx.text(step.label))), *inner]
     missing = [ctx.text(ctx.content.step(s).label) for s in open_steps(ctx, stage)]

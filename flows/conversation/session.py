@@ -44,6 +44,14 @@ class Session:
         self.effects: list[Effect] = []
         self.actions: list[Action] = []
         self.show_question = True
+        self.greeted = False
+        """The conversation started with this message: the greeting is said, a welcome back is not."""
+        self.again = False
+        """The question was on screen before this message, or before the overlay just closed (set by ``finish``)."""
+        self.returned = False
+        """An overlay was closed or left in this message: the question below it is on screen already."""
+        self.full = False
+        """Show the stage's whole summary even when it is on screen already."""
         self._shown: tuple[tuple[object, ...], list[Choice]] | None = None
 
     @property
@@ -129,6 +137,7 @@ class Session:
         self.stage_end(self.content.stages[-1])
 
     def start(self) -> None:
+        self.greeted = True
         self.state.mode = "step"
         self.resume()
 
@@ -153,12 +162,14 @@ class Session:
     def close_overlay(self) -> None:
         self.state.mode = self.state.back_to or "step"
         self.state.back_to = None
+        self.returned = True
         if self.state.mode == "step" and self.current_step() is None:
             self.resume()
 
     def leave_overlay(self) -> None:
         """Back to the question an overlay sits on, without closing it as the user would."""
         self.state.mode = self.state.back_to or "step"
+        self.returned = True
 
     def repair(self) -> bool:
         """A position the content no longer has (a step or stage removed) continues at the first open question."""
@@ -181,6 +192,7 @@ class Session:
                 return self.before, Outbound(self.notes)
             return self.before[:-1], self.before[-1] if self.before else None
         key = f"{self.state.mode}:{self.state.step}:{self._kind_key()}"
+        self.again = self.returned or key == self.state.asked
         if key != self.state.asked:
             self.state.turn += 1
             self.state.asked = key
@@ -199,6 +211,8 @@ class Session:
     def _kind_key(self) -> str:
         if self.state.mode == "form":
             return str(self.state.view.get("draft", {}).get("at"))
+        if self.state.mode == "stage_end":
+            return str(self.state.stage)
         step = self.current_step()
         return kind_of(step).key(self.ctx, step) if self.state.mode == "step" and step else ""
 

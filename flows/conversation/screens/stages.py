@@ -50,7 +50,7 @@ class Question:
                     )
                 )
             )
-            if asked.index(step.id) == 0:
+            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
         return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)
 
@@ -110,6 +110,8 @@ class StageEnd:
 
     def question(self, s: Session) -> list[Block]:
         stage = s.content.stage(s.state.stage or s.content.stages[-1].id)
+        if s.again and not s.full:  # the summary is already on screen: say where we are, not all of it again
+            return [Paragraph(overview.stage_line(s.ctx, stage)), Paragraph(s.t("What would you like to do?"))]
         blocks = overview.summary(s.ctx, stage)
         if stage.number > 0 and s.content.toolbox:
             picks = recommend(s.ctx, stage.id, limit=3)
@@ -153,6 +155,7 @@ class StageEnd:
             Choice("_edit", t("Change an answer")),
             Choice("_export", t("Export as a file")),
             Choice("_progress", t("Show progress")),
+            Choice("_summary", t("Show the summary")),
         ]
 
     def on_input(self, s: Session, inp: Input) -> None:
@@ -168,6 +171,9 @@ class StageEnd:
             return menu.export(s)
         if inp.choice == "_progress":
             return menu.progress(s)
+        if inp.choice == "_summary":
+            s.full = True
+            return None
         if inp.choice == "_tools":
             return toolbox.recommend_here(s)
         s.say_only(s.t("Please pick one of the options below."))

@@ -58,6 +58,10 @@ class StepKind(ABC):
         """The question text, or None to use the step's prompt."""
         return None
 
+    def opening(self, ctx: Ctx, step: Any) -> bool:
+        """Whether the question is at its start, where the stage's introduction belongs (not inside a record)."""
+        return True
+
     def key(self, ctx: Ctx, step: Any) -> str:
         """Identity of the question on screen; a new key makes older buttons stale."""
         return step.id

@@ -11,6 +11,9 @@ from flows.conversation.steps.checks import check_choice, check_date, check_text
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.reading import DONE_WORDS
 
+_SEEN = {"phase": "overview", "seen": True}
+"""The overview again within one visit: the records by title only, without the introduction."""
+
 
 class RecordsKind(StepKind):
     # -- helpers -----------------------------------------------------------
@@ -83,7 +86,9 @@ class RecordsKind(StepKind):
                 Paragraph(ctx.text(step.prompt)),
                 Paragraph(ctx.t("There is nothing to go through yet: the earlier stage has no entries.")),
             ]
-        blocks = [Paragraph(ctx.text(step.prompt))]
+        # Seen once in this visit (a save shows the entry in full): the introduction and details are not said again.
+        seen = bool(d.get("seen"))
+        blocks = [] if seen else [Paragraph(ctx.text(step.prompt))]
         if step.for_each:
             done = {r["uid"]: r for r in records}
             lines = [
@@ -92,11 +97,19 @@ class RecordsKind(StepKind):
             ]
             return [*blocks, Bullets(tuple(lines))]
         if records:
-            blocks += [
-                Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))),
-                Bullets(tuple(ctx.record_line(step, r) for r in records), numbered=True),
-            ]
+            blocks.append(Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))))
+            if seen:
+                blocks.append(Bullets(tuple(ctx.record_title(step, r) for r in records), numbered=True))
+            else:
+                blocks += [Paragraph(ctx.record_text(step, r, number)) for number, r in enumerate(records, 1)]
         return blocks
+
+    def opening(self, ctx: Ctx, step: RecordsStep) -> bool:
+        """At the first field of the first record, or at an overview not yet seen in this visit."""
+        d = ctx.state.draft
+        if d.get("phase") == "field":
+            return d["field"] == 0 and not self.records(ctx, step)
+        return d.get("phase") in ("overview", "empty") and not d.get("seen")
 
     def status(self, ctx: Ctx, step: RecordsStep) -> list:
         return []
@@ -141,7 +154,7 @@ class RecordsKind(StepKind):
             return self._field(ctx, step, inp, d, records)
         if phase in ("pick_edit", "pick_delete"):
             if inp.choice == "_cancel":
-                return Result(draft={"phase": "overview"})
+                return Result(draft=dict(_SEEN))
             uid = (inp.choice or "").removeprefix("r:")
             if not inp.choice or not any(r["uid"] == uid for r in records):
                 return Result.error(ctx.t("Please pick one of the entries by its number."), draft=d)
@@ -150,7 +163,7 @@ class RecordsKind(StepKind):
             removed = next(r for r in records if r["uid"] == uid)
             rest = [r for r in records if r["uid"] != uid]
             note = ctx.t("Deleted: {title}", title=ctx.record_title(step, removed))
-            return Result(value=rest, notes=[Paragraph(note)], draft={"phase": "overview"})
+            return Result(value=rest, notes=[Paragraph(note)], draft=dict(_SEEN))
         if inp.choice == "_done" or inp.word in DONE_WORDS:
             needed = 0 if step.optional or step.for_each else step.min_records
             if len(records) < needed:
@@ -204,10 +217,11 @@ class RecordsKind(StepKind):
             records.append(record)
         else:
             records[index] = record
-        note = ctx.t("Saved: {title}", title=ctx.record_title(step, record))
-        if step.for_each:
-            return Result(value=records, notes=[Paragraph(note)], draft=self._next_review(ctx, step, records))
-        return Result(value=records, notes=[Paragraph(note)], draft={"phase": "overview"})
+        note = ctx.t("Saved: {title}", title=ctx.record_text(step, record))
+        after = self._next_review(ctx, step, records) if step.for_each else {"phase": "overview"}
+        return Result(
+            value=records, notes=[Paragraph(note)], draft=dict(_SEEN) if after["phase"] == "overview" else after
+        )
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft

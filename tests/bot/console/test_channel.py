@@ -133,7 +133,7 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
         "## 2. Kommunalprofil",
         "Starkes Ehrenamt",
         "## 4. Werkstattplan",
-        "Praxisbörse aufbauen — ",
+        "- Praxisbörse aufbauen\n  - Handlungsfeld: ",
         "Verantwortlich: Wirtschaftsförderung",
         "## 5. Zwischenbilanz",
         "Wohnraum für Ärztinnen fehlt",

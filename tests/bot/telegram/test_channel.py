@@ -41,6 +41,23 @@ async def test_a_user_walks_all_five_stages_by_tapping_and_typing(api: FakeBotAP
     assert [c["command"] for c in api.commands["fr"]][:2] == ["demarrer", "aide"]
 
 
+async def test_start_greets_a_new_user_once_and_welcomes_a_returning_one_back(api: FakeBotAPI, bot: BotProcess):
+    gina = Person(api, api.user(1020, "Gina", "de"))
+    await gina.says("/start", "Für welche Kommune arbeiten Sie?")
+    said = "\n".join(m.text for m in gina.chat)
+    assert said.count("Ich bin der DAKS-Begleiter") == 1 and "Willkommen zurück" not in said
+    hanna = Person(api, api.user(1021, "Hanna", "de"))
+    await hanna.says("/start flyer-2027", "Für welche Kommune arbeiten Sie?")  # a deep link with a payload
+    said = "\n".join(m.text for m in hanna.chat)
+    assert said.count("Ich bin der DAKS-Begleiter") == 1 and "Willkommen zurück" not in said
+    await gina.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    count = len(gina.chat)
+    await gina.says("/start", "Was für eine Kommune ist Musterstadt?")
+    said = "\n".join(m.text for m in gina.chat[count:])
+    assert "Willkommen zurück" in said and "Ich bin der DAKS-Begleiter" not in said
+    assert refused(api) == []
+
+
 async def test_a_button_press_shows_the_choice_and_toggles_edit_in_place(api: FakeBotAPI, bot: BotProcess):
     ben = Person(api, api.user(1002, "Ben", "de"))
     await ben.says("/start")

@@ -268,7 +268,7 @@ def test_bad_input_never_loses_anything(chat):
 def test_progress_help_and_menu_are_always_at_hand(chat):
     onboard(chat)
     reply = chat.says("/fortschritt")
-    assert "1. Kick-Off: 0 von 10 Fragen ← Sie sind hier" in reply
+    assert "1. Kick-Off: 0 von 10 Fragen beantwortet ← Sie sind hier" in reply
     assert "Wer aus der Verwaltungsspitze" in reply  # the question follows
     reply = chat.says("/hilfe")
     assert "Rückendeckung der Spitze" in reply and "/loeschen" in reply

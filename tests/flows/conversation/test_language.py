@@ -8,7 +8,7 @@ from tests.conftest import EngineChat
 
 def test_french_counts_use_the_singular_up_to_one_and_the_plural_above(content):
     t = content.catalogues.translator("fr")
-    stages = ("{n} of {total} stages complete.", "{n} of {total} stages complete.")
+    stages = ("{n} stage of {total} complete.", "{n} stages of {total} complete.")
     assert t.plural(*stages, 0, total=5) == "0 étape sur 5 terminée."
     assert t.plural(*stages, 1, total=5) == "1 étape sur 5 terminée."
     assert t.plural(*stages, 2, total=5) == "2 étapes sur 5 terminées."
@@ -22,7 +22,7 @@ def test_french_progress_counts_questions_and_stages_in_good_french(content):
     for line in ("Lunéville", "commune", "Grand Est", "2", "2, 5"):
         chat.says(line)
     reply = chat.says("/progression")
-    assert f"1. {content.stage('kickoff').title.get('fr')}{NBSP}: 0 question sur 10" in reply
+    assert f"1. {content.stage('kickoff').title.get('fr')}{NBSP}: 0 sur 10 questions traitées" in reply
     assert "0 étape sur 5 terminée." in reply
     assert "étapes sur 5 terminées" not in reply
 

@@ -56,3 +56,18 @@ def test_the_choices_on_screen_are_computed_once_until_the_position_changes(cont
     assert menu is not shown and [c.id for c in menu][-1] == "_close"
     session.close_overlay()
     assert session.choices() == shown
+
+
+def test_a_stage_goal_is_said_when_the_stage_begins_not_again_after_a_detour(content: Content):
+    from tests.conftest import EngineChat
+    from tests.flows.conversation.test_engine import onboard
+
+    chat = EngineChat(content)
+    goal = content.stage("kickoff").goal.get("de")
+    onboard(chat)
+    assert chat.text.count(goal) == 1
+    for detour in ("/hilfe", "/fortschritt"):
+        reply = chat.says(detour)
+        assert goal not in reply and "Wer aus der Verwaltungsspitze" in reply
+    chat.says("Bürgermeisterin")
+    assert goal in chat.says("/zurueck")  # back at the stage's first question, as a new visit to it
