@@ -9,7 +9,16 @@ from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel
 
 from flows.content.content import Content
-from flows.content.model import ChecklistStep, Command, Handlungsfeld, LocalText, RecordsStep, Step, ToolboxItem
+from flows.content.model import (
+    ChecklistStep,
+    Command,
+    GlossaryTerm,
+    Handlungsfeld,
+    LocalText,
+    RecordsStep,
+    Step,
+    ToolboxItem,
+)
 from flows.content.problems import ContentProblem, YamlTree, line_of, locate
 
 
@@ -42,6 +51,7 @@ def missing_translations(content: Content) -> list[ContentProblem]:
         ("handlungsfelder.yaml", list(content.handlungsfelder.values())),
         ("commands.yaml", content.commands),
         ("toolbox.yaml", list(content.toolbox.values())),
+        ("glossary.yaml", content.glossary),
     ):
         walk(items, rel, (), lazy(rel))
     return problems
@@ -101,7 +111,7 @@ def unreachable_stages(content: Content) -> list[ContentProblem]:
 
 
 def unique_ids(
-    items: Sequence[Handlungsfeld | Command | ToolboxItem],
+    items: Sequence[Handlungsfeld | Command | ToolboxItem | GlossaryTerm],
     node: YamlTree | None,
     rel: str,
     problems: list[ContentProblem],
@@ -112,6 +122,20 @@ def unique_ids(
         if item.id in seen:
             problems.append(ContentProblem(rel, f"{i}.id", line_of(node, (i, "id")), f"id {item.id!r} appears twice"))
         seen.add(item.id)
+
+
+def glossary_aliases(terms: list[GlossaryTerm], node: YamlTree | None, problems: list[ContentProblem]) -> None:
+    """An alias names one term only, so a question about it has one answer."""
+    owner: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        for lang, aliases in term.aliases.items():
+            for j, alias in enumerate(aliases):
+                key = " ".join(alias.casefold().split())
+                if owner.setdefault(key, term.id) != term.id:
+                    path, line = locate(node, (i, "aliases", lang, j))
+                    problems.append(
+                        ContentProblem("glossary.yaml", path, line, f"alias {alias!r} also names {owner[key]!r}")
+                    )
 
 
 def cross_check(

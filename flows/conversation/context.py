@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -101,14 +100,7 @@ class Ctx:
 
     # -- values ------------------------------------------------------------
     def format_date(self, value: str) -> str:
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) == 3:
-            return self.t.date(date(*parts), "long")
-        if len(parts) == 2:
-            from babel.dates import format_skeleton
-
-            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.state.lang)
-        return str(parts[0])
+        return self.t.answer_date(value)
 
     def short(self, step: Step, value: Any) -> str:
         """A one-line rendering of an answer."""

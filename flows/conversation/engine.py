@@ -255,10 +255,14 @@ def on_text(s: Session, text: str) -> None:
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
 
 
+TYPED = frozenset({"text", "list", "date"})
+"""Questions whose answer is typed: a number typed there is the answer ("1" in a list), not a button."""
+
+
 def match_choice(s: Session, text: str) -> str | None:
-    """The choice typed by its number or its label."""
+    """The choice typed by its number or its label; numbers only where the question is not answered by typing."""
     choices = s.choices()
-    if _NUMBER.fullmatch(text):
+    if _NUMBER.fullmatch(text) and s.expects() not in TYPED:
         n = int(text)
         return choices[n - 1].id if 1 <= n <= len(choices) else None
     folded = fold(text)

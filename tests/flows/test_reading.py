@@ -27,6 +27,31 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("25.01.2027.", "2027-01-25"),  # so is a full stop at the end of a sentence
         ("29.02.2028", "2028-02-29"),  # leap day in a leap year
         ("31.12.2030", "2030-12-31"),
+        # in words: a day, a month, a part of a year (its first month; Mitte June, Ende December)
+        ("25. Januar 2027", "2027-01-25"),
+        ("25-01-2027", "2027-01-25"),
+        ("Jan 2027", "2027-01"),
+        ("März 2027", "2027-03"),
+        ("Ende März 2027", "2027-03"),
+        ("mars 2027", "2027-03"),
+        ("Frühjahr 2027", "2027-03"),
+        ("im Herbst 2027", "2027-09"),
+        ("printemps 2027", "2027-03"),
+        ("spring 2027", "2027-03"),
+        ("Q2 2027", "2027-04"),
+        ("2027 Q3", "2027-07"),
+        ("2. Quartal 2027", "2027-04"),
+        ("2e trimestre 2027", "2027-04"),
+        ("H2 2027", "2027-07"),
+        ("Anfang 2027", "2027-01"),
+        ("début 2027", "2027-01"),
+        ("Mitte 2027", "2027-06"),
+        ("mi-2027", "2027-06"),
+        ("mid 2027", "2027-06"),
+        ("Ende 2027", "2027-12"),
+        ("fin 2027", "2027-12"),
+        ("d'ici fin 2027", "2027-12"),
+        ("end of 2027", "2027-12"),
     ],
 )
 def test_accepts_what_people_type(typed: str, iso: str) -> None:
@@ -51,11 +76,12 @@ def test_accepts_what_people_type(typed: str, iso: str) -> None:
         "25.01.2027 abends",
         "ca. 2027",
         "2027a",
-        "Jan 2027",
-        "25. Januar 2027",
         "25.O1.2027",  # letter O instead of a zero
-        "25-01-2027",  # day first with dashes is not one of the accepted forms
         "25.01.202",  # three-digit year
+        "Q5 2027",  # no fifth quarter
+        "Sommer 27",  # two-digit years only with a day and month in figures
+        "irgendwann 2027",
+        "Frühjahr",  # no year
     ],
 )
 def test_rejects_what_is_no_date(typed: str) -> None:
