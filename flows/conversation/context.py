@@ -54,6 +54,11 @@ class Ctx:
             return source
         return _compile(source).render(municipality=self.municipality())
 
+    def command_name(self, command_id: str) -> str:
+        """What to type for a command in the user's language (``hilfe`` for ``help``)."""
+        names = next(c.names for c in self.content.commands if c.id == command_id)
+        return (names.get(self.state.lang) or names["de"])[0]
+
     def topic_label(self, topic: str) -> str:
         """A newsletter topic: a field of action or an event kind."""
         if topic in self.content.handlungsfelder:

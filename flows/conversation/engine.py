@@ -195,6 +195,8 @@ def dispatch(s: Session, inbound: Inbound) -> None:
                 "that message. We continue here:"
             )
         )
+    if s.state.mode == "new" and s.facts.erased:
+        return start_again(s, inbound)
     if s.state.mode == "new":
         s.start()
         if inbound.command:
@@ -237,6 +239,22 @@ def dispatch(s: Session, inbound: Inbound) -> None:
     if is_stop_word(s, text):
         return unsubscribe(s)
     on_text(s, text)
+
+
+def start_again(s: Session, inbound: Inbound) -> None:
+    """After /delete nobody is behind the chat: say so and offer /start, which starts afresh (a greeting, no
+    "welcome back"). Until then the conversation stays new, so the app shell stores nothing."""
+    text = (inbound.text or "").strip()
+    typed = text[1:].partition(" ")[0].split("@", 1)[0].casefold() if text.startswith("/") else None
+    if inbound.event == "start" or inbound.command == "start" or s.content.command_names.get(typed or "") == "start":
+        s.start()
+        return s.say(s.t("A fresh start: nothing from before has been kept."))
+    s.say(
+        s.t(
+            "You deleted all your data here, so I no longer know anything about you. To start afresh, send /{start}.",
+            start=s.ctx.command_name("start"),
+        )
+    )
 
 
 def on_button(s: Session, choice: str, turn: int | None) -> None:

@@ -90,11 +90,10 @@ def answer(s: Session, step: Step, question: str) -> None:
     if not terms and step.help:
         s.say(s.ctx.text(step.help))
     if not terms and not step.help:
-        help_names = next(c.names for c in s.content.commands if c.id == "help")
         s.say(
             s.t(
                 "I cannot answer that question here. Please type your answer, or send /{help} for help.",
-                help=(help_names.get(lang) or help_names["de"])[0],
+                help=s.ctx.command_name("help"),
             )
         )
     s.show_question = True

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from flows.conversation.actions import Facts
+from flows.conversation.engine import Engine
+from flows.messages import Inbound
 from tests.conftest import EngineChat
 from tests.flows.conversation.test_engine import onboard
 
@@ -189,3 +192,30 @@ def test_dates_in_words_in_every_language(content, lang, typed, stored, shown):
 
 def onboard_in(chat: EngineChat) -> None:
     chat.says("Town"), chat.says("1"), chat.says("1"), chat.says("1"), chat.says("1, 2")
+
+
+# -- 5. after /loeschen: no silent new user, no "welcome back" --------------------------------------
+
+
+def test_after_deleting_everything_the_next_message_says_so_and_offers_a_fresh_start(content):
+    engine = Engine(content)
+    erased = Facts(erased=True)
+    turn = engine.handle(None, Inbound(text="Hallo"), lang="de", facts=erased)
+    text = "\n".join(r.text() for r in turn.replies)
+    assert "Sie haben hier alle Ihre Daten gelöscht" in text and "/start" in text
+    assert "Willkommen zurück" not in text and "Ich bin der DAKS-Begleiter" not in text
+    assert turn.state.mode == "new" and turn.changes == []  # nothing to store: the shell creates nobody
+
+    turn = engine.handle(None, Inbound(text="/start"), lang="de", facts=erased)
+    text = "\n".join(r.text() for r in turn.replies)
+    assert "Ein Neuanfang" in text and "Ich bin der DAKS-Begleiter" in text
+    assert "Willkommen zurück" not in text and turn.state.step == "ob_name"
+
+    fr = engine.handle(None, Inbound(text="/demarrer"), lang="fr", facts=erased)
+    assert fr.state.mode == "step"  # the start command in every language
+
+
+def test_the_deletion_itself_tells_how_to_start_again(chat):
+    onboard(chat)
+    chat.says("/loeschen")
+    assert "senden Sie /start" in chat.presses("Ja")
