@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.reading import parse_date, parse_when
+from flows.reading import is_question, parse_date, parse_when, terms_named
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -118,3 +118,36 @@ def test_parse_when_a_bare_time_is_on_the_base_day():
 @pytest.mark.parametrize("text", ["24.11.2026", "31.02.2026 10:00", "24.11.2026 25:00", "tomorrow", ""])
 def test_parse_when_rejects_what_it_cannot_read(text: str):
     assert parse_when(text, "Europe/Berlin", "de", base=date(2026, 11, 24)) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "asks"),
+    [
+        ("Was ist eine Verwaltungsspitze?", True),
+        ("was ist AFOM", True),
+        ("Muss ich alle Akteure nennen", True),
+        ("c'est quoi un indicateur", True),
+        ("Qu’est-ce que l’AFOM", True),
+        ("What is a SMART goal", True),
+        ("Bürgermeisterin Beispiel", False),
+        ("Wasser und Abwasser", False),  # "Was" only as a whole word
+        ("Que les jeunes restent", False),  # "que" alone opens many French answers
+        ("Wie früher: eine lebendige Ortsmitte mit Laden, Arzt, Kneipe und Bus jede Stunde bis spät", False),
+    ],
+)
+def test_questions_are_told_from_answers(typed: str, asks: bool) -> None:
+    assert is_question(typed) is asks
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("Was sind Handlungsfelder?", ["handlungsfeld"]),  # a longer form of the alias
+        ("Qu’est-ce qu’un plan d’action ?", ["werkstattplan"]),  # not "action" inside it
+        ("Unterschied zwischen Kommunalprofil und SWOT?", ["kommunalprofil", "afom"]),
+        ("Brauche ich ein Smartphone?", []),  # short aliases match whole words only
+        ("Wer übernimmt die Moderation?", []),
+    ],
+)
+def test_the_glossary_terms_a_question_names(content, typed: str, terms: list[str]) -> None:
+    assert [t.id for t in terms_named(content.glossary, typed)] == terms
