@@ -1,4 +1,5 @@
-"""How typed text is read: forgiving comparison, the done/all/none/stop words, dates, times and option lists."""
+"""How typed text is read: forgiving comparison, the done/all/none/yes/no/stop words, questions, dates, times and
+option lists."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import get_day_names, get_month_names
 
-from flows.content.model import LANGUAGES
+from flows.content.model import LANGUAGES, GlossaryTerm
 from flows.messages import Choice
 
 DONE_WORDS = frozenset({"fertig", "done", "termine", "terminé", "fini", "finished", "ende"})
@@ -17,6 +18,21 @@ ALL_WORDS = frozenset({"alle", "all", "tout", "tous", "toutes"})
 NONE_WORDS = frozenset({"keine", "keins", "nichts", "none", "nothing", "aucun", "aucune", "rien"})
 STOP_WORDS = frozenset({"stop", "abbestellen", "desabonner", "unsubscribe"})
 """A message of just one of these words ends a subscription (the one-word way for text channels)."""
+YES_WORDS = frozenset({"ja", "yes", "oui", "ok", "okay", "jawohl", "genau", "d'accord", "daccord"})
+NO_WORDS = frozenset({"nein", "no", "non", "nee", "noe"})
+CONTROL_WORDS = DONE_WORDS | ALL_WORDS | NONE_WORDS | YES_WORDS | NO_WORDS | {"weiter", "next", "suivant", "skip"}
+"""Words that steer the conversation; typed alone where free text is asked, they are not taken as the answer."""
+
+
+def word_of(text: str) -> str:
+    """A one-word message as the word sets above hold it: case-folded, without surrounding punctuation."""
+    return text.strip().strip(".!?\"'„“”»« ").casefold()
+
+
+def is_control_word(text: str) -> bool:
+    """True for a message that is nothing but a control word ("Fertig", "ja", "done", "terminé!")."""
+    return word_of(text) in CONTROL_WORDS
+
 
 _FOLD = str.maketrans(
     {
@@ -43,6 +59,65 @@ _FOLD = str.maketrans(
 def fold(text: str) -> str:
     """Compare labels forgivingly: case, umlauts, accents and surrounding punctuation."""
     return " ".join(text.casefold().translate(_FOLD).strip(" .!?\"'„“”»«").split())
+
+
+# --- questions typed where an answer is expected ---------------------------------------------------
+
+_ASKING = re.compile(
+    r"^(?:"
+    # German: a question word, or a verb first ("Muss ich …", "Gibt es …")
+    r"was|wie|wer|wo|wann|warum|wieso|weshalb|wozu|wofuer|womit|woher|wohin|welche[rsmn]?"
+    r"|muss|muessen|soll|sollen|sollte|kann|koennen|darf|gibt es|ist das|ist es|bedeutet|heisst"
+    # French (folded: no accents)
+    r"|qu'est-ce|qu'est ce|c'est quoi|est-ce|que (?:signifie|veut|faut|dois|doit|faire|mettre|dire|est|sont)"
+    r"|quoi|comment|pourquoi|quel|quelle|quels|quelles|combien|ca veut dire|faut-il|dois-je|puis-je"
+    # English
+    r"|what|whats|how|why|who|which|where|when|is it|is this|is that|is there|are there|do i|do we|does"
+    r"|can i|can we|could|should|must i|may i|am i"
+    r")(?:\b|$)"
+)
+QUESTION_WORDS_LIMIT = 12
+"""A message that only starts like a question is taken as one up to this many words (longer ones are answers)."""
+
+
+def is_question(text: str) -> bool:
+    """A message that asks rather than answers: it ends in "?", or it is short and opens with a question word
+    or a verb-first question ("Was ist AFOM", "Muss ich alle nennen", "c'est quoi un indicateur")."""
+    text = text.strip()
+    if text.rstrip(" )").endswith("?"):
+        return True
+    folded = fold(text.replace("’", "'"))
+    return len(folded.split()) <= QUESTION_WORDS_LIMIT and _ASKING.match(folded) is not None
+
+
+PREFIX_MATCH = 6
+"""An alias of at least this many letters also names longer forms of its last word (Indikator → Indikatoren)."""
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text.replace("’", "'")))
+
+
+def terms_named(glossary: Sequence[GlossaryTerm], text: str, limit: int = 2) -> list[GlossaryTerm]:
+    """The glossary terms a message names, in any language, most specific first: where two aliases overlap
+    ("plan d'action" and "action") the longer one counts. At most ``limit`` terms."""
+    words = _words(text)
+    found: list[tuple[int, int, GlossaryTerm]] = []  # (start, length, term)
+    for term in glossary:
+        for alias in (a for aliases in term.aliases.values() for a in aliases):
+            wanted = _words(alias)
+            n, last = len(wanted), wanted[-1] if wanted else ""
+            for i in range(len(words) - n + 1):
+                head, tail = words[i : i + n - 1], words[i + n - 1]
+                if head == wanted[:-1] and (tail == last or (len(last) >= PREFIX_MATCH and tail.startswith(last))):
+                    found.append((i, n, term))
+    found.sort(key=lambda f: (-f[1], f[0]))
+    taken: list[tuple[int, int, GlossaryTerm]] = []
+    for start, length, term in found:
+        inside = any(s <= start and start + length <= s + n for s, n, _ in taken)
+        if not inside and all(t.id != term.id for _, _, t in taken):
+            taken.append((start, length, term))
+    return [term for _, _, term in sorted(taken, key=lambda f: f[0])][:limit]
 
 
 # --- option lists ---------------------------------------------------------------------------------
@@ -72,12 +147,35 @@ def pick_many(offers: Sequence[Choice], text: str) -> tuple[list[str], list[str]
     return ids, unknown
 
 
-# --- dates as step answers: 25.01.2027, 25/01/2027, 2027-01-25, 01/2027, 2027 ----------------------
+# --- dates as step answers ---------------------------------------------------------------------------
+# 25.01.2027, 25/01/2027, 2027-01-25, 15. März 2027 (a day); 01/2027, März 2027, Frühjahr 2027, Q2 2027, Anfang,
+# Mitte or Ende 2027, mi-2027, end of 2027 (a month); 2027 (a year).
 
 _DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$|^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+_PART = re.compile(r"^([a-z]+)(?:\s*-\s*|\s+(?:of\s+|de\s+|du\s+|d')?|\s*d')(\d{4})$")
+_ORDINAL = r"([1-4])\s*(?:\.|er|e|eme|nd|rd|st|th)?\s*"
+_QUARTER = re.compile(
+    r"^[qt]\s*([1-4])[\s/-]+(\d{4})$|^(\d{4})[\s/-]+[qt]([1-4])$"
+    rf"|^{_ORDINAL}(?:quartal|quarter|trimestre)\s+(?:de\s+|of\s+)?(\d{{4}})$"
+)
+_HALF = re.compile(
+    r"^h([12])[\s/-]+(\d{4})$"
+    rf"|^{_ORDINAL}(?:halbjahr|hj\.?|half|semestre)\s+(?:de\s+|of\s+)?(\d{{4}})$"
+)
+_LEAD = re.compile(r"^(?:d'ici|im|in|ab|bis|ca\.?|etwa|en|vers|au|a|by|from|until|around|about|the|le|la)\s+")
+_MONTH_OF_PART = {
+    **dict.fromkeys(("anfang", "beginn", "debut", "early", "beginning", "start"), 1),
+    **dict.fromkeys(("fruehjahr", "fruehling", "printemps", "spring"), 3),
+    **dict.fromkeys(("sommer", "ete", "summer"), 6),
+    **dict.fromkeys(("mitte", "mi", "milieu", "mid", "middle"), 6),
+    **dict.fromkeys(("herbst", "automne", "autumn", "fall"), 9),
+    **dict.fromkeys(("winter", "hiver", "ende", "fin", "end", "late"), 12),
+}
+"""A part of a year as the month a plan can hold on to: the first month of a season, June for "Mitte", December
+for "Ende" and for winter (the winter that begins in that year)."""
 
 
 def _century(year: int) -> int:
@@ -86,7 +184,11 @@ def _century(year: int) -> int:
 
 
 def parse_date(text: str) -> str | None:
-    """Return an ISO date (``2027-01-25``), month (``2027-01``) or year (``2027``), or None."""
+    """Return an ISO date (``2027-01-25``), month (``2027-01``) or year (``2027``), or None.
+
+    Parts of a year become a month: a quarter or half its first month, a season its first month (winter:
+    December), "Anfang" January, "Mitte"/"mi-"/"mid" June, "Ende"/"fin"/"end of" December; "Ende März 2027"
+    is March. :func:`flows.content.i18n.Translator.answer_date` shows the value as understood."""
     text = text.strip().rstrip(".")
     try:
         if m := _DAY.match(text):
@@ -101,7 +203,26 @@ def parse_date(text: str) -> str | None:
             return _plausible(m[1], int(m[1]))
     except ValueError:
         return None
-    return None
+    return _in_words(text)
+
+
+def _in_words(text: str) -> str | None:
+    """Months, seasons, quarters and parts of a year in words (see :func:`parse_date`)."""
+    words = _LEAD.sub("", fold(text.replace("’", "'")))
+    day = parse_day(words, "de")
+    if day is not None:
+        return _plausible(day.isoformat(), day.year)
+    month: int | None = None
+    if (m := re.fullmatch(r"(?:([a-z]+)\s+)?([a-z]+)\.?\s+(\d{4})", words)) and (m[2] in _FOLDED_MONTHS):
+        month, year = _FOLDED_MONTHS[m[2]], int(m[3])  # "märz 2027", "ende märz 2027"
+    elif (m := _PART.match(words)) and m[1] in _MONTH_OF_PART:
+        month, year = _MONTH_OF_PART[m[1]], int(m[2])
+    elif m := _QUARTER.match(words):
+        number, year = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3])) if m[3] else (int(m[5]), int(m[6]))
+        month = 3 * number - 2
+    elif (m := _HALF.match(words)) and int(m[1] or m[3]) <= 2:
+        month, year = 6 * int(m[1] or m[3]) - 5, int(m[2] or m[4])
+    return _plausible(f"{year:04d}-{month:02d}", year) if month is not None else None
 
 
 def _plausible(value: str, year: int) -> str | None:
@@ -127,6 +248,7 @@ def _month_names() -> dict[str, int]:
 
 
 _MONTHS = _month_names()
+_FOLDED_MONTHS = {fold(name): number for name, number in _MONTHS.items()}
 _WEEKDAYS = {
     n.casefold().rstrip(".")
     for lang in LANGUAGES
@@ -172,7 +294,7 @@ def parse_day(text: str, lang: str) -> date | None:
             return date(year, month, day)
         if m := _WORDS.match(text):
             day_, name, year_ = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
-            number = _MONTHS.get(name.casefold())
+            number = _MONTHS.get(name.casefold()) or _FOLDED_MONTHS.get(fold(name))
             return date(int(year_), number, int(day_)) if number else None
     except ValueError:
         return None

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from storage.base import EMPTY, PROFILE_FIELDS, Account, Conflict, Direct, NeedsTransaction, Saved, UnitBase
-from storage.models import Answer, Conversation, Identity, utcnow
-from storage.people import Subscriber
+from storage.models import Answer, Conversation, Erasure, Identity, utcnow
+from storage.people import Subscriber, subject_of
 
 
 class Change(NamedTuple):
@@ -44,6 +44,8 @@ class Opened:
     subscriber: Subscriber | None
     granted: str | None
     """A role granted in chat (``editor``), if any."""
+    erased: bool = False
+    """Nobody is behind the identity because they erased their data: nothing was created (``start_again``)."""
 
 
 class Conversations(UnitBase):
@@ -96,6 +98,8 @@ class Conversations(UnitBase):
         if not (fresh and claimed):
             return Opened(False, Account(user_id or 0, user_language or language, False), EMPTY, None, None)
         if user_id is None:
+            if self._was_erased(channel, ref):
+                return Opened(True, Account(0, language, created=False), EMPTY, None, None, erased=True)
             return Opened(True, self._new_person(channel, ref, language, address, now), EMPTY, None, None)
         if address is not None and address != known_address:
             self.q["address"].run(self.conn, {"channel": channel, "ref": ref, "address": address})
@@ -134,6 +138,17 @@ class Conversations(UnitBase):
         self.q["reachable"].run(
             self.conn, {"channel": channel, "ref": ref, "active": active, "status": status, "now": utcnow()}
         )
+
+    def _was_erased(self, channel: str, ref: str) -> bool:
+        subject = subject_of(self.key, channel, ref)
+        return (
+            self.conn.execute(select(col(Erasure.subject)).where(col(Erasure.subject) == subject)).first() is not None
+        )
+
+    def start_again(self, channel: str, ref: str, language: str, address: str | None = None) -> Account:
+        """A person who erased their data starts afresh: a new person, and the erasure is forgotten."""
+        self.conn.execute(delete(Erasure).where(col(Erasure.subject) == subject_of(self.key, channel, ref)))
+        return self._new_person(channel, ref, language, address, utcnow())
 
     def _new_person(self, channel: str, ref: str, language: str, address: str | None, now: datetime) -> Account:
         try:

@@ -136,6 +136,17 @@ class ProcessedMessage(SQLModel, table=True):
     at: datetime = _when(index=True)
 
 
+class Erasure(SQLModel, table=True):
+    """A channel identity whose person erased all their data, kept only as a keyed hash (``subject_of``).
+
+    It lets the next message from that identity be told that everything was deleted, instead of silently
+    starting as someone new; it goes when they start again. The hash is no personal data without the
+    operator's key, like the subject of a withdrawn consent."""
+
+    subject: str = Field(primary_key=True, max_length=64)
+    at: datetime = _when()
+
+
 def _maybe(**kw: Any) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, **kw))
 

@@ -19,6 +19,7 @@ from storage.models import (
     AuditEntry,
     ConsentRecord,
     Conversation,
+    Erasure,
     Identity,
     Municipality,
     Role,
@@ -310,6 +311,13 @@ class People(Events):
         """
         self.erase_consent(user_id)
         self.erased = True
+        identities = self.conn.execute(
+            select(col(Identity.channel), col(Identity.ref)).where(col(Identity.user_id) == user_id)
+        ).all()
+        for channel, ref in identities:
+            subject = subject_of(self.key, channel, ref)
+            self.conn.execute(delete(Erasure).where(col(Erasure.subject) == subject))
+            self.conn.execute(insert(Erasure).values(subject=subject, at=_second(utcnow())))
         conversation_ids = select(col(Conversation.id)).where(col(Conversation.user_id) == user_id)
         for cid in self.conn.execute(conversation_ids).scalars():
             self.cache.drop(stored_id(cid))

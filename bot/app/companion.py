@@ -188,6 +188,7 @@ class Companion:
             role=role_of(f"{channel}:{ref}" in self.admins, granted),
             now=now,
             identities=IDENTITIES,
+            erased=opened.erased,
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
@@ -195,6 +196,10 @@ class Companion:
         if Effect.DELETE_ME in turn.effects:
             unit.delete_user(account.user_id)
             return Response(turn.replies, list(turn.effects))
+        if opened.erased:  # they deleted everything: nobody is stored until they start again
+            if turn.state.mode == "new":
+                return Response(turn.replies, list(turn.effects))
+            account = unit.start_again(channel, ref, turn.state.lang, address)
         self._persist(unit, account.user_id, saved, turn)
         if turn.actions:
             actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)

@@ -15,6 +15,7 @@ from flows.content.model import (
     ChecklistStep,
     Command,
     Country,
+    GlossaryTerm,
     Handlungsfeld,
     LocalText,
     RecordsStep,
@@ -54,6 +55,7 @@ def missing_translations(content: Content) -> list[ContentProblem]:
         ("handlungsfelder.yaml", list(content.handlungsfelder.values())),
         ("commands.yaml", content.commands),
         ("toolbox.yaml", list(content.toolbox.values())),
+        ("glossary.yaml", content.glossary),
     ):
         walk(items, rel, (), lazy(rel))
     return problems
@@ -131,7 +133,7 @@ def country_problems(content: Content) -> list[ContentProblem]:
 
 
 def unique_ids(
-    items: Sequence[Handlungsfeld | Command | ToolboxItem],
+    items: Sequence[Handlungsfeld | Command | ToolboxItem | GlossaryTerm],
     node: YamlTree | None,
     rel: str,
     problems: list[ContentProblem],
@@ -142,6 +144,20 @@ def unique_ids(
         if item.id in seen:
             problems.append(ContentProblem(rel, f"{i}.id", line_of(node, (i, "id")), f"id {item.id!r} appears twice"))
         seen.add(item.id)
+
+
+def glossary_aliases(terms: list[GlossaryTerm], node: YamlTree | None, problems: list[ContentProblem]) -> None:
+    """An alias names one term only, so a question about it has one answer."""
+    owner: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        for lang, aliases in term.aliases.items():
+            for j, alias in enumerate(aliases):
+                key = " ".join(alias.casefold().split())
+                if owner.setdefault(key, term.id) != term.id:
+                    path, line = locate(node, (i, "aliases", lang, j))
+                    problems.append(
+                        ContentProblem("glossary.yaml", path, line, f"alias {alias!r} also names {owner[key]!r}")
+                    )
 
 
 def cross_check(

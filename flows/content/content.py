@@ -8,7 +8,17 @@ from pathlib import Path
 from flows.content.consent import Consent
 from flows.content.forms import Form
 from flows.content.i18n import Catalogues
-from flows.content.model import Command, Handlungsfeld, LocalText, Manifest, Migration, Stage, Step, ToolboxItem
+from flows.content.model import (
+    Command,
+    GlossaryTerm,
+    Handlungsfeld,
+    LocalText,
+    Manifest,
+    Migration,
+    Stage,
+    Step,
+    ToolboxItem,
+)
 
 
 @dataclass(eq=False)
@@ -35,6 +45,8 @@ class Content:
     """The newsletter consent text and its version."""
     forms: dict[str, Form] = field(default_factory=dict)
     """Forms admins fill in chat: events, newsletters."""
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    """Terms of the method explained when someone asks about them (content/glossary.yaml)."""
 
     @property
     def topics(self) -> list[str]:

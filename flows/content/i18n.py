@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -53,6 +53,15 @@ class Translator:
 
     def date(self, value: date, fmt: str = "long") -> str:
         return format_date(value, format=fmt, locale=Locale.parse(self.lang))
+
+    def answer_date(self, value: str) -> str:
+        """A date answer as stored (``2027-03-15``, ``2027-03`` or ``2027``) in words: 15. März 2027, März 2027."""
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return self.date(date(*parts), "long")
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.lang)
+        return str(parts[0])
 
 
 def load_catalogues(locale_dir: Path, languages: list[str], problems: list[ContentProblem]) -> Catalogues:

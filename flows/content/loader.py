@@ -12,6 +12,7 @@ from flows.content.checks import (
     command_names,
     country_problems,
     cross_check,
+    glossary_aliases,
     template_problems,
     toolbox_references,
     unique_ids,
@@ -20,7 +21,7 @@ from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
-from flows.content.model import Command, Handlungsfeld, Manifest, Stage, ToolboxItem
+from flows.content.model import Command, GlossaryTerm, Handlungsfeld, Manifest, Stage, ToolboxItem
 from flows.content.problems import ContentInvalid, ContentProblem, YamlTree, line_of, read_yaml, validate
 from flows.content.versions import read_versions
 
@@ -85,6 +86,7 @@ def load_content(root: Path | str) -> Content:
     content.migrations = migrations
     content.published = published
     _broadcast_content(content, root, problems)
+    content.glossary = _glossary(root, problems)
     if problems:
         raise ContentInvalid(problems)
     return content
@@ -98,6 +100,17 @@ def _broadcast_content(content: Content, root: Path, problems: list[ContentProbl
         content.event_kinds = _optional("event_kinds.yaml", lambda: load_event_kinds(root), problems) or {}
     if (root / "forms").is_dir():
         content.forms = _optional("forms", lambda: load_forms(root), problems) or {}
+
+
+def _glossary(root: Path, problems: list[ContentProblem]) -> list[GlossaryTerm]:
+    """The terms a typed question is answered from; an optional file, checked when present."""
+    if not (root / "glossary.yaml").exists():
+        return []
+    data, node = read_yaml(root / "glossary.yaml", root, problems)
+    terms = validate(TypeAdapter(list[GlossaryTerm]), data, node, "glossary.yaml", problems) or []
+    unique_ids(terms, node, "glossary.yaml", problems)
+    glossary_aliases(terms, node, problems)
+    return terms
 
 
 def _optional(name: str, load: Callable[[], T], problems: list[ContentProblem]) -> T | None:

@@ -126,6 +126,11 @@ class StepBase(Strict):
     saves_to: Literal["name", "kind", "land", "size", "fields"] | None = Field(
         default=None, description="Municipality profile field this answer also fills."
     )
+    accepts_questions: bool = Field(
+        default=False,
+        description="Answers here are questions (a list of open questions): a typed question is kept as an answer, "
+        "not answered from the glossary.",
+    )
 
 
 class InfoStep(StepBase):
@@ -312,6 +317,24 @@ class ToolboxItem(Strict):
         description="Words a person would type to find it (Zuschüsse, subventions, grants), per language; "
         "searched as a field of its own.",
     )
+
+
+class GlossaryTerm(Strict):
+    """A word of the method people ask about ("Was ist eine Verwaltungsspitze?"), answered in one to three sentences."""
+
+    id: Identifier
+    aliases: dict[Literal["de", "fr", "en"], list[Annotated[str, Field(min_length=2, max_length=60)]]] = Field(
+        description="How people write the term, per language; the first one names it in answers."
+    )
+    explanation: LocalText
+
+    @field_validator("aliases")
+    @classmethod
+    def _every_language(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [lang for lang in LANGUAGES if not value.get(lang)]
+        if missing:
+            raise ValueError(f"aliases are missing for {missing}")
+        return value
 
 
 class Migration(Strict):

@@ -54,6 +54,8 @@ class Facts:
     role: Role | None = None
     now: datetime | None = None
     identities: Identities = Identities()
+    erased: bool = False
+    """This person deleted all their data here; nothing is stored until they start again (/start)."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -56,6 +55,11 @@ class Ctx:
         if "{" not in source:
             return source
         return _compile(source).render(municipality=self.municipality())
+
+    def command_name(self, command_id: str) -> str:
+        """What to type for a command in the user's language (``hilfe`` for ``help``)."""
+        names = next(c.names for c in self.content.commands if c.id == command_id)
+        return (names.get(self.state.lang) or names["de"])[0]
 
     def topic_label(self, topic: str) -> str:
         """A newsletter topic: a field of action or an event kind."""
@@ -121,14 +125,7 @@ class Ctx:
 
     # -- values ------------------------------------------------------------
     def format_date(self, value: str) -> str:
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) == 3:
-            return self.t.date(date(*parts), "long")
-        if len(parts) == 2:
-            from babel.dates import format_skeleton
-
-            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.state.lang)
-        return str(parts[0])
+        return self.t.answer_date(value)
 
     def short(self, step: Step, value: Any) -> str:
         """A one-line rendering of an answer."""

@@ -195,6 +195,8 @@ def dispatch(s: Session, inbound: Inbound) -> None:
                 "that message. We continue here:"
             )
         )
+    if s.state.mode == "new" and s.facts.erased:
+        return start_again(s, inbound)
     if s.state.mode == "new":
         s.start()
         if inbound.command:
@@ -239,6 +241,22 @@ def dispatch(s: Session, inbound: Inbound) -> None:
     on_text(s, text)
 
 
+def start_again(s: Session, inbound: Inbound) -> None:
+    """After /delete nobody is behind the chat: say so and offer /start, which starts afresh (a greeting, no
+    "welcome back"). Until then the conversation stays new, so the app shell stores nothing."""
+    text = (inbound.text or "").strip()
+    typed = text[1:].partition(" ")[0].split("@", 1)[0].casefold() if text.startswith("/") else None
+    if inbound.event == "start" or inbound.command == "start" or s.content.command_names.get(typed or "") == "start":
+        s.start()
+        return s.say(s.t("A fresh start: nothing from before has been kept."))
+    s.say(
+        s.t(
+            "You deleted all your data here, so I no longer know anything about you. To start afresh, send /{start}.",
+            start=s.ctx.command_name("start"),
+        )
+    )
+
+
 def on_button(s: Session, choice: str, turn: int | None) -> None:
     """A button is taken only from the question on screen; older ones get the current question again."""
     if turn != s.state.turn or choice not in {c.id for c in s.choices()}:
@@ -255,10 +273,14 @@ def on_text(s: Session, text: str) -> None:
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
 
 
+TYPED = frozenset({"text", "list", "date"})
+"""Questions whose answer is typed: a number typed there is the answer ("1" in a list), not a button."""
+
+
 def match_choice(s: Session, text: str) -> str | None:
-    """The choice typed by its number or its label."""
+    """The choice typed by its number or its label; numbers only where the question is not answered by typing."""
     choices = s.choices()
-    if _NUMBER.fullmatch(text):
+    if _NUMBER.fullmatch(text) and s.expects() not in TYPED:
         n = int(text)
         return choices[n - 1].id if 1 <= n <= len(choices) else None
     folded = fold(text)

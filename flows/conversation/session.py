@@ -77,7 +77,7 @@ class Session:
         Steps and screens replace (never change in place) the draft, the view and an answer, so the
         same objects mean the same choices."""
         s = self.state
-        key = (s.mode, s.stage, s.step, s.lang, s.draft, s.view, s.answers.get(s.step) if s.step else None)
+        key = (s.mode, s.stage, s.step, s.lang, s.draft, s.view, s.answers.get(s.step) if s.step else None, s.held)
         if self._shown is None or not _same(self._shown[0], key):
             self._shown = (key, self.screen.choices(self))
         return self._shown[1]
@@ -97,7 +97,7 @@ class Session:
         stage = self.content.stage_of(step_id)
         step = self.content.step(step_id)
         self.state.mode, self.state.stage, self.state.step = "step", stage.id, step_id
-        self.state.draft = kind_of(step).enter(self.ctx, step)
+        self.state.draft, self.state.held = kind_of(step).enter(self.ctx, step), None
         self.show_question = True
         if step.kind == "info":
             self.before.append(Outbound(self.notes + self.question()))
@@ -199,10 +199,11 @@ class Session:
         choices = self.choices()
         blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
         return self.before, Outbound(
-            blocks, choices=choices, turn=self.state.turn if choices else None, expects=self._expects(), kind="question"
+            blocks, choices=choices, turn=self.state.turn if choices else None, expects=self.expects(), kind="question"
         )
 
-    def _expects(self) -> str:
+    def expects(self) -> str:
+        """What the message on screen asks for: a step kind (a records field's kind), or the mode."""
         step = self.current_step()
         if self.state.mode == "step" and step is not None:
             return kind_of(step).expects(self.ctx, step)

@@ -47,6 +47,11 @@ class State(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     view: dict[str, Any] = Field(default_factory=dict, description="What an overlay shows (toolbox lists).")
     feedback: dict[str, bool] = Field(default_factory=dict, description="Toolbox items marked useful or not.")
+    held: str | None = Field(
+        default=None,
+        description="A typed message not taken as the answer (a question, a bare control word); "
+        "'Save as answer' stores it (flows/conversation/meaning.py).",
+    )
 
     def answered(self, step_id: str) -> bool:
         """True when the step has an answer or was deliberately skipped."""

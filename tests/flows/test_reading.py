@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.reading import parse_date, parse_when
+from flows.reading import is_question, parse_date, parse_when, terms_named
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -27,6 +27,31 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("25.01.2027.", "2027-01-25"),  # so is a full stop at the end of a sentence
         ("29.02.2028", "2028-02-29"),  # leap day in a leap year
         ("31.12.2030", "2030-12-31"),
+        # in words: a day, a month, a part of a year (its first month; Mitte June, Ende December)
+        ("25. Januar 2027", "2027-01-25"),
+        ("25-01-2027", "2027-01-25"),
+        ("Jan 2027", "2027-01"),
+        ("März 2027", "2027-03"),
+        ("Ende März 2027", "2027-03"),
+        ("mars 2027", "2027-03"),
+        ("Frühjahr 2027", "2027-03"),
+        ("im Herbst 2027", "2027-09"),
+        ("printemps 2027", "2027-03"),
+        ("spring 2027", "2027-03"),
+        ("Q2 2027", "2027-04"),
+        ("2027 Q3", "2027-07"),
+        ("2. Quartal 2027", "2027-04"),
+        ("2e trimestre 2027", "2027-04"),
+        ("H2 2027", "2027-07"),
+        ("Anfang 2027", "2027-01"),
+        ("début 2027", "2027-01"),
+        ("Mitte 2027", "2027-06"),
+        ("mi-2027", "2027-06"),
+        ("mid 2027", "2027-06"),
+        ("Ende 2027", "2027-12"),
+        ("fin 2027", "2027-12"),
+        ("d'ici fin 2027", "2027-12"),
+        ("end of 2027", "2027-12"),
     ],
 )
 def test_accepts_what_people_type(typed: str, iso: str) -> None:
@@ -51,11 +76,12 @@ def test_accepts_what_people_type(typed: str, iso: str) -> None:
         "25.01.2027 abends",
         "ca. 2027",
         "2027a",
-        "Jan 2027",
-        "25. Januar 2027",
         "25.O1.2027",  # letter O instead of a zero
-        "25-01-2027",  # day first with dashes is not one of the accepted forms
         "25.01.202",  # three-digit year
+        "Q5 2027",  # no fifth quarter
+        "Sommer 27",  # two-digit years only with a day and month in figures
+        "irgendwann 2027",
+        "Frühjahr",  # no year
     ],
 )
 def test_rejects_what_is_no_date(typed: str) -> None:
@@ -92,3 +118,36 @@ def test_parse_when_a_bare_time_is_on_the_base_day():
 @pytest.mark.parametrize("text", ["24.11.2026", "31.02.2026 10:00", "24.11.2026 25:00", "tomorrow", ""])
 def test_parse_when_rejects_what_it_cannot_read(text: str):
     assert parse_when(text, "Europe/Berlin", "de", base=date(2026, 11, 24)) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "asks"),
+    [
+        ("Was ist eine Verwaltungsspitze?", True),
+        ("was ist AFOM", True),
+        ("Muss ich alle Akteure nennen", True),
+        ("c'est quoi un indicateur", True),
+        ("Qu’est-ce que l’AFOM", True),
+        ("What is a SMART goal", True),
+        ("Bürgermeisterin Beispiel", False),
+        ("Wasser und Abwasser", False),  # "Was" only as a whole word
+        ("Que les jeunes restent", False),  # "que" alone opens many French answers
+        ("Wie früher: eine lebendige Ortsmitte mit Laden, Arzt, Kneipe und Bus jede Stunde bis spät", False),
+    ],
+)
+def test_questions_are_told_from_answers(typed: str, asks: bool) -> None:
+    assert is_question(typed) is asks
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("Was sind Handlungsfelder?", ["handlungsfeld"]),  # a longer form of the alias
+        ("Qu’est-ce qu’un plan d’action ?", ["werkstattplan"]),  # not "action" inside it
+        ("Unterschied zwischen Kommunalprofil und SWOT?", ["kommunalprofil", "afom"]),
+        ("Brauche ich ein Smartphone?", []),  # short aliases match whole words only
+        ("Wer übernimmt die Moderation?", []),
+    ],
+)
+def test_the_glossary_terms_a_question_names(content, typed: str, terms: list[str]) -> None:
+    assert [t.id for t in terms_named(content.glossary, typed)] == terms

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.base import Saved
-from storage.models import Answer, AuditEntry, Conversation, Identity, Municipality, User
+from storage.models import Answer, AuditEntry, Conversation, Erasure, Identity, Municipality, User
 from storage.store import Store, Unit
 from tests.storage.test_store import count, load, put, rows
 
@@ -73,10 +73,11 @@ async def test_delete_user_removes_everything_of_that_user_only(store: Store) ->
     assert await _dump(store, ben, ben_cid) == before_ben
     assert await count(store, User) == 1
 
-    # Writing again later starts from nothing.
+    # Writing again later finds nobody; starting again starts from nothing.
     account, saved = await load(store, ref="anna")
+    assert account.user_id == 0 and saved == Saved(None, 0, None, None, {})
+    account = await store.run(lambda unit: unit.start_again("telegram", "anna", "de"))
     assert account.created is True and account.user_id != anna
-    assert saved == Saved(None, 0, None, None, {})
 
 
 async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
@@ -146,3 +147,21 @@ async def test_an_erasure_leaves_no_copy_of_the_answers_in_the_database_file_or_
         assert saved.answers == {"ob_name": "Musterstadt"}
     finally:
         await store.close()
+
+
+async def test_an_erased_identity_is_remembered_as_a_hash_only_until_it_starts_again(store: Store) -> None:
+    anna, _ = await _full_user(store, "anna", "Annaberg")
+    await store.run(lambda unit: unit.delete_user(anna))
+
+    [erasure] = await rows(store, Erasure)
+    assert set(erasure) == {"subject", "at"} and "anna" not in erasure["subject"]  # a keyed hash, no id
+    opened = await store.run(lambda unit: unit.open("telegram", "anna", "de"))
+    assert opened.erased and opened.account.user_id == 0
+    assert await count(store, User) == 0  # a message after the erasure creates nobody
+    assert not (await store.run(lambda unit: unit.open("telegram", "ben", "de"))).erased
+
+    account = await store.run(lambda unit: unit.start_again("telegram", "anna", "fr"))
+    assert account.created and account.language == "fr"
+    assert await count(store, Erasure) == 0
+    again = await store.run(lambda unit: unit.open("telegram", "anna", "de"))
+    assert not again.erased and again.account.user_id == account.user_id

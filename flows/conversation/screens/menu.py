@@ -168,7 +168,10 @@ class ConfirmDelete:
             for key, value in fresh.model_dump().items():
                 setattr(s.state, key, value)
             return s.say_only(
-                s.t("All your data has been deleted. If you want to start again, just send me a message.")
+                s.t(
+                    "All your data has been deleted. If you want to start again, send /{start}.",
+                    start=s.ctx.command_name("start"),
+                )
             )
         s.close_overlay()
         s.say(s.t("Nothing was deleted."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.content.model import Step
-from flows.conversation import overview
+from flows.conversation import meaning, overview
 from flows.conversation.screens import menu, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
@@ -64,12 +64,17 @@ class Question:
             choices.append(Choice("_keep", s.t("Keep answer")))
         if step.optional and step.kind in ("text", "date", "single", "multi"):
             choices.append(Choice("_skip", s.t("Skip")))
-        return choices
+        held = meaning.held_choices(s)
+        return [*held, *choices] if held and held[0].id == "_take" and len(held) > 1 else [*choices, *held]
 
     def on_input(self, s: Session, inp: Input) -> None:
         step = s.current_step()
         assert step is not None
         kind = kind_of(step)
+        taken = meaning.meant(s, step, inp)
+        if taken is None:
+            return None
+        inp = taken
         if inp.choice == "_skip":
             inner = kind.skip(s.ctx, step)
             return apply(s, step, inner) if inner is not None else skip(s, step)

@@ -69,6 +69,10 @@ class StepKind(ABC):
     def expects(self, ctx: Ctx, step: Any) -> str:
         return step.kind
 
+    def optional(self, ctx: Ctx, step: Any) -> bool:
+        """Whether what is asked now may be left empty."""
+        return bool(step.optional)
+
     def enter(self, ctx: Ctx, step: Any) -> dict[str, Any]:
         """The draft a step starts with."""
         return {}

@@ -7,7 +7,7 @@ from typing import Any
 
 from flows.content.i18n import Translator
 from flows.conversation.steps.base import Result
-from flows.messages import Choice
+from flows.messages import Choice, Paragraph
 from flows.reading import parse_date
 
 
@@ -29,11 +29,16 @@ def check_text(t: Translator, text: str, max_length: int) -> Result:
 
 
 def check_date(t: Translator, text: str) -> Result:
-    """A day, month or year as an ISO string (see :func:`flows.reading.parse_date`)."""
+    """A day, month or year as an ISO string (see :func:`flows.reading.parse_date`), told back as understood."""
     value = parse_date(text)
     if value is None:
-        return Result.error(t("I could not read that as a date. Please write it like 25.01.2027, 01/2027 or 2027."))
-    return Result(value=value, done=True)
+        return Result.error(
+            t(
+                "I could not read that as a date. Please write it like 15.03.2027, 03/2027, "
+                "March 2027, spring 2027 or 2027."
+            )
+        )
+    return Result(notes=[Paragraph(t("Noted: {date}.", date=t.answer_date(value)))], value=value, done=True)
 
 
 def check_choice(t: Translator, offers: Sequence[Choice], choice: str | None) -> Result:

@@ -8,7 +8,7 @@ from typing import Any
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.messages import Bullets, Choice, Paragraph
-from flows.reading import DONE_WORDS
+from flows.reading import DONE_WORDS, NONE_WORDS
 
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
 
@@ -31,7 +31,7 @@ class ListKind(StepKind):
 
     def handle(self, ctx: Ctx, step: Any, inp: Input) -> Result:
         items = self.items(ctx, step)
-        if inp.choice == "_done" or inp.word in DONE_WORDS:
+        if inp.choice == "_done" or inp.word in DONE_WORDS or (inp.word in NONE_WORDS and not items):
             needed = 0 if step.optional else step.min_items
             if len(items) < needed:
                 return Result.error(ctx.plural_points(needed))

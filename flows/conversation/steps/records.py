@@ -44,6 +44,10 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         return step.fields[d["field"]].kind if d.get("phase") == "field" else "records"
 
+    def optional(self, ctx: Ctx, step: RecordsStep) -> bool:
+        d = ctx.state.draft
+        return step.fields[d["field"]].optional if d.get("phase") == "field" else step.optional
+
     def key(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
         return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}"
@@ -184,6 +188,7 @@ class RecordsKind(StepKind):
     ) -> Result:
         f = step.fields[d["field"]]
         values = dict(d["values"])
+        notes: list[Block] = []
         if inp.choice == "_keep" and values.get(f.id) not in (None, ""):
             pass
         elif inp.choice == "_skip":
@@ -200,9 +205,9 @@ class RecordsKind(StepKind):
             if not checked.done:
                 checked.draft = d
                 return checked
-            values[f.id] = checked.value
+            values[f.id], notes = checked.value, checked.notes
         if d["field"] + 1 < len(step.fields):
-            return Result(draft={**d, "field": d["field"] + 1, "values": values})
+            return Result(notes=notes, draft={**d, "field": d["field"] + 1, "values": values})
         return self._save(ctx, step, values, d.get("uid"), records)
 
     def _save(

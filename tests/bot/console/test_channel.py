@@ -225,8 +225,10 @@ def test_delete_removes_everything_after_confirmation(database_url: str, tmp_pat
             "Alle Ihre Daten wurden gelöscht",
         ],
     )
-    fresh = run_chat(["/meinedaten"], user="emil", db=database_url, data_dir=tmp_path)
-    assert "Guten Tag!" in fresh.stdout and "Musterstadt" not in fresh.stdout
+    erased = run_chat(["/meinedaten"], user="emil", db=database_url, data_dir=tmp_path)
+    assert "Sie haben hier alle Ihre Daten gelöscht" in erased.stdout and "Musterstadt" not in erased.stdout
+    fresh = run_chat(["/start"], user="emil", db=database_url, data_dir=tmp_path)
+    assert "Ein Neuanfang" in fresh.stdout and "Guten Tag!" in fresh.stdout and "Willkommen zurück" not in fresh.stdout
 
 
 def test_python_dash_m_bot_and_languages(tmp_path: Path):

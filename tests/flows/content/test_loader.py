@@ -299,3 +299,16 @@ def test_ids_are_unique(content: Content) -> None:
             for name in names:
                 owners.setdefault(name.lower(), set()).add(command.id)
     assert {n: ids for n, ids in owners.items() if len(ids) > 1} == {}
+
+
+def test_a_glossary_alias_names_one_term_only(root: Path) -> None:
+    edit(root, "glossary.yaml", 'de: ["Zielgruppe", "Zielgruppen"]', 'de: ["Zielgruppe", "Indikator"]')
+    problem = the_problem(root)
+    assert problem.file == "glossary.yaml" and "'Indikator'" in problem.message and "also names" in problem.message
+    assert problem.line == line_of(root, "glossary.yaml", '"Zielgruppe", "Indikator"')
+
+
+def test_a_glossary_term_needs_aliases_in_every_language(root: Path) -> None:
+    edit(root, "glossary.yaml", '    en: ["SWOT analysis", "SWOT matrix"]\n', "")
+    problem = the_problem(root)
+    assert problem.file == "glossary.yaml" and "aliases are missing for ['en']" in problem.message
