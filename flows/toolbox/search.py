@@ -4,6 +4,7 @@ returned when nothing fits."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import numpy as np
 from flows.content.model import LANGUAGES, ToolboxItem
 from flows.toolbox import vectors
 from flows.toolbox.words import Term, Vocabulary, index_form, tokens, words
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it reports every index it builds at DEBUG
 
 KEYWORD_WEIGHT = 1.5
 """A keyword is what a person would type for the item: it counts more than a word of the summary."""
@@ -146,7 +149,8 @@ class ToolboxIndex:
         by_words = [i for i in np.argsort(-lex, kind="stable") if lex[i] > 0]
         for rank, i in enumerate(by_words, 1):
             score[i] += LEXICAL_WEIGHT / (RANK_DEPTH + rank)
-        ranked = sorted((i for i in range(len(self.items)) if score[i] > 0), key=lambda i: (-score[i], self.items[i].id))
+        found = [i for i in range(len(self.items)) if score[i] > 0]
+        ranked = sorted(found, key=lambda i: (-score[i], self.items[i].id))
         return [
             Hit(self.items[i], float(score[i]), float(prominence[i]), bool(about[i]), int(shared[i]))
             for i in ranked[:limit]

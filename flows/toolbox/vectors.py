@@ -96,9 +96,7 @@ def wanted(items: Iterable[ToolboxItem], model_id: str) -> dict[tuple[str, str],
     }
 
 
-def load(
-    items: list[ToolboxItem], embedder: Embedder, shipped: Path, cache: Path | None
-) -> dict[str, np.ndarray]:
+def load(items: list[ToolboxItem], embedder: Embedder, shipped: Path, cache: Path | None) -> dict[str, np.ndarray]:
     """One matrix per language (rows in the order of ``items``): from the shipped file and the cache; only
     missing or stale vectors are embedded, and then written to ``cache`` (when it is writable)."""
     need = wanted(items, embedder.model_id)

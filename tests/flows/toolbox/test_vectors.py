@@ -34,8 +34,13 @@ def test_a_warm_cache_embeds_nothing(content: Content, tmp_path: Path):
 
 def test_only_an_edited_item_is_embedded_and_then_cached(content: Content, tmp_path: Path):
     kick_off, other = content.toolbox["kick_off"], content.toolbox["monitoring"]
-    edited = kick_off.model_copy(update={"summary": kick_off.summary.model_copy(update={"root": {
-        **kick_off.summary.root, "de": "Die Auftaktveranstaltung, neu beschrieben."}})})
+    edited = kick_off.model_copy(
+        update={
+            "summary": kick_off.summary.model_copy(
+                update={"root": {**kick_off.summary.root, "de": "Die Auftaktveranstaltung, neu beschrieben."}}
+            )
+        }
+    )
     cache = tmp_path / "data" / "toolbox.vectors.npz"
     model = CountingE5()
     fresh = vectors.load([edited, other], model, content.root / vectors.SHIPPED, cache)
