@@ -58,6 +58,7 @@ async def _companion(settings: Settings) -> tuple[Companion, Store]:
     from flows.content.loader import load_content
 
     content = load_content(settings.content_dir)
+    content.vector_cache = settings.data_dir / "toolbox.vectors.npz"
     store = await _open_store(settings.database, settings.auto_migrate, _key(settings))
     return Companion(content, store, settings.language, settings.admin_ids), store
 
@@ -200,10 +201,23 @@ def content_check(
         typer.echo(_live_conversations(content, db))
     if problems:
         raise typer.Exit(1)
+    _stale_vectors(content)
     typer.echo(
         f"content version {content.version}: {len(content.stages)} stages, {len(content.steps)} steps, "
         f"{len(content.toolbox)} toolbox items, OK"
     )
+
+
+def _stale_vectors(content: Content) -> None:
+    """A warning, not a failure: stale vectors are embedded at run time, which costs a moment on the first search."""
+    from flows.toolbox import vectors
+
+    stale = vectors.stale(list(content.toolbox.values()), vectors.E5().model_id, content.root / vectors.SHIPPED)
+    if stale:
+        typer.echo(
+            f"warning: {stale} toolbox vectors in {vectors.SHIPPED} are missing or stale; "
+            "run `daks content index` to ship them"
+        )
 
 
 def _live_conversations(content: Content, db: str) -> str:
@@ -262,18 +276,34 @@ def content_publish(directory: Annotated[Path | None, typer.Argument(help="Conte
 
 @content_app.command("evaluate")
 def content_evaluate(
-    cases: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")],
+    cases: Annotated[list[Path], typer.Argument(help="Evaluation sets (YAML); a missing file is skipped.")],
     directory: Annotated[Path | None, typer.Option("--content", help="Content directory.")] = None,
 ) -> None:
-    """Search quality on an evaluation set: recall@5 and MRR per language."""
+    """Search quality on evaluation sets: recall@5 and MRR per language and file."""
     from flows.content.loader import load_content
     from flows.toolbox.evaluate import evaluate, load_cases
-    from flows.toolbox.search import ToolboxIndex
+    from flows.toolbox.recommend import search_index
+
+    index = search_index(load_content(directory or load_settings().content_dir))
+    for path in cases:
+        if not path.exists():
+            typer.echo(f"{path}: not there, skipped")
+            continue
+        for quality in evaluate(index, load_cases(path)):
+            typer.echo(f"{path.name}: {quality.line()}")
+
+
+@content_app.command("index")
+def content_index(directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None) -> None:
+    """Embed the toolbox items for the semantic search into toolbox.vectors.npz next to the toolbox (only the
+    items that are new or changed); run it after editing content/toolbox.yaml."""
+    from flows.content.loader import load_content
+    from flows.toolbox import vectors
 
     content = load_content(directory or load_settings().content_dir)
-    index = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
-    for quality in evaluate(index, load_cases(cases)):
-        typer.echo(quality.line())
+    path = content.root / vectors.SHIPPED
+    embedded, total = vectors.index(list(content.toolbox.values()), vectors.E5(), path)
+    typer.echo(f"{path}: {total} vectors, {embedded} embedded now")
 
 
 @app.command()

@@ -35,7 +35,9 @@ class Content:
     command_names: dict[str, str] = field(default_factory=dict)
     profile_steps: dict[str, str] = field(default_factory=dict)
     toolbox: dict[str, ToolboxItem] = field(default_factory=dict)
-    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
+    vector_cache: Path | None = None
+    """Where toolbox vectors embedded at run time are kept (items edited since `daks content index`); default:
+    next to the content."""
     migrations: list[Migration] = field(default_factory=list)
     published: dict[str, list[str]] = field(default_factory=dict)
     """Step ids of every published version (content/versions/<version>.yaml)."""

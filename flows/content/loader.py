@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from pydantic import TypeAdapter
 
@@ -40,18 +40,6 @@ def load_content(root: Path | str) -> Content:
     data, commands_node = read_yaml(root / "commands.yaml", root, problems)
     commands = validate(TypeAdapter(list[Command]), data, commands_node, "commands.yaml", problems) or []
     migrations, published = read_versions(root, problems)
-    data, synonyms_node = read_yaml(root / "search_synonyms.yaml", root, problems)
-    by_language = (
-        validate(
-            TypeAdapter(dict[Literal["de", "fr", "en"], dict[str, str]]),
-            data,
-            synonyms_node,
-            "search_synonyms.yaml",
-            problems,
-        )
-        or {}
-    )
-    synonyms: dict[str, dict[str, str]] = {lang: words for lang, words in by_language.items()}
     data, toolbox_node = read_yaml(root / "toolbox.yaml", root, problems)
     toolbox = validate(TypeAdapter(list[ToolboxItem]), data, toolbox_node, "toolbox.yaml", problems) or []
     unique_ids(toolbox, toolbox_node, "toolbox.yaml", problems)
@@ -82,7 +70,6 @@ def load_content(root: Path | str) -> Content:
     command_names(content, commands_node, problems)
     problems += template_problems(content) + country_problems(content)
     toolbox_references(content, toolbox, toolbox_node, problems)
-    content.synonyms = synonyms
     content.migrations = migrations
     content.published = published
     _broadcast_content(content, root, problems)

@@ -10,10 +10,13 @@ from weakref import WeakKeyDictionary
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import LocalText, ToolboxItem
+from flows.toolbox import vectors
 from flows.toolbox.search import ToolboxIndex
 
 FIELD_SOURCES = ("zw_priorities", "kp_candidates", "ob_fields")
 CONCERNS = ("kp_weaknesses", "kp_threats", "zb_blocked")
+CACHE = ".toolbox.vectors.cache.npz"
+"""Next to the content when no cache file is set: vectors of items edited since `daks content index`."""
 
 
 class Answers(Protocol):
@@ -50,9 +53,15 @@ _INDEXES: WeakKeyDictionary[Content, ToolboxIndex] = WeakKeyDictionary()
 
 
 def index_of(ctx: Ctx) -> ToolboxIndex:
-    content = ctx.content
+    return search_index(ctx.content)
+
+
+def search_index(content: Content) -> ToolboxIndex:
+    """The content's search index, built once; its item vectors load on the first search."""
     if content not in _INDEXES:
-        _INDEXES[content] = ToolboxIndex(list(content.toolbox.values()), content.synonyms)
+        shipped = content.root / vectors.SHIPPED
+        cache = content.vector_cache or content.root / CACHE
+        _INDEXES[content] = ToolboxIndex(list(content.toolbox.values()), vectors.E5(), shipped, cache)
     return _INDEXES[content]
 
 
@@ -74,8 +83,9 @@ def recommend(ctx: Ctx, stage_id: str, limit: int = 3) -> list[Suggestion]:
     index = index_of(ctx)
     for concern in concerns:
         for hit in index.search(concern, ctx.state.lang, limit=5):
-            if hit.score > text_hits.get(hit.item.id, (0.0, ""))[0]:
-                text_hits[hit.item.id] = (hit.score, concern)
+            weight = 2.0 if hit.close else 1.0 if hit.about else 0.0
+            if weight > text_hits.get(hit.item.id, (0.0, ""))[0]:
+                text_hits[hit.item.id] = (weight, concern)
     liked = [ctx.content.toolbox[i] for i, good in feedback.items() if good and i in ctx.content.toolbox]
     scored = []
     for item in ctx.content.toolbox.values():
@@ -84,7 +94,7 @@ def recommend(ctx: Ctx, stage_id: str, limit: int = 3) -> list[Suggestion]:
         shared = [f for f in fields if f in item.fields]
         if item.sizes and size and size not in item.sizes:
             continue
-        score = 2.0 * len(shared) + min(text_hits.get(item.id, (0.0, ""))[0], 6.0) / 2
+        score = 2.0 * len(shared) + text_hits.get(item.id, (0.0, ""))[0]
         score += sum(0.5 for other in liked if other.id != item.id and set(other.fields) & set(item.fields))
         score += 0.5 if item.verified else 0.0
         if feedback.get(item.id) is True:
@@ -98,6 +108,8 @@ def recommend(ctx: Ctx, stage_id: str, limit: int = 3) -> list[Suggestion]:
 
 
 def reason(ctx: Ctx, stage_id: str, item: ToolboxItem, shared: list[str], hit: tuple[float, str] | None) -> str:
+    """Why an item is suggested, and true: the user's words are quoted only when the item really answers them
+    (about them by meaning and sharing several of their words); otherwise the field or the stage."""
     stage = ctx.text(ctx.content.stage(stage_id).title)
     if hit is not None and hit[0] >= 2.0:
         return ctx.t("Addresses what you wrote: “{text}”.", text=hit[1][:60])
@@ -109,13 +121,14 @@ def reason(ctx: Ctx, stage_id: str, item: ToolboxItem, shared: list[str], hit: t
 
 def similar(ctx: Ctx, item: ToolboxItem, limit: int = 3) -> list[Suggestion]:
     """'More like this': shared Handlungsfelder and stages, then text similarity."""
-    hits = {h.item.id: h.score for h in index_of(ctx).search(ctx.text(item.title), ctx.state.lang, limit=10)}
+    found = index_of(ctx).search(f"{ctx.text(item.title)}. {ctx.text(item.summary)}", ctx.state.lang, limit=10)
+    hits = {h.item.id: 1.0 + h.about for h in found}
     scored = []
     for other in ctx.content.toolbox.values():
         if other.id == item.id or ctx.state.feedback.get(other.id) is False:
             continue
         shared = [f for f in item.fields if f in other.fields]
-        score = 2.0 * len(shared) + len(set(item.stages) & set(other.stages)) + min(hits.get(other.id, 0.0), 6) / 2
+        score = 2.0 * len(shared) + len(set(item.stages) & set(other.stages)) + hits.get(other.id, 0.0)
         scored.append((score, other.id, other, shared))
     scored.sort(key=lambda row: (-row[0], row[1]))
     return [

@@ -119,7 +119,8 @@ class StageEnd:
             return [Paragraph(overview.stage_line(s.ctx, stage)), Paragraph(s.t("What would you like to do?"))]
         blocks = overview.summary(s.ctx, stage)
         if stage.number > 0 and s.content.toolbox:
-            picks = recommend(s.ctx, stage.id, limit=3)
+            ahead = next((x for x in s.content.daks_stages if x.number > stage.number), stage)
+            picks = recommend(s.ctx, ahead.id, limit=3)  # what helps with the stage that comes next
             if picks:
                 blocks += [
                     Paragraph(s.t("Tools that may help next:")),

@@ -39,6 +39,9 @@ def search(s: Session, query: str) -> None:
     if not query.strip():
         return s.say(s.t("What should I look for? For example: /search youth participation"))
     hits = index_of(s.ctx).search(query[:200], s.state.lang, limit=5)
+    if not hits:
+        s.say(s.t("Nothing in the toolbox fits “{query}”. Browse it instead:", query=query[:60]))
+        return browse(s)
     found = [Suggestion(h.item, s.t("Matches “{query}”.", query=query[:60])) for h in hits]
     show_tools(s, found, s.t("Search results for “{query}”", query=query[:60]))
 

@@ -114,3 +114,19 @@ def test_content_check_finds_unknown_template_variables_and_unreachable_stages(t
     shutil.copy(broken / "stages" / "kickoff.yaml", broken / "stages" / "kickoff_old.yaml")
     result = daks("content", "check", str(broken))
     assert result.returncode == 1 and "stage 'kickoff_old' is unreachable" in result.stdout
+
+
+def test_content_index_embeds_only_edited_items_and_check_warns_until_then(tmp_path: Path):
+    edited = tmp_path / "content"
+    shutil.copytree(CONTENT, edited, dirs_exist_ok=True)
+    vectors = edited / "toolbox.vectors.npz"
+    assert daks("content", "check", str(edited)).stdout.count("warning") == 0
+    toolbox = edited / "toolbox.yaml"
+    toolbox.write_text(toolbox.read_text().replace('en: "Kick-off"}', 'en: "Kick-off meeting"}', 1))
+    before = vectors.stat().st_mtime_ns
+    check = daks("content", "check", str(edited))
+    assert check.returncode == 0 and "warning: 1 toolbox vectors" in check.stdout, check.stdout
+    result = daks("content", "index", str(edited))
+    assert result.returncode == 0 and "297 vectors, 1 embedded now" in result.stdout, result.stdout + result.stderr
+    assert vectors.stat().st_mtime_ns > before
+    assert "warning" not in daks("content", "check", str(edited)).stdout

@@ -421,4 +421,14 @@ def test_search_finds_items_in_every_language_and_forgives_typos(chat):
     chat.says("/chercher")
     assert "Que dois-je chercher" in chat.text
     chat.says("/chercher xqzzv")
-    assert "rien trouvé" in chat.text
+    assert "Rien dans la boîte à outils ne correspond" in chat.text and chat.state.mode == "browse"
+
+
+def test_search_says_nothing_fits_and_offers_the_browse_menu(chat):
+    onboard(chat)
+    chat.says("/suche Partnerstadt Frankreich")
+    assert "Nichts im Werkzeugkoffer passt zu „Partnerstadt Frankreich“" in chat.text
+    assert chat.state.mode == "browse" and "Nach Phase" in chat.text
+    chat.presses("Nach Phase")
+    chat.presses("Kick-Off")
+    assert chat.state.mode == "tools" and "t:kick_off" in [c.id for c in chat.replies[-1].choices]
