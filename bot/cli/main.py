@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import sys
 from collections.abc import Coroutine
 from importlib.metadata import version as installed_version
@@ -302,7 +303,7 @@ def content_index(directory: Annotated[Path | None, typer.Argument(help="Content
 
     content = load_content(directory or load_settings().content_dir)
     path = content.root / vectors.SHIPPED
-    embedded, total = vectors.index(list(content.toolbox.values()), vectors.E5(), path)
+    embedded, total = vectors.index(list(content.toolbox.values()), vectors.E5(threads=os.cpu_count() or 1), path)
     typer.echo(f"{path}: {total} vectors, {embedded} embedded now")
 
 

