@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from babel import Locale
@@ -47,6 +48,11 @@ class Translator:
     def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
         text = self.catalogue.ngettext(singular, plural, n)
         return text.format(n=self.number(n), **values)
+
+    def joined(self, items: Iterable[str]) -> str:
+        """Items on one line, separated as the language writes it (French: a narrow no-break space before ";")."""
+        # Translators: the separator between items on one line; French puts a narrow no-break space before ";".
+        return self(N_("; ")).join(items)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=Locale.parse(self.lang))

@@ -140,14 +140,14 @@ class Ctx:
         if isinstance(step, MultiStep):
             labels = [self.option_label(step, v) for v in value]
             if step.ordered:
-                return "; ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
-            return "; ".join(labels)
+                return self.t.joined(f"{i}. {label}" for i, label in enumerate(labels, 1))
+            return self.t.joined(labels)
         if isinstance(step, ChecklistStep):
             return self.t.plural("{n} of {total} done", "{n} of {total} done", len(value), total=len(step.items))
         if isinstance(step, ListStep):
-            return "; ".join(value)
+            return self.t.joined(value)
         if isinstance(step, RecordsStep):
-            return "; ".join(self.record_title(step, r) for r in value)
+            return self.t.joined(self.record_title(step, r) for r in value)
         return str(value)
 
     def blocks(self, step: Step, value: Any) -> list[Block]:

@@ -188,8 +188,8 @@ def tool_blocks(s: Session, item: ToolboxItem) -> list[Block]:
         Paragraph(" · ".join(facts)),
         Paragraph(s.ctx.text(item.summary)),
     ]
-    fields = "; ".join(s.ctx.text(s.content.handlungsfelder[f].label) for f in item.fields)
-    stages = "; ".join(s.ctx.text(s.content.stage(x).title) for x in item.stages)
+    fields = t.joined(s.ctx.text(s.content.handlungsfelder[f].label) for f in item.fields)
+    stages = t.joined(s.ctx.text(s.content.stage(x).title) for x in item.stages)
     blocks.append(Paragraph(t("Fields of action: {fields}. Stages: {stages}.", fields=fields, stages=stages)))
     if item.source or item.url:
         blocks.append(Paragraph(" ".join(x for x in (item.source, item.url) if x)))

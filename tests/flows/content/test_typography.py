@@ -65,3 +65,9 @@ def test_the_fr_catalogue_follows_the_rule_and_the_french_plural_rule():
         if found:
             faults[message.id] = found
     assert faults == {}
+
+
+def test_items_on_one_line_are_separated_as_each_language_writes_it(content):
+    items = ["Bildung", "Wohnen"]
+    assert content.catalogues.translator("de").joined(items) == "Bildung; Wohnen"
+    assert content.catalogues.translator("fr").joined(items) == f"Bildung{NNBSP}; Wohnen"
