@@ -101,10 +101,11 @@ def problems(exc: ValidationError) -> list[str]:
 
 
 class Option(Strict):
-    """One answer a user can pick."""
+    """One answer a user can pick; ``short`` is its button text where the label is longer than a button."""
 
     id: Identifier
     label: LocalText
+    short: LocalText | None = Field(default=None, description="At most 24 characters per language, for buttons.")
 
 
 class StepBase(Strict):
@@ -269,6 +270,7 @@ class Stage(Strict):
 class Handlungsfeld(Strict):
     id: Identifier
     label: LocalText
+    short: LocalText | None = Field(default=None, description="At most 24 characters per language, for buttons.")
     description: LocalText | None = None
 
 

@@ -18,10 +18,12 @@ from flows.content.model import (
     FieldDate,
     FieldSingle,
     FieldText,
+    Handlungsfeld,
     InfoStep,
     ListStep,
     LocalText,
     MultiStep,
+    Option,
     RecordsStep,
     SingleStep,
     Step,
@@ -78,12 +80,16 @@ class Ctx:
     def offers(self, step: Step | FieldSingle) -> list[Choice]:
         options = getattr(step, "options", None) or getattr(step, "items", None)
         if options:
-            return [Choice(o.id, self.text(o.label)) for o in options]
+            return [self.choice(o) for o in options]
         for source in getattr(step, "options_from", []):
             ids = self._source_ids(source)
             if ids:
-                return [Choice(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
+                return [self.choice(self.content.handlungsfelder[i]) for i in ids]
         return []
+
+    def choice(self, option: Option | Handlungsfeld) -> Choice:
+        """An option or Handlungsfeld as a choice in the user's language, with its short label for buttons."""
+        return Choice(option.id, self.text(option.label), short=self.text(option.short) if option.short else None)
 
     def _source_ids(self, source: str) -> list[str]:
         if source == "handlungsfelder":
