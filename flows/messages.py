@@ -86,13 +86,27 @@ class Bullets:
 Block = Heading | Paragraph | Bullets
 
 
+BUTTON = 24
+"""Characters a button label may have so that it is not cut on a phone (360 dp wide)."""
+
+
 @dataclass(frozen=True)
 class Choice:
-    """An answer offered as a button or numbered line; ``selected`` is set for toggles."""
+    """An answer offered as a button or numbered line; ``selected`` is set for toggles.
+
+    ``short`` is what fits on a button (at most ``BUTTON`` characters) when ``label`` is longer; channels that
+    show buttons put the full labels into the message then, so nothing is lost.
+    """
 
     id: str
     label: str
     selected: bool | None = None
+    short: str | None = None
+
+    @property
+    def button(self) -> str:
+        """The text for a button: the short label, else the label."""
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,9 @@ class Outbound:
     expects: str | None = None
     """What answer the question wants: a step kind (text, date, single, multi, list, checklist,
     records), or stage_end, menu. A hint for renderers (e.g. a date keyboard), never required."""
+    typing_hint: str | None = None
+    """How to answer by typing (``Type the numbers …``): shown by channels that list the choices as numbered
+    lines, left out by those that show buttons."""
     kind: Literal["question", "note", "broadcast"] = "note"
     """A question (its choices answer it while ``turn`` is current), a note, or a broadcast (its choices
     are commands, valid for as long as the message)."""

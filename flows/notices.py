@@ -1,7 +1,8 @@
-"""What the app shell and the channels say on their own, outside a conversation: msgids the catalogues translate.
+"""What the app shell and the channels say on their own: msgids the catalogues translate.
 
 The channels choose when to say them (a database outage, a group chat, a message that could not be
-decrypted); the words live here, so bot/ holds no user-facing text.
+decrypted, how to answer by typing, the bot's description); the words live here, so bot/ holds no
+user-facing text.
 """
 
 from __future__ import annotations
@@ -42,3 +43,20 @@ UNDECRYPTABLE = N_(
     "with me."
 )
 """An encrypted message arrived that the bot had no key for."""
+
+TYPE_NUMBERS = N_("You can also type the numbers, for example “1, 3”.")
+"""Under a multiple choice shown as numbered lines (Matrix, terminal); buttons need no such hint."""
+
+TYPE_NUMBERS_OR_ALL = N_("Type the numbers, for example “1, 2, 4”, or “all”.")
+"""Under a 'done when' checklist shown as numbered lines."""
+
+DESCRIPTION = N_(
+    "The DAKS companion guides municipal staff through a demography strategy in five stages: Kick-off, "
+    "municipal profile, future workshop, action plan (Werkstattplan) and mid-term review. It asks one "
+    "question at a time, keeps your answers, suggests matching methods and good practice from the "
+    "toolbox and exports the results as a file. Press Start to begin."
+)
+"""The bot's description, shown in an empty chat before Start (at most 512 characters)."""
+
+SHORT_DESCRIPTION = N_("Guides your municipality through a demography strategy, one question at a time.")
+"""The bot's short description, on its profile and in shared links (at most 120 characters)."""

@@ -183,7 +183,7 @@ def content_check(
     directory: Annotated[Path | None, typer.Argument(help="Content directory.")] = None, db: Db = None
 ) -> None:
     """Validate a content directory; list every problem with file and line. With --db: who would move."""
-    from flows.content.checks import french_spacing_problems, missing_translations, unreachable_stages
+    from flows.content.checks import french_spacing_problems, missing_translations, short_labels, unreachable_stages
     from flows.content.loader import ContentInvalid, load_content
     from flows.content.versions import homeless_steps
 
@@ -194,7 +194,9 @@ def content_check(
         for problem in exc.problems:
             typer.echo(str(problem))
         raise typer.Exit(1) from None
-    problems = missing_translations(content) + homeless_steps(content) + unreachable_stages(content)
+    problems = (
+        missing_translations(content) + short_labels(content) + homeless_steps(content) + unreachable_stages(content)
+    )
     problems += french_spacing_problems(content)
     for problem in problems:
         typer.echo(str(problem))

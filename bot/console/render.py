@@ -48,6 +48,8 @@ class ConsoleRenderer:
                     for i, c in enumerate(message.choices, 1)
                 )
             )
+            if message.typing_hint:
+                parts.append(clean_text(message.typing_hint))
         return "\n\n".join(parts)
 
     def save(self, attachment: Attachment) -> Path | None:

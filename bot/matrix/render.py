@@ -23,7 +23,8 @@ def escape(text: str) -> str:
 
 
 def contents(message: Outbound, msgtype: str = NOTICE) -> list[dict[str, str]]:
-    """Event contents of ``msgtype``; options are numbered so that a typed number or label answers."""
+    """Event contents of ``msgtype``; options are numbered so that a typed number or label answers, with the
+    message's hint on how to type several."""
     plain: list[str] = []
     marked: list[str] = []
     for block in message.blocks:
@@ -43,6 +44,9 @@ def contents(message: Outbound, msgtype: str = NOTICE) -> list[dict[str, str]]:
         marked.append(
             "<ol>" + "".join(f"<li>{escape(MARK[c.selected] + c.label)}</li>" for c in message.choices) + "</ol>"
         )
+        if message.typing_hint:
+            plain.append(message.typing_hint)
+            marked.append(f"<p>{escape(message.typing_hint)}</p>")
     return _parts(plain, marked, msgtype)
 
 

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
@@ -18,7 +19,7 @@ from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
 from bot.app.pacing import Budget
 from bot.telegram.inbound import Incoming, Press, incoming, language
 from bot.telegram.pacing import Pacing
-from bot.telegram.render import Part, answered, keyboard, page_of, render, units
+from bot.telegram.render import Part, answered, button, keyboard, page_of, render, units
 from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
 from bot.telegram.transport import AiohttpRequest
 from flows import notices
@@ -26,6 +27,7 @@ from flows.conversation.actions import Effect
 from flows.messages import Outbound
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POLL_SECONDS = 25
@@ -76,6 +78,8 @@ class TelegramChannel:
         self.sender = TelegramSender(self.bot, companion)
         self._tails: dict[int, asyncio.Task[None]] = {}
         self._noted: dict[int, float] = {}
+        self._asking: dict[int, int] = {}
+        """Per chat, the message whose buttons answer the current question; older ones lose their buttons."""
         self._stopping = asyncio.Event()
 
     # -- lifecycle -----------------------------------------------------------
@@ -92,6 +96,7 @@ class TelegramChannel:
                 "Check the network (or TELEGRAM_BASE_URL), then start again."
             ) from exc
         await self._publish_commands()
+        await self._describe()
 
     async def stop(self) -> None:
         """Finish sending what was already taken in, then close the connections (also after a failed start)."""
@@ -124,6 +129,17 @@ class TelegramChannel:
             except TelegramError as exc:
                 log.warning("could not set the %s command menu: %s", lang or "default", exc.message)
 
+    async def _describe(self) -> None:
+        """What the empty chat shows before Start, per language; without a language code in the default one."""
+        catalogues = self.companion.content.catalogues
+        for lang in (None, *self.languages):
+            t = catalogues.translator(lang or self.companion.default_language)
+            try:
+                await self.bot.set_my_description(t(notices.DESCRIPTION)[:512], language_code=lang)
+                await self.bot.set_my_short_description(t(notices.SHORT_DESCRIPTION)[:120], language_code=lang)
+            except TelegramError as exc:
+                log.warning("could not set the %s description: %s", lang or "default", exc.message)
+
     # -- updates in ------------------------------------------------------------
     async def take(self, updates: list[Update]) -> None:
         """Handle a batch: chats concurrently, each chat in order. Raises Unavailable if any was not stored."""
@@ -150,6 +166,8 @@ class TelegramChannel:
                 return self._elsewhere(update)
             if item.press is not None and item.press.page is not None and await self._turn_page(item):
                 return None
+            if item.press is not None and item.inbound.choice == "_done":
+                await self._name_the_picks(item)
             try:
                 response = await self.companion.handle(
                     CHANNEL, str(item.chat_id), item.inbound, hint=item.hint, redeliverable=True
@@ -188,6 +206,19 @@ class TelegramChannel:
 
         self._queue(item.chat_id, turn)
         return True
+
+    async def _name_the_picks(self, item: Incoming) -> None:
+        """A multiple choice's Done is recorded under the question as what was picked, not as "Done"."""
+        press = item.press
+        assert press is not None
+        try:
+            current = await self.companion.current(CHANNEL, str(item.chat_id))
+        except Exception:
+            log.exception("could not read the current question for its picks")
+            return
+        if current.turn != press.turn or all(c.selected is None for c in current.choices):
+            return
+        press.label = ", ".join(button(c) for c in current.choices if c.selected) or "–"
 
     async def _membership(self, update: Update) -> None:
         member = update.my_chat_member
@@ -258,6 +289,8 @@ class TelegramChannel:
             if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
                 await self._edit(chat_id, press.message_id, parts[0])
                 return True
+        if self._asking.get(chat_id) == press.message_id:
+            del self._asking[chat_id]
         if Effect.STALE in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
             await self._call(
                 chat_id,
@@ -269,10 +302,24 @@ class TelegramChannel:
         return False
 
     async def _send(self, chat_id: int, reply: Outbound) -> None:
-        for part in render(reply):
-            await self._call(chat_id, "message", self.sender.message(chat_id, part))
+        parts = render(reply)
+        asks = reply.turn is not None and any(part.keyboard is not None for part in parts)
+        if asks:
+            await self._retire_buttons(chat_id)
+        for part in parts:
+            sent = await self._call(chat_id, "message", self.sender.message(chat_id, part))
+            if asks and part.keyboard is not None and sent is not None:
+                self._asking[chat_id] = sent.message_id
         for attachment in reply.attachments:
             await self._call(chat_id, "document", self.sender.document(chat_id, attachment))
+
+    async def _retire_buttons(self, chat_id: int) -> None:
+        """A new question is coming: the buttons of the one before it go, so that one set of buttons is active."""
+        previous = self._asking.pop(chat_id, None)
+        if previous is not None:
+            await self._call(
+                chat_id, "keyboard removal", self.bot.edit_message_reply_markup(chat_id, previous, reply_markup=None)
+            )
 
     async def _edit(self, chat_id: int, message_id: int, part: Part) -> None:
         await self._call(chat_id, "edit", self.sender.edit(chat_id, message_id, part))
@@ -283,13 +330,13 @@ class TelegramChannel:
         except TelegramError as exc:  # an old query cannot be answered any more; nothing to do
             log.info("callback query not answered: %s", exc.message)
 
-    async def _call(self, chat_id: int, what: str, request: Awaitable[object]) -> None:
-        """One request to Telegram; a lost one is logged by the sender and never reaches the user. Raises
-        Undeliverable when the chat takes no more messages."""
+    async def _call(self, chat_id: int, what: str, request: Awaitable[T]) -> T | None:
+        """One request to Telegram and its answer; a lost one is logged by the sender, never reaches the user,
+        and gives None. Raises Undeliverable when the chat takes no more messages."""
         try:
-            await self.sender.call(chat_id, what, request)
+            return await self.sender.call(chat_id, what, request)
         except Lost:
-            pass
+            return None
 
     # -- notes ---------------------------------------------------------------
     def _group_note(self, chat_id: int, code: str | None) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.inbound import choice_data, command_data, page_data
-from flows.messages import Block, Choice, Heading, Outbound
+from flows.messages import BUTTON, Block, Bullets, Choice, Heading, Outbound
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +20,10 @@ DATA_LIMIT = 64
 PAGE = 8
 """Buttons per page when a question offers more than ``PAGE_AFTER`` answers."""
 PAGE_AFTER = 10
-SHORT_LABEL = 14
-"""Labels up to this length sit two to a row."""
+ROW = 33
+"""Characters of button text (with about three of padding per button) that fit side by side on a phone."""
+ALONE = 16
+"""A button text longer than this gets a row of its own."""
 TICK = {True: "✅ ", False: "▫️ ", None: ""}
 
 
@@ -45,7 +47,8 @@ def escape(text: str) -> str:
 
 def render(message: Outbound, page: int = 0) -> list[Part]:
     """A message as one or more parts; long texts are split on paragraph boundaries."""
-    pieces = [piece for block in message.blocks for piece in _pieces(block)]
+    blocks = [*message.blocks, *full_labels(message)]
+    pieces = [piece for block in blocks for piece in _pieces(block)]
     parts: list[Part] = []
     plain, marked = "", ""
     for text, markup in pieces:
@@ -66,11 +69,32 @@ def render(message: Outbound, page: int = 0) -> list[Part]:
     return parts
 
 
+def button(choice: Choice) -> str:
+    """A choice's button text: its short label, else its label cut after a word within ``BUTTON`` characters
+    (the message lists the full texts then)."""
+    text = choice.button
+    if len(text) <= BUTTON:
+        return text
+    head = text[: BUTTON - 1]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > BUTTON // 2 else head).rstrip(" ,;:–-") + "…"
+
+
+def full_labels(message: Outbound) -> list[Block]:
+    """The answers' full texts as a list, when a button of a question shows less than its answer's label."""
+    if message.turn is None:
+        return []
+    options = [c for c in message.choices if not c.id.startswith("_")]
+    if all(button(c) == c.label for c in options):
+        return []
+    return [Bullets(tuple(c.label for c in options))]
+
+
 def commands(choices: list[Choice]) -> InlineKeyboardMarkup:
     """Buttons that run a command (``c:rsvp 3``): broadcasts' buttons, valid for as long as the message."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(c.label, callback_data=command_data(c.id))]
+            [InlineKeyboardButton(button(c), callback_data=command_data(c.id))]
             for c in choices
             if len(command_data(c.id).encode()) <= DATA_LIMIT
         ]
@@ -119,7 +143,7 @@ def keyboard(choices: list[Choice], turn: int, page: int = 0) -> InlineKeyboardM
     controls = [c for c in choices if c.id.startswith("_")]
     pages = -(-len(options) // PAGE)
     if len(choices) <= PAGE_AFTER or pages <= 1:
-        return InlineKeyboardMarkup(_rows(choices, turn))
+        return InlineKeyboardMarkup([*_rows(options, turn), *_rows(controls, turn)])
     page = min(max(page, 0), pages - 1)
     nav = []
     if page > 0:
@@ -137,13 +161,22 @@ def page_of(choices: list[Choice], choice_id: str) -> int:
 
 
 def _rows(shown: list[Choice], turn: int) -> list[list[InlineKeyboardButton]]:
-    buttons = [
-        InlineKeyboardButton(TICK[c.selected] + c.label, callback_data=data)
-        for c in shown
-        if len((data := choice_data(turn, c.id)).encode()) <= DATA_LIMIT or _too_long(data)
-    ]
-    width = 2 if all(len(c.label) <= SHORT_LABEL for c in shown) and len(shown) > 3 else 1
-    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    """Buttons in order, two or three to a row while their texts fit side by side; long ones alone."""
+    rows: list[list[InlineKeyboardButton]] = []
+    width = 0
+    for c in shown:
+        data = choice_data(turn, c.id)
+        if len(data.encode()) > DATA_LIMIT and not _too_long(data):
+            continue
+        text = TICK[c.selected] + button(c)
+        size = len(text) + 3
+        if rows and len(text) <= ALONE and width and len(rows[-1]) < 3 and width + size <= ROW:
+            rows[-1].append(InlineKeyboardButton(text, callback_data=data))
+            width += size
+        else:
+            rows.append([InlineKeyboardButton(text, callback_data=data)])
+            width = size if len(text) <= ALONE else 0
+    return rows
 
 
 def _too_long(data: str) -> bool:

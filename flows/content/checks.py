@@ -18,12 +18,14 @@ from flows.content.model import (
     GlossaryTerm,
     Handlungsfeld,
     LocalText,
+    Option,
     RecordsStep,
     Step,
     ToolboxItem,
 )
 from flows.content.problems import ContentProblem, YamlTree, line_of, locate
 from flows.content.typography import spacing_faults
+from flows.messages import BUTTON
 
 
 def missing_translations(content: Content) -> list[ContentProblem]:
@@ -44,21 +46,58 @@ def missing_translations(content: Content) -> list[ContentProblem]:
             for i, element in enumerate(value):
                 walk(element, rel, (*path, i), lazy)
 
-    def lazy(rel: str) -> YamlTree | None:
-        path = content.root / rel
-        return YamlTree(path.read_text(encoding="utf-8")) if path.exists() else None
-
     for stage in content.stages:
         rel = f"stages/{stage.id}.yaml"
-        walk(stage, rel, (), lazy(rel))
+        walk(stage, rel, (), _tree(content, rel))
     for rel, items in (
         ("handlungsfelder.yaml", list(content.handlungsfelder.values())),
         ("commands.yaml", content.commands),
         ("toolbox.yaml", list(content.toolbox.values())),
         ("glossary.yaml", content.glossary),
     ):
-        walk(items, rel, (), lazy(rel))
+        walk(items, rel, (), _tree(content, rel))
     return problems
+
+
+def short_labels(content: Content) -> list[ContentProblem]:
+    """Options whose label does not fit on a button (over ``BUTTON`` characters) without a short label that does."""
+    problems: list[ContentProblem] = []
+
+    def check(option: Option | Handlungsfeld, rel: str, path: tuple[Any, ...], lazy: YamlTree | None) -> None:
+        if option.short is None:
+            long = [lang for lang, text in option.label.root.items() if len(text) > BUTTON]
+            if long:
+                where, line = locate(lazy, (*path, "label"))
+                message = f"label longer than {BUTTON} characters in {', '.join(long)}: give it a short label (short:)"
+                problems.append(ContentProblem(rel, where, line, message))
+            return
+        over = [lang for lang, text in option.short.root.items() if len(text) > BUTTON]
+        if over:
+            where, line = locate(lazy, (*path, "short"))
+            message = f"short label longer than {BUTTON} characters in {', '.join(over)}"
+            problems.append(ContentProblem(rel, where, line, message))
+
+    def walk(value: Any, rel: str, path: tuple[Any, ...], lazy: YamlTree | None) -> None:
+        if isinstance(value, Option | Handlungsfeld):
+            check(value, rel, path, lazy)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), rel, (*path, name), lazy)
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                walk(element, rel, (*path, i), lazy)
+
+    for stage in content.stages:
+        rel = f"stages/{stage.id}.yaml"
+        walk(stage, rel, (), _tree(content, rel))
+    walk(list(content.handlungsfelder.values()), "handlungsfelder.yaml", (), _tree(content, "handlungsfelder.yaml"))
+    return problems
+
+
+def _tree(content: Content, rel: str) -> YamlTree | None:
+    """The YAML node tree of a content file, for line numbers."""
+    path = content.root / rel
+    return YamlTree(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 TEMPLATE_VARIABLES = {"municipality": {"name", "kind", "land", "size", "fields"}}

@@ -104,7 +104,7 @@ def problems(exc: ValidationError) -> list[str]:
 
 
 class Option(Strict):
-    """One answer a user can pick."""
+    """One answer a user can pick; ``short`` is its button text where the label is longer than a button."""
 
     id: Identifier
     label: LocalText
@@ -112,6 +112,7 @@ class Option(Strict):
         default_factory=list, description="Offered only to municipalities in these countries; empty: everywhere."
     )
     country: Country | None = Field(default=None, description="Choosing it says where the municipality is.")
+    short: LocalText | None = Field(default=None, description="At most 24 characters per language, for buttons.")
 
 
 class StepBase(Strict):
@@ -284,6 +285,7 @@ class Stage(Strict):
 class Handlungsfeld(Strict):
     id: Identifier
     label: LocalText
+    short: LocalText | None = Field(default=None, description="At most 24 characters per language, for buttons.")
     description: LocalText | None = None
 
 

@@ -19,10 +19,12 @@ from flows.content.model import (
     FieldDate,
     FieldSingle,
     FieldText,
+    Handlungsfeld,
     InfoStep,
     ListStep,
     LocalText,
     MultiStep,
+    Option,
     RecordsStep,
     SingleStep,
     Step,
@@ -99,12 +101,16 @@ class Ctx:
         options = getattr(step, "options", None) or getattr(step, "items", None)
         if options:
             here = self.country(leaving_out=step.id) if any(o.countries for o in options) else None
-            return [Choice(o.id, self.text(o.label)) for o in options if not o.countries or here in o.countries]
+            return [self.choice(o) for o in options if not o.countries or here in o.countries]
         for source in getattr(step, "options_from", []):
             ids = self._source_ids(source)
             if ids:
-                return [Choice(i, self.text(self.content.handlungsfelder[i].label)) for i in ids]
+                return [self.choice(self.content.handlungsfelder[i]) for i in ids]
         return []
+
+    def choice(self, option: Option | Handlungsfeld) -> Choice:
+        """An option or Handlungsfeld as a choice in the user's language, with its short label for buttons."""
+        return Choice(option.id, self.text(option.label), short=self.text(option.short) if option.short else None)
 
     def _source_ids(self, source: str) -> list[str]:
         if source == "handlungsfelder":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import reduce
 from typing import Any
@@ -25,8 +25,8 @@ from flows.conversation.steps.checks import check_choice, check_text, not_offere
 from flows.messages import Block, Choice, Heading, Paragraph
 from flows.reading import NONE_WORDS, fold, parse_when, pick_many
 
-Options = Callable[[str], list[tuple[str, str]]]
-"""Supplied by the caller: an option source name → (id, label) pairs in the user's language."""
+Options = Callable[[str], list[Choice]]
+"""Supplied by the caller: an option source name → its choices in the user's language."""
 EXAMPLES = {"de": "24.11.2026 10:00", "fr": "24/11/2026 10h00", "en": "24/11/2026 10:00"}
 _ABSENT: Any = object()
 
@@ -69,7 +69,7 @@ def question(form: Form, draft: dict[str, Any], t: Translator, options: Options)
         total=len(form.fields),
     )
     offered = options(f.options) if f.options else []
-    choices = [Choice(i, label, i in draft["picked"] if f.kind == "multi" else None) for i, label in offered]
+    choices = [replace(c, selected=c.id in draft["picked"]) if f.kind == "multi" else c for c in offered]
     choices += [Choice("_done", t("Done"))] if f.kind == "multi" else []
     choices += [Choice("_skip", t("Skip"))] if f.optional else []
     return [Heading(heading), Paragraph(f.prompt.get(t.lang))], [*choices, Choice("_cancel", t("Cancel"))]
@@ -102,7 +102,7 @@ def answer(
             return _rejected(draft, not_skippable(t))
         return _advance(form, draft, f, _default(f))
     if f.kind == "multi" and choice and choice != "_done":  # an option button switches it on or off
-        if choice not in {i for i, _ in options(f.options or "")}:
+        if choice not in {c.id for c in options(f.options or "")}:
             return _rejected(draft, not_offered(t))
         picked = [i for i in draft["picked"] if i != choice]
         picked += [] if choice in draft["picked"] else [choice]
@@ -131,7 +131,7 @@ def _read(
     """The value for the field from the input, with the step kinds' checks."""
     typed = (text or "").strip()
     if f.kind in ("choice", "multi"):
-        offers = [Choice(i, label) for i, label in options(f.options or "")]
+        offers = options(f.options or "")
         if f.kind == "multi" and control == "_done":
             if not draft["picked"]:
                 return too_few(t, 1)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
+from flows import notices
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import Stage, Step
@@ -198,9 +199,23 @@ class Session:
             self.state.asked = key
         choices = self.choices()
         blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
+        expects = self.expects()
         return self.before, Outbound(
-            blocks, choices=choices, turn=self.state.turn if choices else None, expects=self.expects(), kind="question"
+            blocks,
+            choices=choices,
+            turn=self.state.turn if choices else None,
+            expects=expects,
+            typing_hint=self._typing_hint(expects, choices),
+            kind="question",
         )
+
+    def _typing_hint(self, expects: str, choices: list[Choice]) -> str | None:
+        """How to pick several options by typing; channels with numbered lines show it."""
+        if expects == "checklist":
+            return self.t(notices.TYPE_NUMBERS_OR_ALL)
+        if any(c.selected is not None for c in choices):
+            return self.t(notices.TYPE_NUMBERS)
+        return None
 
     def expects(self) -> str:
         """What the message on screen asks for: a step kind (a records field's kind), or the mode."""

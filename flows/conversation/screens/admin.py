@@ -114,12 +114,13 @@ def _form(s: Session) -> forms.Form:
 
 
 def _options(s: Session) -> forms.Options:
-    def options(source: str) -> list[tuple[str, str]]:
+    def options(source: str) -> list[Choice]:
         if source == "event_kinds":
-            return [(k, s.ctx.text(label)) for k, label in s.content.event_kinds.items()]
+            return [Choice(k, s.ctx.text(label)) for k, label in s.content.event_kinds.items()]
         if source == "languages":
-            return list(LANGUAGE_NAMES.items())
-        return [(x, s.ctx.topic_label(x)) for x in s.content.topics]
+            return [Choice(code, name) for code, name in LANGUAGE_NAMES.items()]
+        fields = s.content.handlungsfelder
+        return [s.ctx.choice(fields[x]) if x in fields else Choice(x, s.ctx.topic_label(x)) for x in s.content.topics]
 
     return options
 

@@ -41,7 +41,7 @@ class Menu:
             Choice("_events", t("Upcoming events")),
             Choice("_mydata", t("My stored data")),
             Choice("_delete", t("Delete my data")),
-            Choice("_lang", "Sprache · Langue · Language"),
+            Choice("_lang", "Sprache · Langue · Language", short="Sprache/Langue/Language"),
             Choice("_help", t("Help")),
             *staff,
             back_choice(s),

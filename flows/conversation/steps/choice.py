@@ -33,6 +33,7 @@ class MultiKind(StepKind):
                 o.id,
                 f"{selected.index(o.id) + 1}. {o.label}" if ranked and o.id in selected else o.label,
                 o.id in selected,
+                f"{selected.index(o.id) + 1}. {o.short}" if ranked and o.id in selected and o.short else o.short,
             )
             for o in ctx.offers(step)
         ]

@@ -124,7 +124,7 @@ class RecordsKind(StepKind):
         phase = d.get("phase")
         if phase == "field":
             f = step.fields[d["field"]]
-            choices = [Choice(o.id, o.label) for o in ctx.offers(f)] if isinstance(f, FieldSingle) else []
+            choices = ctx.offers(f) if isinstance(f, FieldSingle) else []
             if d["values"].get(f.id) not in (None, ""):
                 choices.append(Choice("_keep", ctx.t("Keep answer")))
             if f.optional:

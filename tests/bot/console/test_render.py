@@ -18,3 +18,20 @@ def test_the_terminal_never_shows_control_characters_from_any_text(tmp_path: Pat
         assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "\x07" not in shown
         assert shown.count("x]0;pwned[2J\ufffd") == 4
         out.encode("utf-8")
+
+
+def test_the_terminal_numbers_the_full_labels_and_says_how_to_type_several(tmp_path: Path):
+    checklist = Outbound(
+        [Paragraph("Was davon ist erledigt?")],
+        [
+            Choice("held", "Die Veranstaltung hat stattgefunden.", False, "Veranstaltung gehalten"),
+            Choice("_done", "Fertig"),
+        ],
+        turn=3,
+        typing_hint="Tippen Sie die Nummern, zum Beispiel „1, 2, 4“, oder „alle“.",
+    )
+    out = ConsoleRenderer(sys.stdout, tmp_path, interactive=False).render(checklist)
+    assert out.endswith(
+        "1) [ ] Die Veranstaltung hat stattgefunden.\n2) Fertig\n\n"
+        "Tippen Sie die Nummern, zum Beispiel „1, 2, 4“, oder „alle“."
+    )

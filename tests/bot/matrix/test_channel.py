@@ -219,6 +219,9 @@ async def test_a_restart_mid_stage_neither_replays_nor_misses_a_message(matrix):
     texts = ben.texts(room)
     assert sum("Notiert (1)" in t for t in texts) == 1 and sum("Notiert (2)" in t for t in texts) == 1
     assert sum("Guten Tag" in t for t in texts) == 1, "nothing from before the restart was answered again"
+    fields = next(t for t in texts if "Welche Handlungsfelder" in t)
+    assert "1) [ ] Demografiestrategie, Steuerung und Monitoring" in fields, "numbered lines carry the full labels"
+    assert fields.endswith("Sie können auch die Nummern schreiben, zum Beispiel „1, 3“."), "the typing hint stays here"
 
 
 async def test_bad_input_is_answered_kindly_and_escaped(matrix):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import notices
 from tests.bot.console.test_channel import FIVE_STAGES
 from tests.bot.telegram.conftest import BotProcess, Person, bot_env
 from tests.conftest import ROOT, free_port
@@ -63,7 +64,7 @@ async def test_a_button_press_shows_the_choice_and_toggles_edit_in_place(api: Fa
     await ben.says("/start")
     await ben.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
     kind = ben.question
-    label = kind.buttons()[1][0][0]
+    label = [text for row in kind.buttons() for text, _ in row][1]
     await ben.answers("2", "In welchem Land")
     answered = ben.message(kind.message_id)
     assert answered.text.endswith(f"→ {label}") and not answered.buttons()
@@ -99,7 +100,10 @@ async def test_a_restart_mid_stage_resumes_and_old_buttons_are_explained(api: Fa
     for line, expect in FIVE_STAGES[:4]:
         await dora.answers(line, expect)
     old_fields = dora.question
-    await dora.says("2, 5, 9", "Kick-Off · Frage 1 von 10")  # typed, so the buttons stay on that message
+    assert await bot.stop() == 0
+    await bot.start()  # the new process does not know which message carried the buttons: they stay there
+    await dora.says("2, 5, 9", "Kick-Off · Frage 1 von 10")  # typed
+    assert old_fields.message_id in [m.message_id for m in dora.chat if m.buttons()]
     for line, expect in FIVE_STAGES[5:7]:
         await dora.answers(line, expect)
     update = await api.send_text(dora.user, "Sozialamt")
@@ -430,3 +434,77 @@ async def test_a_webhook_port_in_use_is_a_configuration_error(api: FakeBotAPI, d
     assert process.returncode == 2, err
     assert len(err.strip().splitlines()) <= 2 and listen in err and "TELEGRAM_WEBHOOK_LISTEN" in err, err
     assert "Unclosed" not in err
+
+
+def bold(message) -> list[str]:  # noqa: ANN001
+    """The bold stretches of a message, as Telegram holds them (entities)."""
+    return [message.text[e["offset"] : e["offset"] + e["length"]] for e in message.entities if e["type"] == "bold"]
+
+
+async def test_on_a_phone_buttons_fit_the_full_texts_are_in_the_message_and_a_done_names_the_picks(
+    api: FakeBotAPI, bot: BotProcess, content
+):
+    gina = Person(api, api.user(1020, "Gina", "de"))
+    await gina.says("/start")
+    for line, expect in FIVE_STAGES[:3]:
+        await gina.answers(line, expect)
+    await gina.answers("3", "Welche Handlungsfelder")
+    fields = gina.question
+    buttons = [text for row in fields.buttons() for text, _ in row]
+    assert all(len(text.removeprefix("▫️ ")) <= 24 for text in buttons), buttons
+    assert "▫️ Strategie und Steuerung" in buttons and "Fertig" in buttons
+    for field in content.handlungsfelder.values():  # the buttons are short; the message says it all
+        assert f"• {field.label.get('de')}" in fields.text
+    assert "Nummer" not in fields.text, "no typing hint where the answers are buttons"
+    assert max(len(row) for row in fields.buttons()) >= 2, "short answers share a row"
+    await gina.taps("Strategie und Steuerung")
+    await gina.taps("Bildung und Familie")
+    await gina.taps("Fertig", "Kick-Off · Frage 1 von 10")
+    answered = gina.message(fields.message_id)
+    assert answered.text.endswith("→ Strategie und Steuerung, Bildung und Familie") and not answered.buttons()
+    assert "Nummer" not in answered.text and "„2, 5, 9“" not in answered.text
+    assert refused(api) == []
+
+
+async def test_a_checklist_on_a_phone_lists_its_items_and_only_the_newest_question_has_buttons(
+    api: FakeBotAPI, bot: BotProcess, content
+):
+    hans = Person(api, api.user(1021, "Hans", "de"))
+    await hans.says("/start")
+    for line, expect in FIVE_STAGES[:7]:
+        await hans.answers(line, expect)
+    for item in ("Sozialamt", "Planungsamt", "Bauamt"):
+        await hans.says(item, "Notiert")
+    with_buttons = [m for m in hans.chat if m.buttons()]
+    assert len(with_buttons) == 1, [m.text[:40] for m in with_buttons]
+    assert with_buttons[0].button("Letzten Punkt entfernen")
+    for line, expect in FIVE_STAGES[9:19]:
+        await hans.answers(line, expect)
+    checklist = hans.question
+    items = next(s for s in content.stage("kickoff").steps if s.id == "ko_done").items
+    for item in items:
+        assert item.label.get("de") in checklist.text
+        assert checklist.button(item.short.get("de") if item.short else item.label.get("de"))
+    assert "1, 2, 4" not in checklist.text and "Was davon ist erledigt?" in checklist.text
+    assert len([m for m in hans.chat if m.buttons()]) == 1
+    header = "Kick-Off · Frage 10 von 10"
+    assert header in bold(checklist)
+    await hans.taps("Veranstaltung gehalten")
+    await hans.taps("Protokoll verschickt")
+    await hans.taps("Fertig", "Zusammenfassung: Kick-Off")
+    answered = hans.message(checklist.message_id)
+    assert header in bold(answered), "the bold header stays when the question becomes its answer"
+    assert "→ Veranstaltung gehalten, Protokoll verschickt" in bold(answered)
+    assert refused(api) == []
+
+
+async def test_the_empty_chat_explains_the_bot_in_each_language(api: FakeBotAPI, bot: BotProcess, content):
+    for lang in (None, "de", "fr", "en"):
+        t = content.catalogues.translator(lang or "de")
+        description = api.descriptions[("description", lang)]
+        short = api.descriptions[("short_description", lang)]
+        assert description == t(notices.DESCRIPTION) and short == t(notices.SHORT_DESCRIPTION)
+        assert len(short) <= 120 and len(description) <= 512
+    assert "Demografiestrategie" in api.descriptions[("description", None)]
+    assert "stratégie démographique" in api.descriptions[("short_description", "fr")]
+    assert api.descriptions[("description", "en")].startswith("The DAKS companion")

@@ -88,3 +88,46 @@ def test_commands_addressed_to_this_bot_lose_the_suffix():
     assert command("/hilfe@daks_test_bot", "DAKS_test_bot") == "/hilfe"
     assert command("/phase@daks_test_bot 3", "daks_test_bot") == "/phase 3"
     assert command("/hilfe@other_bot", "daks_test_bot") == "/hilfe@other_bot"
+
+
+def test_buttons_carry_short_labels_and_the_message_keeps_the_full_ones():
+    question = Outbound(
+        [Heading("Kick-Off · Frage 10 von 10"), Paragraph("Was davon ist erledigt?")],
+        [
+            Choice("held", "Die Veranstaltung hat stattgefunden.", False, "Veranstaltung gehalten"),
+            Choice("typed", "Ein Punkt, den jemand selbst geschrieben hat und der lang ist", False),
+            Choice("_done", "Fertig"),
+        ],
+        turn=4,
+        expects="checklist",
+        typing_hint="Tippen Sie die Nummern, zum Beispiel „1, 2, 4“, oder „alle“.",
+    )
+    [part] = render(question)
+    assert plain(part.html).endswith(
+        "• Die Veranstaltung hat stattgefunden.\n• Ein Punkt, den jemand selbst geschrieben hat und der lang ist"
+    )
+    assert "Tippen Sie die Nummern" not in part.html, "buttons carry no numbers: no typing hint"
+    assert part.keyboard is not None
+    texts = [b.text for row in part.keyboard.inline_keyboard for b in row]
+    assert texts == ["▫️ Veranstaltung gehalten", "▫️ Ein Punkt, den jemand…", "Fertig"]
+    assert all(len(text.removeprefix("▫️ ")) <= 24 for text in texts)
+    [fits] = render(Outbound([Paragraph("Format?")], [Choice("a", "vor Ort"), Choice("b", "hybrid")], turn=1))
+    assert "•" not in fits.html, "labels that fit their buttons are not repeated"
+
+
+def test_short_buttons_share_a_row_and_long_ones_stand_alone():
+    choices = [
+        Choice(i, label)
+        for i, label in enumerate(["vor Ort", "hybrid", "online", "Mecklenburg-Vorpommern", "Ja", "Nein"])
+    ]
+    choices = [Choice(str(c.id), c.label) for c in choices] + [
+        Choice("_skip", "Überspringen"),
+        Choice("_cancel", "Abbrechen"),
+    ]
+    rows = [[b.text for b in row] for row in keyboard(choices, 2).inline_keyboard]
+    assert rows == [
+        ["vor Ort", "hybrid", "online"],
+        ["Mecklenburg-Vorpommern"],
+        ["Ja", "Nein"],
+        ["Überspringen", "Abbrechen"],
+    ]

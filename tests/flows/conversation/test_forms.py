@@ -11,6 +11,7 @@ from flows.content.content import Content
 from flows.content.forms import Form, load_forms
 from flows.content.loader import load_content
 from flows.conversation import forms
+from flows.messages import Choice
 from tests.conftest import ROOT
 
 EVENT_KINDS = [("online_seminar", "Online-Seminar"), ("workshop", "Werkstatt"), ("conference", "Fachtagung")]
@@ -43,8 +44,8 @@ class Admin:
         self.notes: list[str] = []
         self.done = self.cancelled = False
 
-    def options(self, source: str) -> list[tuple[str, str]]:
-        return self.sources[source]
+    def options(self, source: str) -> list[Choice]:
+        return [Choice(i, label) for i, label in self.sources[source]]
 
     def _send(self, text: str | None, choice: str | None) -> list[str]:
         before = json.dumps(self.draft, sort_keys=True)
