@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from babel import Locale
