@@ -78,8 +78,11 @@ class TelegramChannel:
         self.sender = TelegramSender(self.bot, companion)
         self._tails: dict[int, asyncio.Task[None]] = {}
         self._noted: dict[int, float] = {}
-        self._asking: dict[int, int] = {}
-        """Per chat, the message whose buttons answer the current question; older ones lose their buttons."""
+        self._asking: dict[int, tuple[int, Part]] = {}
+        """Per chat, the message whose buttons answer the current question, as sent (older ones lose their
+        buttons). Its own HTML and button labels record the answer, not what the Bot API echoes of it: a
+        server may leave the formatting (entities) out of a pressed message, or the whole message when it is
+        no longer accessible, and the bold header would be lost."""
         self._stopping = asyncio.Event()
 
     # -- lifecycle -----------------------------------------------------------
@@ -288,17 +291,22 @@ class TelegramChannel:
             parts = render(last, page=page_of(last.choices, press.data.partition(":")[2]))
             if len(parts) == 1:  # the same question, changed (a tick set): edit it in place
                 await self._edit(chat_id, press.message_id, parts[0])
+                if self._asking.get(chat_id, (None,))[0] == press.message_id:
+                    self._asking[chat_id] = (press.message_id, parts[0])
                 return True
-        if self._asking.get(chat_id) == press.message_id:
+        html, label = press.html, press.label
+        asked = self._asking.get(chat_id)
+        if asked is not None and asked[0] == press.message_id:
             del self._asking[chat_id]
-        if Effect.STALE in effects or not press.label or units(press.text) + units(press.label) + 4 > 4096:
+            html, label = asked[1].html, label or _label(asked[1], press.data)
+        if Effect.STALE in effects or not label or units(press.text) + units(label) + 4 > 4096:
             await self._call(
                 chat_id,
                 "keyboard removal",
                 self.bot.edit_message_reply_markup(chat_id, press.message_id, reply_markup=None),
             )
         else:
-            await self._edit(chat_id, press.message_id, Part(answered(press.html, press.label)))
+            await self._edit(chat_id, press.message_id, Part(answered(html, label)))
         return False
 
     async def _send(self, chat_id: int, reply: Outbound) -> None:
@@ -309,7 +317,7 @@ class TelegramChannel:
         for part in parts:
             sent = await self._call(chat_id, "message", self.sender.message(chat_id, part))
             if asks and part.keyboard is not None and sent is not None:
-                self._asking[chat_id] = sent.message_id
+                self._asking[chat_id] = (sent.message_id, part)
         for attachment in reply.attachments:
             await self._call(chat_id, "document", self.sender.document(chat_id, attachment))
 
@@ -318,7 +326,9 @@ class TelegramChannel:
         previous = self._asking.pop(chat_id, None)
         if previous is not None:
             await self._call(
-                chat_id, "keyboard removal", self.bot.edit_message_reply_markup(chat_id, previous, reply_markup=None)
+                chat_id,
+                "keyboard removal",
+                self.bot.edit_message_reply_markup(chat_id, previous[0], reply_markup=None),
             )
 
     async def _edit(self, chat_id: int, message_id: int, part: Part) -> None:
@@ -366,3 +376,9 @@ class TelegramChannel:
             self._noted = {k: v for k, v in self._noted.items() if now - v < every}
         self._noted[chat_id] = now
         return True
+
+
+def _label(part: Part, data: str) -> str:
+    """The text of the button with callback data ``data`` in a message as sent."""
+    rows = part.keyboard.inline_keyboard if part.keyboard else ()
+    return next((str(b.text) for row in rows for b in row if b.callback_data == data), "")

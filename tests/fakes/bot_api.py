@@ -1460,8 +1460,9 @@ class FakeBotAPI:
         message["photo"] = sizes
         return self._new_update("message", message)
 
-    async def press(self, user: FakeUser, message: Sent, data: str) -> JSONDict:
-        """The user presses the inline button with callback data `data` under a bot message."""
+    async def press(self, user: FakeUser, message: Sent, data: str, formatting: bool = True) -> JSONDict:
+        """The user presses the inline button with callback data `data` under a bot message. `formatting=False`
+        sends the message without its entities, as a server may (the text's formatting is then unknown)."""
         sent = self._sent_by_id.get((message.chat_id, message.message_id))
         if sent is None or sent.deleted:
             raise AssertionError(f"no bot message {message.message_id} in chat {message.chat_id} to press")
@@ -1474,7 +1475,7 @@ class FakeBotAPI:
         query = {
             "id": query_id,
             "from": self.user_json(user),
-            "message": sent.raw,
+            "message": sent.raw if formatting else {k: v for k, v in sent.raw.items() if k != "entities"},
             "chat_instance": str(-(abs(sent.chat_id) * 7919 + 1_000_003)),
             "data": data,
         }

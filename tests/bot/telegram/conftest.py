@@ -89,14 +89,16 @@ class Person:
         await self.api.send_text(self.user, text)
         return await self._reply(before, expect)
 
-    async def taps(self, label: str, expect: str | None = None, message: Sent | None = None) -> list[Sent]:
+    async def taps(
+        self, label: str, expect: str | None = None, message: Sent | None = None, formatting: bool = True
+    ) -> list[Sent]:
         message = message or self.question
         _, data = message.button(label)
-        return await self.presses(message, data, expect)
+        return await self.presses(message, data, expect, formatting)
 
-    async def presses(self, message: Sent, data: str, expect: str | None = None) -> list[Sent]:
+    async def presses(self, message: Sent, data: str, expect: str | None = None, formatting: bool = True) -> list[Sent]:
         before = self._snapshot()
-        await self.api.press(self.user, message, data)
+        await self.api.press(self.user, message, data, formatting)
         return await self._reply(before, expect)
 
     async def _reply(self, before: dict[int, int], expect: str | None, timeout: float = 15) -> list[Sent]:

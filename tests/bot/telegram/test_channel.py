@@ -498,6 +498,23 @@ async def test_a_checklist_on_a_phone_lists_its_items_and_only_the_newest_questi
     assert refused(api) == []
 
 
+async def test_the_bold_header_stays_when_the_server_echoes_a_pressed_message_without_its_formatting(
+    api: FakeBotAPI, bot: BotProcess, content
+):
+    ida = Person(api, api.user(1022, "Ida", "de"))
+    await ida.says("/start")
+    for line, expect in FIVE_STAGES[:19]:
+        await ida.answers(line, expect)
+    checklist = ida.question
+    header = "Kick-Off · Frage 10 von 10"
+    await ida.taps("Veranstaltung gehalten", formatting=False)
+    await ida.taps("Fertig", "Zusammenfassung: Kick-Off", formatting=False)
+    answered = ida.message(checklist.message_id)
+    assert header in bold(answered), "the header is bold as sent, whatever the server echoes of it"
+    assert "→ Veranstaltung gehalten" in bold(answered)
+    assert refused(api) == []
+
+
 async def test_the_empty_chat_explains_the_bot_in_each_language(api: FakeBotAPI, bot: BotProcess, content):
     for lang in (None, "de", "fr", "en"):
         t = content.catalogues.translator(lang or "de")
