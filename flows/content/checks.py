@@ -28,69 +28,62 @@ from flows.content.typography import spacing_faults
 from flows.messages import BUTTON
 
 
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """Every value of a content model tree with its path (field names and list indexes), the tree first."""
+    yield value, path
+    if isinstance(value, BaseModel) and not isinstance(value, LocalText):
+        for name in type(value).model_fields:
+            yield from _nodes(getattr(value, name), (*path, name))
+    elif isinstance(value, list):
+        for i, element in enumerate(value):
+            yield from _nodes(element, (*path, i))
+
+
+def _files(content: Content, *extra: tuple[str, Any]) -> Iterator[tuple[str, Any, YamlTree | None]]:
+    """The stage files and ``extra`` files: name, model tree and YAML tree (for line numbers)."""
+    for rel, tree in [*((f"stages/{s.id}.yaml", s) for s in content.stages), *extra]:
+        yield rel, tree, _tree(content, rel)
+
+
 def missing_translations(content: Content) -> list[ContentProblem]:
     """Every text node that lacks one of the content set's languages, with file and location."""
     languages = content.manifest.languages
     problems: list[ContentProblem] = []
-
-    def walk(value: Any, rel: str, path: tuple[Any, ...], lazy: YamlTree | None) -> None:
-        if isinstance(value, LocalText):
-            absent = [lang for lang in languages if not value.root.get(lang, "").strip()]
-            if absent:
-                where, line = locate(lazy, path)
-                problems.append(ContentProblem(rel, where, line, f"no text in {', '.join(absent)}"))
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), rel, (*path, name), lazy)
-        elif isinstance(value, list):
-            for i, element in enumerate(value):
-                walk(element, rel, (*path, i), lazy)
-
-    for stage in content.stages:
-        rel = f"stages/{stage.id}.yaml"
-        walk(stage, rel, (), _tree(content, rel))
-    for rel, items in (
+    files = _files(
+        content,
         ("handlungsfelder.yaml", list(content.handlungsfelder.values())),
         ("commands.yaml", content.commands),
         ("toolbox.yaml", list(content.toolbox.values())),
         ("glossary.yaml", content.glossary),
-    ):
-        walk(items, rel, (), _tree(content, rel))
+    )
+    for rel, tree, lazy in files:
+        for value, path in _nodes(tree):
+            absent = [
+                lang for lang in languages if isinstance(value, LocalText) and not value.root.get(lang, "").strip()
+            ]
+            if absent:
+                where, line = locate(lazy, path)
+                problems.append(ContentProblem(rel, where, line, f"no text in {', '.join(absent)}"))
     return problems
 
 
 def short_labels(content: Content) -> list[ContentProblem]:
     """Options whose label does not fit on a button (over ``BUTTON`` characters) without a short label that does."""
     problems: list[ContentProblem] = []
-
-    def check(option: Option | Handlungsfeld, rel: str, path: tuple[Any, ...], lazy: YamlTree | None) -> None:
-        if option.short is None:
-            long = [lang for lang, text in option.label.root.items() if len(text) > BUTTON]
-            if long:
-                where, line = locate(lazy, (*path, "label"))
-                message = f"label longer than {BUTTON} characters in {', '.join(long)}: give it a short label (short:)"
+    for rel, tree, lazy in _files(content, ("handlungsfelder.yaml", list(content.handlungsfelder.values()))):
+        for option, path in _nodes(tree):
+            if not isinstance(option, Option | Handlungsfeld):
+                continue
+            texts, field = (option.label, "label") if option.short is None else (option.short, "short")
+            over = [lang for lang, text in texts.root.items() if len(text) > BUTTON]
+            if over:
+                where, line = locate(lazy, (*path, field))
+                message = (
+                    f"label longer than {BUTTON} characters in {', '.join(over)}: give it a short label (short:)"
+                    if field == "label"
+                    else f"short label longer than {BUTTON} characters in {', '.join(over)}"
+                )
                 problems.append(ContentProblem(rel, where, line, message))
-            return
-        over = [lang for lang, text in option.short.root.items() if len(text) > BUTTON]
-        if over:
-            where, line = locate(lazy, (*path, "short"))
-            message = f"short label longer than {BUTTON} characters in {', '.join(over)}"
-            problems.append(ContentProblem(rel, where, line, message))
-
-    def walk(value: Any, rel: str, path: tuple[Any, ...], lazy: YamlTree | None) -> None:
-        if isinstance(value, Option | Handlungsfeld):
-            check(value, rel, path, lazy)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), rel, (*path, name), lazy)
-        elif isinstance(value, list):
-            for i, element in enumerate(value):
-                walk(element, rel, (*path, i), lazy)
-
-    for stage in content.stages:
-        rel = f"stages/{stage.id}.yaml"
-        walk(stage, rel, (), _tree(content, rel))
-    walk(list(content.handlungsfelder.values()), "handlungsfelder.yaml", (), _tree(content, "handlungsfelder.yaml"))
     return problems
 
 
