@@ -83,10 +83,9 @@ def meant(s: Session, step: Step, inp: Input) -> Input | None:
 def answer(s: Session, step: Step, question: str) -> None:
     """Answer a question from the glossary, else the step's help, else point to /help; then ask again."""
     terms = terms_named(s.content.glossary, question)
-    lang = s.state.lang
     for term in terms:
-        name = next((aliases[0] for code, aliases in term.aliases.items() if code == lang), term.aliases["de"][0])
-        s.say(s.t("{term}: {explanation}", term=name, explanation=s.ctx.text(term.explanation)))
+        name = next((words[0] for lang, words in term.aliases.items() if lang == s.state.lang), term.aliases["de"][0])
+        s.say(s.ctx.labelled(name, s.ctx.text(term.explanation)))
     if not terms and step.help:
         s.say(s.ctx.text(step.help))
     if not terms and not step.help:
