@@ -54,6 +54,8 @@ class Inbound:
     message_id: str | None = None
     command: str | None = None
     """A command by id with its argument (``rsvp 3``): buttons on broadcasts, which never go stale."""
+    name: str | None = None
+    """How the sender is called on their messenger (first name, display name): how their team sees them."""
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -37,23 +38,66 @@ class Account:
     created: bool
 
 
+class Written(NamedTuple):
+    """Who last changed an answer and when; for a list, who wrote each entry (None: a former member)."""
+
+    author_id: int | None
+    revision: int
+    at: datetime
+    authors: tuple[int | None, ...] | None
+
+
+class Teammate(NamedTuple):
+    """A member of a workspace as the team sees them."""
+
+    user_id: int
+    role: str
+    name: str | None
+    notices: bool
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A workspace's strategy at one revision: its answers, who wrote them, its members and approvals."""
+
+    workspace_id: int
+    revision: int
+    name: str | None
+    answers: dict[str, Any]
+    written: dict[str, Written]
+    members: tuple[Teammate, ...]
+    approvals: dict[str, tuple[str, dict[str, Any]]]
+    """Stage id to the date the steering group agreed it and the stage's answers then."""
+
+    def role_of(self, user_id: int) -> str | None:
+        return next((m.role for m in self.members if m.user_id == user_id), None)
+
+
 @dataclass
 class Saved:
-    """A conversation as stored: its row id, position (state without answers) and answers."""
+    """A conversation as stored: its row id, position (state without answers) and the workspace it works on."""
 
     conversation_id: int | None
     revision: int
     content_version: str | None
     position: dict[str, Any] | None
-    answers: dict[str, Any]
+    shared: Shared | None = None
+    """None until the first save (a new person), or when they were removed from the workspace."""
+    removed: str | None = None
+    """The name of the workspace the person was removed from since their last message (``""`` if unnamed)."""
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.shared.answers if self.shared is not None else {}
 
 
-EMPTY = Saved(None, 0, None, None, {})
+EMPTY = Saved(None, 0, None, None)
 """No conversation yet."""
 
 
 class AnswerCache:
-    """Answers of recently active conversations, keyed by conversation and revision.
+    """Recently active workspaces (answers, authors, members), keyed by workspace and revision.
 
     An entry is used only when the stored revision still matches, and a revision is written only
     by the save that read the one before it, so several processes may share a database safely.
@@ -61,22 +105,23 @@ class AnswerCache:
 
     def __init__(self, size: int = 20_000):
         self.size = size
-        self._entries: OrderedDict[int, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._entries: OrderedDict[int, Shared] = OrderedDict()
 
-    def get(self, cid: int) -> tuple[int, dict[str, Any]] | None:
-        entry = self._entries.get(cid)
+    def get(self, wid: int) -> Shared | None:
+        entry = self._entries.get(wid)
         if entry is not None:
-            self._entries.move_to_end(cid)
+            self._entries.move_to_end(wid)
         return entry
 
-    def put(self, cid: int, revision: int, answers: dict[str, Any]) -> None:
-        self._entries[cid] = (revision, answers)
-        self._entries.move_to_end(cid)
+    def put(self, shared: Shared) -> None:
+        wid = shared.workspace_id
+        self._entries[wid] = shared
+        self._entries.move_to_end(wid)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
-    def drop(self, cid: int) -> None:
-        self._entries.pop(cid, None)
+    def drop(self, wid: int) -> None:
+        self._entries.pop(wid, None)
 
 
 class Direct:
@@ -152,5 +197,7 @@ class UnitBase:
     optimistic: bool
     pending: dict[str, Any] | None
     """An optimistic unit's save, written by ``flush``."""
-    committed: dict[int, tuple[int, dict[str, Any]]]
+    committed: dict[int, Shared]
     """Cache entries to publish once the transaction has committed."""
+    workspace: int | None
+    """The workspace the unit's save wrote to."""

@@ -9,7 +9,7 @@ several people write (a team's shared strategy), not only one person's conversat
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, cast
 
@@ -18,19 +18,33 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from storage.base import EMPTY, PROFILE_FIELDS, Account, Conflict, Direct, NeedsTransaction, Saved, UnitBase
+from storage.base import (
+    EMPTY,
+    PROFILE_FIELDS,
+    Account,
+    Conflict,
+    Direct,
+    NeedsTransaction,
+    Saved,
+    Shared,
+    Teammate,
+    UnitBase,
+    Written,
+)
 from storage.models import Answer, Conversation, Erasure, Identity, utcnow
 from storage.people import Subscriber, subject_of
 
 
 class Change(NamedTuple):
     """One answer to write, as the engine classified it: ``answer`` (upsert ``new``), ``skip`` (upsert None)
-    or ``remove`` (delete the row); ``old`` is what the audit entry keeps as before (None when absent)."""
+    or ``remove`` (delete the row); ``old`` is what the audit entry keeps as before (None when absent).
+    ``authors`` says who wrote each entry of a list answer, in order."""
 
     step_id: str
     kind: Literal["answer", "skip", "remove"]
     old: Any
     new: Any
+    authors: list[int | None] | None = None
 
 
 @dataclass
@@ -86,6 +100,10 @@ class Conversations(UnitBase):
             revision,
             version,
             position,
+            wid,
+            wrev,
+            wname,
+            wrole,
             granted,
             sub_channel,
             sub_ref,
@@ -111,7 +129,10 @@ class Conversations(UnitBase):
             self.pending = {"channel": channel, "mid": message_id}
         saved = EMPTY
         if cid is not None:
-            saved = Saved(cid, revision, version, position, self._answers_of(cid, revision))
+            if wid is not None and wrole is not None:
+                saved = Saved(cid, revision, version, position, self.shared(wid, wrev, wname))
+            else:  # removed from their workspace: nothing of it is shown, and a new one starts with the next save
+                saved = Saved(cid, revision, version, None, removed=(wname or "") if wid is not None else None)
         subscriber = None
         if sub_channel is not None:
             subscriber = Subscriber(
@@ -160,55 +181,88 @@ class Conversations(UnitBase):
             raise Conflict(f"{channel} identity created concurrently") from exc
         return Account(user_id, language, created=True)
 
-    def _answers_of(self, cid: int, revision: int) -> dict[str, Any]:
-        """A conversation's answers: from the cache while its revision is the stored one."""
-        cached = self.cache.get(cid)
-        if cached is not None and cached[0] == revision:
-            return dict(cached[1])
-        answers = dict(self.q["answers"].rows(self.conn, {"cid": cid}))
-        self.cache.put(cid, revision, dict(answers))
-        return answers
+    def shared(self, wid: int, revision: int, name: str | None) -> Shared:
+        """A workspace's answers, authors, members and approvals (cached while its revision is the stored one)."""
+        cached = self.cache.get(wid)
+        if cached is not None and cached.revision == revision:
+            return replace(cached, answers=dict(cached.answers))
+        values = {"wid": wid}
+        answers, written = {}, {}
+        for step_id, value, author, at_revision, at, authors in self.q["answers"].rows(self.conn, values):
+            answers[step_id] = value
+            written[step_id] = Written(author, at_revision, at, tuple(authors) if authors is not None else None)
+        channels: dict[int, list[str]] = {}
+        people: dict[int, tuple[str, str | None, bool]] = {}
+        for user_id, role, member_name, notices, channel in self.q["members"].rows(self.conn, values):
+            people[user_id] = (role, member_name, notices)
+            if channel is not None and channel not in channels.setdefault(user_id, []):
+                channels[user_id].append(channel)
+        members = tuple(Teammate(u, r, n, bool(x), tuple(channels.get(u, ()))) for u, (r, n, x) in people.items())
+        approvals = {
+            stage: (on, dict(snapshot or {})) for stage, on, snapshot in self.q["approvals"].rows(self.conn, values)
+        }
+        shared = Shared(wid, revision, name, answers, written, members, approvals)
+        self.cache.put(replace(shared, answers=dict(answers)))
+        return shared
 
     def set_profile(self, user_id: int, profile: dict[str, Any]) -> None:
-        """Keep the municipality profile in step with the answers it comes from (after ``save``)."""
+        """Keep the municipality profile and the workspace's name in step with the answers they come from
+        (after ``save``)."""
         values = {k: profile.get(k) for k in PROFILE_FIELDS}
+        name = values["name"] if isinstance(values["name"], str) else None
         if self.optimistic:
             if self.pending is None or "cid" not in self.pending:
                 raise NeedsTransaction("profile without a save")
             self.pending["profile"] = json.dumps(values)
+            self.pending["wname"] = name
             return
         self.q["profile"].run(self.conn, {"uid": user_id, "now": utcnow(), **values})
+        if self.workspace is not None and name is not None:
+            self.q["workspace_name"].run(self.conn, {"wid": self.workspace, "wname": name[:255]})
 
     def save(
-        self, user_id: int, saved: Saved, version: str, position: dict[str, Any], changes: list[Change], language: str
+        self,
+        user_id: int,
+        saved: Saved,
+        version: str,
+        position: dict[str, Any],
+        changes: list[Change],
+        language: str,
+        name: str | None = None,
     ) -> int:
-        """Store the new position and every changed answer, each with an audit entry.
+        """Store the new position and every changed answer of the workspace, each with an audit entry.
 
-        Written only if the conversation is still at the revision ``saved`` was read at; otherwise
-        another writer came first and :class:`Conflict` is raised (nothing of it is kept). An
-        optimistic unit keeps the save for ``flush``.
+        Written only if the conversation is still at the revision ``saved`` was read at and, when
+        answers change, the workspace too; otherwise another writer came first and :class:`Conflict`
+        is raised (nothing of it is kept). A person without a workspace (new, or removed from theirs)
+        gets one of their own, as its coordinator, under ``name``. An optimistic unit keeps the save
+        for ``flush``.
         """
         now = utcnow()
-        conversation_id = saved.conversation_id
+        conversation_id, shared = saved.conversation_id, saved.shared
         language_changed = saved.position is not None and saved.position.get("lang") != language
-        if conversation_id is None:
-            try:
-                conversation_id = self.q["new_conversation"].rows(
-                    self.conn, {"uid": user_id, "version": version, "position": position, "now": now}
-                )[0][0]
-            except IntegrityError as exc:
-                raise Conflict("conversation created concurrently") from exc
-            self._write_answers(user_id, conversation_id, changes, now)
+        if conversation_id is None or shared is None:
+            if self.optimistic:
+                raise NeedsTransaction("new workspace")
+            wid = self.q["new_workspace"].rows(self.conn, {"now": now})[0][0]
+            self.q["new_member"].run(
+                self.conn, {"wid": wid, "uid": user_id, "role": "coordinator", "name": name, "now": now}
+            )
+            self.workspace = wid
+            if conversation_id is None:
+                try:
+                    conversation_id = self.q["new_conversation"].rows(
+                        self.conn, {"uid": user_id, "wid": wid, "version": version, "position": position, "now": now}
+                    )[0][0]
+                except IntegrityError as exc:
+                    raise Conflict("conversation created concurrently") from exc
+            else:
+                self._move(self._values(user_id, saved, version, position, now, wid, 0))
+                self.q["join_workspace"].run(self.conn, {"cid": conversation_id, "wid": wid})
+            self._write_answers(user_id, wid, 1, changes, now)
         else:
-            values = {
-                "uid": user_id,
-                "cid": conversation_id,
-                "seen": saved.revision,
-                "revision": saved.revision + 1,
-                "version": version,
-                "position": position,
-                "now": now,
-            }
+            self.workspace = shared.workspace_id
+            values = self._values(user_id, saved, version, position, now, shared.workspace_id, shared.revision)
             if self.optimistic:
                 if language_changed or self.pending is None:
                     raise NeedsTransaction("save")
@@ -218,13 +272,38 @@ class Conversations(UnitBase):
                     values | {"mid": None, "channel": None, "profile": None, "changes": _changes_json(changes)}
                 )
             else:
-                if self.q["move"].run(self.conn, values).rowcount != 1:
-                    raise Conflict(f"conversation {conversation_id} is no longer at revision {saved.revision}")
-                self._write_answers(user_id, conversation_id, changes, now)
+                self._move(values)
+                if changes:
+                    if self.q["bump"].run(self.conn, values).rowcount != 1:
+                        raise Conflict(f"workspace {shared.workspace_id} is no longer at revision {shared.revision}")
+                    self._write_answers(user_id, shared.workspace_id, shared.revision + 1, changes, now)
+            if changes:
+                self._publish(user_id, shared, changes, now)
         if language_changed:
             self.q["language"].run(self.conn, {"uid": user_id, "lang": language})
-        self._publish(conversation_id, saved, changes)
         return conversation_id
+
+    @staticmethod
+    def _values(
+        user_id: int, saved: Saved, version: str, position: dict[str, Any], now: datetime, wid: int, wseen: int
+    ) -> dict[str, Any]:
+        return {
+            "uid": user_id,
+            "cid": saved.conversation_id,
+            "seen": saved.revision,
+            "revision": saved.revision + 1,
+            "version": version,
+            "position": position,
+            "now": now,
+            "wid": wid,
+            "wseen": wseen,
+            "wrevision": wseen + 1,
+            "wname": None,
+        }
+
+    def _move(self, values: dict[str, Any]) -> None:
+        if self.q["move"].run(self.conn, values).rowcount != 1:
+            raise Conflict(f"conversation {values['cid']} is no longer at revision {values['seen']}")
 
     def flush(self, conn: Connection) -> None:
         """Write what an optimistic unit kept: its save and its message id, in one atomic statement."""
@@ -235,33 +314,47 @@ class Conversations(UnitBase):
         """PostgreSQL: the whole save as one statement (see ``_PG_SAVE``)."""
         values = values | {"position": json.dumps(values["position"])}
         if self.q["save"].rows(conn or self.conn, values)[0][0] != 1:
-            raise Conflict(f"conversation {values['cid']} is no longer at revision {values['seen']}")
+            raise Conflict(f"conversation {values['cid']} or its workspace changed since revision {values['seen']}")
 
-    def _write_answers(self, user_id: int, conversation_id: int, changes: list[Change], now: datetime) -> None:
+    def _write_answers(self, user_id: int, wid: int, revision: int, changes: list[Change], now: datetime) -> None:
         upserts, removed, audit = [], [], []
-        for step_id, kind, old, new in changes:
+        for change in changes:
+            step_id, kind, old, new = change.step_id, change.kind, change.old, change.new
             if kind == "remove":
                 removed.append(step_id)
             else:
-                upserts.append({"cid": conversation_id, "sid": step_id, "value": new, "now": now})
-            audit.append({"uid": user_id, "now": now, "action": kind, "sid": step_id, "old": old, "new": new})
+                upserts.append(
+                    {
+                        "wid": wid,
+                        "sid": step_id,
+                        "value": new,
+                        "uid": user_id,
+                        "authors": change.authors,
+                        "wrevision": revision,
+                        "now": now,
+                    }
+                )
+            audit.append(
+                {"uid": user_id, "wid": wid, "now": now, "action": kind, "sid": step_id, "old": old, "new": new}
+            )
         if upserts:
             self.q["answer"].run_many(self.conn, upserts)
         if removed:
-            self.conn.execute(
-                delete(Answer).where(col(Answer.conversation_id) == conversation_id, col(Answer.step_id).in_(removed))
-            )
+            self.conn.execute(delete(Answer).where(col(Answer.workspace_id) == wid, col(Answer.step_id).in_(removed)))
         if audit:
             self.q["audit"].run_many(self.conn, audit)
 
-    def _publish(self, conversation_id: int, saved: Saved, changes: list[Change]) -> None:
-        answers = dict(saved.answers)
-        for step_id, kind, _old, new in changes:
-            if kind == "remove":
-                answers.pop(step_id, None)
+    def _publish(self, user_id: int, shared: Shared, changes: list[Change], now: datetime) -> None:
+        answers, written, revision = dict(shared.answers), dict(shared.written), shared.revision + 1
+        for change in changes:
+            if change.kind == "remove":
+                answers.pop(change.step_id, None)
+                written.pop(change.step_id, None)
             else:
-                answers[step_id] = new
-        self.committed[conversation_id] = (saved.revision + 1, answers)
+                answers[change.step_id] = change.new
+                authors = tuple(change.authors) if change.authors is not None else None
+                written[change.step_id] = Written(user_id, revision, now, authors)
+        self.committed[shared.workspace_id] = replace(shared, revision=revision, answers=answers, written=written)
 
     # -- reachability and identity moves --------------------------------------------
     def set_unreachable_at(self, channel: str, address: str, status: str) -> None:
@@ -296,4 +389,6 @@ class Conversations(UnitBase):
 
 def _changes_json(changes: list[Change]) -> str:
     """Answer changes as the JSON rows the PostgreSQL save statement reads."""
-    return json.dumps([{"step_id": c.step_id, "value": c.new, "old": c.old, "action": c.kind} for c in changes])
+    return json.dumps(
+        [{"step_id": c.step_id, "value": c.new, "old": c.old, "action": c.kind, "authors": c.authors} for c in changes]
+    )

@@ -73,6 +73,99 @@ class Identity(SQLModel, table=True):
     )
 
 
+class Workspace(SQLModel, table=True):
+    """One municipality's strategy: all stage answers belong to it, and its members work on them together."""
+
+    __table_args__ = {"sqlite_autoincrement": True}  # ids key the answer cache: never reuse them
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str | None = Field(default=None, max_length=255, description="The municipality's name, from its answers.")
+    revision: int = Field(default=0, description="Raised by every change of its answers or members.")
+    created_at: datetime = _when()
+
+
+def _workspace(primary_key: bool = False, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
+    return Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("workspace.id", ondelete=ondelete),
+            primary_key=primary_key,
+            nullable=nullable,
+            index=not primary_key,
+        )
+    )
+
+
+class Member(SQLModel, table=True):
+    """A person in a workspace, with their role: coordinator, editor, viewer or owner (of measures)."""
+
+    workspace_id: int = _workspace(primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    role: str = Field(max_length=16)
+    name: str | None = Field(default=None, max_length=64, description="How the team sees them (their messenger name).")
+    notices: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
+    """Whether they are told when a teammate completes a stage or the coordinator approves one."""
+    joined_at: datetime = _when()
+
+
+class Code(SQLModel, table=True):
+    """A single-use code: ``join`` a workspace in a role, or ``link`` another messenger to a person."""
+
+    code: str = Field(primary_key=True, max_length=16)
+    kind: str = Field(max_length=8)
+    user_id: int = _owner()
+    """Who made it (the coordinator inviting, or the person linking)."""
+    workspace_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True, index=True),
+    )
+    role: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    used_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+
+
+class CodeAttempt(SQLModel, table=True):
+    """A code someone entered that was unknown, used or expired (failed attempts are rate-limited)."""
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    )
+    user_id: int = _owner()
+    at: datetime = _when()
+
+
+class Approval(SQLModel, table=True):
+    """A stage the steering group agreed on a date, with its answers as they were then."""
+
+    workspace_id: int = _workspace(primary_key=True)
+    stage_id: str = Field(primary_key=True, max_length=64)
+    agreed_on: str = Field(max_length=10, description="ISO date the steering group agreed.")
+    by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    at: datetime = _when()
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+
+
+class Room(SQLModel, table=True):
+    """A group chat or room bound to a workspace: stage summaries and approvals are posted there."""
+
+    channel: str = Field(primary_key=True, max_length=16)
+    ref: str = Field(primary_key=True, max_length=255)
+    workspace_id: int = _workspace()
+    bound_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    at: datetime = _when()
+
+
 class Municipality(SQLModel, table=True):
     """The municipality profile a user gave in the onboarding (a projection of their answers)."""
 
@@ -94,21 +187,31 @@ class Conversation(SQLModel, table=True):
     user_id: int = Field(
         sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
     )
+    workspace_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    """The workspace whose strategy this person works on now."""
     content_version: str = Field(max_length=32)
     position: dict[str, Any] = Field(sa_column=Column(Json, nullable=False))
-    revision: int = Field(default=0, description="Raised by every save; lets a process trust its cache.")
+    revision: int = Field(default=0, description="Raised by every save of the position.")
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
 
 class Answer(SQLModel, table=True):
-    """One answer per step; ``value`` is JSON (text, option ids, bullets, records); null means skipped."""
+    """A workspace's answer to one step; ``value`` is JSON (text, option ids, bullets, records); null means skipped."""
 
-    conversation_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True)
-    )
+    workspace_id: int = _workspace(primary_key=True)
     step_id: str = Field(primary_key=True, max_length=64)
     value: Any = Field(default=None, sa_column=Column(Json))
+    author_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    """Who last changed it (null: a former member)."""
+    authors: list[int | None] | None = Field(default=None, sa_column=Column(Json, nullable=True))
+    """For a list or records answer: who wrote each entry, in the same order (null: a former member)."""
+    revision: int = Field(default=0, description="The workspace revision that wrote it.")
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -121,6 +224,7 @@ class AuditEntry(SQLModel, table=True):
         sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     )
     user_id: int = _owner()
+    workspace_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True, index=True))
     at: datetime = _when()
     action: str = Field(max_length=32)
     step_id: str | None = Field(default=None, max_length=64)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
-from storage.base import PROFILE_FIELDS, stored_id
+from storage.base import PROFILE_FIELDS
 from storage.events import Events
 from storage.models import (
     AdminLog,
@@ -28,6 +28,7 @@ from storage.models import (
     table_of,
     utcnow,
 )
+from storage.workspaces import Workspaces
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def subject_of(key: bytes, channel: str, ref: str) -> str:
     return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
-class People(Events):
+class People(Events, Workspaces):
     """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
@@ -318,10 +319,7 @@ class People(Events):
             subject = subject_of(self.key, channel, ref)
             self.conn.execute(delete(Erasure).where(col(Erasure.subject) == subject))
             self.conn.execute(insert(Erasure).values(subject=subject, at=_second(utcnow())))
-        conversation_ids = select(col(Conversation.id)).where(col(Conversation.user_id) == user_id)
-        for cid in self.conn.execute(conversation_ids).scalars():
-            self.cache.drop(stored_id(cid))
-        self.conn.execute(delete(Answer).where(col(Answer.conversation_id).in_(conversation_ids)))
+        self.leave_all(user_id)
         for table in (Conversation, Municipality, AuditEntry, Identity):
             self.conn.execute(delete(table).where(col(table.user_id) == user_id))
         self.conn.execute(delete(User).where(col(User.id) == user_id))
@@ -342,13 +340,9 @@ class People(Events):
                 select(col(Conversation.id), col(Conversation.updated_at)).where(col(Conversation.user_id) == user_id)
             )
         ).first()
-        answers = 0
-        if conversation is not None:
-            answers = (
-                self.conn.execute(
-                    select(func.count()).select_from(Answer).where(col(Answer.conversation_id) == conversation.id)
-                )
-            ).scalar_one()
+        answers = (
+            self.conn.execute(select(func.count()).select_from(Answer).where(col(Answer.author_id) == user_id))
+        ).scalar_one()
         audit = (
             self.conn.execute(select(func.count()).select_from(AuditEntry).where(col(AuditEntry.user_id) == user_id))
         ).scalar_one()
@@ -359,6 +353,7 @@ class People(Events):
             "identities": [(c, r, _aware(at)) for c, r, at in identities],
             "municipality": {k: getattr(profile, k) for k in PROFILE_FIELDS} if profile else {},
             "answers": answers,
+            "workspaces": [(name, role) for _, name, role in self.memberships(user_id)],
             "audit_entries": audit,
             "conversation_updated_at": _aware(conversation.updated_at) if conversation else None,
             "subscription": self.subscription(user_id),

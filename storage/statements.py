@@ -12,7 +12,19 @@ from sqlalchemy.sql.expression import ColumnClause
 from sqlmodel import col
 
 from storage.base import PROFILE_FIELDS
-from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
+from storage.models import (
+    Answer,
+    Approval,
+    AuditEntry,
+    Conversation,
+    Identity,
+    Json,
+    Member,
+    Municipality,
+    ProcessedMessage,
+    User,
+    Workspace,
+)
 from storage.prepared import Prepared
 
 _ME = "SELECT user_id, active, address FROM identity WHERE channel = :channel AND ref = :ref"
@@ -21,6 +33,7 @@ _UNSEEN = f"NOT EXISTS (SELECT 1 FROM processedmessage WHERE channel = :channel 
 _OPEN = f"""
 SELECT {_UNSEEN} AS fresh, me.user_id, u.language, me.active, me.address,
        c.id AS cid, c.revision, c.content_version, c.position,
+       c.workspace_id AS wid, w.revision AS wrev, w.name AS wname, mem.role AS wrole,
        (SELECT r.role FROM role AS r WHERE r.channel = :channel AND r.ref = :ref) AS granted,
        s.channel AS sub_channel, s.ref AS sub_ref, s.language AS sub_language, s.topics, s.consent_version,
        s.requested_at, s.confirmed_at
@@ -28,10 +41,12 @@ FROM (SELECT 1 AS one) AS one
 LEFT JOIN ({_ME}) AS me ON true
 LEFT JOIN "user" AS u ON u.id = me.user_id
 LEFT JOIN conversation AS c ON c.user_id = me.user_id
+LEFT JOIN workspace AS w ON w.id = c.workspace_id
+LEFT JOIN member AS mem ON mem.workspace_id = c.workspace_id AND mem.user_id = me.user_id
 LEFT JOIN subscription AS s ON s.user_id = me.user_id
 """
 """What a message needs to know, in one round trip: whether its id is new, the person, their
-conversation, subscription and granted role."""
+conversation and its workspace (revision, name, their role there), subscription and granted role."""
 _PG_LOCK = f"""
 WITH claim AS (
     INSERT INTO processedmessage (channel, message_id, at)
@@ -50,25 +65,33 @@ is until the save."""
 
 _PG_SAVE = f"""
 WITH changes AS (
-    SELECT * FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(step_id text, value jsonb, old jsonb, action text)
+    SELECT * FROM jsonb_to_recordset(CAST(:changes AS jsonb))
+        AS c(step_id text, value jsonb, old jsonb, action text, authors jsonb)
+), ws AS (
+    UPDATE workspace SET revision = :wrevision, name = COALESCE(CAST(:wname AS varchar), name)
+    WHERE id = :wid AND revision = :wseen AND EXISTS (SELECT 1 FROM changes) AND {_UNSEEN}
+    AND EXISTS (SELECT 1 FROM conversation WHERE id = :cid AND revision = :seen) RETURNING id
 ), moved AS (
     UPDATE conversation SET content_version = :version, position = CAST(:position AS jsonb), revision = :revision,
            updated_at = :now
-    WHERE id = :cid AND revision = :seen AND {_UNSEEN} RETURNING id
+    WHERE id = :cid AND revision = :seen AND {_UNSEEN}
+    AND (NOT EXISTS (SELECT 1 FROM changes) OR EXISTS (SELECT 1 FROM ws)) RETURNING id
 ), claim AS (
     INSERT INTO processedmessage (channel, message_id, at)
     SELECT :channel, {_MID}, :now WHERE {_MID} IS NOT NULL AND EXISTS (SELECT 1 FROM moved)
     ON CONFLICT DO NOTHING
 ), upserted AS (
-    INSERT INTO answer (conversation_id, step_id, value, created_at, updated_at)
-    SELECT :cid, step_id, value, :now, :now FROM changes WHERE action <> 'remove' AND EXISTS (SELECT 1 FROM moved)
-    ON CONFLICT (conversation_id, step_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+    INSERT INTO answer (workspace_id, step_id, value, author_id, authors, revision, created_at, updated_at)
+    SELECT :wid, step_id, value, :uid, authors, :wrevision, :now, :now FROM changes
+    WHERE action <> 'remove' AND EXISTS (SELECT 1 FROM moved)
+    ON CONFLICT (workspace_id, step_id) DO UPDATE SET value = excluded.value, author_id = excluded.author_id,
+        authors = excluded.authors, revision = excluded.revision, updated_at = excluded.updated_at
 ), removed AS (
-    DELETE FROM answer WHERE conversation_id = :cid AND EXISTS (SELECT 1 FROM moved)
+    DELETE FROM answer WHERE workspace_id = :wid AND EXISTS (SELECT 1 FROM moved)
     AND step_id IN (SELECT step_id FROM changes WHERE action = 'remove')
 ), audited AS (
-    INSERT INTO auditentry (user_id, at, action, step_id, old, new)
-    SELECT :uid, :now, action, step_id, old, value FROM changes WHERE EXISTS (SELECT 1 FROM moved)
+    INSERT INTO auditentry (user_id, workspace_id, at, action, step_id, old, new)
+    SELECT :uid, :wid, :now, action, step_id, old, value FROM changes WHERE EXISTS (SELECT 1 FROM moved)
 ), profiled AS (
     INSERT INTO municipality (user_id, name, kind, land, size, fields, updated_at)
     SELECT :uid, p.name, p.kind, p.land, p.size, p.fields, :now
@@ -81,7 +104,8 @@ WITH changes AS (
 SELECT count(*) AS moved FROM moved
 """
 """PostgreSQL: position, answers, audit entries and (with ``:profile``) the municipality profile in
-one round trip, written only while the conversation is at the revision the message read. With
+one round trip, written only while the conversation is at the revision the message read and, when
+answers change, the workspace too (its revision is raised, so other members' writers see it). With
 ``:mid`` (a message read without a transaction) the same statement also claims the message id, so
 the whole message is one atomic write; a message id handled meanwhile writes nothing."""
 
@@ -98,6 +122,10 @@ def _opened_columns() -> list[ColumnClause[Any]]:
         column("revision", Integer),
         column("content_version", String),
         column("position", Json),
+        column("wid", Integer),
+        column("wrev", Integer),
+        column("wname", String),
+        column("wrole", String),
         column("granted", String),
         column("sub_channel", String),
         column("sub_ref", String),
@@ -115,9 +143,12 @@ def _statements(dialect: str) -> dict[str, ClauseElement]:
     p = bindparam
     when = DateTime(timezone=True)
     answer = ins(Answer).values(
-        conversation_id=p("cid"),
+        workspace_id=p("wid"),
         step_id=p("sid"),
         value=p("value", type_=Json),
+        author_id=p("uid"),
+        authors=p("authors", type_=Json),
+        revision=p("wrevision"),
         created_at=p("now"),
         updated_at=p("now"),
     )
@@ -140,10 +171,35 @@ def _statements(dialect: str) -> dict[str, ClauseElement]:
         "reachable": update(Identity)
         .where(*identity)
         .values(active=p("active"), status=p("status"), status_at=p("now")),
-        "answers": select(col(Answer.step_id), col(Answer.value)).where(col(Answer.conversation_id) == p("cid")),
+        "answers": select(
+            col(Answer.step_id),
+            col(Answer.value),
+            col(Answer.author_id),
+            col(Answer.revision),
+            col(Answer.updated_at),
+            col(Answer.authors),
+        ).where(col(Answer.workspace_id) == p("wid")),
+        "members": select(
+            col(Member.user_id), col(Member.role), col(Member.name), col(Member.notices), col(Identity.channel)
+        )
+        .join(Identity, col(Identity.user_id) == col(Member.user_id), isouter=True)
+        .where(col(Member.workspace_id) == p("wid"))
+        .order_by(col(Member.joined_at), col(Member.user_id)),
+        "approvals": select(col(Approval.stage_id), col(Approval.agreed_on), col(Approval.answers)).where(
+            col(Approval.workspace_id) == p("wid")
+        ),
+        "new_workspace": ins(Workspace).values(revision=1, created_at=p("now")).returning(col(Workspace.id)),
+        "new_member": ins(Member).values(
+            workspace_id=p("wid"), user_id=p("uid"), role=p("role"), name=p("name"), notices=True, joined_at=p("now")
+        ),
+        "bump": update(Workspace)
+        .where(col(Workspace.id) == p("wid"), col(Workspace.revision) == p("wseen"))
+        .values(revision=p("wrevision")),
+        "workspace_name": update(Workspace).where(col(Workspace.id) == p("wid")).values(name=p("wname")),
         "new_conversation": ins(Conversation)
         .values(
             user_id=p("uid"),
+            workspace_id=p("wid"),
             content_version=p("version"),
             position=p("position", type_=Json),
             revision=1,
@@ -161,13 +217,16 @@ def _statements(dialect: str) -> dict[str, ClauseElement]:
         ),
         "language": update(User).where(col(User.id) == p("uid")).values(language=p("lang")),
         "answer": answer.on_conflict_do_update(
-            index_elements=["conversation_id", "step_id"], set_={"value": answer.excluded.value, "updated_at": p("now")}
+            index_elements=["workspace_id", "step_id"],
+            set_={k: getattr(answer.excluded, k) for k in ("value", "author_id", "authors", "revision", "updated_at")},
         ),
+        "join_workspace": update(Conversation).where(col(Conversation.id) == p("cid")).values(workspace_id=p("wid")),
         "profile": profile.on_conflict_do_update(
             index_elements=["user_id"], set_={k: getattr(profile.excluded, k) for k in (*PROFILE_FIELDS, "updated_at")}
         ),
         "audit": ins(AuditEntry).values(
             user_id=p("uid"),
+            workspace_id=p("wid"),
             at=p("now"),
             action=p("action"),
             step_id=p("sid"),

@@ -107,8 +107,8 @@ class Store:
                     raise
                 log.debug("unit of work ran into another writer; running it again (attempt %d)", attempt + 2)
                 continue
-            for cid, (revision, answers) in unit.committed.items():
-                self.cache.put(cid, revision, answers)
+            for shared in unit.committed.values():
+                self.cache.put(shared)
             if unit.erased and self._conn is not None:
                 checkpoint(self._conn)  # SQLite: no copy of the erased rows stays in the WAL
             return result
@@ -137,8 +137,8 @@ class Store:
         except Exception as exc:  # wants a transaction, met another writer, or the connection failed
             log.debug("message runs again in a transaction (%s: %s)", type(exc).__name__, exc)
             return await self.run(work)
-        for cid, (revision, answers) in unit.committed.items():
-            self.cache.put(cid, revision, answers)
+        for shared in unit.committed.values():
+            self.cache.put(shared)
         return result
 
     def _optimistic(self, conn: Connection, work: Callable[[Unit], T]) -> tuple[Unit, T]:
@@ -193,3 +193,4 @@ class Unit(Conversations, People, Events, Outbox):
         self.optimistic = optimistic
         self.pending = None
         self.committed = {}
+        self.workspace = None

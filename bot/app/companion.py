@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.app import metrics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
+from bot.app.team import team_of
 from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
@@ -20,6 +21,7 @@ from flows.conversation.actions import Effect, Facts, role_of
 from flows.conversation.context import Ctx
 from flows.conversation.engine import Engine, Stored, Turn
 from flows.messages import Inbound, Outbound, Paragraph
+from flows.team.authorship import entry_authors
 from storage.base import Conflict, Saved
 from storage.conversations import Change
 from storage.models import utcnow
@@ -180,6 +182,7 @@ class Companion:
         if not opened.fresh:
             return Response(outcome="duplicate")
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
+        team = team_of(saved.shared, account.user_id)
         now = utcnow()
         facts = Facts(
             subscribed=bool(sub and sub.active),
@@ -189,6 +192,8 @@ class Companion:
             now=now,
             identities=IDENTITIES,
             erased=opened.erased,
+            team=team,
+            removed=saved.removed,
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
@@ -200,7 +205,7 @@ class Companion:
             if turn.state.mode == "new":
                 return Response(turn.replies, list(turn.effects))
             account = unit.start_again(channel, ref, turn.state.lang, address)
-        self._persist(unit, account.user_id, saved, turn)
+        self._persist(unit, account.user_id, saved, turn, inbound.name)
         if turn.actions:
             actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
             turn.results += apply(unit, self.content, actor, turn.actions, now)
@@ -209,9 +214,17 @@ class Companion:
             turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))
         return Response(turn.replies, list(turn.effects))
 
-    def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn) -> None:
-        changes = [Change(c.step_id, c.kind, c.old, c.new) for c in turn.changes]
-        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, turn.state.lang)
+    def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn, name: str | None) -> None:
+        written = saved.shared.written if saved.shared is not None else {}
+
+        def authors(step_id: str, old: object, new: object) -> list[int | None] | None:
+            before = written.get(step_id)
+            if before is None:
+                return entry_authors(old, None, new, user_id)
+            return entry_authors(old, before.authors, new, user_id, before.author_id)
+
+        changes = [Change(c.step_id, c.kind, c.old, c.new, authors(c.step_id, c.old, c.new)) for c in turn.changes]
+        unit.save(user_id, saved, self.content.version, turn.state.position(), changes, turn.state.lang, name)
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
             unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})

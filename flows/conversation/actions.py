@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from flows.team.view import Team
+
 Role = Literal["admin", "editor"]
 
 
@@ -56,6 +58,10 @@ class Facts:
     identities: Identities = Identities()
     erased: bool = False
     """This person deleted all their data here; nothing is stored until they start again (/start)."""
+    team: Team | None = None
+    """The workspace whose strategy they work on (None before their first answer is stored)."""
+    removed: str | None = None
+    """They were removed from a workspace (its name, or "") since their last message: they start afresh."""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from flows.content.model import (
 )
 from flows.conversation.state import State
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.team.view import Team
 
 _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
@@ -44,6 +45,8 @@ def _compile(source: str) -> Template:
 class Ctx:
     content: Content
     state: State
+    team: Team | None = None
+    """The workspace, for showing who wrote what (None: nobody else is involved yet)."""
     t: Translator = field(init=False)
 
     def __post_init__(self) -> None:

@@ -112,8 +112,9 @@ class Engine:
         moved = self.migrate(state)
         if lang in LANGUAGES:
             state.lang = lang
-        ctx = Ctx(self.content, state)
-        session = Session(self.content, ctx, facts or Facts(), SCREENS, self.today)
+        facts = facts or Facts()
+        ctx = Ctx(self.content, state, facts.team)
+        session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))
         dispatch(session, inbound)

@@ -1,0 +1,77 @@
+"""Workspaces: a municipality's strategy and its team (members, roles, codes, approvals, rooms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlmodel import col
+
+from storage.base import UnitBase, stored_id
+from storage.models import Answer, Member, Workspace
+
+COORDINATOR = "coordinator"
+
+
+class Workspaces(UnitBase):
+    """Mixed into the unit of work: a workspace's team."""
+
+    def touch(self, wid: int) -> None:
+        """Raise a workspace's revision: its members, approvals or answers changed (caches see it)."""
+        self.conn.execute(update(Workspace).where(col(Workspace.id) == wid).values(revision=Workspace.revision + 1))
+        self.cache.drop(wid)
+
+    def memberships(self, user_id: int) -> list[tuple[int, str | None, str]]:
+        """The workspaces a person belongs to: id, name and their role there."""
+        rows = self.conn.execute(
+            select(col(Workspace.id), col(Workspace.name), col(Member.role))
+            .join(Member, col(Member.workspace_id) == col(Workspace.id))
+            .where(col(Member.user_id) == user_id)
+            .order_by(col(Member.joined_at))
+        ).all()
+        return [(stored_id(wid), name, role) for wid, name, role in rows]
+
+    def leave_all(self, user_id: int) -> None:
+        """A person leaves every workspace (they erased their data). What they wrote for the municipality stays,
+        by a former member; a workspace nobody else is in goes with them, and one left without a coordinator
+        gets its longest-standing member as coordinator."""
+        for wid, _name, role in self.memberships(user_id):
+            others = self.conn.execute(
+                select(col(Member.user_id), col(Member.role))
+                .where(col(Member.workspace_id) == wid, col(Member.user_id) != user_id)
+                .order_by(col(Member.joined_at), col(Member.user_id))
+            ).all()
+            if not others:
+                self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
+                self.cache.drop(wid)
+                continue
+            if role == COORDINATOR and all(r != COORDINATOR for _, r in others):
+                self.conn.execute(
+                    update(Member)
+                    .where(col(Member.workspace_id) == wid, col(Member.user_id) == others[0][0])
+                    .values(role=COORDINATOR)
+                )
+            self._forget_author(wid, user_id)
+            self.conn.execute(delete(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id))
+            self.touch(wid)
+
+    def _forget_author(self, wid: int, user_id: int) -> None:
+        """What a person wrote stays, by a former member (the author is forgotten)."""
+        self.conn.execute(
+            update(Answer)
+            .where(col(Answer.workspace_id) == wid, col(Answer.author_id) == user_id)
+            .values(author_id=None)
+        )
+        rows = self.conn.execute(
+            select(col(Answer.step_id), col(Answer.authors)).where(
+                col(Answer.workspace_id) == wid, col(Answer.authors).is_not(None)
+            )
+        ).all()
+        for step_id, authors in rows:
+            if authors and user_id in authors:
+                forgotten: list[Any] = [None if a == user_id else a for a in authors]
+                self.conn.execute(
+                    update(Answer)
+                    .where(col(Answer.workspace_id) == wid, col(Answer.step_id) == step_id)
+                    .values(authors=forgotten, updated_at=Answer.updated_at)
+                )
