@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
-from storage.models import Answer, Member, Workspace
+from storage.models import Answer, Conversation, Member, Workspace, utcnow
 
 COORDINATOR = "coordinator"
 
@@ -75,3 +75,35 @@ class Workspaces(UnitBase):
                     .where(col(Answer.workspace_id) == wid, col(Answer.step_id) == step_id)
                     .values(authors=forgotten, updated_at=Answer.updated_at)
                 )
+
+    def join(self, user_id: int, wid: int, role: str, name: str | None = None) -> None:
+        """Make a person a member of a workspace in ``role`` and move their conversation there.
+
+        Their own workspace before goes if nobody else is in it and nothing was answered there; else they
+        stay its member (``memberships`` lists it)."""
+        now = utcnow()
+        before = self.conn.execute(
+            select(col(Conversation.workspace_id)).where(col(Conversation.user_id) == user_id)
+        ).scalar()
+        existing = self.conn.execute(
+            select(col(Member.role)).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id)
+        ).scalar()
+        if existing is None:
+            self.conn.execute(
+                insert(Member).values(
+                    workspace_id=wid, user_id=user_id, role=role, name=name, notices=True, joined_at=now
+                )
+            )
+        self.conn.execute(update(Conversation).where(col(Conversation.user_id) == user_id).values(workspace_id=wid))
+        self.touch(wid)
+        if before is not None and before != wid:
+            self._drop_if_unused(before, user_id)
+
+    def _drop_if_unused(self, wid: int, user_id: int) -> None:
+        others = self.conn.execute(
+            select(col(Member.user_id)).where(col(Member.workspace_id) == wid, col(Member.user_id) != user_id)
+        ).first()
+        answered = self.conn.execute(select(col(Answer.step_id)).where(col(Answer.workspace_id) == wid)).first()
+        if others is None and answered is None:
+            self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
+            self.cache.drop(wid)
