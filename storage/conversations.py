@@ -217,8 +217,8 @@ class Conversations(UnitBase):
             self.pending["wname"] = name
             return
         self.q["profile"].run(self.conn, {"uid": user_id, "now": utcnow(), **values})
-        if self.workspace is not None and name is not None:
-            self.q["workspace_name"].run(self.conn, {"wid": self.workspace, "wname": name[:255]})
+        if name is not None:
+            self.q["workspace_name"].run(self.conn, {"uid": user_id, "wname": name[:255]})
 
     def save(
         self,

@@ -54,14 +54,19 @@ WITH claim AS (
     ON CONFLICT DO NOTHING RETURNING 1
 ), me AS (
     SELECT user_id FROM identity WHERE channel = :channel AND ref = :ref FOR UPDATE
+), theirs AS (
+    SELECT w.id FROM workspace AS w JOIN conversation AS c ON c.workspace_id = w.id
+    WHERE c.user_id IN (SELECT user_id FROM me) FOR UPDATE OF w
 ), mine AS (
-    SELECT id FROM conversation WHERE user_id IN (SELECT user_id FROM me) FOR UPDATE
+    SELECT id FROM conversation WHERE user_id IN (SELECT user_id FROM me) AND (SELECT count(*) FROM theirs) >= 0
+    FOR UPDATE
 )
 SELECT ({_MID} IS NULL OR EXISTS (SELECT 1 FROM claim)) AS fresh, (SELECT count(*) FROM mine) AS locked
 """
-"""PostgreSQL in a transaction: claim the message id and lock the person's identity and conversation
-rows until commit, so that what is read next (in a new statement, hence a new snapshot) stays as it
-is until the save."""
+"""PostgreSQL in a transaction: claim the message id and lock the person's identity, workspace and
+conversation rows until commit, so that what is read next (in a new statement, hence a new snapshot)
+stays as it is until the save. The workspace is locked before the conversation, in the order the
+one-statement save takes them, so that the two never wait for each other."""
 
 _PG_SAVE = f"""
 WITH changes AS (
@@ -195,7 +200,12 @@ def _statements(dialect: str) -> dict[str, ClauseElement]:
         "bump": update(Workspace)
         .where(col(Workspace.id) == p("wid"), col(Workspace.revision) == p("wseen"))
         .values(revision=p("wrevision")),
-        "workspace_name": update(Workspace).where(col(Workspace.id) == p("wid")).values(name=p("wname")),
+        "workspace_name": update(Workspace)
+        .where(
+            col(Workspace.id)
+            == select(col(Conversation.workspace_id)).where(col(Conversation.user_id) == p("uid")).scalar_subquery()
+        )
+        .values(name=p("wname")),
         "new_conversation": ins(Conversation)
         .values(
             user_id=p("uid"),

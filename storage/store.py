@@ -102,8 +102,8 @@ class Store:
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
                 unit, result = await self.run_connection(lambda conn: self._unit_of_work(conn, work))
-            except Conflict:
-                if attempt == CONFLICT_RETRIES:
+            except (Conflict, DBAPIError) as exc:
+                if attempt == CONFLICT_RETRIES or not contended(exc):
                     raise
                 log.debug("unit of work ran into another writer; running it again (attempt %d)", attempt + 2)
                 continue
@@ -132,8 +132,10 @@ class Store:
         try:
             async with self._autocommit.connect() as conn:
                 unit, result = await conn.run_sync(lambda sync: self._optimistic(sync, work))
-        except DBAPIError:
-            raise  # no connection to be had: the caller decides when to try again
+        except DBAPIError as exc:
+            if not contended(exc):
+                raise  # no connection to be had: the caller decides when to try again
+            return await self.run(work)
         except Exception as exc:  # wants a transaction, met another writer, or the connection failed
             log.debug("message runs again in a transaction (%s: %s)", type(exc).__name__, exc)
             return await self.run(work)
@@ -178,6 +180,15 @@ class Store:
             self._conn = None
         if self._sync is not None:
             self._sync.dispose()
+
+
+def contended(exc: Exception) -> bool:
+    """Another writer came first: a revision conflict, or PostgreSQL chose this transaction to break a
+    deadlock or a serialisation failure (two members writing one workspace). Running again is safe."""
+    if isinstance(exc, Conflict):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(getattr(exc, "orig", None), "pgcode", None)
+    return code in ("40P01", "40001")
 
 
 class Unit(Conversations, People, Events, Outbox):

@@ -19,7 +19,7 @@ from sqlalchemy.util import await_only
 from storage.base import Account, Conflict, Saved
 from storage.models import Answer, AuditEntry, Conversation, Identity, Json, Municipality, ProcessedMessage, User
 from storage.store import Store, Unit
-from tests.storage.test_store import MISSING, VERSION, changed, count, load, position, put, rows
+from tests.storage.test_store import MISSING, VERSION, cached, changed, count, load, plain, position, put, rows
 
 # -- writers never overwrite what they did not see -------------------------------------------------
 
@@ -205,11 +205,11 @@ async def test_open_conversation_creates_user_and_identity_once(store: Store) ->
     account, saved = await load(store, "telegram", "1001", "fr")
     assert account.created is True
     assert account.language == "fr"
-    assert saved == Saved(None, 0, None, None, {})
+    assert plain(saved) == (None, 0, None, None, {})
 
     again, saved_again = await load(store, "telegram", "1001", "de")
     assert again == Account(account.user_id, "fr", created=False)  # the stored language wins
-    assert saved_again == Saved(None, 0, None, None, {})  # no conversation saved yet
+    assert plain(saved_again) == (None, 0, None, None, {})  # no conversation saved yet
 
     other_channel, _ = await load(store, "matrix", "1001")
     other_ref, _ = await load(store, "telegram", "1002")
@@ -235,7 +235,7 @@ async def test_first_save_after_a_unit_that_only_looked(store: Store) -> None:
     account, _ = await load(store)  # creates user and identity, no conversation
     _, saved, cid = await put(store, {"ob_name": "Musterstadt"})
     assert (saved.conversation_id, saved.revision) == (None, 0)
-    assert (await load(store))[1] == Saved(cid, 1, VERSION, position(), {"ob_name": "Musterstadt"})
+    assert plain((await load(store))[1]) == (cid, 1, VERSION, position(), {"ob_name": "Musterstadt"})
     assert [c["user_id"] for c in await rows(store, Conversation)] == [account.user_id]
 
 
@@ -273,7 +273,7 @@ async def test_save_round_trip_audit_and_revision(store: Store, other: Store) ->
     for reader in (store, other):  # the writer (cache) and a fresh process (database)
         again, loaded = await load(reader)
         assert again.user_id == account.user_id
-        assert loaded == Saved(cid, 1, VERSION, pos1, ANSWERS)
+        assert plain(loaded) == (cid, 1, VERSION, pos1, ANSWERS)
 
     audit = await rows(store, AuditEntry, order_by="id", user_id=account.user_id)
     assert [(a["action"], a["step_id"], a["old"], a["new"]) for a in audit] == [
@@ -291,20 +291,20 @@ async def test_save_round_trip_audit_and_revision(store: Store, other: Store) ->
     assert cid2 == cid and saved.revision == 1
     expected = {**{k: v for k, v in ANSWERS.items() if k != "ob_fields"}, "ob_name": "Neustadt", "kp_indicators": None}
     for reader in (store, other):
-        assert (await load(reader))[1] == Saved(cid, 2, VERSION, pos2, expected)
+        assert plain((await load(reader))[1]) == (cid, 2, VERSION, pos2, expected)
     audit = await rows(store, AuditEntry, order_by="id", user_id=account.user_id)
     assert [(a["action"], a["step_id"], a["old"], a["new"]) for a in audit[6:]] == [
         ("answer", "ob_name", ANSWERS["ob_name"], "Neustadt"),
         ("remove", "ob_fields", ANSWERS["ob_fields"], None),
         ("skip", "kp_indicators", ANSWERS["kp_indicators"], None),
     ]
-    assert await count(store, Answer, conversation_id=cid, step_id="ob_fields") == 0
+    assert await count(store, Answer, step_id="ob_fields") == 0
 
     # Third message moves on without changing answers: one more revision, no audit entry.
     pos3 = position("ob_size")
     await put(store, {}, pos=pos3)
     for reader in (store, other):
-        assert (await load(reader))[1] == Saved(cid, 3, VERSION, pos3, expected)
+        assert plain((await load(reader))[1]) == (cid, 3, VERSION, pos3, expected)
     assert await count(store, AuditEntry) == 9
     conversation = (await rows(store, Conversation))[0]
     assert (conversation["id"], conversation["user_id"], conversation["revision"]) == (cid, account.user_id, 3)
@@ -322,31 +322,35 @@ async def test_save_in_another_language_updates_the_user(store: Store) -> None:
 
 
 async def test_cache_is_used_only_while_the_revision_matches(store: Store, other: Store) -> None:
-    _, _, cid = await put(store, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
-    assert store.cache.get(cid) == (1, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
+    await put(store, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
+    shared = (await load(store))[1].shared
+    assert shared is not None
+    wid = shared.workspace_id
+    assert cached(store, wid) == (1, {"ob_name": "Musterstadt", "ob_fields": ["housing"]})
 
-    change = text("UPDATE answer SET value = :value WHERE conversation_id = :cid AND step_id = 'ob_name'").bindparams(
+    change = text("UPDATE answer SET value = :value WHERE workspace_id = :wid AND step_id = 'ob_name'").bindparams(
         bindparam("value", type_=Json)
     )
-    bump = text("UPDATE conversation SET revision = revision + 1 WHERE id = :cid")
+    bump = text("UPDATE workspace SET revision = revision + 1 WHERE id = :wid")
 
     # Another process changes the row but not the revision: this store still trusts its cache,
     # which shows that the cache (and not the database) answered.
-    await other.run_connection(lambda conn: conn.execute(change, {"value": "Anderswo", "cid": cid}))
+    await other.run_connection(lambda conn: conn.execute(change, {"value": "Anderswo", "wid": wid}))
     assert (await load(store))[1].answers["ob_name"] == "Musterstadt"
     assert (await load(other))[1].answers["ob_name"] == "Anderswo"  # no cache entry there
 
     # Once the revision moves, the cache entry is stale and the database is read again.
-    await other.run_connection(lambda conn: conn.execute(bump, {"cid": cid}))
+    await other.run_connection(lambda conn: conn.execute(bump, {"wid": wid}))
     _, saved = await load(store)
-    assert saved.revision == 2
+    assert saved.shared is not None and saved.shared.revision == 2
     assert saved.answers == {"ob_name": "Anderswo", "ob_fields": ["housing"]}
-    assert store.cache.get(cid) == (2, {"ob_name": "Anderswo", "ob_fields": ["housing"]})
+    assert cached(store, wid) == (2, {"ob_name": "Anderswo", "ob_fields": ["housing"]})
 
     # A save by the other process is seen here as well.
     await put(other, {"ob_fields": ["health", "mobility"]})
     _, saved = await load(store)
-    assert (saved.revision, saved.answers) == (3, {"ob_name": "Anderswo", "ob_fields": ["health", "mobility"]})
+    assert saved.shared is not None
+    assert (saved.shared.revision, saved.answers) == (3, {"ob_name": "Anderswo", "ob_fields": ["health", "mobility"]})
 
 
 async def test_cached_answers_of_a_deleted_user_never_reach_a_new_conversation(store: Store, other: Store) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from storage.base import Saved
 from storage.models import Answer, AuditEntry, Conversation, Erasure, Identity, Municipality, User
 from storage.store import Store, Unit
-from tests.storage.test_store import count, load, put, rows
+from tests.storage.test_store import count, load, plain, put, rows
 
 # -- the user's rights ---------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ async def _dump(store: Store, user_id: int, cid: int) -> dict[str, list[dict[str
         "identity": await rows(store, Identity, order_by="id", user_id=user_id),
         "municipality": await rows(store, Municipality, user_id=user_id),
         "conversation": await rows(store, Conversation, user_id=user_id),
-        "answer": await rows(store, Answer, order_by="step_id", conversation_id=cid),
+        "answer": await rows(store, Answer, order_by="step_id", author_id=user_id),
         "auditentry": await rows(store, AuditEntry, order_by="id", user_id=user_id),
     }
 
@@ -75,7 +75,7 @@ async def test_delete_user_removes_everything_of_that_user_only(store: Store) ->
 
     # Writing again later finds nobody; starting again starts from nothing.
     account, saved = await load(store, ref="anna")
-    assert account.user_id == 0 and saved == Saved(None, 0, None, None, {})
+    assert account.user_id == 0 and plain(saved) == (None, 0, None, None, {})
     account = await store.run(lambda unit: unit.start_again("telegram", "anna", "de"))
     assert account.created is True and account.user_id != anna
 
@@ -96,6 +96,7 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
         "subscription",
         "consent",
         "attending",
+        "workspaces",
     }
     assert data["user_id"] == str(user_id)
     assert data["language"] == "de"
@@ -109,6 +110,7 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
     }
     assert data["answers"] == 3  # the skipped one counts: it is stored
     assert data["audit_entries"] == 4
+    assert data["workspaces"] == [("Annaberg", "coordinator")]
     for when in (data["created_at"], data["identities"][0][2], data["conversation_updated_at"]):
         assert when.tzinfo is not None
         assert start <= when <= datetime.now(UTC) + timedelta(seconds=5)

@@ -30,6 +30,12 @@ from storage.store import Store, Unit
 MISSING = object()  # the step had (or gets) no answer row at all
 VERSION = "1"
 TABLES = {
+    "workspace",
+    "member",
+    "code",
+    "codeattempt",
+    "approval",
+    "room",
     "user",
     "identity",
     "municipality",
@@ -108,6 +114,17 @@ async def put(
 
 async def load(store: Store, channel: str = "telegram", ref: str = "1001", lang: str = "de") -> tuple[Account, Saved]:
     return await store.run(lambda unit: unit.open_conversation(channel, ref, lang))
+
+
+def plain(saved: Saved) -> tuple[int | None, int, str | None, dict[str, Any] | None, dict[str, Any]]:
+    """A conversation as compared in tests: id, revision, content version, position and the workspace's answers."""
+    return (saved.conversation_id, saved.revision, saved.content_version, saved.position, saved.answers)
+
+
+def cached(store: Store, wid: int) -> tuple[int, dict[str, Any]] | None:
+    """What a store's cache holds for a workspace: its revision and answers."""
+    entry = store.cache.get(wid)
+    return (entry.revision, entry.answers) if entry is not None else None
 
 
 async def rows(store: Store, model: Any, order_by: str | None = None, **where: Any) -> list[dict[str, Any]]:
@@ -232,9 +249,8 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
         )
         unit.set_profile(known.user_id, {"name": "Umbenannt"})
         newcomer, fresh = unit.open_conversation("telegram", "zoe", "de")
-        seen["cid"] = unit.save(
-            newcomer.user_id, fresh, VERSION, position(), changed([("ob_name", MISSING, "Z")]), "de"
-        )
+        unit.save(newcomer.user_id, fresh, VERSION, position(), changed([("ob_name", MISSING, "Z")]), "de")
+        seen["wid"] = unit.workspace
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
@@ -254,8 +270,9 @@ async def test_failed_unit_of_work_is_rolled_back(store: Store, other: Store) ->
         "processedmessage": 0,
     }
     # Uncommitted answers were not published to the cache either.
-    assert store.cache.get(cid) == (1, {"ob_name": "Musterstadt"})
-    assert store.cache.get(seen["cid"]) is None
+    shared = (await load(store, ref="anna"))[1].shared
+    assert shared is not None and cached(store, shared.workspace_id) == (1, {"ob_name": "Musterstadt"})
+    assert cached(store, seen["wid"]) is None
     for reader in (store, other):
         known, saved = await load(reader, ref="anna")
         assert (known.user_id, saved.revision, saved.answers) == (account.user_id, 1, {"ob_name": "Musterstadt"})
