@@ -143,6 +143,8 @@ class StoredData:
     subscription: Subscription | None = None
     consent: list[dict[str, Any]] = field(default_factory=list)
     attending: list[int] = field(default_factory=list)
+    workspaces: list[tuple[str | None, str]] = field(default_factory=list)
+    """The workspaces they are a member of: name and role."""
 
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:

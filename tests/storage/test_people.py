@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.base import Saved
 from storage.models import Answer, AuditEntry, Conversation, Erasure, Identity, Municipality, User
 from storage.store import Store, Unit
 from tests.storage.test_store import count, load, plain, put, rows
