@@ -42,7 +42,7 @@ def upgrade() -> None:
         "workspace",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("name", sa.String(255), nullable=True),
-        sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("created_at", _WHEN, nullable=False),
         sqlite_autoincrement=True,
     )
@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column("value", _JSON, nullable=True),
         _user("author_id"),
         sa.Column("authors", _JSON, nullable=True),
-        sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("created_at", _WHEN, nullable=False),
         sa.Column("updated_at", _WHEN, nullable=False),
     )
