@@ -33,8 +33,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bot content evaluate tests/flows/toolbox/search_eval.yaml tests/flows/toolbox/search_dev.yaml tests/flows/toolbox/search_offtopic.yaml tests/flows/toolbox/search_unseen.yaml
 	$(BIN)/python -m benchmarks.search tests/flows/toolbox/search_eval.yaml tests/flows/toolbox/search_dev.yaml tests/flows/toolbox/search_offtopic.yaml tests/flows/toolbox/search_unseen.yaml
-	$(BIN)/python -m bot bench --users 1,8 --db "sqlite:///$(CURDIR)/data/bench.db"
-	$(BIN)/python -m bot bench --users 1,8 --db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
+	$(BIN)/python -m bot bench --users 1,8 --team 8 --db "sqlite:///$(CURDIR)/data/bench.db"
+	$(BIN)/python -m bot bench --users 1,8 --team 8 --db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
 		|| echo "PostgreSQL benchmark skipped: no server at that URL (set DAKS_BENCH_POSTGRES_URL)"
 	$(BIN)/python -m benchmarks.telegram --users 200 --db "sqlite:///{tmp}/bench.db" \
 		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"

@@ -1,4 +1,7 @@
-"""`daks bench`: simulated users walk all five stages through engine and storage (no terminal I/O)."""
+"""`daks bench`: simulated users walk all five stages through engine and storage (no terminal I/O).
+
+With a team size, the same number of people also walk once as members of one workspace and once each
+in a workspace of their own: saves to one workspace take turns, saves to different ones must not."""
 
 from __future__ import annotations
 
@@ -85,11 +88,14 @@ class Figures:
     p99_ms: float
     peak_rss_mb: float
     content_load_ms: float
+    workspaces: str | None = None
+    """``one shared`` or ``separate`` for the team figures; None for people who never meet."""
 
     def lines(self) -> list[str]:
         return [
             f"backend            {self.backend}",
             f"users (concurrent) {self.users}",
+            *([f"workspaces         {self.workspaces}"] if self.workspaces else []),
             f"messages           {self.messages}",
             f"messages/s         {self.messages / self.seconds:,.0f}",
             f"latency p50        {self.p50_ms:.2f} ms",
@@ -128,6 +134,49 @@ async def measure(companion, backend: str, users: int, content_load_ms: float, r
         )
         seconds += time.perf_counter() - started
         messages += sum(counts)
+    return _figures(backend, users, messages, seconds, latencies, content_load_ms)
+
+
+async def measure_team(
+    companion, store, members: int, shared: bool, content_load_ms: float, rounds: int = 1
+) -> Figures:
+    """``members`` people who have just started walk all stages at once, in one workspace (``shared``) or
+    each in their own; figures over ``rounds`` runs."""
+    latencies: list[float] = []
+    messages, seconds = 0, 0.0
+    for _ in range(rounds):
+        people = [SimulatedUser(f"{'team' if shared else 'solo'}{i}-{time.time_ns()}") for i in range(members)]
+        for person in people:
+            await companion.handle("bench", person.name, Inbound(event="start"))
+        if shared:
+            names = [person.name for person in people]
+            await store.run(lambda unit, names=names: _one_workspace(unit, names))
+        started = time.perf_counter()
+        counts = await asyncio.gather(*(walk(companion, person, latencies) for person in people))
+        seconds += time.perf_counter() - started
+        messages += sum(counts)
+    workspaces = "one shared" if shared else "separate"
+    return _figures(store.dialect, members, messages, seconds, latencies, content_load_ms, workspaces)
+
+
+def _one_workspace(unit: Unit, names: list[str]) -> None:
+    """Everyone joins the workspace of the first (as editors)."""
+    opened = [unit.open_conversation("bench", name, "de") for name in names]
+    first = opened[0][1].shared
+    assert first is not None, "the first member has no workspace yet"
+    for account, _ in opened[1:]:
+        unit.join(account.user_id, first.workspace_id, "editor")
+
+
+def _figures(
+    backend: str,
+    users: int,
+    messages: int,
+    seconds: float,
+    latencies: list[float],
+    content_load_ms: float,
+    workspaces: str | None = None,
+) -> Figures:
     quantiles = statistics.quantiles(latencies, n=100)
     return Figures(
         backend,
@@ -138,6 +187,7 @@ async def measure(companion, backend: str, users: int, content_load_ms: float, r
         quantiles[98] * 1000,
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         content_load_ms,
+        workspaces,
     )
 
 
@@ -150,8 +200,9 @@ def content_load_ms(directory) -> float:
     return statistics.median(timings)
 
 
-async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
-    """Print figures for each level of concurrency, then remove the simulated users again."""
+async def run_bench(settings, levels: list[int], rounds: int = 5, team: int = 0) -> int:
+    """Print figures for each level of concurrency (and for a team of ``team`` members in one workspace
+    against as many in separate ones), then remove the simulated users again."""
     from bot.app.companion import Companion
     from storage.store import Store
 
@@ -163,6 +214,9 @@ async def run_bench(settings, levels: list[int], rounds: int = 5) -> int:
         for users in levels:
             figures = await measure(companion, store.dialect, users, load_ms, rounds)
             print("\n".join(figures.lines() + before(store.dialect, users)) + "\n", flush=True)
+        for shared in (True, False) if team else ():
+            figures = await measure_team(companion, store, team, shared, load_ms, rounds)
+            print("\n".join(figures.lines()) + "\n", flush=True)
         await store.run(_forget_bench_users)
     finally:
         await store.close()

@@ -314,13 +314,16 @@ def bench(
     db: Db = None,
     users: Annotated[str, typer.Option(help="Concurrent users per run, comma-separated.")] = "1,8",
     rounds: Annotated[int, typer.Option(min=1, help="Runs per level; figures over all of them.")] = 5,
+    team: Annotated[
+        int, typer.Option(min=0, help="Also this many members in one workspace, then as many in separate ones.")
+    ] = 0,
 ) -> None:
     """Simulated users walk all five stages through engine and storage; prints figures."""
     from bot.cli.bench import run_bench
 
     settings = load_settings(db)
     levels = [int(n) for n in users.split(",") if n.strip()]
-    raise typer.Exit(_run(run_bench(settings, levels, rounds)))
+    raise typer.Exit(_run(run_bench(settings, levels, rounds, team)))
 
 
 def main() -> None:

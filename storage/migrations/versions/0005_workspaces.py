@@ -107,15 +107,8 @@ def upgrade() -> None:
         "INSERT INTO member (workspace_id, user_id, role, notices, joined_at) "
         "SELECT id, user_id, 'coordinator', true, created_at FROM conversation"
     )
-    with op.batch_alter_table("conversation") as table:
-        table.add_column(sa.Column("workspace_id", sa.Integer, nullable=True))
-        table.create_foreign_key(
-            "fk_conversation_workspace", "workspace", ["workspace_id"], ["id"], ondelete="SET NULL"
-        )
-        table.create_index("ix_conversation_workspace_id", ["workspace_id"])
-    op.execute("UPDATE conversation SET workspace_id = id")
-
-    # Answers move from the conversation to its workspace (same id), written by the conversation's person.
+    # Answers move from the conversation to its workspace (same id), written by the conversation's person,
+    # before the conversation table changes (see below).
     op.create_table(
         "answer_new",
         _workspace(primary_key=True),
@@ -136,6 +129,16 @@ def upgrade() -> None:
     op.rename_table("answer_new", "answer")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE answer RENAME CONSTRAINT answer_new_pkey TO answer_pkey")
+
+    # Only now, with nothing referring to it any more: on SQLite the batch copies the conversation table and
+    # drops the old one, and with foreign keys on that drop would take the old answers with it (ON DELETE CASCADE).
+    with op.batch_alter_table("conversation") as table:
+        table.add_column(sa.Column("workspace_id", sa.Integer, nullable=True))
+        table.create_foreign_key(
+            "fk_conversation_workspace", "workspace", ["workspace_id"], ["id"], ondelete="SET NULL"
+        )
+        table.create_index("ix_conversation_workspace_id", ["workspace_id"])
+    op.execute("UPDATE conversation SET workspace_id = id")
     with op.batch_alter_table("auditentry") as table:
         table.add_column(sa.Column("workspace_id", sa.Integer, nullable=True))
         table.create_index("ix_auditentry_workspace_id", ["workspace_id"])
