@@ -39,8 +39,10 @@ class CodeRow(NamedTuple):
 class Linking(Workspaces):
     """Mixed into the unit of work: link codes, merging people, deleting workspaces."""
 
-    def add_link_code(self, user_id: int, code: str, expires_at: datetime) -> None:
-        self.conn.execute(insert(Code).values(code=code, kind="link", user_id=user_id, expires_at=expires_at))
+    def add_link_code(self, user_id: int, code: str, now: datetime, expires_at: datetime) -> None:
+        self.conn.execute(
+            insert(Code).values(code=code, kind="link", user_id=user_id, created_at=now, expires_at=expires_at)
+        )
 
     def link_code(self, code: str) -> CodeRow | None:
         row = self.conn.execute(

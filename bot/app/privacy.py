@@ -18,7 +18,7 @@ _RANDOM = random.SystemRandom()
 
 def make_code(unit: Unit, user_id: int, action: MakeLinkCode, now: datetime, t: Translator) -> Outbound:
     code = codes.new_code(_RANDOM)
-    unit.add_link_code(user_id, code, now + codes.LINK_VALID)
+    unit.add_link_code(user_id, code, now, now + codes.LINK_VALID)
     return linking.code_made(t, code, action.command)
 
 
