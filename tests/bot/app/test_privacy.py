@@ -10,7 +10,19 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from storage.models import AdminLog, Answer, AuditEntry, Code, Conversation, Identity, Member, User, Workspace, utcnow
+from storage.models import (
+    AdminLog,
+    Answer,
+    AuditEntry,
+    Code,
+    Conversation,
+    Identity,
+    Member,
+    Subscription,
+    User,
+    Workspace,
+    utcnow,
+)
 from tests.bot.talk import Person, rows, user_id
 
 CODE = re.compile(r"\b([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})\b")
@@ -151,3 +163,16 @@ async def test_the_coordinator_deletes_the_whole_workspace_after_naming_it(compa
     _, saved = await store.run(lambda unit: unit.open_conversation("telegram", "2002", "de"))
     assert "ob_name" not in saved.answers and "Musterstadt" not in await bruno.says("/meinedaten")
     assert "Musterstadt" not in await anna.says("/start")
+
+
+async def test_a_subscription_made_on_the_linked_messenger_is_kept(companion, store):
+    anna = Person(companion, "1001")
+    await onboards(anna)
+    terminal = Person(companion, "anna", channel="console")
+    await terminal.says("/newsletter")
+    for choice in ("x:housing", "_done", "l:de", "_yes"):
+        await terminal.presses(choice)
+    await terminal.says("/link " + await code_of(anna))
+    (subscription,) = await rows(store, Subscription)
+    assert subscription["user_id"] == await user_id(store, anna) and subscription["confirmed_at"] is not None
+    assert "Newsletter: abonniert" in await anna.says("/meinedaten")
