@@ -86,6 +86,8 @@ class Saved:
     """None until the first save (a new person), or when they were removed from the workspace."""
     removed: str | None = None
     """The name of the workspace the person was removed from since their last message (``""`` if unnamed)."""
+    deleted: str | None = None
+    """The name of the workspace its coordinator deleted since the person's last message (``""`` if unnamed)."""
 
     @property
     def answers(self) -> dict[str, Any]:

@@ -132,7 +132,10 @@ class Conversations(UnitBase):
             if wid is not None and wrole is not None:
                 saved = Saved(cid, revision, version, position, self.shared(wid, wrev, wname))
             else:  # removed from their workspace: nothing of it is shown, and a new one starts with the next save
-                saved = Saved(cid, revision, version, None, removed=(wname or "") if wid is not None else None)
+                deleted = position.get("deleted") if wid is None and isinstance(position, dict) else None
+                saved = Saved(
+                    cid, revision, version, None, removed=(wname or "") if wid is not None else None, deleted=deleted
+                )
         subscriber = None
         if sub_channel is not None:
             subscriber = Subscriber(

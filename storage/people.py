@@ -319,7 +319,11 @@ class People(Events, Workspaces):
             subject = subject_of(self.key, channel, ref)
             self.conn.execute(delete(Erasure).where(col(Erasure.subject) == subject))
             self.conn.execute(insert(Erasure).values(subject=subject, at=_second(utcnow())))
-        self.leave_all(user_id)
+        for wid, name, gone in self.leave_all(user_id):  # logged by user id only: nothing personal
+            if gone:
+                self.log_admin(f"user:{user_id}", "delete_workspace", f"workspace:{wid}", {"name": name})
+            else:
+                self.log_admin(f"user:{user_id}", "leave_by_erasure", f"workspace:{wid}")
         for table in (Conversation, Municipality, AuditEntry, Identity):
             self.conn.execute(delete(table).where(col(table.user_id) == user_id))
         self.conn.execute(delete(User).where(col(User.id) == user_id))

@@ -23,6 +23,7 @@ from storage.database import (
     open_failure,
 )
 from storage.events import Events
+from storage.linking import Linking
 from storage.outbox import Outbox
 from storage.people import People
 from storage.statements import prepared
@@ -191,7 +192,7 @@ def contended(exc: Exception) -> bool:
     return code in ("40P01", "40001")
 
 
-class Unit(Conversations, People, Events, Outbox):
+class Unit(Conversations, People, Linking, Events, Outbox):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):

@@ -31,16 +31,19 @@ class Workspaces(UnitBase):
         ).all()
         return [(stored_id(wid), name, role) for wid, name, role in rows]
 
-    def leave_all(self, user_id: int) -> None:
+    def leave_all(self, user_id: int) -> list[tuple[int, str | None, bool]]:
         """A person leaves every workspace (they erased their data). What they wrote for the municipality stays,
         by a former member; a workspace nobody else is in goes with them, and one left without a coordinator
-        gets its longest-standing member as coordinator."""
-        for wid, _name, role in self.memberships(user_id):
+        gets its longest-standing member as coordinator. Returns each workspace left: id, name, and whether it
+        went with them."""
+        left = []
+        for wid, name, role in self.memberships(user_id):
             others = self.conn.execute(
                 select(col(Member.user_id), col(Member.role))
                 .where(col(Member.workspace_id) == wid, col(Member.user_id) != user_id)
                 .order_by(col(Member.joined_at), col(Member.user_id))
             ).all()
+            left.append((wid, name, not others))
             if not others:
                 self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
                 self.cache.drop(wid)
@@ -54,6 +57,7 @@ class Workspaces(UnitBase):
             self._forget_author(wid, user_id)
             self.conn.execute(delete(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id))
             self.touch(wid)
+        return left
 
     def _forget_author(self, wid: int, user_id: int) -> None:
         """What a person wrote stays, by a former member (the author is forgotten)."""

@@ -10,18 +10,19 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import metrics
+from bot.app import metrics, privacy
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.team import team_of
 from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
-from flows.conversation.actions import Effect, Facts, role_of
+from flows.conversation.actions import DeleteWorkspace, Effect, Facts, Link, role_of
 from flows.conversation.context import Ctx
 from flows.conversation.engine import Engine, Stored, Turn
 from flows.messages import Inbound, Outbound, Paragraph
 from flows.team.authorship import entry_authors
+from flows.team.deletion import NOT_COORDINATOR
 from storage.base import Conflict, Saved
 from storage.conversations import Change
 from storage.models import utcnow
@@ -194,6 +195,7 @@ class Companion:
             erased=opened.erased,
             team=team,
             removed=saved.removed,
+            deleted=saved.deleted,
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
@@ -205,6 +207,9 @@ class Companion:
             if turn.state.mode == "new":
                 return Response(turn.replies, list(turn.effects))
             account = unit.start_again(channel, ref, turn.state.lang, address)
+        early = self._before_save(unit, account.user_id, channel, ref, turn)
+        if early is not None:
+            return early
         self._persist(unit, account.user_id, saved, turn, inbound.name)
         if turn.actions:
             actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
@@ -213,6 +218,24 @@ class Companion:
             data = overview.StoredData(**unit.stored(account.user_id))
             turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))
         return Response(turn.replies, list(turn.effects))
+
+    def _before_save(self, unit: Unit, user_id: int, channel: str, ref: str, turn: Turn) -> Response | None:
+        """Linking and deleting a workspace change whose conversation this is: their reply, without a save."""
+        t = self.content.catalogues.translator(turn.state.lang)
+        for action in turn.actions:
+            if isinstance(action, DeleteWorkspace):
+                if privacy.delete_workspace(unit, user_id, f"{channel}:{ref}", action):
+                    return Response(turn.replies, list(turn.effects))
+                return self.notice(turn.state.lang, NOT_COORDINATOR)
+            if isinstance(action, Link):
+                linked, message = privacy.link(unit, user_id, action.code, utcnow(), t)
+                if not linked:
+                    turn.results.append(message)
+                    continue
+                account, saved = unit.open_conversation(channel, ref, turn.state.lang)
+                question = self.engine.present(Stored(saved.position, saved.answers, account.language))
+                return Response([message, question], list(turn.effects))
+        return None
 
     def _persist(self, unit: Unit, user_id: int, saved: Saved, turn: Turn, name: str | None) -> None:
         written = saved.shared.written if saved.shared is not None else {}

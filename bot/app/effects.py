@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.app import privacy
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
@@ -17,6 +18,7 @@ from flows.conversation.actions import (
     CancelBroadcast,
     ChangeSubscription,
     Confirm,
+    MakeLinkCode,
     PublishEvent,
     RequestConsent,
     Role,
@@ -101,6 +103,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _editor(unit, actor, action, t)
     elif isinstance(action, ShowEditors):
         return messages.editors(t, unit.roles())
+    elif isinstance(action, MakeLinkCode):
+        return privacy.make_code(unit, actor.user_id, action, now, t)
     return None
 
 

@@ -62,6 +62,8 @@ class Facts:
     """The workspace whose strategy they work on (None before their first answer is stored)."""
     removed: str | None = None
     """They were removed from a workspace (its name, or "") since their last message: they start afresh."""
+    deleted: str | None = None
+    """Their workspace (its name, or "") was deleted by its coordinator since their last message."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,27 @@ class ShowEditors:
     pass
 
 
+@dataclass(frozen=True)
+class MakeLinkCode:
+    """Give the person a code to link another messenger to them; ``command`` is what to type there."""
+
+    command: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """Join this messenger identity to the person who made ``code`` (normalised, see flows/team/codes.py)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class DeleteWorkspace:
+    """The coordinator deletes their workspace with everything in it (confirmed by its name)."""
+
+    workspace_id: int
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -149,6 +172,9 @@ Action = (
     | CancelBroadcast
     | SetEditor
     | ShowEditors
+    | MakeLinkCode
+    | Link
+    | DeleteWorkspace
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

@@ -199,14 +199,7 @@ def dispatch(s: Session, inbound: Inbound) -> None:
     if s.state.mode == "new" and s.facts.erased:
         return start_again(s, inbound)
     if s.state.mode == "new":
-        s.start()
-        if inbound.command:
-            name, _, arg = inbound.command.partition(" ")
-            return run_command(s, name, arg)
-        text = (inbound.text or "").strip()
-        if inbound.event == "message" and text.startswith("/") and len(text) <= MAX_MESSAGE:
-            on_command(s, text)
-        return None
+        return start(s, inbound)
     if inbound.event == "resume":
         return welcome_back(s)
     if inbound.event == "start":
@@ -240,6 +233,25 @@ def dispatch(s: Session, inbound: Inbound) -> None:
     if is_stop_word(s, text):
         return unsubscribe(s)
     on_text(s, text)
+
+
+def start(s: Session, inbound: Inbound) -> None:
+    """The first message of a conversation (or the first after its workspace was deleted): greet, then act on it."""
+    if s.facts.deleted is not None:
+        s.say(
+            s.t(
+                "The coordinator deleted the workspace {name} with everything in it. You start afresh here.",
+                name=s.facts.deleted or s.t("your municipality"),
+            )
+        )
+    s.start()
+    if inbound.command:
+        name, _, arg = inbound.command.partition(" ")
+        return run_command(s, name, arg)
+    text = (inbound.text or "").strip()
+    if inbound.event == "message" and text.startswith("/") and len(text) <= MAX_MESSAGE:
+        on_command(s, text)
+    return None
 
 
 def start_again(s: Session, inbound: Inbound) -> None:

@@ -10,6 +10,7 @@ from flows.content.i18n import N_
 from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
+from flows.team.view import ROLE_NAMES
 
 CONSENT_ACTIONS = {
     "requested": N_("subscription requested"),
@@ -144,7 +145,7 @@ class StoredData:
     consent: list[dict[str, Any]] = field(default_factory=list)
     attending: list[int] = field(default_factory=list)
     workspaces: list[tuple[str | None, str]] = field(default_factory=list)
-    """The workspaces they are a member of: name and role."""
+    """The workspaces they are a member of: name (None before the municipality is named) and role."""
 
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
@@ -177,6 +178,7 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
         Bullets(ids),
         Paragraph(t("Municipality profile:")),
         Bullets(profile or (t("nothing yet"),)),
+        *workspace_blocks(ctx, data),
         Paragraph(
             t.plural("{n} answer is stored.", "{n} answers are stored.", data.answers)
             + " "
@@ -185,6 +187,20 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
         *subscription_blocks(ctx, data),
         Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
     ]
+
+
+def workspace_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
+    """The workspaces the person works in, with their role there."""
+    t = ctx.t
+    rows = tuple(
+        t(
+            "{name}: {role}",
+            name=name or t("a municipality not named yet"),
+            role=t(ROLE_NAMES.get(role, role)),
+        )
+        for name, role in data.workspaces
+    )
+    return [Paragraph(t("Workspaces and your role there:")), Bullets(rows or (t("none yet"),))]
 
 
 def _moment(value: datetime) -> str:

@@ -15,6 +15,7 @@ Mode = Literal[
     "pick_edit",
     "pick_lang",
     "confirm_delete",
+    "confirm_delete_workspace",
     "browse",
     "tools",
     "tool",

@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from flows.content.i18n import N_
+
 Role = Literal["coordinator", "editor", "viewer", "owner"]
 ROLES: tuple[Role, ...] = ("coordinator", "editor", "viewer", "owner")
+ROLE_NAMES: dict[str, str] = {
+    "coordinator": N_("coordinator"),
+    "editor": N_("editor"),
+    "viewer": N_("viewer"),
+    "owner": N_("measure owner"),
+}
+"""Each role as people read it (msgids)."""
 
 
 @dataclass(frozen=True)

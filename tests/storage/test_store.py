@@ -54,12 +54,6 @@ TABLES = {
     "delivery",
     "courier",
     "pace",
-    "workspace",
-    "member",
-    "code",
-    "codeattempt",
-    "approval",
-    "room",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 

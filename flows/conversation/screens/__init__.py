@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
-from flows.conversation.screens.menu import ConfirmDelete, Menu, PickEdit, PickLang, PickStage
+from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
+from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
 from flows.conversation.screens.stages import Question, StageEnd, Start
 from flows.conversation.screens.toolbox import Browse, Tool, Tools
 from flows.conversation.session import Screen
@@ -19,6 +20,7 @@ SCREENS: dict[Mode, Screen] = {
     "pick_edit": PickEdit(),
     "pick_lang": PickLang(),
     "confirm_delete": ConfirmDelete(),
+    "confirm_delete_workspace": ConfirmWorkspaceDelete(),
     "browse": Browse(),
     "tools": Tools(),
     "tool": Tool(),

@@ -11,7 +11,6 @@ from flows.conversation.actions import Effect
 from flows.conversation.export import export_markdown
 from flows.conversation.screens import admin, newsletter
 from flows.conversation.session import Session
-from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
 
@@ -143,38 +142,6 @@ def switch_language(s: Session, lang: str) -> None:
     s.state.lang = lang
     s.ctx.t = s.content.catalogues.translator(lang)
     s.say(s.t("From now on I will answer in English."))
-
-
-class ConfirmDelete:
-    overlay = True
-
-    def question(self, s: Session) -> list[Block]:
-        return [
-            Paragraph(
-                s.t(
-                    "Do you really want to delete all your data: your answers, your municipality "
-                    "profile and the change log? This cannot be undone."
-                )
-            )
-        ]
-
-    def choices(self, s: Session) -> list[Choice]:
-        return [Choice("_yes", s.t("Yes, delete everything")), Choice("_no", s.t("No, keep my data"))]
-
-    def on_input(self, s: Session, inp: Input) -> None:
-        if inp.choice == "_yes":
-            s.effects.append(Effect.DELETE_ME)
-            fresh = State(version=s.content.version, lang=s.state.lang)
-            for key, value in fresh.model_dump().items():
-                setattr(s.state, key, value)
-            return s.say_only(
-                s.t(
-                    "All your data has been deleted. If you want to start again, send /{start}.",
-                    start=s.ctx.command_name("start"),
-                )
-            )
-        s.close_overlay()
-        s.say(s.t("Nothing was deleted."))
 
 
 # -- what the menu (and the commands) show at once --------------------------------

@@ -19,7 +19,7 @@ WITHDRAWAL = {
 
 def test_the_consent_loads_in_three_languages():
     consent = load_consent(CONTENT)
-    assert consent.version == "2026-11-22"
+    assert consent.version == "2026-12-07"
     for lang, words in WITHDRAWAL.items():
         text = consent.text.root[lang]
         assert text.strip() and len(text) < 950

@@ -1,0 +1,164 @@
+"""One person on several messengers (link codes, merging two users) and deleting a whole workspace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import col
+
+from storage.models import (
+    Answer,
+    Approval,
+    AuditEntry,
+    Code,
+    CodeAttempt,
+    ConsentRecord,
+    Conversation,
+    Identity,
+    Member,
+    Municipality,
+    Room,
+    Rsvp,
+    Subscription,
+    User,
+    Workspace,
+)
+from storage.workspaces import COORDINATOR, Workspaces
+
+
+class CodeRow(NamedTuple):
+    """A stored code as a redeemer sees it."""
+
+    user_id: int
+    used: bool
+    expires_at: datetime
+
+
+class Linking(Workspaces):
+    """Mixed into the unit of work: link codes, merging people, deleting workspaces."""
+
+    def add_link_code(self, user_id: int, code: str, now: datetime, expires_at: datetime) -> None:
+        self.conn.execute(
+            insert(Code).values(code=code, kind="link", user_id=user_id, created_at=now, expires_at=expires_at)
+        )
+
+    def link_code(self, code: str) -> CodeRow | None:
+        row = self.conn.execute(
+            select(col(Code.user_id), col(Code.used_at), col(Code.expires_at)).where(
+                col(Code.code) == code, col(Code.kind) == "link"
+            )
+        ).first()
+        return CodeRow(row[0], row[1] is not None, _aware(row[2])) if row else None
+
+    def use_code(self, code: str, user_id: int, now: datetime) -> None:
+        self.conn.execute(update(Code).where(col(Code.code) == code).values(used_at=now, used_by=user_id))
+
+    def failed_attempts(self, user_id: int, since: datetime) -> list[datetime]:
+        """When a person entered a wrong code since ``since`` (invites and links count together)."""
+        rows = self.conn.execute(
+            select(col(CodeAttempt.at)).where(col(CodeAttempt.user_id) == user_id, col(CodeAttempt.at) > since)
+        ).scalars()
+        return [_aware(at) for at in rows]
+
+    def fail_attempt(self, user_id: int, now: datetime) -> None:
+        self.conn.execute(insert(CodeAttempt).values(user_id=user_id, at=now))
+
+    def merge_person(self, old: int, into: int) -> None:
+        """Make ``old`` (the user behind the messenger that entered a link code) part of ``into``, then delete it.
+
+        Their identities, consent records, change log and attendances move; their subscription and municipality
+        profile only where ``into`` has none. Their memberships move where ``into`` is not a member; their
+        own workspace goes if nobody else is in it and nothing was answered there. ``into`` keeps its
+        conversation."""
+        for table in (Identity, ConsentRecord, AuditEntry, CodeAttempt, Code):
+            self.conn.execute(update(table).where(col(table.user_id) == old).values(user_id=into))
+        self.conn.execute(update(Code).where(col(Code.used_by) == old).values(used_by=into))
+        self.conn.execute(update(Approval).where(col(Approval.by) == old).values(by=into))
+        self.conn.execute(update(Room).where(col(Room.bound_by) == old).values(bound_by=into))
+        for kept in (Subscription, Municipality):
+            if self.conn.execute(select(col(kept.user_id)).where(col(kept.user_id) == into)).first() is None:
+                self.conn.execute(update(kept).where(col(kept.user_id) == old).values(user_id=into))
+            else:  # theirs stays; the consent records of both moved above
+                self.conn.execute(delete(kept).where(col(kept.user_id) == old))
+        taken = select(col(Rsvp.event_id)).where(col(Rsvp.user_id) == into)
+        self.conn.execute(
+            update(Rsvp).where(col(Rsvp.user_id) == old, col(Rsvp.event_id).not_in(taken)).values(user_id=into)
+        )
+        for wid, _name, role in self.memberships(old):
+            self._merge_membership(wid, role, old, into)
+        self.conn.execute(delete(Conversation).where(col(Conversation.user_id) == old))
+        self.conn.execute(delete(User).where(col(User.id) == old))
+
+    def _merge_membership(self, wid: int, role: str, old: int, into: int) -> None:
+        others = self.conn.execute(
+            select(col(Member.user_id), col(Member.role)).where(
+                col(Member.workspace_id) == wid, col(Member.user_id) != old
+            )
+        ).all()
+        answered = self.conn.execute(select(col(Answer.step_id)).where(col(Answer.workspace_id) == wid)).first()
+        if not others and answered is None:
+            self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
+            self.cache.drop(wid)
+            return
+        self._reassign_author(wid, old, into)
+        mine = (col(Member.workspace_id) == wid, col(Member.user_id) == old)
+        theirs = next((r for u, r in others if u == into), None)
+        if theirs is None:
+            self.conn.execute(update(Member).where(*mine).values(user_id=into))
+        else:
+            self.conn.execute(delete(Member).where(*mine))
+            if role == COORDINATOR and all(r != COORDINATOR for u, r in others):
+                self.conn.execute(
+                    update(Member)
+                    .where(col(Member.workspace_id) == wid, col(Member.user_id) == into)
+                    .values(role=COORDINATOR)
+                )
+        self.touch(wid)
+
+    def _reassign_author(self, wid: int, old: int, into: int) -> None:
+        self.conn.execute(
+            update(Answer).where(col(Answer.workspace_id) == wid, col(Answer.author_id) == old).values(author_id=into)
+        )
+        rows = self.conn.execute(
+            select(col(Answer.step_id), col(Answer.authors)).where(
+                col(Answer.workspace_id) == wid, col(Answer.authors).is_not(None)
+            )
+        ).all()
+        for step_id, authors in rows:
+            if authors and old in authors:
+                moved: list[Any] = [into if a == old else a for a in authors]
+                self.conn.execute(
+                    update(Answer)
+                    .where(col(Answer.workspace_id) == wid, col(Answer.step_id) == step_id)
+                    .values(authors=moved, updated_at=Answer.updated_at)
+                )
+
+    def delete_workspace(self, wid: int, by: int) -> str | None:
+        """Delete a workspace with its answers, change log, approvals, codes, rooms and memberships.
+
+        The other members' conversations keep only the note that it was deleted (``Saved.deleted``), so their
+        next message starts afresh and says so. Returns the workspace's name."""
+        name = self.conn.execute(select(col(Workspace.name)).where(col(Workspace.id) == wid)).scalar()
+        members = select(col(Member.user_id)).where(col(Member.workspace_id) == wid)
+        self.conn.execute(
+            update(Conversation)
+            .where(col(Conversation.workspace_id) == wid, col(Conversation.user_id) != by)
+            .values(position={"deleted": name or ""}, workspace_id=None, revision=Conversation.revision + 1)
+        )
+        self.conn.execute(
+            update(Conversation)
+            .where(col(Conversation.workspace_id) == wid)
+            .values(position={}, workspace_id=None, revision=Conversation.revision + 1)
+        )
+        self.conn.execute(delete(Municipality).where(col(Municipality.user_id).in_(members)))
+        for table in (AuditEntry, Answer, Approval, Code, Room, Member):
+            self.conn.execute(delete(table).where(col(table.workspace_id) == wid))
+        self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
+        self.cache.drop(wid)
+        return name
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
