@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
-from storage.models import Answer, Conversation, Member, Workspace, utcnow
+from storage.models import Answer, Approval, Conversation, Identity, Member, User, Workspace, utcnow
 
 COORDINATOR = "coordinator"
 
@@ -107,3 +107,61 @@ class Workspaces(UnitBase):
         if others is None and answered is None:
             self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
             self.cache.drop(wid)
+
+    # -- notices and approvals ---------------------------------------------------------------
+    def member(self, wid: int, user_id: int) -> tuple[str, str | None] | None:
+        """A member's role and name in a workspace, or None."""
+        row = self.conn.execute(
+            select(col(Member.role), col(Member.name)).where(
+                col(Member.workspace_id) == wid, col(Member.user_id) == user_id
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def workspace_name(self, wid: int) -> str | None:
+        return self.conn.execute(select(col(Workspace.name)).where(col(Workspace.id) == wid)).scalar()
+
+    def set_notices(self, wid: int, user_id: int, on: bool) -> bool:
+        """Turn a member's team notices on or off; False when they are no member."""
+        changed = self.conn.execute(
+            update(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id).values(notices=on)
+        ).rowcount
+        if changed:
+            self.touch(wid)
+        return bool(changed)
+
+    def to_tell(self, wid: int, leaving_out: int) -> list[tuple[int, str, str, str]]:
+        """(user id, channel, address, language) of the other members with notices on, each on the messenger
+        they linked last that can still be reached (a terminal cannot)."""
+        rows = self.conn.execute(
+            select(
+                col(Member.user_id),
+                col(Identity.channel),
+                func.coalesce(Identity.address, Identity.ref),
+                col(User.language),
+            )
+            .join(Identity, col(Identity.user_id) == col(Member.user_id))
+            .join(User, col(User.id) == col(Member.user_id))
+            .where(
+                col(Member.workspace_id) == wid,
+                col(Member.user_id) != leaving_out,
+                col(Member.notices).is_(True),
+                col(Identity.active).is_(True),
+                col(Identity.channel) != "console",
+            )
+            .order_by(col(Member.user_id), col(Identity.created_at).desc(), col(Identity.id).desc())
+        ).all()
+        chosen: dict[int, tuple[int, str, str, str]] = {}
+        for user_id, channel, address, language in rows:
+            chosen.setdefault(user_id, (user_id, channel, address, language))
+        return list(chosen.values())
+
+    def approve(self, wid: int, stage_id: str, agreed_on: str, by: int, answers: dict[str, Any]) -> None:
+        """Record that the steering group agreed a stage on a date, with its answers then (replacing an earlier one)."""
+        self.conn.execute(delete(Approval).where(col(Approval.workspace_id) == wid, col(Approval.stage_id) == stage_id))
+        self.conn.execute(
+            insert(Approval).values(
+                workspace_id=wid, stage_id=stage_id, agreed_on=agreed_on, by=by, at=utcnow(), answers=answers
+            )
+        )
+        self.touch(wid)

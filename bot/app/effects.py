@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.app import team
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
     Action,
+    Approve,
     Attend,
     CancelBroadcast,
     ChangeSubscription,
@@ -22,9 +24,11 @@ from flows.conversation.actions import (
     Role,
     SendNewsletter,
     SetEditor,
+    SetNotices,
     ShowBroadcasts,
     ShowEditors,
     ShowEvents,
+    TellTeam,
     Withdraw,
     allowed,
     logged_view,
@@ -101,6 +105,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _editor(unit, actor, action, t)
     elif isinstance(action, ShowEditors):
         return messages.editors(t, unit.roles())
+    elif isinstance(action, TellTeam | Approve | SetNotices):
+        team.act(unit, content, actor.name, actor.user_id, action, now)
     return None
 
 
