@@ -5,47 +5,7 @@ from __future__ import annotations
 from storage.models import AdminLog, Approval, Broadcast, Conversation, Delivery, Member
 from storage.store import Store
 from tests.bot.talk import Person, rows, user_id
-
-ONBOARDING = ("/start", "Musterstadt", "2", "Sachsen", "3", "2, 5 und 9")
-KICKOFF = (
-    "/phase 1",
-    "Bürgermeisterin",
-    "Hauptamt",
-    "Sozialamt",
-    "fertig",
-    "Vereine",
-    "fertig",
-    "fertig",
-    "/ueberspringen",
-    "hybrid",
-    "Familien halten",
-    "fertig",
-    "/ueberspringen",
-    "alle",
-)
-KOMMUNALPROFIL = (
-    "/phase 2",
-    "1",
-    "31.12.2025",
-    "1",
-    "12.000 Einwohner",
-    "2024",
-    "/ueberspringen",
-    "fertig",
-    "Kita",
-    "fertig",
-    "/ueberspringen",
-    "Lage am Fluss",
-    "fertig",
-    "Leerstand",
-    "fertig",
-    "Fachkräfte",
-    "fertig",
-    "Abwanderung",
-    "fertig",
-    "1",
-    "alle",
-)
+from tests.flows.conversation.test_team import KICKOFF, KOMMUNALPROFIL, ONBOARDING
 
 
 async def says_all(person: Person, lines: tuple[str, ...]) -> str:
