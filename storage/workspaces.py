@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
-from storage.models import Answer, Approval, Conversation, Identity, Member, User, Workspace, utcnow
+from storage.models import Answer, Approval, Conversation, Identity, Member, Room, User, Workspace, utcnow
 
 COORDINATOR = "coordinator"
 
@@ -165,3 +165,29 @@ class Workspaces(UnitBase):
             )
         )
         self.touch(wid)
+
+    # -- group rooms ------------------------------------------------------------------------------
+    def working_on(self, channel: str, ref: str) -> tuple[int, str, int | None] | None:
+        """The person behind an identity: user id, language and the workspace they work on now (None: unknown)."""
+        row = self.conn.execute(
+            select(col(User.id), col(User.language), col(Conversation.workspace_id))
+            .join(Identity, col(Identity.user_id) == col(User.id))
+            .outerjoin(Conversation, col(Conversation.user_id) == col(User.id))
+            .where(col(Identity.channel) == channel, col(Identity.ref) == ref)
+        ).first()
+        return (stored_id(row[0]), row[1], row[2]) if row else None
+
+    def bind_room(self, channel: str, ref: str, wid: int, by: int) -> None:
+        """A group chat or room gets the workspace's notices from now on (one workspace per room)."""
+        self.conn.execute(delete(Room).where(col(Room.channel) == channel, col(Room.ref) == ref))
+        self.conn.execute(insert(Room).values(channel=channel, ref=ref, workspace_id=wid, bound_by=by, at=utcnow()))
+
+    def rooms(self, wid: int) -> list[tuple[int, str, str, str]]:
+        """(binder's user id, channel, room, binder's language) of the rooms bound to a workspace."""
+        rows = self.conn.execute(
+            select(col(Room.bound_by), col(Room.channel), col(Room.ref), col(User.language))
+            .join(User, col(User.id) == col(Room.bound_by))
+            .where(col(Room.workspace_id) == wid)
+            .order_by(col(Room.at))
+        ).all()
+        return [(stored_id(u), channel, ref, lang) for u, channel, ref, lang in rows]

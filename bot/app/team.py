@@ -50,15 +50,20 @@ def act(unit: Unit, content: Content, actor: str, user_id: int, action: TeamActi
 
 def tell_team(unit: Unit, content: Content, user_id: int, action: TellTeam, now: datetime) -> int | None:
     """Queue one notice to the workspace's other members who want them (in the paced outbox); its broadcast id."""
-    me = unit.member(action.workspace_id, user_id)
-    recipients = unit.to_tell(action.workspace_id, user_id) if me is not None else []
+    wid = action.workspace_id
+    me = unit.member(wid, user_id)
+    if me is None:
+        return None
+    name = unit.workspace_name(wid)
+    for binder, channel, room, lang in unit.rooms(wid):  # a group room: one broadcast each (one delivery per user)
+        said = team_notice(content, action.kind, action.stage_id, me[1], name, action.agreed_on, personal=False)
+        room_id = unit.add_broadcast(TEAM, now, f"workspace:{wid}", body=said)
+        unit.start_broadcast(room_id, [(binder, channel, room, lang)])
+    recipients = unit.to_tell(wid, user_id)
     if not recipients:
         return None
-    assert me is not None
-    body = team_notice(
-        content, action.kind, action.stage_id, me[1], unit.workspace_name(action.workspace_id), action.agreed_on
-    )
-    broadcast_id = unit.add_broadcast(TEAM, now, f"workspace:{action.workspace_id}", body=body)
+    body = team_notice(content, action.kind, action.stage_id, me[1], name, action.agreed_on)
+    broadcast_id = unit.add_broadcast(TEAM, now, f"workspace:{wid}", body=body)
     unit.start_broadcast(broadcast_id, recipients)
     return broadcast_id
 

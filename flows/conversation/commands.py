@@ -52,6 +52,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "admin": lambda: admin.admin_command(s, arg),
         "notices": lambda: team.notices_command(s, arg),
         "approve": lambda: team.approve_command(s, arg),
+        "room": lambda: team.room_hint(s),
     }
     handlers[command]()
 

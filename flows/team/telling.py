@@ -16,8 +16,10 @@ def team_notice(
     who: str | None,
     workspace: str | None,
     agreed_on: str | None = None,
+    personal: bool = True,
 ) -> dict[str, str]:
-    """The notice in every language: who did what in which stage of which workspace, and how to stop notices."""
+    """The notice in every language: who did what in which stage of which workspace, and (``personal``, not in a
+    group room) how to stop notices."""
     stage = content.stage(stage_id)
     command = next(c for c in content.commands if c.id == "notices")
     texts = {}
@@ -38,7 +40,7 @@ def team_notice(
             said = t("{who} has completed the stage “{stage}” ({workspace}).", **params)
         off = t("off")
         typed = "/" + (command.names.get(lang) or command.names["de"])[0] + " " + off
-        texts[lang] = said + " " + t("{command} turns these notices off.", command=typed)
+        texts[lang] = said + " " + t("{command} turns these notices off.", command=typed) if personal else said
     return texts
 
 

@@ -144,3 +144,14 @@ def agreed(s: Session, stage: Stage, day: str) -> None:
             date=s.t.answer_date(day),
         )
     )
+
+
+def room_hint(s: Session) -> None:
+    """In a private chat the room command explains where to send it (group chats bind themselves, see the channels)."""
+    s.say(
+        s.t(
+            "To connect your team’s group, add me to the Telegram group or Matrix room and send {command} there. "
+            "Completed stages and approvals are then posted in it; the work itself stays in private chats.",
+            command="/" + s.ctx.command_name("room"),
+        )
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import AdminLog, Approval, Broadcast, Conversation, Delivery, Member
+from storage.models import AdminLog, Approval, Broadcast, Conversation, Delivery, Member, Room
 from storage.store import Store
 from tests.bot.talk import Person, rows, user_id
 from tests.flows.conversation.test_team import KICKOFF, KOMMUNALPROFIL, ONBOARDING
@@ -113,3 +113,19 @@ async def test_the_coordinator_records_the_approval_and_later_changes_show_until
     reply = await anna.says("17.12.2026")
     assert "Beschlossen vom Steuerungskreis am 17. Dezember 2026." in reply and "seitdem geändert" not in reply
     assert [r["agreed_on"] for r in await rows(store, Approval)] == ["2026-12-17"]
+
+
+async def test_the_coordinator_binds_a_group_room_which_hears_the_notices_too(companion, store):
+    anna, ben = await team(companion, store)
+    refused = await companion.bind_room("telegram", "-1009", ben.ref)
+    assert "Nur die Koordination eines Teams kann diese Gruppe" in refused.replies[0].text()
+    assert await rows(store, Room) == []
+    bound = await companion.bind_room("telegram", "-1009", anna.ref)
+    assert "Diese Gruppe erfährt jetzt" in bound.replies[0].text() and "(Musterstadt)" in bound.replies[0].text()
+    [room] = await rows(store, Room)
+    assert room["bound_by"] == await user_id(store, anna)
+    await says_all(ben, KICKOFF)
+    in_room = [(a, body["de"]) for _, _, a, body in await team_notices(store) if a == "-1009"]
+    assert in_room == [("-1009", "Ben hat die Phase „Kick-Off“ abgeschlossen (Musterstadt).")]  # no personal off hint
+    assert [a for _, _, a, _ in await team_notices(store)].count("1001") == 1  # and Anna herself, as before
+    assert "/teamraum" in await anna.says("/room")  # in a private chat: where to send it

@@ -47,3 +47,26 @@ async def test_anna_is_told_in_her_chat_when_ben_completes_the_kickoff(
     await api.wait_for(lambda: any(notice in m.text for m in anna.chat), timeout=30)
     assert not any("abgeschlossen (Musterstadt)" in m.text for m in ben.chat)  # nobody is told of their own work
     assert sum(notice in m.text for m in anna.chat) == 1
+
+
+async def test_a_group_bound_by_the_coordinator_hears_the_notices_too(
+    api: FakeBotAPI, bot: BotProcess, database_url: str
+):
+    anna = Person(api, api.user(1001, "Anna", "de"))
+    ben = Person(api, api.user(1002, "Ben", "de"))
+    group = api.group(-1005, "Team Musterstadt")
+    for line in ONBOARDING:
+        await anna.says(line)
+    await ben.says("/start")
+    await join(database_url, 1002, 1001, "Ben")
+    await api.send_text(ben.user, "/teamraum", group)
+    await api.wait_for(lambda: any("Nur die Koordination" in m.text for m in api.sent(group.id)), timeout=15)
+    await api.send_text(anna.user, "/teamraum@" + api.username, group)
+    await api.wait_for(lambda: any("Diese Gruppe erfährt jetzt" in m.text for m in api.sent(group.id)), timeout=15)
+    for line in KICKOFF:
+        await ben.says(line)
+    notice = "Ben hat die Phase „Kick-Off“ abgeschlossen (Musterstadt)."
+    await api.wait_for(lambda: any(notice in m.text for m in api.sent(group.id)), timeout=30)
+    await api.wait_for(lambda: any(notice in m.text for m in anna.chat), timeout=30)
+    assert not any("/hinweise" in m.text for m in api.sent(group.id))  # how to stop notices is said in private
+    assert not any("Kick-Off · Frage" in m.text for m in api.sent(group.id))  # the work stays in private chats
