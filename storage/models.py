@@ -357,7 +357,7 @@ class Broadcast(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, description="newsletter, event or reminder.")
+    kind: str = Field(max_length=16, description="newsletter, event, reminder or team (a team notice).")
     event_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True)
     )

@@ -14,6 +14,8 @@ from storage.base import UnitBase, stored_id
 from storage.models import Broadcast, Courier, Delivery, Identity, ProcessedMessage, Rsvp, Subscription, utcnow
 
 OPEN = ("queued", "claimed", "sending")
+NOT_SUBSCRIBED = ("reminder", "team")
+"""Kinds sent to people who did not subscribe: reminders to attendees, team notices to members who want them."""
 IN_FLIGHT_AT_CRASH = "in_flight_at_crash"
 """The reason of a delivery that was in flight when its sender died: it may have arrived."""
 
@@ -249,7 +251,7 @@ class Outbox(UnitBase):
                 "cancelled"
                 if status == "cancelled"
                 else ("not_attending" if kind == "reminder" and not attends else None)
-                or ("unsubscribed" if kind != "reminder" and not subscribed else None)
+                or ("unsubscribed" if kind not in NOT_SUBSCRIBED and not subscribed else None)
                 or ("unreachable" if unreachable else None)
             )
             verdict[stored_id(delivery_id)] = reason

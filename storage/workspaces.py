@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
-from storage.models import Answer, Conversation, Member, Workspace, utcnow
+from storage.models import Answer, Approval, Conversation, Identity, Member, Room, User, Workspace, utcnow
 
 COORDINATOR = "coordinator"
 
@@ -111,3 +111,87 @@ class Workspaces(UnitBase):
         if others is None and answered is None:
             self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
             self.cache.drop(wid)
+
+    # -- notices and approvals ---------------------------------------------------------------
+    def member(self, wid: int, user_id: int) -> tuple[str, str | None] | None:
+        """A member's role and name in a workspace, or None."""
+        row = self.conn.execute(
+            select(col(Member.role), col(Member.name)).where(
+                col(Member.workspace_id) == wid, col(Member.user_id) == user_id
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def workspace_name(self, wid: int) -> str | None:
+        return self.conn.execute(select(col(Workspace.name)).where(col(Workspace.id) == wid)).scalar()
+
+    def set_notices(self, wid: int, user_id: int, on: bool) -> bool:
+        """Turn a member's team notices on or off; False when they are no member."""
+        changed = self.conn.execute(
+            update(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id).values(notices=on)
+        ).rowcount
+        if changed:
+            self.touch(wid)
+        return bool(changed)
+
+    def to_tell(self, wid: int, leaving_out: int) -> list[tuple[int, str, str, str]]:
+        """(user id, channel, address, language) of the other members with notices on, each on the messenger
+        they linked last that can still be reached (a terminal cannot)."""
+        rows = self.conn.execute(
+            select(
+                col(Member.user_id),
+                col(Identity.channel),
+                func.coalesce(Identity.address, Identity.ref),
+                col(User.language),
+            )
+            .join(Identity, col(Identity.user_id) == col(Member.user_id))
+            .join(User, col(User.id) == col(Member.user_id))
+            .where(
+                col(Member.workspace_id) == wid,
+                col(Member.user_id) != leaving_out,
+                col(Member.notices).is_(True),
+                col(Identity.active).is_(True),
+                col(Identity.channel) != "console",
+            )
+            .order_by(col(Member.user_id), col(Identity.created_at).desc(), col(Identity.id).desc())
+        ).all()
+        chosen: dict[int, tuple[int, str, str, str]] = {}
+        for user_id, channel, address, language in rows:
+            chosen.setdefault(user_id, (user_id, channel, address, language))
+        return list(chosen.values())
+
+    def approve(self, wid: int, stage_id: str, agreed_on: str, by: int, answers: dict[str, Any]) -> None:
+        """Record that the steering group agreed a stage on a date, with its answers then (replacing an earlier one)."""
+        self.conn.execute(delete(Approval).where(col(Approval.workspace_id) == wid, col(Approval.stage_id) == stage_id))
+        self.conn.execute(
+            insert(Approval).values(
+                workspace_id=wid, stage_id=stage_id, agreed_on=agreed_on, by=by, at=utcnow(), answers=answers
+            )
+        )
+        self.touch(wid)
+
+    # -- group rooms ------------------------------------------------------------------------------
+    def working_on(self, channel: str, ref: str) -> tuple[int, str, int | None] | None:
+        """The person behind an identity: user id, language and the workspace they work on now (None: unknown)."""
+        row = self.conn.execute(
+            select(col(User.id), col(User.language), col(Conversation.workspace_id))
+            .join(Identity, col(Identity.user_id) == col(User.id))
+            .outerjoin(Conversation, col(Conversation.user_id) == col(User.id))
+            .where(col(Identity.channel) == channel, col(Identity.ref) == ref)
+        ).first()
+        return (stored_id(row[0]), row[1], row[2]) if row else None
+
+    def bind_room(self, channel: str, ref: str, wid: int, by: int) -> None:
+        """A group chat or room gets the workspace's notices from now on (one workspace per room)."""
+        self.conn.execute(delete(Room).where(col(Room.channel) == channel, col(Room.ref) == ref))
+        self.conn.execute(insert(Room).values(channel=channel, ref=ref, workspace_id=wid, bound_by=by, at=utcnow()))
+
+    def rooms(self, wid: int) -> list[tuple[int, str, str, str]]:
+        """(binder's user id, channel, room, binder's language) of the rooms bound to a workspace."""
+        rows = self.conn.execute(
+            select(col(Room.bound_by), col(Room.channel), col(Room.ref), col(User.language))
+            .join(User, col(User.id) == col(Room.bound_by))
+            .where(col(Room.workspace_id) == wid)
+            .order_by(col(Room.at))
+        ).all()
+        return [(stored_id(u), channel, ref, lang) for u, channel, ref, lang in rows]

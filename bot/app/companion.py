@@ -21,6 +21,7 @@ from flows.conversation.actions import DeleteWorkspace, Effect, Facts, Link, rol
 from flows.conversation.context import Ctx
 from flows.conversation.engine import Engine, Stored, Turn
 from flows.messages import Inbound, Outbound, Paragraph
+from flows.team import rooms
 from flows.team.authorship import entry_authors
 from flows.team.deletion import NOT_COORDINATOR
 from storage.base import Conflict, Saved
@@ -144,6 +145,22 @@ class Companion:
         """A one-paragraph message in the user's language (``message`` is a msgid)."""
         t = self.content.catalogues.translator(lang or self.default_language)
         return Response([Outbound([Paragraph(t(message, **params))])])
+
+    async def bind_room(self, channel: str, room: str, ref: str, hint: str | None = None) -> Response:
+        """Someone wrote the room command in a group chat or room: bind it to their workspace if they coordinate it."""
+
+        def work(unit: Unit) -> Response:
+            person = unit.working_on(channel, ref)
+            t = self.content.catalogues.translator(person[1] if person else hint or self.default_language)
+            wid = person[2] if person else None
+            me = unit.member(wid, person[0]) if person and wid is not None else None
+            if person is None or wid is None or not rooms.may_bind(me[0] if me else None):
+                return Response([Outbound([Paragraph(rooms.refused(t))])])
+            unit.bind_room(channel, room, wid, person[0])
+            unit.log_admin(f"{channel}:{ref}", "bind_room", f"workspace:{wid}", {"room": f"{channel}:{room}"})
+            return Response([Outbound([Paragraph(rooms.bound(t, unit.workspace_name(wid)))])])
+
+        return await self.store.run(work)
 
     async def reachable(self, channel: str, ref: str, active: bool, status: str | None = None) -> None:
         """Record what the platform said about reaching a user (e.g. they blocked the bot)."""

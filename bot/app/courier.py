@@ -22,9 +22,11 @@ from functools import partial
 from typing import Protocol
 
 from bot.app.companion import TRANSIENT
+from bot.app.team import TEAM
 from flows.content.loader import Content
 from flows.messages import Outbound
 from flows.news import broadcasting
+from flows.team.telling import notice_message
 from storage.models import Broadcast, Event, utcnow
 from storage.outbox import Parcel
 from storage.store import Store, Unit
@@ -291,6 +293,8 @@ class Courier:
             return None
         lang = lang if lang in self.content.manifest.languages else "de"
         try:
+            if row.kind == TEAM:
+                return notice_message(row.body, lang)
             if row.kind == "newsletter":
                 spec = broadcasting.newsletter_of({"title": row.title, "body": row.body})
                 return broadcasting.message(self.content, "newsletter", lang, newsletter=spec)

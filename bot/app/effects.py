@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.app import privacy
+from bot.app import privacy, team
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
     Action,
+    Approve,
     Attend,
     CancelBroadcast,
     ChangeSubscription,
@@ -24,9 +25,11 @@ from flows.conversation.actions import (
     Role,
     SendNewsletter,
     SetEditor,
+    SetNotices,
     ShowBroadcasts,
     ShowEditors,
     ShowEvents,
+    TellTeam,
     Withdraw,
     allowed,
     logged_view,
@@ -105,6 +108,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return messages.editors(t, unit.roles())
     elif isinstance(action, MakeLinkCode):
         return privacy.make_code(unit, actor.user_id, action, now, t)
+    elif isinstance(action, TellTeam | Approve | SetNotices):
+        team.act(unit, content, actor.name, actor.user_id, action, now)
     return None
 
 

@@ -150,7 +150,8 @@ class MatrixChannel:
             if isinstance(joined, JoinError):
                 log.warning("could not join %s: %s", room_id, joined.message)
                 continue
-            self._greet[room_id] = inviter
+            if invite is None or (invite.content or {}).get("is_direct"):
+                self._greet[room_id] = inviter  # a group room (a team's) is not greeted as the inviter's chat
 
     async def _greetings(self) -> None:
         for room_id, inviter in list(self._greet.items()):
@@ -195,12 +196,21 @@ class MatrixChannel:
             return
         room = self.client.rooms.get(room_id)
         if room is not None and room.member_count > 2:
+            if self._names_room_command(message):  # the coordinator binds a team room; it hears the team's notices
+                reply = await self.companion.bind_room(CHANNEL, room_id, sender)
+                await self.sender.replies(room_id, message.message_id or "", reply.replies)
+                return
             await self._note(room_id)
         elif isinstance(event, MegolmEvent):
             await self._undecryptable(room_id, event)
         else:
             reply = await self.companion.handle(CHANNEL, sender, message, redeliverable=True, address=room_id)
             await self.sender.replies(room_id, message.message_id or "", reply.replies)
+
+    def _names_room_command(self, message: Inbound) -> bool:
+        words = (message.text or "").split(maxsplit=1)
+        name = words[0][1:].casefold() if words and words[0].startswith("/") else ""
+        return self.companion.content.command_names.get(name) == "room"
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
         try:

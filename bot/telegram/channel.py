@@ -17,7 +17,7 @@ from telegram.ext import ExtBot
 from bot.app.companion import Companion, Response, Unavailable
 from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
 from bot.app.pacing import Budget
-from bot.telegram.inbound import Incoming, Press, incoming, language
+from bot.telegram.inbound import Incoming, Press, group_command, incoming, language
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, button, keyboard, page_of, render, units
 from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
@@ -240,7 +240,20 @@ class TelegramChannel:
             query_id = update.callback_query.id
             self._queue(chat.id if chat else 0, lambda: self._answer_query(query_id))
         if chat is not None and chat.type != "private" and update.message is not None:
+            name = group_command(update, self.username)
+            if user is not None and self.companion.content.command_names.get(name or "") == "room":
+                return self._bind(chat.id, str(user.id), language(user.language_code, self.languages))
             self._group_note(chat.id, user.language_code if user else None)
+
+    def _bind(self, chat_id: int, ref: str, hint: str | None) -> None:
+        """The room command in a group: its coordinator binds the group to their team, which hears about it there."""
+
+        async def bind() -> None:
+            response = await self.companion.bind_room(CHANNEL, str(chat_id), ref, hint)
+            for reply in response.replies:
+                await self._send(chat_id, reply)
+
+        self._queue(chat_id, bind)
 
     # -- replies out -------------------------------------------------------------
     def _queue(self, chat_id: int, job: Callable[[], Awaitable[None]]) -> None:

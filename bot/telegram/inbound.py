@@ -132,3 +132,12 @@ def _payload(data: str) -> tuple[int | None, str]:
     """A choice button's ``turn:id`` (made by render.keyboard); without a turn the press counts as stale."""
     match = _PRESS.match(data)
     return (int(match.group(1)), data[match.end() :]) if match else (None, data)
+
+
+def group_command(update: Update, username: str) -> str | None:
+    """The command a person wrote in a group (``/teamraum`` or ``/teamraum@ThisBot``), lower case; else None."""
+    message, user = update.message, update.effective_user
+    if message is None or user is None or user.is_bot or not message.text or not message.text.startswith("/"):
+        return None
+    name = command(message.text, username)[1:].split(maxsplit=1)[0] if message.text[1:].strip() else ""
+    return name.casefold() if name and "@" not in name else None

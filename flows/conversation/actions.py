@@ -159,6 +159,35 @@ class DeleteWorkspace:
     workspace_id: int
 
 
+# -- the team: notices and approvals ---------------------------------------------------------
+@dataclass(frozen=True)
+class TellTeam:
+    """Tell the workspace's other members (those with notices on) that a stage was completed or approved."""
+
+    workspace_id: int
+    stage_id: str
+    kind: Literal["completed", "approved"]
+    agreed_on: str | None = None
+
+
+@dataclass(frozen=True)
+class Approve:
+    """The steering group agreed a stage on ``agreed_on`` (ISO date); ``answers`` are the stage's answers now."""
+
+    workspace_id: int
+    stage_id: str
+    agreed_on: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SetNotices:
+    """Turn the person's team notices in a workspace on or off."""
+
+    workspace_id: int
+    on: bool
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -175,6 +204,9 @@ Action = (
     | MakeLinkCode
     | Link
     | DeleteWorkspace
+    | TellTeam
+    | Approve
+    | SetNotices
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

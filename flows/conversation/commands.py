@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, menu, newsletter, privacy, toolbox
+from flows.conversation.screens import admin, menu, newsletter, privacy, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
@@ -51,6 +51,9 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "unrsvp": lambda: newsletter.attend(s, arg, False),
         "admin": lambda: admin.admin_command(s, arg),
         "link": lambda: privacy.link_command(s, arg.strip()),
+        "notices": lambda: team.notices_command(s, arg),
+        "approve": lambda: team.approve_command(s, arg),
+        "room": lambda: team.room_hint(s),
     }
     handlers[command]()
 

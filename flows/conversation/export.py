@@ -13,6 +13,7 @@ from slugify import slugify
 
 from flows.content.model import InfoStep, RecordsStep
 from flows.conversation.context import Ctx
+from flows.conversation.overview import approval_line
 from flows.messages import Attachment, Bullets, Paragraph
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
@@ -60,7 +61,14 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
                     "records": [],
                 }
             )
-        stages.append({"number": stage.number, "title": ctx.text(stage.title), "entries": entries})
+        stages.append(
+            {
+                "number": stage.number,
+                "title": ctx.text(stage.title),
+                "approval": approval_line(ctx, stage),
+                "entries": entries,
+            }
+        )
     municipality = ctx.municipality()
     text = (
         documents(ctx.content.root / "templates")

@@ -10,6 +10,7 @@ from flows.content.i18n import N_
 from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
+from flows.team.approval import approval_of, changed_since
 from flows.team.view import ROLE_NAMES
 
 CONSENT_ACTIONS = {
@@ -99,8 +100,25 @@ def next_up(ctx: Ctx) -> str | None:
     return None
 
 
+def approval_line(ctx: Ctx, stage: Stage) -> str | None:
+    """ "Agreed by the steering group on 3 December 2026; changed since: …" (None before any approval)."""
+    agreed = approval_of(ctx.team, stage.id)
+    if agreed is None:
+        return None
+    day = ctx.t.answer_date(agreed[0])
+    changed = [ctx.text(ctx.content.step(x).label) for x in changed_since(stage, agreed[1], ctx.state.answers)]
+    if not changed:
+        return ctx.t("Agreed by the steering group on {date}.", date=day)
+    return ctx.t(
+        "Agreed by the steering group on {date}; changed since: {changes}.", date=day, changes=ctx.t.joined(changed)
+    )
+
+
 def summary(ctx: Ctx, stage: Stage) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("Summary: {stage}", stage=ctx.text(stage.title)))]
+    agreed = approval_line(ctx, stage)
+    if agreed is not None:
+        blocks.append(Paragraph(agreed))
     for step in stage.steps:
         if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
             continue

@@ -10,7 +10,7 @@ from flows import notices
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import Stage, Step
-from flows.conversation.actions import Action, Effect, Facts
+from flows.conversation.actions import Action, Effect, Facts, TellTeam
 from flows.conversation.context import Ctx
 from flows.conversation.state import Mode, State
 from flows.conversation.steps import kind_of
@@ -54,6 +54,8 @@ class Session:
         self.full = False
         """Show the stage's whole summary even when it is on screen already."""
         self._shown: tuple[tuple[object, ...], list[Choice]] | None = None
+        self._answered = frozenset(self.state.answers)
+        """The steps answered before this message (a stage completed now is told to the team once)."""
 
     @property
     def t(self) -> Translator:
@@ -117,7 +119,19 @@ class Session:
             return self.goto(later[0])
         if stage.number == 0:
             return self.resume()
+        self.tell_completed(stage)
         self.stage_end(stage)
+
+    def tell_completed(self, stage: Stage) -> None:
+        """The teammates hear once that this message completed ``stage`` (not when a finished one is edited)."""
+        team = self.facts.team
+        if team is None or not team.shared:
+            return
+        asked = [x.id for x in stage.steps if x.kind != "info" and self.ctx.applies(x)]
+        if all(self.state.answered(x) for x in asked) and not all(x in self._answered for x in asked):
+            told = TellTeam(team.workspace_id, stage.id, "completed")
+            if told not in self.actions:
+                self.actions.append(told)
 
     def _open(self, step_id: str) -> bool:
         """Not answered yet, and asked of this municipality."""

@@ -27,6 +27,7 @@ Mode = Literal[
     "form",
     "form_preview",
     "form_when",
+    "approve",
 ]
 HISTORY_LIMIT = 100
 

@@ -7,6 +7,7 @@ from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
 from flows.conversation.screens.stages import Question, StageEnd, Start
+from flows.conversation.screens.team import Approval
 from flows.conversation.screens.toolbox import Browse, Tool, Tools
 from flows.conversation.session import Screen
 from flows.conversation.state import Mode
@@ -32,4 +33,5 @@ SCREENS: dict[Mode, Screen] = {
     "form": Form(),
     "form_preview": FormPreview(),
     "form_when": FormWhen(),
+    "approve": Approval(),
 }

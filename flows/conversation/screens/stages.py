@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flows.content.model import Step
 from flows.conversation import meaning, overview
-from flows.conversation.screens import menu, toolbox
+from flows.conversation.screens import menu, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.team.approval import APPROVABLE
 from flows.toolbox.recommend import recommend
 
 
@@ -155,6 +156,8 @@ class StageEnd:
                     ),
                 )
             )
+        if stage.id in APPROVABLE and team.may_approve(s):
+            choices.append(Choice("_approve", t("Record the steering group’s approval")))
         return [
             *choices,
             Choice("_tools", t("Matching tools")),
@@ -182,4 +185,6 @@ class StageEnd:
             return None
         if inp.choice == "_tools":
             return toolbox.recommend_here(s)
+        if inp.choice == "_approve" and stage.id in APPROVABLE:
+            return team.approve_command(s, stage.id)
         s.say_only(s.t("Please pick one of the options below."))
