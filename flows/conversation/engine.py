@@ -113,7 +113,7 @@ class Engine:
         if lang in LANGUAGES:
             state.lang = lang
         facts = facts or Facts()
-        ctx = Ctx(self.content, state, facts.team)
+        ctx = Ctx(self.content, state, facts.team, before)
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))

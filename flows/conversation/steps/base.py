@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.messages import Block, Choice, Paragraph
 
@@ -51,7 +52,8 @@ class StepKind(ABC):
     def status(self, ctx: Ctx, step: Any) -> list[Block]:
         """Blocks shown under the prompt: the current answer by default."""
         if ctx.state.has_value(step.id):
-            return [Paragraph(ctx.t("Current answer: {value}", value=ctx.short(step, ctx.state.answers[step.id])))]
+            current = ctx.t("Current answer: {value}", value=ctx.short(step, ctx.state.answers[step.id]))
+            return [Paragraph("\n".join([current, *credits.noted(ctx, step)]))]
         return []
 
     def question(self, ctx: Ctx, step: Any) -> list[Block] | None:

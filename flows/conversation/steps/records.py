@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import FieldDate, FieldSingle, RecordsStep
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import check_choice, check_date, check_text, not_offered, not_skippable
@@ -102,10 +103,14 @@ class RecordsKind(StepKind):
             return [*blocks, Bullets(tuple(lines))]
         if records:
             blocks.append(Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))))
+            titles = credits.attributed(ctx, step.id, [ctx.record_title(step, r) for r in records])
             if seen:
-                blocks.append(Bullets(tuple(ctx.record_title(step, r) for r in records), numbered=True))
+                blocks.append(Bullets(tuple(titles), numbered=True))
             else:
-                blocks += [Paragraph(ctx.record_text(step, r, number)) for number, r in enumerate(records, 1)]
+                blocks += [
+                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r)]))
+                    for number, (title, r) in enumerate(zip(titles, records, strict=True), 1)
+                ]
         return blocks
 
     def opening(self, ctx: Ctx, step: RecordsStep) -> bool:
