@@ -57,12 +57,12 @@ class Translator:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=Locale.parse(self.lang))
 
-    def date(self, value: date, fmt: str = "long") -> str:
-        return format_date(value, format=fmt, locale=Locale.parse(self.lang))
-
     def day(self, value: date) -> str:
         """A day of the month without the year, as the language abbreviates it: 3. Dez., 3 déc., Dec 3."""
         return format_skeleton("MMMd", value, locale=self.lang)
+
+    def date(self, value: date, fmt: str = "long") -> str:
+        return format_date(value, format=fmt, locale=Locale.parse(self.lang))
 
     def answer_date(self, value: str) -> str:
         """A date answer as stored (``2027-03-15``, ``2027-03`` or ``2027``) in words: 15. März 2027, März 2027."""

@@ -43,7 +43,7 @@ def documents(templates: Path) -> Environment:
 def export_markdown(ctx: Ctx, today: date) -> Attachment:
     stages = []
     for stage in ctx.content.daks_stages:
-        entries = []
+        entries: list[dict[str, Any]] = []
         for step in stage.steps:
             if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
                 continue
@@ -52,7 +52,7 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
             if isinstance(step, RecordsStep):
                 records = [
                     {"title": ctx.record_title(step, r), "details": ctx.record_details(step, r), "author": n}
-                    for r, n in zip(value, names or [None] * len(value), strict=True)
+                    for r, n in zip(value, _each(names, len(value)), strict=True)
                 ]
                 entries.append(
                     {"label": ctx.text(step.label), "lines": [], "bullets": [], "changed": None, "records": records}
@@ -67,9 +67,7 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
                     "bullets": [
                         {"text": i, "author": n}
                         for i, n in zip(
-                            bullets,
-                            names if isinstance(step, ListStep) and names else [None] * len(bullets),
-                            strict=True,
+                            bullets, _each(names if isinstance(step, ListStep) else None, len(bullets)), strict=True
                         )
                     ],
                     "changed": credits.changed_by(ctx, step.id, you=False) if not isinstance(step, ListStep) else None,
@@ -97,6 +95,11 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
         )
     )
     return Attachment(file_name(ctx, today), "text/markdown", text.encode("utf-8"))
+
+
+def _each(names: list[str] | None, count: int) -> list[str | None]:
+    """The author of each of ``count`` entries, or None for each when they are not shown."""
+    return list(names) if names is not None and len(names) == count else [None] * count
 
 
 def file_name(ctx: Ctx, today: date) -> str:

@@ -54,7 +54,8 @@ class State(BaseModel):
     )
     seen: dict[str, int] = Field(
         default_factory=dict,
-        description="The workspace revision of the current step's answer when it was last shown (flows/conversation/clash.py).",
+        description="The workspace revision of the current step's answer when it was last shown "
+        "(flows/conversation/clash.py).",
     )
     clash: dict[str, Any] | None = Field(
         default=None,

@@ -1,0 +1,101 @@
+"""Two people changing one answer: nothing a teammate wrote is overwritten unseen.
+
+When a question is shown, the position keeps the workspace revision of its answer (``State.seen``).
+An answer that would replace a teammate's change made since then is held (``State.clash``), and the
+person is shown the teammate's version and chooses: keep theirs, replace it with mine, or (free text)
+keep both. Lists are not held: an entry is appended to the list as it is now, so both land.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.content.model import Step
+from flows.conversation import credits
+from flows.conversation.context import Ctx
+from flows.conversation.steps.base import KEEP, Result
+from flows.messages import Block, Choice, Paragraph
+from flows.team.view import Written
+
+SINGLE = frozenset({"text", "date", "single", "multi", "checklist"})
+"""Answers that are one value: a change replaces the whole of it."""
+JOINED = frozenset({"text"})
+"""Answers two versions of which can be kept together."""
+
+
+def saw(ctx: Ctx) -> None:
+    """The current question is on screen: remember the revision of its answer as shown."""
+    step = ctx.state.step
+    if ctx.team is None or step is None:
+        ctx.state.seen = {}
+        return
+    written = ctx.team.written.get(step)
+    ctx.state.seen = {step: written.revision if written is not None else 0}
+
+
+def newer(ctx: Ctx, step: Step) -> Written | None:
+    """A teammate's change of ``step`` that the person has not seen, if there is one."""
+    team, seen = ctx.team, ctx.state.seen.get(step.id)
+    written = team.written.get(step.id) if team is not None else None
+    if team is None or written is None or seen is None or step.kind not in SINGLE:
+        return None
+    return written if written.revision > seen and written.author_id != team.me else None
+
+
+def hold(ctx: Ctx, step: Step, value: Any) -> None:
+    ctx.state.clash = {"step": step.id, "value": value}
+
+
+def question(ctx: Ctx, step: Step) -> list[Block]:
+    """The teammate's version and mine, side by side, and the question which to keep."""
+    clash = ctx.state.clash or {}
+    team = ctx.team
+    written = team.written.get(step.id) if team is not None else None
+    theirs = ctx.state.answers.get(step.id)
+    who = credits.name_of(ctx, written.author_id if written is not None else None)
+    intro = ctx.t(
+        "{name} changed this answer on {date}, after you had seen it. Nothing has been overwritten.",
+        name=who,
+        date=ctx.t.day(written.at) if written is not None else "",
+    )
+    return [
+        Paragraph(intro),
+        Paragraph(ctx.labelled(ctx.t("Their answer"), ctx.short(step, theirs))),
+        Paragraph(ctx.labelled(ctx.t("Your answer"), ctx.short(step, clash.get("value")))),
+        Paragraph(ctx.t("Which one should be kept?")),
+    ]
+
+
+def choices(ctx: Ctx, step: Step) -> list[Choice]:
+    options = [Choice("_theirs", ctx.t("Keep theirs")), Choice("_mine", ctx.t("Replace it with mine"))]
+    if step.kind in JOINED and isinstance(ctx.state.answers.get(step.id), str):
+        options.append(Choice("_both", ctx.t("Keep both")))
+    return options
+
+
+def settle(ctx: Ctx, step: Step, choice: str | None) -> Result | None:
+    """What a choice on the clash decides (the value to store, or KEEP for theirs); None for anything else.
+
+    Either way the held answer is let go: a typed message is a new answer.
+    """
+    clash, ctx.state.clash = ctx.state.clash or {}, None
+    mine, theirs = clash.get("value"), ctx.state.answers.get(step.id)
+    if choice == "_theirs":
+        return Result(value=KEEP, done=True, notes=[Paragraph(ctx.t("Their answer stays."))])
+    if choice == "_mine":
+        return Result(value=mine, done=True)
+    if choice == "_both" and step.kind in JOINED and isinstance(theirs, str) and isinstance(mine, str):
+        both = f"{theirs}\n{mine}"
+        limit = getattr(step, "max_length", len(both))
+        if len(both) > limit:
+            ctx.state.clash = clash
+            return Result.error(
+                ctx.t(
+                    "Both together have {length} characters; I can keep up to {limit} here. "
+                    "Please keep one, or type a shorter answer.",
+                    length=ctx.t.number(len(both)),
+                    limit=ctx.t.number(limit),
+                )
+            )
+        return Result(value=both, done=True)
+    return None
