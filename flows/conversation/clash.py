@@ -49,10 +49,9 @@ def hold(ctx: Ctx, step: Step, value: Any) -> None:
 def question(ctx: Ctx, step: Step) -> list[Block]:
     """The teammate's version and mine, side by side, and the question which to keep."""
     clash = ctx.state.clash or {}
-    team = ctx.team
-    written = team.written.get(step.id) if team is not None else None
+    written = _written(ctx, step)
     theirs = ctx.state.answers.get(step.id)
-    who = credits.name_of(ctx, written.author_id if written is not None else None)
+    who = _who(ctx, step)
     intro = ctx.t(
         "{name} changed this answer on {date}, after you had seen it. Nothing has been overwritten.",
         name=who,
@@ -60,14 +59,17 @@ def question(ctx: Ctx, step: Step) -> list[Block]:
     )
     return [
         Paragraph(intro),
-        Paragraph(ctx.labelled(ctx.t("Their answer"), ctx.short(step, theirs))),
+        Paragraph(ctx.labelled(ctx.t("Answer of {name}", name=who), ctx.short(step, theirs))),
         Paragraph(ctx.labelled(ctx.t("Your answer"), ctx.short(step, clash.get("value")))),
         Paragraph(ctx.t("Which one should be kept?")),
     ]
 
 
 def choices(ctx: Ctx, step: Step) -> list[Choice]:
-    options = [Choice("_theirs", ctx.t("Keep theirs")), Choice("_mine", ctx.t("Replace it with mine"))]
+    options = [
+        Choice("_theirs", ctx.t("Keep the answer of {name}", name=_who(ctx, step))),
+        Choice("_mine", ctx.t("Replace it with mine")),
+    ]
     if step.kind in JOINED and isinstance(ctx.state.answers.get(step.id), str):
         options.append(Choice("_both", ctx.t("Keep both")))
     return options
@@ -81,7 +83,8 @@ def settle(ctx: Ctx, step: Step, choice: str | None) -> Result | None:
     clash, ctx.state.clash = ctx.state.clash or {}, None
     mine, theirs = clash.get("value"), ctx.state.answers.get(step.id)
     if choice == "_theirs":
-        return Result(value=KEEP, done=True, notes=[Paragraph(ctx.t("Their answer stays."))])
+        kept = ctx.t("The answer of {name} stays.", name=_who(ctx, step))
+        return Result(value=KEEP, done=True, notes=[Paragraph(kept)])
     if choice == "_mine":
         return Result(value=mine, done=True)
     if choice == "_both" and step.kind in JOINED and isinstance(theirs, str) and isinstance(mine, str):
@@ -99,3 +102,13 @@ def settle(ctx: Ctx, step: Step, choice: str | None) -> Result | None:
             )
         return Result(value=both, done=True)
     return None
+
+
+def _written(ctx: Ctx, step: Step) -> Written | None:
+    return ctx.team.written.get(step.id) if ctx.team is not None else None
+
+
+def _who(ctx: Ctx, step: Step) -> str:
+    """Who wrote the answer as it is stored now."""
+    written = _written(ctx, step)
+    return credits.name_of(ctx, written.author_id if written is not None else None)

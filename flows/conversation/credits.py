@@ -27,14 +27,15 @@ def name_of(ctx: Ctx, user_id: int | None, you: bool = True) -> str:
 
 
 def changed_by(ctx: Ctx, step_id: str, you: bool = True) -> str | None:
-    """ "last changed by Anna, 3 Dec" for an answer as stored, when the strategy is shared."""
+    """The line "last changed by Anna, 3 Dec" under an answer as stored, when the strategy is shared."""
     team = ctx.team
     written = team.written.get(step_id) if team is not None else None
-    if not shown(ctx) or written is None or ctx.stored.get(step_id) != ctx.state.answers.get(step_id):
+    if team is None or not shown(ctx) or written is None or ctx.stored.get(step_id) != ctx.state.answers.get(step_id):
         return None
-    return ctx.t(
-        "last changed by {name}, {date}", name=name_of(ctx, written.author_id, you), date=ctx.t.day(written.at)
-    )
+    day = ctx.t.day(written.at)
+    if you and written.author_id == team.me:
+        return ctx.t("last changed by you, {date}", date=day)
+    return ctx.t("last changed by {name}, {date}", name=name_of(ctx, written.author_id, you), date=day)
 
 
 def authors(ctx: Ctx, step_id: str, you: bool = True) -> list[str] | None:
