@@ -51,7 +51,7 @@ class Question:
                     )
                 )
             )
-            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again:  # the stage's goal, once
+            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again and not s.state.clash:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
         if s.state.clash is not None:
             return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
