@@ -6,7 +6,7 @@ import pytest
 
 from flows.team.roles import may_change, may_edit
 from flows.team.view import Mate, Role, Team
-from tests.flows.team.chat import ANNA, BEN, TeamChat, onboard
+from tests.flows.team.chat import ANNA, BEN, TeamChat
 
 MEASURE = {"uid": "r1", "field": "labour", "goal": "Mehr Fachkräfte", "owner": " ben  ", "measure": "Messe"}
 OTHERS = {"uid": "r2", "field": "labour", "goal": "Wohnraum", "owner": "Wirtschaftsförderung", "measure": "Börse"}
