@@ -3,7 +3,9 @@ changing one answer, two people appending at once, and what viewers and measure 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -152,3 +154,52 @@ async def measure(team: Team, who: str, owner: str) -> str:
     for value in values:
         await (team.says(who, value) if value is not None else team.presses(who, "Überspringen"))
     return await team.says(who, "2 bis 2029")
+
+
+async def test_two_members_appending_to_one_list_at_the_same_moment_both_land(team, content, database_url):
+    """Ben's point comes from another process while Anna's message is being handled. On PostgreSQL his is
+    committed before her save, which finds the workspace moved on and runs again on the list as it is now;
+    SQLite's writers take turns, so his waits for hers. Either way both land, each where it was acknowledged."""
+    await team.joins("ben", "editor")
+    await team.says("anna", "Bürgermeisterin")
+    await team.says("anna", "Hauptamt")  # Anna is at the steering group
+    await team.says("ben", "/phase 1")  # and so is Ben
+
+    def ben_in_another_process() -> None:
+        async def say() -> str:
+            store = await Store.open(database_url)
+            try:
+                response = await Companion(content, store).handle("test", "ben", Inbound(text="Planungsamt"))
+                return "\n\n".join(r.text() for r in response.replies)
+            finally:
+                await store.close()
+
+        heard.append(asyncio.run(say()))
+
+    heard: list[str] = []
+    worker = threading.Thread(target=ben_in_another_process)
+    original = team.companion.engine.handle
+
+    runs: list[str] = []
+
+    def handle(*args, **kwargs):  # Anna's message has read the workspace
+        runs.append("anna")
+        if not worker.is_alive() and not heard:
+            worker.start()
+            if not database_url.startswith("sqlite"):
+                worker.join()
+        return original(*args, **kwargs)
+
+    team.companion.engine.handle = handle
+    anna = await team.says("anna", "Sozialamt")
+    await asyncio.to_thread(worker.join)
+    steering = (await team.answers())["ko_steering"]
+    assert sorted(steering) == ["Planungsamt", "Sozialamt"]
+    assert f"Notiert ({steering.index('Sozialamt') + 1})" in anna
+    assert f"Notiert ({steering.index('Planungsamt') + 1})" in heard[0]
+    if not database_url.startswith("sqlite"):
+        assert steering == ["Planungsamt", "Sozialamt"] and len(runs) == 2  # Anna's ran again after Ben's commit
+    await team.says("anna", "/export")
+    [file] = [a for r in team.replies for a in r.attachments]
+    by = {"Planungsamt": "Ben", "Sozialamt": "Anna"}
+    assert entries(file.data.decode(), "Steuerungsgruppe") == [(point, by[point]) for point in steering]
