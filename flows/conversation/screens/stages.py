@@ -51,7 +51,8 @@ class Question:
                     )
                 )
             )
-            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again and not s.state.clash:  # the stage's goal, once
+            first = asked.index(step.id) == 0 and kind.opening(s.ctx, step)
+            if first and not s.again and s.state.clash is None:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
         if s.state.clash is not None:
             return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
