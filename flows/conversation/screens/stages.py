@@ -9,6 +9,7 @@ from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.reading import is_question
 from flows.team import roles
 from flows.toolbox.recommend import recommend
 
@@ -82,6 +83,8 @@ class Question:
             if settled is not None:
                 return apply(s, step, settled)
         if not roles.may_edit(s.ctx.team, step.id) and inp.choice not in PASSING:
+            if not inp.button and is_question(inp.text or ""):  # reading includes asking what a word means
+                return meaning.answer(s, step, (inp.text or "").strip())
             return refuse(s)
         taken = meaning.meant(s, step, inp)
         if taken is None:
