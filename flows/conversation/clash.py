@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.model import Step
+from flows.content.model import RecordsStep, Step
 from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import KEEP, Result
@@ -50,16 +50,33 @@ def question(ctx: Ctx, step: Step) -> list[Block]:
     """The teammate's version and mine, side by side, and the question which to keep."""
     clash = ctx.state.clash or {}
     written = _written(ctx, step)
-    theirs = ctx.state.answers.get(step.id)
     who = _who(ctx, step)
+    day = ctx.t.day(written.at) if written is not None else ""
+    if isinstance(step, RecordsStep) and "uid" in clash:
+        theirs = _entry(ctx, step, clash["uid"])
+        intro = ctx.t(
+            "{name} changed this entry on {date} while you were editing it. Nothing has been overwritten.",
+            name=who,
+            date=day,
+        )
+        return [
+            Paragraph(intro),
+            Paragraph(
+                ctx.t("Answer of {name}", name=who)
+                + "\n"
+                + (ctx.record_text(step, theirs) if theirs else ctx.t("(removed)"))
+            ),
+            Paragraph(ctx.t("Your answer") + "\n" + ctx.record_text(step, clash["value"])),
+            Paragraph(ctx.t("Which one should be kept?")),
+        ]
     intro = ctx.t(
         "{name} changed this answer on {date}, after you had seen it. Nothing has been overwritten.",
         name=who,
-        date=ctx.t.day(written.at) if written is not None else "",
+        date=day,
     )
     return [
         Paragraph(intro),
-        Paragraph(ctx.labelled(ctx.t("Answer of {name}", name=who), ctx.short(step, theirs))),
+        Paragraph(ctx.labelled(ctx.t("Answer of {name}", name=who), ctx.short(step, ctx.state.answers.get(step.id)))),
         Paragraph(ctx.labelled(ctx.t("Your answer"), ctx.short(step, clash.get("value")))),
         Paragraph(ctx.t("Which one should be kept?")),
     ]
@@ -82,6 +99,8 @@ def settle(ctx: Ctx, step: Step, choice: str | None) -> Result | None:
     """
     clash, ctx.state.clash = ctx.state.clash or {}, None
     mine, theirs = clash.get("value"), ctx.state.answers.get(step.id)
+    if isinstance(step, RecordsStep) and "uid" in clash:
+        return _settle_entry(ctx, step, choice, clash)
     if choice == "_theirs":
         kept = ctx.t("The answer of {name} stays.", name=_who(ctx, step))
         return Result(value=KEEP, done=True, notes=[Paragraph(kept)])
@@ -112,3 +131,29 @@ def _who(ctx: Ctx, step: Step) -> str:
     """Who wrote the answer as it is stored now."""
     written = _written(ctx, step)
     return credits.name_of(ctx, written.author_id if written is not None else None)
+
+
+OVERVIEW = {"phase": "overview", "seen": True}
+"""Where a records step continues after an entry's clash: its list of entries."""
+
+
+def _entry(ctx: Ctx, step: RecordsStep, uid: str) -> dict[str, Any] | None:
+    return next((r for r in ctx.state.answers.get(step.id) or [] if r.get("uid") == uid), None)
+
+
+def _settle_entry(ctx: Ctx, step: RecordsStep, choice: str | None, clash: dict[str, Any]) -> Result | None:
+    """An entry of a records answer: keep the teammate's, or put mine in its place (or back, if they deleted it)."""
+    uid, mine = clash["uid"], clash["value"]
+    if choice == "_theirs":
+        kept = ctx.t("The answer of {name} stays.", name=_who(ctx, step))
+        return Result(notes=[Paragraph(kept)], draft=dict(OVERVIEW))
+    if choice == "_mine":
+        records = [dict(r) for r in ctx.state.answers.get(step.id) or []]
+        at = next((i for i, r in enumerate(records) if r.get("uid") == uid), None)
+        if at is None:
+            records.append(mine)
+        else:
+            records[at] = mine
+        saved = ctx.t("Saved: {title}", title=ctx.record_text(step, mine))
+        return Result(value=records, notes=[Paragraph(saved)], draft=dict(OVERVIEW))
+    return None

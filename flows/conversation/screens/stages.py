@@ -109,6 +109,9 @@ def apply(s: Session, step: Step, result: Result) -> None:
     A change the person's role does not allow is refused; one that would overwrite a teammate's
     change they have not seen is held until they choose (flows/conversation/clash.py).
     """
+    if result.held is not None:
+        s.state.clash, s.state.draft, s.show_question = result.held, result.draft or s.state.draft, True
+        return None
     if result.value is not KEEP and result.value != s.state.answers.get(step.id, _NONE):
         if not roles.may_change(s.ctx.team, step.id, s.state.answers.get(step.id), result.value):
             if result.draft is not None:

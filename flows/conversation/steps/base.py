@@ -34,6 +34,8 @@ class Result:
     done: bool = False
     draft: dict[str, Any] | None = None
     prompt: bool = True
+    held: dict[str, Any] | None = None
+    """An entry not stored because a teammate changed it while it was being edited (``State.clash``)."""
 
     @classmethod
     def error(cls, message: str, draft: dict[str, Any] | None = None) -> Result:

@@ -26,7 +26,7 @@ class RecordsKind(StepKind):
 
     def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
         existing = next((r for r in records if r["uid"] == uid), None)
-        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {})}
+        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {}), "was": existing}
 
     def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
         reviewed = {r["uid"] for r in records}
@@ -213,7 +213,28 @@ class RecordsKind(StepKind):
             values[f.id], notes = checked.value, checked.notes
         if d["field"] + 1 < len(step.fields):
             return Result(notes=notes, draft={**d, "field": d["field"] + 1, "values": values})
+        changed = self._changed(ctx, step, d, records)
+        if changed:
+            record = {**values, "uid": d["uid"]}
+            return Result(held={"step": step.id, "uid": d["uid"], "value": record}, draft=dict(_SEEN))
         return self._save(ctx, step, values, d.get("uid"), records)
+
+    def _changed(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+        """Whether a teammate changed (or deleted) the entry being edited since it was opened."""
+        was, team = d.get("was"), ctx.team
+        if was is None or team is None:
+            return False
+        index = next((i for i, r in enumerate(records) if r["uid"] == d["uid"]), None)
+        if index is not None and records[index] == was:
+            return False
+        written = team.written.get(step.id)
+        if written is None:
+            return False
+        authors = written.authors
+        aligned = index is not None and authors is not None and len(authors) == len(records)
+        return (
+            authors[index] if aligned and authors is not None and index is not None else written.author_id
+        ) != team.me
 
     def _save(
         self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]

@@ -90,3 +90,42 @@ def test_a_choice_question_is_held_too_without_keeping_both(content):
     assert "Antwort von Anna" in reply and "Beide behalten" not in reply
     ben.presses("Durch meine ersetzen")
     assert ben.answers["ko_format"] == "hybrid"
+
+
+MEASURE = {
+    "uid": "r1",
+    "field": "daseinsvorsorge",
+    "goal": "Mehr Ärztinnen gewinnen",
+    "measure": "Praxisbörse",
+    "owner": "Wirtschaftsförderung",
+    "partners": None,
+    "target_group": None,
+    "start": "2027-03",
+    "end": None,
+    "budget": "20.000 €",
+    "indicator": "Zahl neu besetzter Praxen",
+    "target": "2 bis 2029",
+}
+
+
+@pytest.mark.parametrize(("choice", "goal"), [("Antwort von Anna behalten", "Anna's"), ("ersetzen", "Ben's")])
+def test_a_measure_anna_changed_while_ben_edited_it(content, choice, goal):
+    ben = TeamChat(content)
+    ben.wrote(ANNA, "ob_name", "Musterstadt")
+    ben.wrote(ANNA, "wp_measures", [MEASURE])
+    ben.says("/phase 4")
+    ben.says("/ändern")
+    ben.presses("Maßnahmen")
+    ben.presses("Eintrag ändern")
+    ben.presses("beibehalten")  # the field of action
+    ben.says("Ben's")  # the goal
+    for _ in range(8):
+        ben.presses("beibehalten") if any(c.id == "_keep" for c in ben.replies[-1].choices) else ben.presses("Über")
+    ben.wrote(ANNA, "wp_measures", [{**MEASURE, "goal": "Anna's"}])
+    reply = ben.presses("beibehalten")  # the last field: the measure is complete
+    assert "Anna hat diesen Eintrag am 3. Dez. geändert, während Sie ihn bearbeitet haben." in reply, reply
+    theirs, mine = reply.split("Antwort von Anna\n")[1].split("Ihre Antwort\n")
+    assert "Ziel: Anna's" in theirs and "Ziel: Ben's" in mine
+    assert ben.changes == [] and "Beide behalten" not in reply
+    ben.presses(choice)
+    assert [r["goal"] for r in ben.answers["wp_measures"]] == [goal]
