@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import delete, select, update
@@ -193,7 +193,9 @@ class Conversations(UnitBase):
         answers, written = {}, {}
         for step_id, value, author, at_revision, at, authors in self.q["answers"].rows(self.conn, values):
             answers[step_id] = value
-            written[step_id] = Written(author, at_revision, at, tuple(authors) if authors is not None else None)
+            written[step_id] = Written(
+                author, at_revision, _moment(at), tuple(authors) if authors is not None else None
+            )
         channels: dict[int, list[str]] = {}
         people: dict[int, tuple[str, str | None, bool]] = {}
         for user_id, role, member_name, notices, channel in self.q["members"].rows(self.conn, values):
@@ -388,6 +390,12 @@ class Conversations(UnitBase):
     def users_of(self, channel: str) -> list[int]:
         """Users with an identity on a channel (the benchmark removes its simulated users)."""
         return list(self.conn.execute(select(col(Identity.user_id)).where(col(Identity.channel) == channel)).scalars())
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A time as read: SQLite's driver hands over the stored text; times are UTC."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _changes_json(changes: list[Change]) -> str:

@@ -57,6 +57,10 @@ class Translator:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=Locale.parse(self.lang))
 
+    def day(self, value: date) -> str:
+        """A day of the month without the year, as the language abbreviates it: 3. Dez., 3 déc., Dec 3."""
+        return format_skeleton("MMMd", value, locale=self.lang)
+
     def date(self, value: date, fmt: str = "long") -> str:
         return format_date(value, format=fmt, locale=Locale.parse(self.lang))
 

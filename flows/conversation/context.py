@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -47,6 +48,8 @@ class Ctx:
     state: State
     team: Team | None = None
     """The workspace, for showing who wrote what (None: nobody else is involved yet)."""
+    stored: Mapping[str, Any] = field(default_factory=dict)
+    """The answers as stored before this message (who wrote an entry is known of those)."""
     t: Translator = field(init=False)
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Inbound, Outbound
 from flows.reading import fold
+from flows.team.roles import may_change
 from flows.toolbox.recommend import index_of
 
 MAX_MESSAGE = 16_000
@@ -113,11 +114,12 @@ class Engine:
         if lang in LANGUAGES:
             state.lang = lang
         facts = facts or Facts()
-        ctx = Ctx(self.content, state, facts.team)
+        ctx = Ctx(self.content, state, facts.team, before)
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))
         dispatch(session, inbound)
+        _within_role(facts, before, state)
         leading, closing = session.finish()
         return Turn(
             state=state,
@@ -172,6 +174,19 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Answer
             )
             changes.append(AnswerChange(k, None if old is _ABSENT else old, None if new is _ABSENT else new, kind))
     return changes
+
+
+def _within_role(facts: Facts, before: Mapping[str, Any], state: State) -> None:
+    """The safety net behind the step screen's check: a change the person's role does not allow is undone."""
+    if facts.team is None or facts.team.can_edit:
+        return
+    for k in {*before, *state.answers}:
+        old, new = before.get(k, _ABSENT), state.answers.get(k, _ABSENT)
+        if old != new and not may_change(facts.team, k, old, new):
+            if old is _ABSENT:
+                del state.answers[k]
+            else:
+                state.answers[k] = old
 
 
 def _copy(state: State) -> State:

@@ -11,7 +11,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
-from flows.content.model import InfoStep, RecordsStep
+from flows.content.model import InfoStep, ListStep, RecordsStep
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.overview import approval_line
 from flows.messages import Attachment, Bullets, Paragraph
@@ -43,21 +44,34 @@ def documents(templates: Path) -> Environment:
 def export_markdown(ctx: Ctx, today: date) -> Attachment:
     stages = []
     for stage in ctx.content.daks_stages:
-        entries = []
+        entries: list[dict[str, Any]] = []
         for step in stage.steps:
             if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
                 continue
             value = ctx.state.answers[step.id]
+            names = credits.authors(ctx, step.id, you=False)
             if isinstance(step, RecordsStep):
-                records = [{"title": ctx.record_title(step, r), "details": ctx.record_details(step, r)} for r in value]
-                entries.append({"label": ctx.text(step.label), "lines": [], "bullets": [], "records": records})
+                records = [
+                    {"title": ctx.record_title(step, r), "details": ctx.record_details(step, r), "author": n}
+                    for r, n in zip(value, _each(names, len(value)), strict=True)
+                ]
+                entries.append(
+                    {"label": ctx.text(step.label), "lines": [], "bullets": [], "changed": None, "records": records}
+                )
                 continue
             blocks = ctx.blocks(step, value)
+            bullets = [i for b in blocks if isinstance(b, Bullets) for i in b.items]
             entries.append(
                 {
                     "label": ctx.text(step.label),
                     "lines": [b.text for b in blocks if isinstance(b, Paragraph)],
-                    "bullets": [i for b in blocks if isinstance(b, Bullets) for i in b.items],
+                    "bullets": [
+                        {"text": i, "author": n}
+                        for i, n in zip(
+                            bullets, _each(names if isinstance(step, ListStep) else None, len(bullets)), strict=True
+                        )
+                    ],
+                    "changed": credits.changed_by(ctx, step.id, you=False) if not isinstance(step, ListStep) else None,
                     "records": [],
                 }
             )
@@ -89,6 +103,11 @@ def export_markdown(ctx: Ctx, today: date) -> Attachment:
         )
     )
     return Attachment(file_name(ctx, today), "text/markdown", text.encode("utf-8"))
+
+
+def _each(names: list[str] | None, count: int) -> list[str | None]:
+    """The author of each of ``count`` entries, or None for each when they are not shown."""
+    return list(names) if names is not None and len(names) == count else [None] * count
 
 
 def file_name(ctx: Ctx, today: date) -> str:

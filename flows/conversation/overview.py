@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from flows.content.i18n import N_
-from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, Stage
+from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, ListStep, RecordsStep, Stage, Step
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
 from flows.team.approval import approval_of, changed_since
@@ -123,14 +124,29 @@ def summary(ctx: Ctx, stage: Stage) -> list[Block]:
         if isinstance(step, InfoStep) or not ctx.state.answered(step.id):
             continue
         value = ctx.state.answers[step.id]
-        inner = ctx.blocks(step, value)
+        inner = attributed(ctx, step, ctx.blocks(step, value))
         if len(inner) == 1 and isinstance(inner[0], Paragraph) and "\n" not in inner[0].text:
-            blocks.append(Paragraph(ctx.labelled(ctx.text(step.label), inner[0].text)))
+            line = ctx.labelled(ctx.text(step.label), inner[0].text)
+            blocks.append(Paragraph("\n".join([line, *credits.noted(ctx, step)])))
         else:
             blocks += [Paragraph(ctx.t("{label}:", label=ctx.text(step.label))), *inner]
     missing = [ctx.text(ctx.content.step(s).label) for s in open_steps(ctx, stage)]
     if missing:
         blocks += [Paragraph(ctx.t("Not answered yet:")), Bullets(tuple(missing))]
+    return blocks
+
+
+def attributed(ctx: Ctx, step: Step, blocks: list[Block]) -> list[Block]:
+    """A list's bullets and a records answer's entries with their authors, when the strategy is shared."""
+    if isinstance(step, ListStep) and len(blocks) == 1 and isinstance(blocks[0], Bullets):
+        return [Bullets(tuple(credits.attributed(ctx, step.id, list(blocks[0].items))))]
+    if isinstance(step, RecordsStep) and blocks:
+        names = credits.authors(ctx, step.id)
+        if names is not None and len(names) == len(blocks):
+            return [
+                Paragraph(credits.headed(ctx, b.text, n)) if isinstance(b, Paragraph) else b
+                for b, n in zip(blocks, names, strict=True)
+            ]
     return blocks
 
 

@@ -10,6 +10,7 @@ from flows import notices
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import Stage, Step
+from flows.conversation import clash
 from flows.conversation.actions import Action, Effect, Facts, TellTeam
 from flows.conversation.context import Ctx
 from flows.conversation.state import Mode, State
@@ -80,7 +81,10 @@ class Session:
         Steps and screens replace (never change in place) the draft, the view and an answer, so the
         same objects mean the same choices."""
         s = self.state
-        key = (s.mode, s.stage, s.step, s.lang, s.draft, s.view, s.answers.get(s.step) if s.step else None, s.held)
+        key = (
+            *(s.mode, s.stage, s.step, s.lang, s.draft, s.view),
+            *(s.answers.get(s.step) if s.step else None, s.held, s.clash),
+        )
         if self._shown is None or not _same(self._shown[0], key):
             self._shown = (key, self.screen.choices(self))
         return self._shown[1]
@@ -100,7 +104,7 @@ class Session:
         stage = self.content.stage_of(step_id)
         step = self.content.step(step_id)
         self.state.mode, self.state.stage, self.state.step = "step", stage.id, step_id
-        self.state.draft, self.state.held = kind_of(step).enter(self.ctx, step), None
+        self.state.draft, self.state.held, self.state.clash = kind_of(step).enter(self.ctx, step), None, None
         self.show_question = True
         if step.kind == "info":
             self.before.append(Outbound(self.notes + self.question()))
@@ -212,7 +216,10 @@ class Session:
             self.state.turn += 1
             self.state.asked = key
         choices = self.choices()
-        blocks = self.notes + (self.question() if self.show_question or not self.notes else [])
+        shown = self.show_question or not self.notes
+        blocks = self.notes + (self.question() if shown else [])
+        if shown and self.state.mode == "step":
+            clash.saw(self.ctx)
         expects = self.expects()
         return self.before, Outbound(
             blocks,
@@ -244,7 +251,9 @@ class Session:
         if self.state.mode == "stage_end":
             return str(self.state.stage)
         step = self.current_step()
-        return kind_of(step).key(self.ctx, step) if self.state.mode == "step" and step else ""
+        if self.state.mode != "step" or step is None:
+            return ""
+        return kind_of(step).key(self.ctx, step) + (":clash" if self.state.clash is not None else "")
 
 
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:

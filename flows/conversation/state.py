@@ -54,6 +54,16 @@ class State(BaseModel):
         description="A typed message not taken as the answer (a question, a bare control word); "
         "'Save as answer' stores it (flows/conversation/meaning.py).",
     )
+    seen: dict[str, int] = Field(
+        default_factory=dict,
+        description="The workspace revision of the current step's answer when it was last shown "
+        "(flows/conversation/clash.py).",
+    )
+    clash: dict[str, Any] | None = Field(
+        default=None,
+        description="An answer held because a teammate changed the question since it was shown: "
+        "{'step': id, 'value': mine}; the person chooses theirs, mine or both.",
+    )
 
     def answered(self, step_id: str) -> bool:
         """True when the step has an answer or was deliberately skipped."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flows.content.model import Step
-from flows.conversation import meaning, overview
+from flows.conversation import clash, meaning, overview
 from flows.conversation.screens import menu, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.reading import is_question
+from flows.team import roles
 from flows.team.approval import APPROVABLE
 from flows.toolbox.recommend import recommend
 
@@ -51,14 +53,19 @@ class Question:
                     )
                 )
             )
-            if asked.index(step.id) == 0 and kind.opening(s.ctx, step) and not s.again:  # the stage's goal, once
+            first = asked.index(step.id) == 0 and kind.opening(s.ctx, step)
+            if first and not s.again and s.state.clash is None:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
+        if s.state.clash is not None:
+            return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
         return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)
 
     def choices(self, s: Session) -> list[Choice]:
         step = s.current_step()
         if step is None:
             return []
+        if s.state.clash is not None:
+            return clash.choices(s.ctx, step)
         kind = kind_of(step)
         choices = kind.choices(s.ctx, step)
         if kind.nav_keep and s.state.has_value(step.id):
@@ -72,6 +79,14 @@ class Question:
         step = s.current_step()
         assert step is not None
         kind = kind_of(step)
+        if s.state.clash is not None:
+            settled = clash.settle(s.ctx, step, inp.choice)
+            if settled is not None:
+                return apply(s, step, settled)
+        if not roles.may_edit(s.ctx.team, step.id) and inp.choice not in PASSING:
+            if not inp.button and is_question(inp.text or ""):  # reading includes asking what a word means
+                return meaning.answer(s, step, (inp.text or "").strip())
+            return refuse(s)
         taken = meaning.meant(s, step, inp)
         if taken is None:
             return None
@@ -84,9 +99,29 @@ class Question:
         apply(s, step, kind.handle(s.ctx, step, inp))
 
 
+_NONE = object()
+PASSING = frozenset({"_keep", "_done", "_next"})
+"""Choices that move on without changing anything (what they would change is checked when it is stored)."""
+
+
 def apply(s: Session, step: Step, result: Result) -> None:
-    """What a step kind decided: store, tell, and move on when it is done."""
-    if result.value is not KEEP:
+    """What a step kind decided: store, tell, and move on when it is done.
+
+    A change the person's role does not allow is refused; one that would overwrite a teammate's
+    change they have not seen is held until they choose (flows/conversation/clash.py).
+    """
+    if result.held is not None:
+        s.state.clash, s.state.draft, s.show_question = result.held, result.draft or s.state.draft, True
+        return None
+    if result.value is not KEEP and result.value != s.state.answers.get(step.id, _NONE):
+        if not roles.may_change(s.ctx.team, step.id, s.state.answers.get(step.id), result.value):
+            if result.draft is not None:
+                s.state.draft = result.draft
+            return refuse(s)
+        if clash.newer(s.ctx, step) is not None:
+            clash.hold(s.ctx, step, result.value)
+            s.show_question = True
+            return None
         s.state.answers[step.id] = result.value
     if result.draft is not None:
         s.state.draft = result.draft
@@ -94,6 +129,22 @@ def apply(s: Session, step: Step, result: Result) -> None:
     s.show_question = result.prompt
     if result.done:
         s.advance(step)
+
+
+def refuse(s: Session) -> None:
+    """Nothing is stored: say what they may do and whom to ask."""
+    team = s.ctx.team
+    asked = [m.name or s.t("the coordinator") for m in roles.coordinators(team)] if team is not None else []
+    names = s.t.joined(asked or [s.t("the coordinator")])
+    if team is not None and team.role == "owner":
+        return s.say_only(
+            s.t(
+                "As a measure owner you can change only the measures of the action plan whose owner is you. "
+                "Everything else is changed by {names}.",
+                names=names,
+            )
+        )
+    s.say_only(s.t("You can read and export; changes are made by {names}.", names=names))
 
 
 def skip(s: Session, step: Step) -> None:
@@ -105,6 +156,8 @@ def skip(s: Session, step: Step) -> None:
             )
         )
     if not s.state.answered(step.id):
+        if not roles.may_change(s.ctx.team, step.id, _NONE, None):
+            return refuse(s)
         s.state.answers[step.id] = None
     s.advance(step)
 

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.messages import Block, Choice, Paragraph
 
@@ -33,6 +34,8 @@ class Result:
     done: bool = False
     draft: dict[str, Any] | None = None
     prompt: bool = True
+    held: dict[str, Any] | None = None
+    """An entry not stored because a teammate changed it while it was being edited (``State.clash``)."""
 
     @classmethod
     def error(cls, message: str, draft: dict[str, Any] | None = None) -> Result:
@@ -51,7 +54,8 @@ class StepKind(ABC):
     def status(self, ctx: Ctx, step: Any) -> list[Block]:
         """Blocks shown under the prompt: the current answer by default."""
         if ctx.state.has_value(step.id):
-            return [Paragraph(ctx.t("Current answer: {value}", value=ctx.short(step, ctx.state.answers[step.id])))]
+            current = ctx.t("Current answer: {value}", value=ctx.short(step, ctx.state.answers[step.id]))
+            return [Paragraph("\n".join([current, *credits.noted(ctx, step)]))]
         return []
 
     def question(self, ctx: Ctx, step: Any) -> list[Block] | None:

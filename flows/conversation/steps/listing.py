@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.messages import Bullets, Choice, Paragraph
@@ -27,7 +28,7 @@ class ListKind(StepKind):
         items = self.items(ctx, step)
         if not items:
             return []
-        return [Paragraph(ctx.t("So far:")), Bullets(tuple(items), numbered=True)]
+        return [Paragraph(ctx.t("So far:")), Bullets(tuple(credits.attributed(ctx, step.id, items)), numbered=True)]
 
     def handle(self, ctx: Ctx, step: Any, inp: Input) -> Result:
         items = self.items(ctx, step)

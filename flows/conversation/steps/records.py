@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import FieldDate, FieldSingle, RecordsStep
+from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import check_choice, check_date, check_text, not_offered, not_skippable
@@ -25,7 +26,7 @@ class RecordsKind(StepKind):
 
     def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
         existing = next((r for r in records if r["uid"] == uid), None)
-        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {})}
+        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {}), "was": existing}
 
     def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
         reviewed = {r["uid"] for r in records}
@@ -102,10 +103,14 @@ class RecordsKind(StepKind):
             return [*blocks, Bullets(tuple(lines))]
         if records:
             blocks.append(Paragraph(ctx.t("Recorded so far ({count}):", count=len(records))))
+            titles = credits.attributed(ctx, step.id, [ctx.record_title(step, r) for r in records])
             if seen:
-                blocks.append(Bullets(tuple(ctx.record_title(step, r) for r in records), numbered=True))
+                blocks.append(Bullets(tuple(titles), numbered=True))
             else:
-                blocks += [Paragraph(ctx.record_text(step, r, number)) for number, r in enumerate(records, 1)]
+                blocks += [
+                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r)]))
+                    for number, (title, r) in enumerate(zip(titles, records, strict=True), 1)
+                ]
         return blocks
 
     def opening(self, ctx: Ctx, step: RecordsStep) -> bool:
@@ -208,7 +213,28 @@ class RecordsKind(StepKind):
             values[f.id], notes = checked.value, checked.notes
         if d["field"] + 1 < len(step.fields):
             return Result(notes=notes, draft={**d, "field": d["field"] + 1, "values": values})
+        changed = self._changed(ctx, step, d, records)
+        if changed:
+            record = {**values, "uid": d["uid"]}
+            return Result(held={"step": step.id, "uid": d["uid"], "value": record}, draft=dict(_SEEN))
         return self._save(ctx, step, values, d.get("uid"), records)
+
+    def _changed(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+        """Whether a teammate changed (or deleted) the entry being edited since it was opened."""
+        was, team = d.get("was"), ctx.team
+        if was is None or team is None:
+            return False
+        index = next((i for i, r in enumerate(records) if r["uid"] == d["uid"]), None)
+        if index is not None and records[index] == was:
+            return False
+        written = team.written.get(step.id)
+        if written is None:
+            return False
+        authors = written.authors
+        aligned = index is not None and authors is not None and len(authors) == len(records)
+        return (
+            authors[index] if aligned and authors is not None and index is not None else written.author_id
+        ) != team.me
 
     def _save(
         self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
