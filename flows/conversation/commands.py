@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, menu, newsletter, toolbox
+from flows.conversation.screens import admin, menu, newsletter, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
@@ -29,7 +29,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
     if command is None:
         return s.say(s.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
     handlers: dict[str, Callable[[], None]] = {
-        "start": lambda: welcome_back(s),
+        "start": lambda: team.join_command(s, arg.strip()[5:]) if _joins(arg) else welcome_back(s),
         "help": lambda: menu.show_help(s),
         "menu": lambda: s.open_overlay("menu"),
         "progress": lambda: menu.progress(s),
@@ -50,8 +50,16 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "rsvp": lambda: newsletter.attend(s, arg, True),
         "unrsvp": lambda: newsletter.attend(s, arg, False),
         "admin": lambda: admin.admin_command(s, arg),
+        "invite": lambda: team.invite_command(s, arg),
+        "join": lambda: team.join_command(s, arg),
+        "team": lambda: team.team_command(s),
     }
     handlers[command]()
+
+
+def _joins(arg: str) -> bool:
+    """``/start join-CODE``: a Telegram deep link from an invitation."""
+    return arg.strip().casefold().startswith("join-")
 
 
 def welcome_back(s: Session) -> None:

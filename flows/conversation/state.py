@@ -26,6 +26,10 @@ Mode = Literal[
     "form",
     "form_preview",
     "form_when",
+    "team",
+    "team_member",
+    "team_remove",
+    "invite",
 ]
 HISTORY_LIMIT = 100
 

@@ -6,6 +6,7 @@ from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
 from flows.conversation.screens.menu import ConfirmDelete, Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
 from flows.conversation.screens.stages import Question, StageEnd, Start
+from flows.conversation.screens.team import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.toolbox import Browse, Tool, Tools
 from flows.conversation.session import Screen
 from flows.conversation.state import Mode
@@ -30,4 +31,8 @@ SCREENS: dict[Mode, Screen] = {
     "form": Form(),
     "form_preview": FormPreview(),
     "form_when": FormWhen(),
+    "team": TeamList(),
+    "team_member": TeamMember(),
+    "team_remove": TeamRemove(),
+    "invite": PickInviteRole(),
 }
