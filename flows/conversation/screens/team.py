@@ -47,6 +47,8 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
+    if s.facts.team is None:  # their first message: keep nothing, so the workspace it would start is not needed
+        s.state.answers = {}
     s.actions.append(Join(codes.normal(arg), restart))
 
 
@@ -74,11 +76,7 @@ class TeamList:
         invite = [Choice("_invite", s.t("Invite someone"))]
         if team is None or not team.coordinates:
             return [_back(s)]
-        members = [
-            Choice(f"m:{m.user_id}", messages.label(s.t, team.members, m.user_id))
-            for m in team.members
-            if m.user_id != team.me
-        ]
+        members = [Choice(f"m:{m.user_id}", messages.label(s.t, team.members, m.user_id)) for m in team.members]
         return [*members, *invite, _back(s)]
 
     def on_input(self, s: Session, inp: Input) -> None:
