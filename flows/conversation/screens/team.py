@@ -47,7 +47,7 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
-    if s.facts.team is None:  # their first message: keep nothing, so the workspace it would start is not needed
+    if s.facts.team is None and s.greeted:  # a first message: keep nothing, so no workspace of their own is needed
         s.state.answers = {}
     s.actions.append(Join(codes.normal(arg), restart))
 
