@@ -157,6 +157,10 @@ def _team(
 def _invite(unit: Unit, content: Content, actor: Actor, action: Invite, now: datetime, t: Translator) -> Outbound:
     wid = action.workspace_id if action.workspace_id is not None else unit.workspace
     assert wid is not None, "the turn's save gives a person without a workspace their own"
+    team = [Mate(u, cast(TeamRole, r), n) for u, r, n in unit.members(wid)]
+    if not any(m.user_id == actor.user_id and m.role == "coordinator" for m in team):
+        names = [team_messages.label(t, team, m.user_id) for m in team if m.role == "coordinator"]
+        return team_messages.say(team_messages.not_coordinator(t, names))  # demoted since the engine looked
     rng = secrets.SystemRandom()
     code = codes.new_code(rng)
     while unit.code_taken(code):

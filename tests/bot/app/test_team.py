@@ -118,7 +118,7 @@ async def test_the_coordinator_changes_a_role_and_removes_a_member(companion, st
     assert "Sie wurden aus dem Team von Musterstadt entfernt" in reply
     assert "Musterstadt" not in reply.split("Wir beginnen neu.", 1)[1]
     reply = await ben.says("/team")
-    assert "Bisher arbeiten Sie allein" in reply or "Team von" in reply
+    assert "Musterstadt" not in reply and "Anna" not in reply  # their own new workspace, alone
 
 
 async def test_the_last_coordinator_stays(companion, store):
