@@ -6,9 +6,14 @@ from flows.conversation.actions import Invite, Join, RemoveMember, SetMemberRole
 from flows.conversation.session import Session
 from flows.conversation.state import State
 from flows.conversation.steps.base import Input
-from flows.messages import Block, Choice, Paragraph
+from flows.messages import BUTTON, Block, Choice, Paragraph
 from flows.team import codes, messages, rules
 from flows.team.view import ROLES, Mate
+
+
+def _choice(id: str, label: str, short: str) -> Choice:
+    """A button whose label may be long (a name, a role): ``short`` is shown where it does not fit."""
+    return Choice(id, label, short=short[:BUTTON] if len(label) > BUTTON else None)
 
 
 def _back(s: Session) -> Choice:
@@ -76,7 +81,8 @@ class TeamList:
         invite = [Choice("_invite", s.t("Invite someone"))]
         if team is None or not team.coordinates:
             return [_back(s)]
-        members = [Choice(f"m:{m.user_id}", messages.label(s.t, team.members, m.user_id)) for m in team.members]
+        names = [messages.label(s.t, team.members, m.user_id) for m in team.members]
+        members = [_choice(f"m:{m.user_id}", name, name) for m, name in zip(team.members, names, strict=True)]
         return [*members, *invite, _back(s)]
 
     def on_input(self, s: Session, inp: Input) -> None:
@@ -179,7 +185,7 @@ class PickInviteRole:
 
     def choices(self, s: Session) -> list[Choice]:
         return [
-            *(Choice(f"r:{r}", messages.role_name(s.t, r).capitalize()) for r in rules.INVITABLE),
+            *(_choice(f"r:{r}", messages.role_name(s.t, r).capitalize(), "") for r in rules.INVITABLE),
             _back(s),
         ]
 

@@ -176,3 +176,20 @@ async def test_a_telegram_deep_link_joins_too(companion, store):
     ben = Named(companion, "2002", "Ben")
     reply = await ben.says(f"/start join-{code}")
     assert "Willkommen im Team von Musterstadt! Ihre Rolle dort: Koordination." in reply
+
+
+async def test_a_french_coordinator_invites_and_an_english_colleague_joins(companion):
+    anna = await coordinator(companion)
+    await anna.says("/langue fr")
+    await anna.says("/inviter")
+    assert "Quel rôle votre collègue doit-il avoir\u202f?" in anna.text
+    reply = await anna.presses("r:owner")
+    assert "le rôle «\u202fresponsable de mesures\u202f»" in reply
+    found = CODE.search(reply)
+    assert found
+    ben = Named(companion, "2002", "Ben")
+    ben.lang = "en"
+    await ben.says("/language en")
+    reply = await ben.says(f"/beitreten {found.group(0)}")
+    assert "Welcome to the team of Musterstadt! Your role there: measure owner." in reply
+    assert "update the Werkstattplan measures assigned to them" in reply
