@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import col
 
 from storage.models import (
@@ -28,42 +28,8 @@ from storage.models import (
 from storage.workspaces import COORDINATOR, Workspaces
 
 
-class CodeRow(NamedTuple):
-    """A stored code as a redeemer sees it."""
-
-    user_id: int
-    used: bool
-    expires_at: datetime
-
-
 class Linking(Workspaces):
-    """Mixed into the unit of work: link codes, merging people, deleting workspaces."""
-
-    def add_link_code(self, user_id: int, code: str, now: datetime, expires_at: datetime) -> None:
-        self.conn.execute(
-            insert(Code).values(code=code, kind="link", user_id=user_id, created_at=now, expires_at=expires_at)
-        )
-
-    def link_code(self, code: str) -> CodeRow | None:
-        row = self.conn.execute(
-            select(col(Code.user_id), col(Code.used_at), col(Code.expires_at)).where(
-                col(Code.code) == code, col(Code.kind) == "link"
-            )
-        ).first()
-        return CodeRow(row[0], row[1] is not None, _aware(row[2])) if row else None
-
-    def use_code(self, code: str, user_id: int, now: datetime) -> None:
-        self.conn.execute(update(Code).where(col(Code.code) == code).values(used_at=now, used_by=user_id))
-
-    def failed_attempts(self, user_id: int, since: datetime) -> list[datetime]:
-        """When a person entered a wrong code since ``since`` (invites and links count together)."""
-        rows = self.conn.execute(
-            select(col(CodeAttempt.at)).where(col(CodeAttempt.user_id) == user_id, col(CodeAttempt.at) > since)
-        ).scalars()
-        return [_aware(at) for at in rows]
-
-    def fail_attempt(self, user_id: int, now: datetime) -> None:
-        self.conn.execute(insert(CodeAttempt).values(user_id=user_id, at=now))
+    """Mixed into the unit of work: merging two people into one (by a link code), deleting workspaces."""
 
     def merge_person(self, old: int, into: int) -> None:
         """Make ``old`` (the user behind the messenger that entered a link code) part of ``into``, then delete it.

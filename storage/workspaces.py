@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
-from storage.models import Answer, Approval, Conversation, Identity, Member, Room, User, Workspace, utcnow
+from storage.models import (
+    Answer,
+    Approval,
+    Code,
+    CodeAttempt,
+    Conversation,
+    Identity,
+    Member,
+    Room,
+    User,
+    Workspace,
+    utcnow,
+)
 
 COORDINATOR = "coordinator"
 
@@ -80,6 +93,94 @@ class Workspaces(UnitBase):
                     .values(authors=forgotten, updated_at=Answer.updated_at)
                 )
 
+    # -- invitations and the team's members ------------------------------------------
+    def code_taken(self, code: str) -> bool:
+        return self.conn.execute(select(col(Code.code)).where(col(Code.code) == code)).first() is not None
+
+    def create_code(
+        self, code: str, kind: str, user_id: int, wid: int | None, role: str | None, expires_at: datetime
+    ) -> None:
+        self.conn.execute(
+            insert(Code).values(
+                code=code,
+                kind=kind,
+                user_id=user_id,
+                workspace_id=wid,
+                role=role,
+                created_at=utcnow(),
+                expires_at=expires_at,
+            )
+        )
+
+    def code(self, code: str, kind: str) -> Code | None:
+        """A stored code of ``kind`` (its row, used or not)."""
+        row = self.conn.execute(select(Code).where(col(Code.code) == code, col(Code.kind) == kind)).first()
+        if row is None:
+            return None
+        found = Code.model_validate(row._mapping)
+        found.expires_at = _aware(found.expires_at)
+        return found
+
+    def use_code(self, code: str, user_id: int) -> bool:
+        """Mark a code used by ``user_id``; False when someone used it first."""
+        done = self.conn.execute(
+            update(Code)
+            .where(col(Code.code) == code, col(Code.used_at).is_(None))
+            .values(used_at=utcnow(), used_by=user_id)
+        )
+        return done.rowcount == 1
+
+    def failed_codes(self, user_id: int, since: datetime) -> list[datetime]:
+        """When ``user_id`` entered a wrong code since ``since``."""
+        rows = self.conn.execute(
+            select(col(CodeAttempt.at)).where(col(CodeAttempt.user_id) == user_id, col(CodeAttempt.at) > since)
+        ).scalars()
+        return [_aware(at) for at in rows]
+
+    def code_failed(self, user_id: int, at: datetime) -> None:
+        self.conn.execute(insert(CodeAttempt).values(user_id=user_id, at=at))
+
+    def members(self, wid: int) -> list[tuple[int, str, str | None]]:
+        """A workspace's members as stored now (user id, role, name), longest-standing first."""
+        rows = self.conn.execute(
+            select(col(Member.user_id), col(Member.role), col(Member.name))
+            .where(col(Member.workspace_id) == wid)
+            .order_by(col(Member.joined_at), col(Member.user_id))
+        ).all()
+        return [(u, r, n) for u, r, n in rows]
+
+    def workspace_name(self, wid: int) -> str | None:
+        return self.conn.execute(select(col(Workspace.name)).where(col(Workspace.id) == wid)).scalar()
+
+    def set_role(self, wid: int, user_id: int, role: str) -> bool:
+        done = self.conn.execute(
+            update(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id).values(role=role)
+        )
+        self.touch(wid)
+        return done.rowcount == 1
+
+    def remove_member(self, wid: int, user_id: int) -> bool:
+        """Take a person out of a workspace. What they wrote stays; their conversation still names the workspace,
+        so their next message learns that they were removed (and they start afresh)."""
+        done = self.conn.execute(delete(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id))
+        self.touch(wid)
+        return done.rowcount == 1
+
+    def rename_member(self, wid: int, user_id: int, name: str) -> None:
+        """Keep the name their messenger gives them (only called when it changed)."""
+        self.conn.execute(
+            update(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id).values(name=name)
+        )
+        self.touch(wid)
+
+    def restart(self, user_id: int, position: dict[str, Any]) -> None:
+        """Put a person's conversation at a fresh position (after joining a team: its answers are new to them)."""
+        self.conn.execute(
+            update(Conversation)
+            .where(col(Conversation.user_id) == user_id)
+            .values(position=position, revision=Conversation.revision + 1)
+        )
+
     def join(self, user_id: int, wid: int, role: str, name: str | None = None) -> None:
         """Make a person a member of a workspace in ``role`` and move their conversation there.
 
@@ -95,7 +196,7 @@ class Workspaces(UnitBase):
         if existing is None:
             self.conn.execute(
                 insert(Member).values(
-                    workspace_id=wid, user_id=user_id, role=role, name=name, notices=True, joined_at=now
+                    workspace_id=wid, user_id=user_id, role=role, name=name and name[:64], notices=True, joined_at=now
                 )
             )
         self.conn.execute(update(Conversation).where(col(Conversation.user_id) == user_id).values(workspace_id=wid))
@@ -121,9 +222,6 @@ class Workspaces(UnitBase):
             )
         ).first()
         return (row[0], row[1]) if row else None
-
-    def workspace_name(self, wid: int) -> str | None:
-        return self.conn.execute(select(col(Workspace.name)).where(col(Workspace.id) == wid)).scalar()
 
     def set_notices(self, wid: int, user_id: int, on: bool) -> bool:
         """Turn a member's team notices on or off; False when they are no member."""
@@ -195,3 +293,8 @@ class Workspaces(UnitBase):
             .order_by(col(Room.at))
         ).all()
         return [(stored_id(u), channel, ref, lang) for u, channel, ref, lang in rows]
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives stored times back without their offset (UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -24,6 +24,7 @@ from flows.messages import Inbound, Outbound, Paragraph
 from flows.team import rooms
 from flows.team.authorship import entry_authors
 from flows.team.deletion import NOT_COORDINATOR
+from flows.team.messages import JOINED
 from storage.base import Conflict, Saved
 from storage.conversations import Change
 from storage.models import utcnow
@@ -61,6 +62,8 @@ class Companion:
         self.engine = Engine(content)
         self.engine.warm()
         self.default_language = default_language
+        self.join_links: dict[str, str] = {}
+        """A channel's deep link for an invitation code (``{code}``), set by the channel (Telegram after getMe)."""
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, channel: str, ref: str) -> asyncio.Lock:
@@ -227,10 +230,17 @@ class Companion:
         early = self._before_save(unit, account.user_id, channel, ref, turn)
         if early is not None:
             return early
-        self._persist(unit, account.user_id, saved, turn, inbound.name)
+        called = inbound.name[:64] if inbound.name else None
+        self._persist(unit, account.user_id, saved, turn, called)
+        me = team.mate(account.user_id) if team is not None else None
+        if team is not None and me is not None and called and called != me.name:
+            unit.rename_member(team.workspace_id, account.user_id, called)
         if turn.actions:
-            actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role)
+            link = self.join_links.get(channel)
+            actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role, called, link)
             turn.results += apply(unit, self.content, actor, turn.actions, now)
+            if any(r.expects == JOINED for r in turn.results):
+                turn.closing = None
         if Effect.SHOW_MY_DATA in turn.effects:
             data = overview.StoredData(**unit.stored(account.user_id))
             turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))

@@ -6,10 +6,13 @@ flows/news/messages.py. This only moves data between the engine's actions, stora
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from bot.app import privacy, team
+from bot.app import privacy
+from bot.app import team as teamwork
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
@@ -19,12 +22,16 @@ from flows.conversation.actions import (
     CancelBroadcast,
     ChangeSubscription,
     Confirm,
+    Invite,
+    Join,
     MakeLinkCode,
     PublishEvent,
+    RemoveMember,
     RequestConsent,
     Role,
     SendNewsletter,
     SetEditor,
+    SetMemberRole,
     SetNotices,
     ShowBroadcasts,
     ShowEditors,
@@ -37,6 +44,10 @@ from flows.conversation.actions import (
 from flows.messages import Outbound
 from flows.news import broadcasting, messages
 from flows.news.events import upcoming
+from flows.team import codes, rules
+from flows.team import messages as team_messages
+from flows.team.view import Mate
+from flows.team.view import Role as TeamRole
 from storage.store import Unit
 
 
@@ -49,6 +60,10 @@ class Actor:
     ref: str
     lang: str
     role: Role | None
+    called: str | None = None
+    """How their messenger calls them (kept on a membership they join)."""
+    join_link: str | None = None
+    """Their channel's deep link for an invitation code (``{code}``), if it has one."""
 
     @property
     def name(self) -> str:
@@ -106,11 +121,100 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _editor(unit, actor, action, t)
     elif isinstance(action, ShowEditors):
         return messages.editors(t, unit.roles())
-    elif isinstance(action, MakeLinkCode):
-        return privacy.make_code(unit, actor.user_id, action, now, t)
-    elif isinstance(action, TellTeam | Approve | SetNotices):
-        team.act(unit, content, actor.name, actor.user_id, action, now)
+    elif isinstance(
+        action, MakeLinkCode | TellTeam | Approve | SetNotices | Invite | Join | SetMemberRole | RemoveMember
+    ):
+        return _team(unit, content, actor, action, now, t)
     return None
+
+
+TeamAction = MakeLinkCode | TellTeam | Approve | SetNotices | Invite | Join | SetMemberRole | RemoveMember
+
+
+# -- the team: rules are flows/team's; this reads and writes what they decide on ------------
+def _team(
+    unit: Unit,
+    content: Content,
+    actor: Actor,
+    action: TeamAction,
+    now: datetime,
+    t: Translator,
+) -> Outbound | None:
+    if isinstance(action, MakeLinkCode):
+        return privacy.make_code(unit, actor.user_id, action, now, t)
+    if isinstance(action, TellTeam | Approve | SetNotices):
+        teamwork.act(unit, content, actor.name, actor.user_id, action, now)
+        return None
+    if isinstance(action, Invite):
+        return _invite(unit, content, actor, action, now, t)
+    if isinstance(action, Join):
+        return _join(unit, actor, action, now, t)
+    team = [Mate(u, cast(TeamRole, r), n) for u, r, n in unit.members(action.workspace_id)]
+    roles = {m.user_id: m.role for m in team}
+    if actor.user_id not in roles or roles[actor.user_id] != "coordinator":
+        return None  # no longer their coordinator (changed since the engine looked)
+    current = roles.get(action.user_id)
+    if current is None:
+        return team_messages.no_longer_member(t)
+    new = action.role if isinstance(action, SetMemberRole) else None
+    if rules.leaves_no_coordinator(list(roles.values()), current, new):
+        return team_messages.say(team_messages.last_coordinator(t))
+    who = team_messages.label(t, team, action.user_id)
+    target = f"workspace:{action.workspace_id}"
+    if new is not None:
+        unit.set_role(action.workspace_id, action.user_id, new)
+        unit.log_admin(actor.name, "set_role", target, {"user": action.user_id, "from": current, "to": new})
+        return team_messages.role_set(t, who, new)
+    unit.remove_member(action.workspace_id, action.user_id)
+    unit.log_admin(actor.name, "remove_member", target, {"user": action.user_id, "role": current})
+    return team_messages.member_removed(t, who)
+
+
+def _invite(unit: Unit, content: Content, actor: Actor, action: Invite, now: datetime, t: Translator) -> Outbound:
+    wid = action.workspace_id if action.workspace_id is not None else unit.workspace
+    assert wid is not None, "the turn's save gives a person without a workspace their own"
+    team = [Mate(u, cast(TeamRole, r), n) for u, r, n in unit.members(wid)]
+    if not any(m.user_id == actor.user_id and m.role == "coordinator" for m in team):
+        names = [team_messages.label(t, team, m.user_id) for m in team if m.role == "coordinator"]
+        return team_messages.say(team_messages.not_coordinator(t, names))  # demoted since the engine looked
+    rng = secrets.SystemRandom()
+    code = codes.new_code(rng)
+    while unit.code_taken(code):
+        code = codes.new_code(rng)
+    expires = now + codes.VALID_FOR
+    unit.create_code(code, "join", actor.user_id, wid, action.role, expires)
+    unit.log_admin(actor.name, "invite", f"workspace:{wid}", {"role": action.role})
+    link = actor.join_link.format(code=code) if actor.join_link else None
+    join = _command_name(content, "join", actor.lang)
+    return team_messages.invited(t, code, action.role, t.date(expires.date()), join, link)
+
+
+def _join(unit: Unit, actor: Actor, action: Join, now: datetime, t: Translator) -> Outbound:
+    wait = codes.wait_minutes(unit.failed_codes(actor.user_id, now - codes.FAILURE_WINDOW), now)
+    if wait is not None:
+        return team_messages.slow_down(t, wait)
+    row = unit.code(action.code, "join") if action.code is not None else None
+    verdict = codes.verdict(
+        row is not None, row is not None and row.used_at is not None, row.expires_at if row else None, now
+    )
+    if row is None or verdict != "ok" or row.workspace_id is None or row.role is None:
+        unit.code_failed(actor.user_id, now)
+        return team_messages.refused(t, verdict if verdict != "ok" else "unknown")
+    name = unit.workspace_name(row.workspace_id)
+    if any(u == actor.user_id for u, _, _ in unit.members(row.workspace_id)):
+        return team_messages.already_member(t, name)
+    if not unit.use_code(row.code, actor.user_id):
+        unit.code_failed(actor.user_id, now)
+        return team_messages.refused(t, "used")
+    unit.join(actor.user_id, row.workspace_id, row.role, actor.called)
+    unit.restart(actor.user_id, action.restart)
+    unit.log_admin(actor.name, "join", f"workspace:{row.workspace_id}", {"user": actor.user_id, "role": row.role})
+    return team_messages.joined(t, name, row.role)
+
+
+def _command_name(content: Content, command_id: str, lang: str) -> str:
+    names = next(c.names for c in content.commands if c.id == command_id)
+    return (names.get(lang) or names["de"])[0]
 
 
 def _attend(unit: Unit, actor: Actor, action: Attend, t: Translator) -> Outbound:

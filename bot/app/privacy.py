@@ -18,28 +18,31 @@ _RANDOM = random.SystemRandom()
 
 def make_code(unit: Unit, user_id: int, action: MakeLinkCode, now: datetime, t: Translator) -> Outbound:
     code = codes.new_code(_RANDOM)
-    unit.add_link_code(user_id, code, now, now + codes.LINK_VALID)
+    while unit.code_taken(code):
+        code = codes.new_code(_RANDOM)
+    unit.create_code(code, "link", user_id, None, None, now + codes.LINK_VALID)
     return linking.code_made(t, code, action.command)
 
 
 def link(unit: Unit, user_id: int, code: str, now: datetime, t: Translator) -> tuple[bool, Outbound]:
     """Join the person writing to the code's person; False with the refusal when the code does not link."""
-    wait = codes.wait_minutes(unit.failed_attempts(user_id, now - codes.FAILURE_WINDOW), now)
+    wait = codes.wait_minutes(unit.failed_codes(user_id, now - codes.FAILURE_WINDOW), now)
     if wait:
         return False, linking.refused(t, "too_many", wait)
-    row = unit.link_code(code)
+    row = unit.code(code, "link")
     why = codes.refusal(
         row is not None,
-        row is not None and row.used,
+        row is not None and row.used_at is not None,
         row.expires_at if row is not None else None,
         row is not None and row.user_id == user_id,
         now,
     )
     if why is not None or row is None:
         if why != "own":
-            unit.fail_attempt(user_id, now)
+            unit.code_failed(user_id, now)
         return False, linking.refused(t, why or "unknown")
-    unit.use_code(code, user_id, now)
+    if not unit.use_code(code, user_id):
+        return False, linking.refused(t, "used")
     unit.merge_person(user_id, row.user_id)
     return True, linking.linked(t)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import sys
 from typing import BinaryIO
 
@@ -20,7 +21,8 @@ async def run_console(
     Lines are read as bytes and decoded as UTF-8 with undecodable bytes replaced, whatever the
     locale says."""
     source = source or sys.stdin.buffer
-    renderer.show((await companion.handle("console", user, Inbound(event="resume"), lang=lang)).replies)
+    name = _os_user()
+    renderer.show((await companion.handle("console", user, Inbound(event="resume", name=name), lang=lang)).replies)
     loop = asyncio.get_running_loop()
     while True:
         if renderer.interactive:
@@ -30,9 +32,17 @@ async def run_console(
         if not line:
             return 0
         text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
-        response = await companion.handle("console", user, Inbound(text=text))
+        response = await companion.handle("console", user, Inbound(text=text, name=name))
         if Effect.DELETE_ME in response.effects:
             renderer.erase_exports()
         renderer.show(response.replies)
         if Effect.QUIT in response.effects:
             return 0
+
+
+def _os_user() -> str | None:
+    """How the terminal's user is called (their OS login name), for their team."""
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):
+        return None

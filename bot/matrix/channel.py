@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiohttp import ClientConnectionError
@@ -14,7 +14,7 @@ from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, Me
 
 from bot.app.companion import Companion, Unavailable
 from bot.app.failures import Unreachable, network_reason, reach
-from bot.matrix.inbound import inbound
+from bot.matrix.inbound import inbound, localpart
 from bot.matrix.send import CHANNEL, MatrixSender
 from bot.matrix.session import log_in, probe
 from bot.matrix.sync import SyncLoop
@@ -195,6 +195,7 @@ class MatrixChannel:
         if message is None:
             return
         room = self.client.rooms.get(room_id)
+        message = replace(message, name=(room.user_name(sender) if room is not None else None) or localpart(sender))
         if room is not None and room.member_count > 2:
             if self._names_room_command(message):  # the coordinator binds a team room; it hears the team's notices
                 reply = await self.companion.bind_room(CHANNEL, room_id, sender)

@@ -32,3 +32,8 @@ def _without_reply_fallback(body: str, relation: dict[str, object]) -> str:
     while lines and lines[0].startswith(">"):
         lines.pop(0)
     return "\n".join(lines).lstrip("\n")
+
+
+def localpart(user_id: str) -> str:
+    """``@anna:example.org`` as ``anna``: how to call a person whose display name is unknown."""
+    return user_id.removeprefix("@").split(":", 1)[0]

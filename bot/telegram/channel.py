@@ -98,6 +98,7 @@ class TelegramChannel:
                 f"Cannot reach the Telegram Bot API at {self._api}: {network_reason(exc)}.\n"
                 "Check the network (or TELEGRAM_BASE_URL), then start again."
             ) from exc
+        self.companion.join_links[CHANNEL] = f"https://t.me/{self.username}?start=join-{{code}}"
         await self._publish_commands()
         await self._describe()
 

@@ -73,6 +73,7 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         return None
     hint = language(user.language_code, languages)
     uid = f"{bot_id}:{update.update_id}"
+    called = " ".join(n for n in (user.first_name, user.last_name) if n) or None
     if update.callback_query is not None:
         query = update.callback_query
         data = query.data or ""
@@ -99,16 +100,17 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
             int(page.group(2)) if page else None,
         )
         if data.startswith(COMMAND_PREFIX):
-            return Incoming(chat.id, Inbound(command=data[len(COMMAND_PREFIX) :], message_id=uid), hint, press)
+            inbound = Inbound(command=data[len(COMMAND_PREFIX) :], message_id=uid, name=called)
+            return Incoming(chat.id, inbound, hint, press)
         turn, choice = _payload(data)
-        return Incoming(chat.id, Inbound(choice=choice, turn=turn, message_id=uid), hint, press)
+        return Incoming(chat.id, Inbound(choice=choice, turn=turn, message_id=uid, name=called), hint, press)
     if update.edited_message is not None:
         return Incoming(chat.id, Inbound(event="edited", message_id=uid), hint)
     message = update.message
     if message is None:
         return None
     if message.text is not None:
-        return Incoming(chat.id, Inbound(text=command(message.text, username), message_id=uid), hint)
+        return Incoming(chat.id, Inbound(text=command(message.text, username), message_id=uid, name=called), hint)
     attachment = message.effective_attachment
     if attachment:
         name = (

@@ -188,6 +188,39 @@ class SetNotices:
     on: bool
 
 
+# -- the team (flows/team): rules are checked in flows, the shell only stores ----------------
+@dataclass(frozen=True)
+class Invite:
+    """Make a join code for ``role`` in workspace ``workspace_id`` (None: the one this turn's save made)."""
+
+    workspace_id: int | None
+    role: str
+
+
+@dataclass(frozen=True)
+class Join:
+    """Join the workspace of a code (normalised by flows/team/codes.py; None when it cannot be one).
+
+    Once in, the conversation restarts at ``restart`` (a fresh position): the next message goes on at the
+    team's first open question."""
+
+    code: str | None
+    restart: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SetMemberRole:
+    workspace_id: int
+    user_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    workspace_id: int
+    user_id: int
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -207,6 +240,10 @@ Action = (
     | TellTeam
     | Approve
     | SetNotices
+    | Invite
+    | Join
+    | SetMemberRole
+    | RemoveMember
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

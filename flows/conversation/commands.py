@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, menu, newsletter, privacy, team, toolbox
+from flows.conversation.screens import admin, members, menu, newsletter, privacy, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
@@ -29,7 +29,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
     if command is None:
         return s.say(s.t("I do not know the command /{name}. /help lists all commands.", name=name[:40]))
     handlers: dict[str, Callable[[], None]] = {
-        "start": lambda: welcome_back(s),
+        "start": lambda: members.join_command(s, arg.strip()[5:]) if _joins(arg) else welcome_back(s),
         "help": lambda: menu.show_help(s),
         "menu": lambda: s.open_overlay("menu"),
         "progress": lambda: menu.progress(s),
@@ -54,8 +54,16 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "notices": lambda: team.notices_command(s, arg),
         "approve": lambda: team.approve_command(s, arg),
         "room": lambda: team.room_hint(s),
+        "invite": lambda: members.invite_command(s, arg),
+        "join": lambda: members.join_command(s, arg),
+        "team": lambda: members.team_command(s),
     }
     handlers[command]()
+
+
+def _joins(arg: str) -> bool:
+    """``/start join-CODE``: a Telegram deep link from an invitation."""
+    return arg.strip().casefold().startswith("join-")
 
 
 def welcome_back(s: Session) -> None:

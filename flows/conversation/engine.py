@@ -22,6 +22,7 @@ from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Inbound, Outbound
 from flows.reading import fold
+from flows.team.messages import removed_notice
 from flows.team.roles import may_change
 from flows.toolbox.recommend import index_of
 
@@ -118,6 +119,8 @@ class Engine:
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))
+        if facts.removed is not None:
+            session.say(removed_notice(ctx.t, facts.removed))
         dispatch(session, inbound)
         _within_role(facts, before, state)
         leading, closing = session.finish()

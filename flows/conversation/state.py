@@ -28,6 +28,10 @@ Mode = Literal[
     "form_preview",
     "form_when",
     "approve",
+    "team",
+    "team_member",
+    "team_remove",
+    "invite",
 ]
 HISTORY_LIMIT = 100
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
+from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
@@ -34,4 +35,8 @@ SCREENS: dict[Mode, Screen] = {
     "form_preview": FormPreview(),
     "form_when": FormWhen(),
     "approve": Approval(),
+    "team": TeamList(),
+    "team_member": TeamMember(),
+    "team_remove": TeamRemove(),
+    "invite": PickInviteRole(),
 }

@@ -1,131 +1,195 @@
-"""A team at work: notices when a teammate completes a stage, notices off, the steering group's approval."""
+"""A team on one strategy: the coordinator invites, colleagues join with a code, /team lists them, roles change."""
 
 from __future__ import annotations
 
-from storage.models import AdminLog, Approval, Broadcast, Conversation, Delivery, Member, Room
+import re
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.app.companion import Companion
+from flows.messages import Inbound
+from storage.models import AdminLog, Code, Member, utcnow
 from storage.store import Store
 from tests.bot.talk import Person, rows, user_id
-from tests.flows.conversation.test_team import KICKOFF, KOMMUNALPROFIL, ONBOARDING
+
+CODE = re.compile(r"\b[2-9A-HJKMNP-Z]{8}\b")
 
 
-async def says_all(person: Person, lines: tuple[str, ...]) -> str:
-    for line in lines:
-        await person.says(line)
-    return person.text
+class Named(Person):
+    """A person whose messenger tells their name."""
+
+    def __init__(self, companion: Companion, ref: str, called: str | None, channel: str = "telegram"):
+        super().__init__(companion, ref, channel)
+        self.called = called
+
+    async def says(self, text: str) -> str:
+        return await self._send(Inbound(text=text, name=self.called))
+
+    async def presses(self, choice_id: str) -> str:
+        assert choice_id in self.offered, f"no button {choice_id!r} in {self.offered}"
+        assert self.question is not None
+        return await self._send(Inbound(choice=choice_id, turn=self.question.turn, name=self.called))
 
 
-async def team(companion, store: Store) -> tuple[Person, Person]:
-    """Anna coordinates Musterstadt's strategy; Ben joins her workspace as an editor."""
-    anna, ben = Person(companion, "1001"), Person(companion, "1002")
-    await says_all(anna, ONBOARDING)
-    await ben.says("/start")
-    anna_id, ben_id = await user_id(store, anna), await user_id(store, ben)
-    [conversation] = await rows(store, Conversation, Conversation.user_id == anna_id)
-    wid = conversation["workspace_id"]
-    await store.run(lambda unit: unit.join(ben_id, wid, "editor", "Ben"))
-    return anna, ben
+async def coordinator(companion: Companion) -> Named:
+    """Anna starts the strategy of Musterstadt on Telegram."""
+    anna = Named(companion, "1001", "Anna Muster")
+    await anna.says("/start")
+    for line in ("Musterstadt", "2", "13", "3", "2, 5, 9"):
+        await anna.says(line)
+    return anna
 
 
-async def team_notices(store: Store) -> list[tuple[int, str, str, dict]]:
-    """(recipient, channel, address, German body) of every team notice queued."""
-    kinds = {b["id"]: b for b in await rows(store, Broadcast)}
-    return [
-        (d["user_id"], d["channel"], d["address"], kinds[d["broadcast_id"]]["body"])
-        for d in await rows(store, Delivery)
-        if kinds[d["broadcast_id"]]["kind"] == "team"
-    ]
+async def invite(anna: Named, role: str = "editor") -> str:
+    await anna.says("/einladen")
+    reply = await anna.presses(f"r:{role}")
+    found = CODE.search(reply)
+    assert found, reply
+    return found.group(0)
 
 
-async def test_a_stage_completed_by_one_member_queues_one_notice_to_the_other(companion, store):
-    anna, ben = await team(companion, store)
-    await says_all(ben, KICKOFF[:-1])
-    assert await team_notices(store) == []  # no notice per answer
-    await ben.says("alle")
-    assert "Zusammenfassung: Kick-Off" in ben.text
-    [(to, channel, address, body)] = await team_notices(store)
-    assert (to, channel, address) == (await user_id(store, anna), "telegram", "1001")
-    assert body["de"] == (
-        "Ben hat die Phase „Kick-Off“ abgeschlossen (Musterstadt). /hinweise aus schaltet diese Hinweise aus."
+async def test_a_coordinator_invites_a_colleague_who_joins_from_the_terminal(companion, store):
+    anna = await coordinator(companion)
+    code = await invite(anna)
+    assert "Einladungscode" in anna.text and "„Bearbeitung“" in anna.text and "/beitreten " + code in anna.text
+    assert "t.me" not in anna.text  # no Telegram link unless the channel knows its bot
+    ben = Named(companion, "ben", "ben", channel="console")
+    reply = await ben.says(f"/join {code[:4].lower()}-{code[4:].lower()}")
+    assert "Willkommen im Team von Musterstadt! Ihre Rolle dort: Bearbeitung." in reply
+    assert "beantworten und ändern Sie alle Fragen" in reply
+    reply = await ben.says("weiter")
+    assert "Kick-Off · Frage 1 von 10" in reply  # the team's first open question, not the onboarding again
+
+    reply = await anna.says("/team")
+    assert "Team von Musterstadt" in reply
+    assert "Anna Muster (Sie): Koordination (Telegram)" in reply and "ben: Bearbeitung (Terminal)" in reply
+    bid = await user_id(store, ben)
+    members = await rows(store, Member)
+    assert {(m["user_id"], m["role"], m["name"]) for m in members} >= {(bid, "editor", "ben")}
+    log = await rows(store, AdminLog, AdminLog.action == "join")
+    assert log[0]["target"].startswith("workspace:") and log[0]["detail"]["role"] == "editor"
+
+
+async def test_a_name_given_by_the_messenger_later_replaces_the_fallback(companion, store):
+    anna = await coordinator(companion)
+    code = await invite(anna, "viewer")
+    ben = Named(companion, "2002", None)
+    await ben.says(f"/beitreten {code}")
+    assert "Mitglied 2: Lesen (Telegram)" in await anna.says("/team")
+    ben.called = "Ben"
+    await ben.says("hallo")
+    assert "Ben: Lesen (Telegram)" in await anna.says("/team")
+
+
+async def test_only_a_coordinator_invites(companion):
+    anna = await coordinator(companion)
+    code = await invite(anna, "editor")
+    ben = Named(companion, "2002", "Ben")
+    await ben.says(f"/rejoindre {code}")
+    reply = await ben.says("/invite")
+    assert "Das kann nur die Koordination des Teams. Bitte wenden Sie sich an Anna Muster." in reply
+    assert "r:editor" not in ben.all_choice_ids
+
+
+async def test_the_coordinator_changes_a_role_and_removes_a_member(companion, store):
+    anna = await coordinator(companion)
+    ben = Named(companion, "2002", "Ben")
+    await ben.says(f"/join {await invite(anna)}")
+    bid = await user_id(store, ben)
+    await anna.says("/team")
+    await anna.presses(f"m:{bid}")
+    assert "Ben hat die Rolle „Bearbeitung“" in anna.text
+    reply = await anna.presses("r:owner")
+    assert "Ben hat jetzt die Rolle „Maßnahmenverantwortung“." in reply
+    assert [m["role"] for m in await rows(store, Member, Member.user_id == bid)] == ["owner"]
+
+    await anna.says("/equipe")
+    await anna.presses(f"m:{bid}")
+    reply = await anna.presses("_remove")
+    assert "Ben wirklich aus dem Team entfernen?" in reply
+    reply = await anna.presses("_yes")
+    assert "Ben gehört nicht mehr zum Team." in reply
+    assert await rows(store, Member, Member.user_id == bid) == []
+    actions = [r["action"] for r in await rows(store, AdminLog)]
+    assert actions[-2:] == ["set_role", "remove_member"]
+
+    reply = await ben.says("Hallo?")
+    assert "Sie wurden aus dem Team von Musterstadt entfernt" in reply
+    assert "Musterstadt" not in reply.split("Wir beginnen neu.", 1)[1]
+    reply = await ben.says("/team")
+    assert "Musterstadt" not in reply and "Anna" not in reply  # their own new workspace, alone
+
+
+async def test_the_last_coordinator_stays(companion, store):
+    anna = await coordinator(companion)
+    ben = Named(companion, "2002", "Ben")
+    await ben.says(f"/join {await invite(anna)}")
+    aid = await user_id(store, anna)
+    await anna.says("/team")
+    await anna.presses(f"m:{aid}")
+    reply = await anna.presses("r:editor")
+    assert "Ein Arbeitsbereich braucht immer eine Koordination." in reply
+    reply = await anna.presses("_remove")
+    assert "Ein Arbeitsbereich braucht immer eine Koordination." in reply
+    assert [m["role"] for m in await rows(store, Member, Member.user_id == aid)] == ["coordinator"]
+
+
+async def test_used_expired_and_unknown_codes_are_refused_kindly(companion, store: Store):
+    anna = await coordinator(companion)
+    code = await invite(anna)
+    await Named(companion, "2002", "Ben").says(f"/join {code}")
+    carl = Named(companion, "3003", "Carl")
+    assert "Dieser Code wurde schon benutzt." in await carl.says(f"/join {code}")
+
+    late = await invite(anna)
+
+    def expire(unit):  # type: ignore[no-untyped-def]
+        unit.conn.execute(update(Code).where(Code.code == late).values(expires_at=utcnow() - timedelta(minutes=1)))
+
+    await store.run(expire)
+    assert "Dieser Code ist abgelaufen" in await carl.says(f"/join {late}")
+    assert "Diesen Code kenne ich nicht." in await carl.says("/join ABCDEFGH")
+    assert [m["role"] for m in await rows(store, Member, Member.user_id == await user_id(store, carl))] in (
+        [],
+        ["coordinator"],
     )
-    assert body["fr"].startswith("Ben a terminé l’étape «\u202fRéunion de lancement\u202f» (Musterstadt).")
-    assert body["en"].endswith("/notices off turns these notices off.")
-    await ben.presses("_edit")
-    await ben.presses("e:ko_sponsor")
-    await ben.says("Oberbürgermeisterin")
-    assert "Zusammenfassung: Kick-Off" in ben.text
-    assert len(await team_notices(store)) == 1  # a finished stage edited again is not news
 
 
-async def test_with_notices_off_nobody_is_told_and_they_can_be_turned_on_again(companion, store):
-    anna, ben = await team(companion, store)
-    assert "Team-Hinweise sind aus. /hinweise an schaltet sie wieder ein." in await anna.says("/hinweise aus")
-    await says_all(ben, KICKOFF)
-    assert "Zusammenfassung: Kick-Off" in ben.text
-    assert await team_notices(store) == []
-    assert "Team-Hinweise sind an" in await anna.says("/avis")  # a bare command toggles; any language's name works
-    [mine] = await rows(store, Member, Member.user_id == await user_id(store, anna))
-    assert mine["notices"] is True
-    assert "Bitte schreiben Sie /hinweise an oder /hinweise aus." in await anna.says("/notices vielleicht")
+async def test_wrong_codes_are_rate_limited(companion, store):
+    anna = await coordinator(companion)
+    code = await invite(anna)
+    mallory = Named(companion, "6666", "M")
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
+        assert "Diesen Code kenne ich nicht." in await mallory.says(f"/join {guess}")
+    reply = await mallory.says(f"/join {code}")  # even the right code waits now
+    assert "Zu viele falsche Codes. Bitte versuchen Sie es in 60 Minuten wieder." in reply
+    mid = await user_id(store, mallory)
+    assert all(m["role"] == "coordinator" for m in await rows(store, Member, Member.user_id == mid))
 
 
-async def test_notices_before_anything_is_stored_are_explained(companion):
-    new = Person(companion, "1003")
-    assert "Sie sind noch in keinem Team" in await new.says("/hinweise")
+async def test_a_telegram_deep_link_joins_too(companion, store):
+    companion.join_links["telegram"] = "https://t.me/daks_bot?start=join-{code}"
+    anna = await coordinator(companion)
+    code = await invite(anna, "coordinator")
+    assert f"https://t.me/daks_bot?start=join-{code}" in anna.text
+    ben = Named(companion, "2002", "Ben")
+    reply = await ben.says(f"/start join-{code}")
+    assert "Willkommen im Team von Musterstadt! Ihre Rolle dort: Koordination." in reply
 
 
-async def test_the_coordinator_records_the_approval_and_later_changes_show_until_approved_again(companion, store):
-    anna, ben = await team(companion, store)
-    await says_all(anna, KICKOFF + KOMMUNALPROFIL)
-    assert "Zusammenfassung: Kommunalprofil" in anna.text
-    await anna.presses("_approve")
-    assert "An welchem Tag hat der Steuerungskreis „Kommunalprofil“ beschlossen?" in anna.text
-    assert "Bitte nennen Sie den Tag des Beschlusses" in await anna.says("Dezember 2026")  # a month is no day
-    reply = await anna.says("3.12.2026")
-    assert "Festgehalten: Der Steuerungskreis hat „Kommunalprofil“ am 3. Dezember 2026 beschlossen." in reply
-    assert "Beschlossen vom Steuerungskreis am 3. Dezember 2026." in reply  # the summary, right away
-
-    [approval] = await rows(store, Approval)
-    assert approval["stage_id"] == "kommunalprofil" and approval["agreed_on"] == "2026-12-03"
-    assert approval["answers"]["kp_strengths"] == ["Lage am Fluss"] and "ko_sponsor" not in approval["answers"]
-    [logged] = [r for r in await rows(store, AdminLog) if r["action"] == "approve"]
-    assert logged["actor"] == "telegram:1001" and logged["detail"] == {
-        "stage": "kommunalprofil",
-        "agreed_on": "2026-12-03",
-    }
-    told = [body["de"] for _, _, _, body in await team_notices(store)]
-    assert any("hat festgehalten: Der Steuerungskreis hat „Kommunalprofil“ am 3. Dezember 2026" in t for t in told)
-
-    assert "Nur die Koordination Ihres Teams kann festhalten" in await ben.says("/beschliessen")
-    await ben.says("/phase 2")
-    assert "Beschlossen vom Steuerungskreis am 3. Dezember 2026." in ben.text
-    assert "_approve" not in ben.offered  # only the coordinator is offered the button
-    await ben.presses("_edit")
-    await ben.presses("e:kp_strengths")
-    await ben.says("Vereinsleben")
-    reply = await ben.says("fertig")
-    assert "Beschlossen vom Steuerungskreis am 3. Dezember 2026; seitdem geändert: Stärken." in reply
-    await ben.says("/export")
-    [document] = [a for r in ben.replies for a in r.attachments]
-    text = document.data.decode()
-    assert "*Beschlossen vom Steuerungskreis am 3. Dezember 2026; seitdem geändert: Stärken.*" in text
-
-    await anna.says("/beschliessen 2")
-    reply = await anna.says("17.12.2026")
-    assert "Beschlossen vom Steuerungskreis am 17. Dezember 2026." in reply and "seitdem geändert" not in reply
-    assert [r["agreed_on"] for r in await rows(store, Approval)] == ["2026-12-17"]
-
-
-async def test_the_coordinator_binds_a_group_room_which_hears_the_notices_too(companion, store):
-    anna, ben = await team(companion, store)
-    refused = await companion.bind_room("telegram", "-1009", ben.ref)
-    assert "Nur die Koordination eines Teams kann diese Gruppe" in refused.replies[0].text()
-    assert await rows(store, Room) == []
-    bound = await companion.bind_room("telegram", "-1009", anna.ref)
-    assert "Diese Gruppe erfährt jetzt" in bound.replies[0].text() and "(Musterstadt)" in bound.replies[0].text()
-    [room] = await rows(store, Room)
-    assert room["bound_by"] == await user_id(store, anna)
-    await says_all(ben, KICKOFF)
-    in_room = [(a, body["de"]) for _, _, a, body in await team_notices(store) if a == "-1009"]
-    assert in_room == [("-1009", "Ben hat die Phase „Kick-Off“ abgeschlossen (Musterstadt).")]  # no personal off hint
-    assert [a for _, _, a, _ in await team_notices(store)].count("1001") == 1  # and Anna herself, as before
-    assert "/teamraum" in await anna.says("/room")  # in a private chat: where to send it
+async def test_a_french_coordinator_invites_and_an_english_colleague_joins(companion):
+    anna = await coordinator(companion)
+    await anna.says("/langue fr")
+    await anna.says("/inviter")
+    assert "Quel rôle votre collègue doit-il avoir\u202f?" in anna.text
+    reply = await anna.presses("r:owner")
+    assert "le rôle «\u202fresponsable de mesures\u202f»" in reply
+    found = CODE.search(reply)
+    assert found
+    ben = Named(companion, "2002", "Ben")
+    ben.lang = "en"
+    await ben.says("/language en")
+    reply = await ben.says(f"/beitreten {found.group(0)}")
+    assert "Welcome to the team of Musterstadt! Your role there: measure owner." in reply
+    assert "update the Werkstattplan measures assigned to them" in reply

@@ -174,8 +174,13 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "admin",
         "form",
         "form_when",
+        "team",
+        "team_member",
+        "invite",
     ):
         return press("_close" if "_close" in ids else "_cancel")
+    if expects == "team_remove":
+        return press("_no")
     if expects == "sub_consent":
         return press("_no")
     if expects == "form_preview":
