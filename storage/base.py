@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
@@ -178,6 +178,11 @@ class _Fetched:
 
     def fetchall(self) -> list[Any]:
         return self.records
+
+
+def aware(value: datetime) -> datetime:
+    """A time read from the database, in UTC (SQLite gives it back without its zone)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def stored_id(value: int | None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import delete, select, update
@@ -30,6 +30,7 @@ from storage.base import (
     Teammate,
     UnitBase,
     Written,
+    aware,
 )
 from storage.models import Answer, Conversation, Erasure, Identity, utcnow
 from storage.people import Subscriber, subject_of
@@ -393,9 +394,8 @@ class Conversations(UnitBase):
 
 
 def _moment(value: datetime | str) -> datetime:
-    """A time as read: SQLite's driver hands over the stored text; times are UTC."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A time as the hot path's driver statement reads it: SQLite's driver hands over the stored text."""
+    return aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _changes_json(changes: list[Change]) -> str:

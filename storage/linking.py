@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import delete, select, update
 from sqlmodel import col
 
@@ -68,7 +65,7 @@ class Linking(Workspaces):
             self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
             self.cache.drop(wid)
             return
-        self._reassign_author(wid, old, into)
+        self.reassign_author(wid, old, into)
         mine = (col(Member.workspace_id) == wid, col(Member.user_id) == old)
         theirs = next((r for u, r in others if u == into), None)
         if theirs is None:
@@ -82,24 +79,6 @@ class Linking(Workspaces):
                     .values(role=COORDINATOR)
                 )
         self.touch(wid)
-
-    def _reassign_author(self, wid: int, old: int, into: int) -> None:
-        self.conn.execute(
-            update(Answer).where(col(Answer.workspace_id) == wid, col(Answer.author_id) == old).values(author_id=into)
-        )
-        rows = self.conn.execute(
-            select(col(Answer.step_id), col(Answer.authors)).where(
-                col(Answer.workspace_id) == wid, col(Answer.authors).is_not(None)
-            )
-        ).all()
-        for step_id, authors in rows:
-            if authors and old in authors:
-                moved: list[Any] = [into if a == old else a for a in authors]
-                self.conn.execute(
-                    update(Answer)
-                    .where(col(Answer.workspace_id) == wid, col(Answer.step_id) == step_id)
-                    .values(authors=moved, updated_at=Answer.updated_at)
-                )
 
     def delete_workspace(self, wid: int, by: int) -> str | None:
         """Delete a workspace with its answers, change log, approvals, codes, rooms and memberships.
@@ -124,7 +103,3 @@ class Linking(Workspaces):
         self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
         self.cache.drop(wid)
         return name
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
-from storage.base import PROFILE_FIELDS
+from storage.base import PROFILE_FIELDS, aware
 from storage.events import Events
 from storage.models import (
     AdminLog,
@@ -352,14 +352,14 @@ class People(Events, Workspaces):
         ).scalar_one()
         return {
             "user_id": str(user.id),
-            "created_at": _aware(user.created_at),
+            "created_at": aware(user.created_at),
             "language": user.language,
-            "identities": [(c, r, _aware(at)) for c, r, at in identities],
+            "identities": [(c, r, aware(at)) for c, r, at in identities],
             "municipality": {k: getattr(profile, k) for k in PROFILE_FIELDS} if profile else {},
             "answers": answers,
             "workspaces": [(name, role) for _, name, role in self.memberships(user_id)],
             "audit_entries": audit,
-            "conversation_updated_at": _aware(conversation.updated_at) if conversation else None,
+            "conversation_updated_at": aware(conversation.updated_at) if conversation else None,
             "subscription": self.subscription(user_id),
             "consent": self.consent_history(user_id),
             "attending": sorted(self.attending(user_id)),
@@ -382,7 +382,3 @@ def _subscriber(row: Any) -> Subscriber:
 def _second(value: datetime) -> datetime:
     """Consent times are kept to the second."""
     return value.replace(microsecond=0)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

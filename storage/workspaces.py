@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
-from storage.base import UnitBase, stored_id
+from storage.base import UnitBase, aware, stored_id
 from storage.models import (
     Answer,
     Approval,
@@ -67,17 +67,15 @@ class Workspaces(UnitBase):
                     .where(col(Member.workspace_id) == wid, col(Member.user_id) == others[0][0])
                     .values(role=COORDINATOR)
                 )
-            self._forget_author(wid, user_id)
+            self.reassign_author(wid, user_id, None)  # what they wrote stays, by a former member
             self.conn.execute(delete(Member).where(col(Member.workspace_id) == wid, col(Member.user_id) == user_id))
             self.touch(wid)
         return left
 
-    def _forget_author(self, wid: int, user_id: int) -> None:
-        """What a person wrote stays, by a former member (the author is forgotten)."""
+    def reassign_author(self, wid: int, old: int, into: int | None) -> None:
+        """What ``old`` wrote in a workspace counts as ``into``'s (None: a former member's)."""
         self.conn.execute(
-            update(Answer)
-            .where(col(Answer.workspace_id) == wid, col(Answer.author_id) == user_id)
-            .values(author_id=None)
+            update(Answer).where(col(Answer.workspace_id) == wid, col(Answer.author_id) == old).values(author_id=into)
         )
         rows = self.conn.execute(
             select(col(Answer.step_id), col(Answer.authors)).where(
@@ -85,15 +83,14 @@ class Workspaces(UnitBase):
             )
         ).all()
         for step_id, authors in rows:
-            if authors and user_id in authors:
-                forgotten: list[Any] = [None if a == user_id else a for a in authors]
+            if authors and old in authors:
+                moved: list[Any] = [into if a == old else a for a in authors]
                 self.conn.execute(
                     update(Answer)
                     .where(col(Answer.workspace_id) == wid, col(Answer.step_id) == step_id)
-                    .values(authors=forgotten, updated_at=Answer.updated_at)
+                    .values(authors=moved, updated_at=Answer.updated_at)
                 )
 
-    # -- invitations and the team's members ------------------------------------------
     def code_taken(self, code: str) -> bool:
         return self.conn.execute(select(col(Code.code)).where(col(Code.code) == code)).first() is not None
 
@@ -118,7 +115,7 @@ class Workspaces(UnitBase):
         if row is None:
             return None
         found = Code.model_validate(row._mapping)
-        found.expires_at = _aware(found.expires_at)
+        found.expires_at = aware(found.expires_at)
         return found
 
     def use_code(self, code: str, user_id: int) -> bool:
@@ -135,7 +132,7 @@ class Workspaces(UnitBase):
         rows = self.conn.execute(
             select(col(CodeAttempt.at)).where(col(CodeAttempt.user_id) == user_id, col(CodeAttempt.at) > since)
         ).scalars()
-        return [_aware(at) for at in rows]
+        return [aware(at) for at in rows]
 
     def code_failed(self, user_id: int, at: datetime) -> None:
         self.conn.execute(insert(CodeAttempt).values(user_id=user_id, at=at))
@@ -293,8 +290,3 @@ class Workspaces(UnitBase):
             .order_by(col(Room.at))
         ).all()
         return [(stored_id(u), channel, ref, lang) for u, channel, ref, lang in rows]
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives stored times back without their offset (UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

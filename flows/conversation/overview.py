@@ -12,7 +12,7 @@ from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
 from flows.team.approval import approval_of, changed_since
-from flows.team.view import ROLE_NAMES
+from flows.team.messages import role_name
 
 CONSENT_ACTIONS = {
     "requested": N_("subscription requested"),
@@ -230,7 +230,7 @@ def workspace_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
         t(
             "{name}: {role}",
             name=name or t("a municipality not named yet"),
-            role=t(ROLE_NAMES.get(role, role)),
+            role=role_name(t, role),
         )
         for name, role in data.workspaces
     )

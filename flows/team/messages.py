@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from flows.content.i18n import Translator
 from flows.messages import Block, Bullets, Heading, Outbound, Paragraph
 from flows.team.codes import Verdict
-from flows.team.view import Mate, Team
+from flows.team.view import ROLE_NAMES, Mate, Team
 
 JOINED = "joined"
 """``Outbound.expects`` of the welcome into a team: the conversation restarted, so no question follows it."""
@@ -18,13 +18,7 @@ def say(text: str) -> Outbound:
 
 
 def role_name(t: Translator, role: str) -> str:
-    names = {
-        "coordinator": t("coordinator"),
-        "editor": t("editor"),
-        "viewer": t("viewer"),
-        "owner": t("measure owner"),
-    }
-    return names.get(role, role)
+    return t(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def role_duties(t: Translator, role: str) -> str:
