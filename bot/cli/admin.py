@@ -199,3 +199,16 @@ def broadcast_cancel(broadcast_id: Annotated[int, typer.Argument(help="Broadcast
     if not asyncio.run(_in_unit(settings.database, cancel)):
         raise _refused(f"broadcast #{broadcast_id} is not scheduled or running")
     typer.echo(f"broadcast #{broadcast_id} cancelled")
+
+
+@admin_app.command("log")
+def admin_log(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many entries, newest first.")] = 50,
+    db: Db = None,
+) -> None:
+    """The audit log: admin actions, and every membership and role change, approval and workspace deletion."""
+    from storage.base import aware
+
+    settings, _ = _open(db)
+    for at, actor, action, target in asyncio.run(_in_unit(settings.database, lambda unit: unit.admin_log(limit))):
+        typer.echo(f"{aware(at).isoformat(timespec='seconds')}  {actor:<24} {action:<18} {target or ''}".rstrip())

@@ -143,6 +143,13 @@ def test_a_newsletter_is_scheduled_shown_and_cancelled_once(database_url: str):
         ("cancel_broadcast", f"broadcast:{number}", {"cancelled": True}),
         ("cancel_broadcast", f"broadcast:{number}", {"cancelled": False}),
     ]
+    log = daks(database_url, "admin", "log", "--limit", "2")
+    assert log.exit_code == 0, log.output
+    assert [line.split()[2:] for line in log.stdout.splitlines()] == [
+        ["cancel_broadcast", f"broadcast:{number}"],
+        ["cancel_broadcast", f"broadcast:{number}"],
+    ]
+    assert len(daks(database_url, "admin", "log").stdout.splitlines()) == 3
 
 
 def test_a_newsletter_with_an_unknown_topic_or_a_bad_time_is_refused(sqlite_url: str):
