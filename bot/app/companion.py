@@ -240,11 +240,26 @@ class Companion:
             actor = Actor(account.user_id, channel, ref, turn.state.lang, facts.role, called, link)
             turn.results += apply(unit, self.content, actor, turn.actions, now)
             if any(r.expects == JOINED for r in turn.results):
-                turn.closing = None
+                turn.closing = self._in_team(unit, account.user_id, channel, ref, turn.state.lang, facts)
         if Effect.SHOW_MY_DATA in turn.effects:
             data = overview.StoredData(**unit.stored(account.user_id))
             turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))
         return Response(turn.replies, list(turn.effects))
+
+    def _in_team(self, unit: Unit, user_id: int, channel: str, ref: str, lang: str, facts: Facts) -> Outbound | None:
+        """Right after joining: the team's first open question, where the newcomer's own place starts."""
+        _, saved = unit.open_conversation(channel, ref, lang)
+        team = team_of(saved.shared, user_id)
+        turn = self.engine.handle(
+            Stored(saved.position, saved.answers, lang),
+            Inbound(event="start"),
+            lang=lang,
+            facts=replace(facts, team=team),
+        )
+        if turn.changes or turn.actions:
+            return None  # starting never answers anything; if it did, the next message takes it up instead
+        unit.save(user_id, saved, self.content.version, turn.state.position(), [], lang)
+        return turn.closing
 
     def _before_save(self, unit: Unit, user_id: int, channel: str, ref: str, turn: Turn) -> Response | None:
         """Linking and deleting a workspace change whose conversation this is: their reply, without a save."""

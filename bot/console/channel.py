@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 import sys
 from typing import BinaryIO
 
@@ -21,7 +20,7 @@ async def run_console(
     Lines are read as bytes and decoded as UTF-8 with undecodable bytes replaced, whatever the
     locale says."""
     source = source or sys.stdin.buffer
-    name = _os_user()
+    name = user  # the --user name (by default the OS login): how their team sees them
     renderer.show((await companion.handle("console", user, Inbound(event="resume", name=name), lang=lang)).replies)
     loop = asyncio.get_running_loop()
     while True:
@@ -38,11 +37,3 @@ async def run_console(
         renderer.show(response.replies)
         if Effect.QUIT in response.effects:
             return 0
-
-
-def _os_user() -> str | None:
-    """How the terminal's user is called (their OS login name), for their team."""
-    try:
-        return getpass.getuser() or None
-    except (OSError, KeyError):
-        return None

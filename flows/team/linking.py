@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.content.i18n import Translator
 from flows.messages import Outbound, Paragraph
 from flows.team.codes import LINK_VALID, Refusal, shown
+from flows.team.messages import slow_down
 
 
 def _say(text: str) -> Outbound:
@@ -39,6 +40,8 @@ def not_a_code(t: Translator, command: str) -> Outbound:
 
 def refused(t: Translator, why: Refusal, minutes: int = 0) -> Outbound:
     """Why an entered code did not link (unknown, used, expired, the person's own, or too many failures)."""
+    if why == "too_many":
+        return slow_down(t, minutes)
     texts = {
         "unknown": t("I do not know this code. Please check it, or make a new one on your other messenger."),
         "used": t("This code has been used already. Make a new one on your other messenger."),
@@ -46,11 +49,6 @@ def refused(t: Translator, why: Refusal, minutes: int = 0) -> Outbound:
         "own": t(
             "This messenger is already linked to the person who made this code. "
             "Enter the code on the messenger you want to link."
-        ),
-        "too_many": t.plural(
-            "Too many wrong codes. Please try again in {n} minute.",
-            "Too many wrong codes. Please try again in {n} minutes.",
-            minutes,
         ),
     }
     return _say(texts[why])

@@ -111,7 +111,6 @@ def joined(t: Translator, name: str | None, role: str) -> Outbound:
                 )
             ),
             Paragraph(role_duties(t, role)),
-            Paragraph(t("Send any message to continue with the team's strategy.")),
         ],
         expects=JOINED,
     )

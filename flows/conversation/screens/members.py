@@ -54,7 +54,16 @@ def join_command(s: Session, arg: str) -> None:
     restart = State(version=s.content.version, lang=s.state.lang).position()
     if s.facts.team is None and s.greeted:  # a first message: keep nothing, so no workspace of their own is needed
         s.state.answers = {}
-    s.actions.append(Join(codes.normal(arg), restart))
+    s.actions.append(Join(codes.normal(arg), restart, leave_own=_nothing_of_their_own(s)))
+
+
+def _nothing_of_their_own(s: Session) -> bool:
+    """They work alone and have answered nothing yet (what info steps mark as read does not count)."""
+    team = s.facts.team
+    if team is not None and team.shared:
+        return False
+    steps = s.content.steps
+    return not any(k in steps and s.content.step(k).kind != "info" for k in s.state.answers)
 
 
 def _member(s: Session) -> Mate | None:

@@ -58,7 +58,6 @@ async def test_a_coordinator_invites_a_colleague_who_joins_from_the_terminal(com
     reply = await ben.says(f"/join {code[:4].lower()}-{code[4:].lower()}")
     assert "Willkommen im Team von Musterstadt! Ihre Rolle dort: Bearbeitung." in reply
     assert "beantworten und ändern Sie alle Fragen" in reply
-    reply = await ben.says("weiter")
     assert "Kick-Off · Frage 1 von 10" in reply  # the team's first open question, not the onboarding again
 
     reply = await anna.says("/team")
@@ -76,10 +75,10 @@ async def test_a_name_given_by_the_messenger_later_replaces_the_fallback(compani
     code = await invite(anna, "viewer")
     ben = Named(companion, "2002", None)
     await ben.says(f"/beitreten {code}")
-    assert "Mitglied 2: Lesen (Telegram)" in await anna.says("/team")
+    assert "Mitglied 2: Lesezugriff (Telegram)" in await anna.says("/team")
     ben.called = "Ben"
     await ben.says("hallo")
-    assert "Ben: Lesen (Telegram)" in await anna.says("/team")
+    assert "Ben: Lesezugriff (Telegram)" in await anna.says("/team")
 
 
 async def test_only_a_coordinator_invites(companion):
@@ -163,7 +162,7 @@ async def test_wrong_codes_are_rate_limited(companion, store):
     for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
         assert "Diesen Code kenne ich nicht." in await mallory.says(f"/join {guess}")
     reply = await mallory.says(f"/join {code}")  # even the right code waits now
-    assert "Zu viele falsche Codes. Bitte versuchen Sie es in 60 Minuten wieder." in reply
+    assert "Zu viele falsche Codes. Bitte versuchen Sie es in 60 Minuten erneut." in reply
     mid = await user_id(store, mallory)
     assert all(m["role"] == "coordinator" for m in await rows(store, Member, Member.user_id == mid))
 
@@ -184,7 +183,7 @@ async def test_a_french_coordinator_invites_and_an_english_colleague_joins(compa
     await anna.says("/inviter")
     assert "Quel rôle votre collègue doit-il avoir\u202f?" in anna.text
     reply = await anna.presses("r:owner")
-    assert "le rôle «\u202fresponsable de mesures\u202f»" in reply
+    assert "le rôle «\u202fpilote d’action\u202f»" in reply
     found = CODE.search(reply)
     assert found
     ben = Named(companion, "2002", "Ben")

@@ -1,8 +1,7 @@
-"""The terminal tells the team who is writing: the OS user name."""
+"""The terminal tells the team who is writing: the name given with ``daks chat --user`` (by default the login)."""
 
 from __future__ import annotations
 
-import getpass
 import io
 from pathlib import Path
 
@@ -12,10 +11,9 @@ from storage.models import Member
 from tests.bot.talk import rows
 
 
-async def test_a_terminal_user_is_called_by_their_login_name(companion, store, tmp_path: Path):
-    login = getpass.getuser()
+async def test_a_terminal_user_is_called_by_their_user_name(companion, store, tmp_path: Path):
     out = io.StringIO()
     source = io.BytesIO(b"Musterstadt\n/team\n")
-    assert await run_console(companion, "console-user", "de", ConsoleRenderer(out, tmp_path, False), source) == 0
-    assert [m["name"] for m in await rows(store, Member)] == [login]
-    assert f"{login} (Sie): Koordination (Terminal)" in out.getvalue()
+    assert await run_console(companion, "Katrin", "de", ConsoleRenderer(out, tmp_path, False), source) == 0
+    assert [m["name"] for m in await rows(store, Member)] == ["Katrin"]
+    assert "Katrin (Sie): Koordination (Terminal)" in out.getvalue()

@@ -15,10 +15,10 @@ async def test_a_colleague_joins_by_the_deep_link_of_an_invitation(api: FakeBotA
     await anna.says("/start", "Für welche Kommune arbeiten Sie?")
     await anna.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
     await anna.says("/einladen", "Welche Rolle")
-    await anna.taps("Lesen", "Einladungscode")
+    await anna.taps("Lesezugriff", "Einladungscode")
     found = LINK.search(anna.chat[-1].text) or LINK.search("\n".join(m.text for m in anna.chat[-3:]))
     assert found, [m.text for m in anna.chat[-3:]]
     assert found.group(1) == api.username
     ben = Person(api, api.user(1102, "Ben", "de"))
     await ben.says(f"/start join-{found.group(2)}", "Willkommen im Team von Musterstadt!")
-    await anna.says("/team", "Ben: Lesen (Telegram)")
+    await anna.says("/team", "Ben: Lesezugriff (Telegram)")
