@@ -20,6 +20,7 @@ from bot.matrix.session import log_in, probe
 from bot.matrix.sync import SyncLoop
 from flows import notices
 from flows.messages import Inbound
+from flows.team import rooms
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ class MatrixChannel:
     def _names_room_command(self, message: Inbound) -> bool:
         words = (message.text or "").split(maxsplit=1)
         name = words[0][1:].casefold() if words and words[0].startswith("/") else ""
-        return self.companion.content.command_names.get(name) == "room"
+        return self.companion.content.command_names.get(name) in rooms.BINDS
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
         try:

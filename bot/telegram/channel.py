@@ -25,6 +25,7 @@ from bot.telegram.transport import AiohttpRequest
 from flows import notices
 from flows.conversation.actions import Effect
 from flows.messages import Outbound
+from flows.team import rooms
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -242,7 +243,7 @@ class TelegramChannel:
             self._queue(chat.id if chat else 0, lambda: self._answer_query(query_id))
         if chat is not None and chat.type != "private" and update.message is not None:
             name = group_command(update, self.username)
-            if user is not None and self.companion.content.command_names.get(name or "") == "room":
+            if user is not None and self.companion.content.command_names.get(name or "") in rooms.BINDS:
                 return self._bind(chat.id, str(user.id), language(user.language_code, self.languages))
             self._group_note(chat.id, user.language_code if user else None)
 

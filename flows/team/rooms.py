@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flows.content.i18n import Translator
 
+BINDS = frozenset({"room", "invite"})
+"""Commands that, written in a group chat or room, bind it to the writer's team (``/teamraum``, ``/einladen``)."""
+
 
 def may_bind(role: str | None) -> bool:
     """Only a workspace's coordinator connects a group to it."""

@@ -61,7 +61,7 @@ async def test_a_group_bound_by_the_coordinator_hears_the_notices_too(
     await join(database_url, 1002, 1001, "Ben")
     await api.send_text(ben.user, "/teamraum", group)
     await api.wait_for(lambda: any("Nur die Koordination" in m.text for m in api.sent(group.id)), timeout=15)
-    await api.send_text(anna.user, "/teamraum@" + api.username, group)
+    await api.send_text(anna.user, "/einladen@" + api.username, group)  # inviting in a group binds it
     await api.wait_for(lambda: any("Diese Gruppe erfährt jetzt" in m.text for m in api.sent(group.id)), timeout=15)
     for line in KICKOFF:
         await ben.says(line)
