@@ -10,26 +10,12 @@ from flows.conversation.engine import Engine, Turn
 from flows.conversation.state import State
 from flows.messages import Inbound
 from flows.team.view import Mate, Role, Team
+from tests.flows.conversation.test_overview import KICKOFF as KICKOFF_ANSWERS
 
 WID = 7
 # A municipality onboarded, then the kick-off and the municipality profile answered from their start.
 ONBOARDING = ("/start", "Musterstadt", "2", "Sachsen", "3", "2, 5 und 9")
-KICKOFF = (
-    "/phase 1",
-    "Bürgermeisterin",
-    "Hauptamt",
-    "Sozialamt",
-    "fertig",
-    "Vereine",
-    "fertig",
-    "fertig",
-    "/ueberspringen",
-    "hybrid",
-    "Familien halten",
-    "fertig",
-    "/ueberspringen",
-    "alle",
-)
+KICKOFF = ("/phase 1", *KICKOFF_ANSWERS)
 KOMMUNALPROFIL = (
     "/phase 2",
     "1",
