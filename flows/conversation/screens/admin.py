@@ -49,8 +49,8 @@ def admin_command(s: Session, arg: str) -> None:
     if verb == "events":
         return s.actions.append(ShowEvents())
     if verb == "status":
-        return s.actions.append(ShowBroadcasts(int(number) if number.isdigit() else None))
-    if verb == "cancel" and number.isdigit():
+        return s.actions.append(ShowBroadcasts(int(number) if number.isascii() and number.isdigit() else None))
+    if verb == "cancel" and number.isascii() and number.isdigit():
         return s.actions.append(CancelBroadcast(int(number)))
     if verb in ("editor", "editors"):
         return editor_command(s, words[1:])

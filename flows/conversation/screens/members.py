@@ -101,7 +101,12 @@ class TeamList:
             return invite_command(s, "")
         team = s.facts.team
         chosen = (inp.choice or "").removeprefix("m:")
-        if team is None or not team.coordinates or not chosen.isdigit() or team.mate(int(chosen)) is None:
+        if (
+            team is None
+            or not team.coordinates
+            or not (chosen.isascii() and chosen.isdigit())
+            or team.mate(int(chosen)) is None
+        ):
             return s.say_only(s.t("Please pick one of the options below."))
         s.state.view = {"member": int(chosen)}
         s.open_overlay("team_member")

@@ -35,7 +35,7 @@ def unsubscribe(s: Session) -> None:
 
 def attend(s: Session, arg: str, attending: bool) -> None:
     number = arg.strip().lstrip("#")
-    if not number.isdigit() or len(number) > 9:
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
         return s.say(s.t("Which event? Give its number, for example /attend 3. /events lists them."))
     s.actions.append(Attend(int(number), attending))
 

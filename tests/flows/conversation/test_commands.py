@@ -50,3 +50,12 @@ def test_a_returning_user_is_welcomed_back_where_they_stopped_not_greeted_again(
     assert chat.answers["ob_name"] == "Musterstadt"
     reply = chat.says("/start flyer-2027")
     assert WELCOME_BACK in reply and GREETING not in reply
+
+
+@pytest.mark.parametrize("number", ["¹", "٣", "²3"])
+def test_an_event_number_in_other_digits_is_asked_for_again_not_a_crash(chat: EngineChat, number: str):
+    """Superscripts and Arabic-Indic digits count as digits for ``str.isdigit`` but ``int`` cannot read all of them."""
+    chat.says("/start")
+    reply = chat.says(f"/zusage {number}")
+    assert "Welche Veranstaltung?" in reply
+    assert chat.changes == []
