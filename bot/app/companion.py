@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 import weakref
+from collections import OrderedDict
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -32,6 +34,8 @@ from storage.store import Store, Unit
 
 log = logging.getLogger(__name__)
 RETRIES = (0.2, 0.6, 1.5)
+WORKSPACES_KEPT = 100_000
+"""Writers whose workspace is remembered (see ``Companion._workspace_of``)."""
 TRANSIENT = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError, ConnectionError, Conflict)
 
 
@@ -65,12 +69,30 @@ class Companion:
         self.join_links: dict[str, str] = {}
         """A channel's deep link for an invitation code (``{code}``), set by the channel (Telegram after getMe)."""
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+        self._workspace_of: OrderedDict[tuple[str, str], int] = OrderedDict()
+        """The workspace each recent writer worked on, so that one team's messages take turns in this process
+        instead of running into each other's writes (``Conflict``) and starting again."""
 
     def _lock(self, channel: str, ref: str) -> asyncio.Lock:
         lock = self._locks.get((channel, ref))
         if lock is None:
             lock = self._locks[(channel, ref)] = asyncio.Lock()
         return lock
+
+    def _team_turn(self, channel: str, ref: str) -> AbstractAsyncContextManager[object]:
+        """The lock of the workspace this person last wrote to (none before their first message here)."""
+        wid = self._workspace_of.get((channel, ref))
+        return self._lock("#workspace", str(wid)) if wid is not None else nullcontext()
+
+    def _remember(self, channel: str, ref: str, wid: int | None) -> None:
+        key = (channel, ref)
+        if wid is None:
+            self._workspace_of.pop(key, None)
+            return
+        self._workspace_of[key] = wid
+        self._workspace_of.move_to_end(key)
+        if len(self._workspace_of) > WORKSPACES_KEPT:
+            self._workspace_of.popitem(last=False)
 
     async def handle(
         self,
@@ -115,7 +137,7 @@ class Companion:
         redeliverable: bool,
         address: str | None,
     ) -> Response:
-        async with self._lock(channel, ref):
+        async with self._lock(channel, ref), self._team_turn(channel, ref):
             for delay in (*RETRIES, None):
                 try:
                     return await self._handle(channel, ref, inbound, lang, hint, address)
@@ -203,6 +225,7 @@ class Companion:
         if not opened.fresh:
             return Response(outcome="duplicate")
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
+        self._remember(channel, ref, saved.shared.workspace_id if saved.shared is not None else None)
         team = team_of(saved.shared, account.user_id)
         now = utcnow()
         facts = Facts(
