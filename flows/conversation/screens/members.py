@@ -52,9 +52,16 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
-    if s.facts.team is None and s.greeted:  # a first message: keep nothing, so no workspace of their own is needed
+    if (s.facts.team is None and s.greeted) or _only_greeted(s):  # keep nothing, so no workspace of their own is needed or left behind
         s.state.answers = {}
     s.actions.append(Join(codes.normal(arg), restart))
+
+
+def _only_greeted(s: Session) -> bool:
+    """Alone, and nothing written yet but the greeting seen (the terminal and Matrix greet before the first line)."""
+    team = s.facts.team
+    alone = team is None or [m.user_id for m in team.members] == [team.me]
+    return alone and all(s.content.step(k).kind == "info" for k in s.state.answers)
 
 
 def _member(s: Session) -> Mate | None:
