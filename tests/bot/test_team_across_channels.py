@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,13 @@ from markdown_it.tree import SyntaxTreeNode
 
 from storage.models import Answer, Member
 from storage.store import Store
-from tests.bot.matrix.conftest import MakeUser, matrix_user, synapse  # noqa: F401  (fixtures)
-from tests.bot.matrix.test_channel import Member as MatrixMember
+from tests.bot.matrix import conftest as matrix_servers
+from tests.bot.matrix.conftest import MakeUser
 from tests.bot.matrix.test_channel import MatrixBot, matrix_env, signed_in
+from tests.bot.matrix.test_channel import Member as MatrixMember
 from tests.bot.talk import rows
-from tests.bot.telegram.conftest import Person, api, bot_env  # noqa: F401  (a fixture)
+from tests.bot.telegram import conftest as telegram_servers
+from tests.bot.telegram.conftest import Person, bot_env
 from tests.conftest import run_chat
 from tests.fakes.bot_api import FakeBotAPI
 from tests.servers.synapse import Synapse
@@ -32,6 +33,8 @@ from tests.servers.synapse import Synapse
 CODE = r"([2-9A-HJKMNP-Z]{8})"
 INVITED = re.compile(rf"Ihr Einladungscode für eine neue Person mit der Rolle „(\w+)“: {CODE}\.")
 DEEP_LINK = re.compile(rf"https://t\.me/(\w+)\?start=join-{CODE}")
+# The fixtures of the Telegram and the Matrix tests: the fake Bot API, a Synapse and its users.
+api, synapse, matrix_user = telegram_servers.api, matrix_servers.synapse, matrix_servers.matrix_user
 REFUSED = "Sie können lesen und exportieren; Änderungen macht Anna."
 
 
@@ -50,14 +53,6 @@ async def both(api: FakeBotAPI, synapse: Synapse, matrix_user: MakeUser, databas
     if process.proc is not None:
         assert await process.stop() == 0, process.output()
     assert "Traceback" not in process.output(), process.output()
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[Store]:
-    """A look at the database the bot and the terminal write to."""
-    opened = await Store.open(database_url)
-    yield opened
-    await opened.close()
 
 
 async def invitation(anna: Person, role: str) -> tuple[str, str]:
@@ -125,7 +120,8 @@ async def test_a_team_works_on_telegram_matrix_and_the_terminal(
     bea = await bea_on_matrix(synapse, matrix_user, tmp_path)
     try:
         room = await bea.dm(bot_id, False)
-        await bea.says(room, f"/beitreten {editor_code}", "Willkommen im Team von Musterstadt! Ihre Rolle dort: Bearbeitung.")
+        welcome = "Willkommen im Team von Musterstadt! Ihre Rolle dort: Bearbeitung."
+        await bea.says(room, f"/beitreten {editor_code}", welcome)
         await bea.says(room, "/phase 2", "Aus welcher Quelle stammen Ihre Bevölkerungsdaten?")
         await bea.says(room, "1", "Auf welchen Stichtag")
         await bea.says(room, "31.12.2025", "Um welche Kennzahl geht es?")

@@ -52,7 +52,7 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
-    if (s.facts.team is None and s.greeted) or _only_greeted(s):  # keep nothing, so no workspace of their own is needed or left behind
+    if (s.facts.team is None and s.greeted) or _only_greeted(s):  # keep nothing: no workspace of one's own is left
         s.state.answers = {}
     s.actions.append(Join(codes.normal(arg), restart))
 
