@@ -83,7 +83,7 @@ def markdown_items(document: str) -> dict[str, list[str]]:
     for node in tree.children:
         if node.type == "paragraph":
             strong = [n for n in node.walk() if n.type == "strong"]
-            label = "".join(t.content for t in strong[-1].walk() if t.type == "text") if strong else ""
+            label = "".join(t.content for t in strong[0].walk() if t.type == "text") if strong else ""
         elif node.type == "bullet_list":
             items = []
             for item in node.children:
