@@ -202,12 +202,10 @@ class Join:
     """Join the workspace of a code (normalised by flows/team/codes.py; None when it cannot be one).
 
     Once in, the conversation restarts at ``restart`` (a fresh position): the next message goes on at the
-    team's first open question. With ``leave_own`` the workspace they worked in alone, with nothing
-    answered yet, goes (else they stay its member)."""
+    team's first open question."""
 
     code: str | None
     restart: dict[str, Any]
-    leave_own: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flows.content.model import ListStep, RecordsStep, Step
 from flows.conversation.context import Ctx
+from flows.team import messages
 from flows.team.authorship import entry_authors
 
 
@@ -19,11 +20,11 @@ def name_of(ctx: Ctx, user_id: int | None, you: bool = True) -> str:
     """A member's name; ``you`` for the person writing (with ``you``), "former member" for someone gone."""
     team = ctx.team
     mate = team.mate(user_id) if team is not None else None
-    if mate is None:
+    if team is None or mate is None:
         return ctx.t("former member")
-    if you and team is not None and user_id == team.me:
+    if you and user_id == team.me:
         return ctx.t("you")
-    return mate.name or ctx.t("a member without a name")
+    return messages.label(ctx.t, team.members, mate.user_id)  # as the team list calls them ("Member 2")
 
 
 def changed_by(ctx: Ctx, step_id: str, you: bool = True) -> str | None:

@@ -52,18 +52,16 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
-    if s.facts.team is None and s.greeted:  # a first message: keep nothing, so no workspace of their own is needed
+    if (s.facts.team is None and s.greeted) or _only_greeted(s):  # keep nothing: no workspace of one's own is left
         s.state.answers = {}
-    s.actions.append(Join(codes.normal(arg), restart, leave_own=_nothing_of_their_own(s)))
+    s.actions.append(Join(codes.normal(arg), restart))
 
 
-def _nothing_of_their_own(s: Session) -> bool:
-    """They work alone and have answered nothing yet (what info steps mark as read does not count)."""
+def _only_greeted(s: Session) -> bool:
+    """Alone, and nothing written yet but the greeting seen (the terminal and Matrix greet before the first line)."""
     team = s.facts.team
-    if team is not None and team.shared:
-        return False
-    steps = s.content.steps
-    return not any(k in steps and s.content.step(k).kind != "info" for k in s.state.answers)
+    alone = team is None or [m.user_id for m in team.members] == [team.me]
+    return alone and all(k in s.content.steps and s.content.step(k).kind == "info" for k in s.state.answers)
 
 
 def _member(s: Session) -> Mate | None:

@@ -90,7 +90,7 @@ def entries(markdown: str, label: str) -> list[tuple[str, str | None]]:
     lines = markdown.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"**{label}**"))
     found = []
-    for line in lines[start + 1 :]:
+    for line in lines[start + 2 :]:  # the label is a paragraph of its own, the list follows a blank line
         if not line.startswith("- "):
             break
         match = re.fullmatch(r"- (.*?)(?: _\((.*)\)_)?", line)

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.app.companion import Companion
 from flows.messages import Inbound
-from storage.models import AdminLog, Code, Member, utcnow
+from storage.models import AdminLog, Answer, Code, Member, Workspace, utcnow
 from storage.store import Store
 from tests.bot.talk import Person, rows, user_id
 
@@ -68,6 +68,19 @@ async def test_a_coordinator_invites_a_colleague_who_joins_from_the_terminal(com
     assert {(m["user_id"], m["role"], m["name"]) for m in members} >= {(bid, "editor", "ben")}
     log = await rows(store, AdminLog, AdminLog.action == "join")
     assert log[0]["target"].startswith("workspace:") and log[0]["detail"]["role"] == "editor"
+
+
+async def test_one_greeted_before_joining_keeps_no_empty_workspace_of_their_own(companion, store):
+    """The terminal and Matrix greet before the first line; joining then leaves nothing of one's own behind."""
+    anna = await coordinator(companion)
+    code = await invite(anna, "viewer")
+    carl = Named(companion, "carl", "carl", channel="console")
+    assert "Guten Tag!" in await carl._send(Inbound(event="resume", name="carl"))
+    assert len(await rows(store, Workspace)) == 2  # the greeting was saved, in a workspace of Carl's own
+    assert "Ihre Rolle dort: Lesezugriff." in await carl.says(f"/join {code}")
+    [musterstadt] = await rows(store, Workspace)
+    assert {m["workspace_id"] for m in await rows(store, Member)} == {musterstadt["id"]}
+    assert {a["workspace_id"] for a in await rows(store, Answer)} == {musterstadt["id"]}
 
 
 async def test_a_name_given_by_the_messenger_later_replaces_the_fallback(companion, store):
@@ -162,7 +175,7 @@ async def test_wrong_codes_are_rate_limited(companion, store):
     for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
         assert "Diesen Code kenne ich nicht." in await mallory.says(f"/join {guess}")
     reply = await mallory.says(f"/join {code}")  # even the right code waits now
-    assert "Zu viele falsche Codes. Bitte versuchen Sie es in 60 Minuten erneut." in reply
+    assert "Zu viele falsche Codes. Bitte versuchen Sie es in 60 Minuten wieder." in reply
     mid = await user_id(store, mallory)
     assert all(m["role"] == "coordinator" for m in await rows(store, Member, Member.user_id == mid))
 

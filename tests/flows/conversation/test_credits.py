@@ -43,6 +43,16 @@ def test_in_french_and_for_a_former_member(content):
     assert "Réponse actuelle\u00a0: Le maire\nmodifié en dernier par ancien membre le 3 déc." in reply, reply
 
 
+def test_a_member_whose_messenger_gave_no_name_is_called_as_in_the_team_list(content):
+    ben = TeamChat(content)
+    ben.team = Team(**{**ben.team.__dict__, "members": (Mate(ANNA, "coordinator", None), Mate(BEN, "editor", "Ben"))})
+    onboard(ben)
+    ben.says("Bürgermeisterin")
+    ben.wrote(ANNA, "ko_sponsor", "Bürgermeisterin Beispiel")
+    reply = ben.says("/zurück")
+    assert "zuletzt geändert von Mitglied 1, 3. Dez." in reply, reply  # as /team calls her
+
+
 def test_a_strategy_of_one_reads_as_before(content):
     solo = TeamChat(content)
     solo.team = Team(workspace_id=7, me=BEN, role="coordinator", members=(Mate(BEN, "coordinator", "Ben"),))
