@@ -21,6 +21,7 @@ from storage.models import (
     Conversation,
     Erasure,
     Identity,
+    Member,
     Municipality,
     Role,
     Subscription,
@@ -236,10 +237,22 @@ class People(Events, Workspaces):
 
     # -- recipients ------------------------------------------------------------
     def subscribers(self) -> list[tuple[Subscriber, str | None, str | None, list[tuple[str, str, str | None]]]]:
-        """Every confirmed subscriber with their municipality's Land and size and reachable identities."""
+        """Every confirmed subscriber with their municipality's Land and size and reachable identities.
+
+        The municipality is their workspace's: its profile as the member who last answered it gave it (a
+        colleague who joined a team never answered the onboarding themselves)."""
+        latest = (
+            select(col(Municipality.user_id))
+            .join(Member, col(Member.user_id) == col(Municipality.user_id))
+            .where(col(Member.workspace_id) == col(Conversation.workspace_id))
+            .order_by(col(Municipality.updated_at).desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         subs = self.conn.execute(
             select(*table_of(Subscription).c, col(Municipality.land), col(Municipality.size))
-            .outerjoin(Municipality, col(Municipality.user_id) == Subscription.user_id)
+            .outerjoin(Conversation, col(Conversation.user_id) == Subscription.user_id)
+            .outerjoin(Municipality, col(Municipality.user_id) == func.coalesce(latest, Subscription.user_id))
             .where(col(Subscription.confirmed_at).is_not(None))
         ).all()
         identities: dict[int, list[tuple[str, str, str | None]]] = {}

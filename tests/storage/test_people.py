@@ -166,3 +166,23 @@ async def test_an_erased_identity_is_remembered_as_a_hash_only_until_it_starts_a
     assert await count(store, Erasure) == 0
     again = await store.run(lambda unit: unit.open("telegram", "anna", "de"))
     assert not again.erased and again.account.user_id == account.user_id
+
+
+# -- a team's subscribers ------------------------------------------------------------------------------
+
+
+async def test_a_colleague_who_joined_a_team_is_targeted_by_the_teams_municipality(store: Store) -> None:
+    """Newsletters for a Land reach a team member who never answered the onboarding themselves."""
+    anna, _ = await _full_user(store, "anna", "Annaberg")  # Land "by"
+    ben, _, _ = await put(store, {}, ref="ben")  # his first message: a conversation of his own
+
+    def join_and_subscribe(unit: Unit) -> None:
+        wid = unit.memberships(anna)[0][0]
+        unit.join(ben.user_id, wid, "editor", "Ben")
+        for user_id, ref in ((ben.user_id, "ben"), (anna, "anna")):
+            unit.request_subscription(user_id, "telegram", ref, "de", ["housing"], "v1")
+            unit.confirm_subscription(user_id, "telegram", ref, "de", ["housing"], "v1")
+
+    await store.run(join_and_subscribe)
+    lands = {sub.user_id: (land, size) for sub, land, size, _ in await store.run(lambda unit: unit.subscribers())}
+    assert lands == {anna: ("by", "m"), ben.user_id: ("by", "m")}
