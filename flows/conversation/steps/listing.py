@@ -10,6 +10,7 @@ from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.messages import Bullets, Choice, Paragraph
 from flows.reading import DONE_WORDS, NONE_WORDS
+from flows.team import roles
 
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
 
@@ -20,7 +21,7 @@ class ListKind(StepKind):
 
     def choices(self, ctx: Ctx, step: Any) -> list[Choice]:
         choices = [Choice("_done", ctx.t("Done"))]
-        if self.items(ctx, step):
+        if self.items(ctx, step) and roles.may_edit(ctx.team, step.id):  # a viewer is not offered what they may not do
             choices.append(Choice("_undo", ctx.t("Remove the last point")))
         return choices
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from flows.conversation.context import Ctx
+from flows.conversation.state import State
+from flows.conversation.steps import kind_of
 from flows.team.roles import may_change, may_edit
 from flows.team.view import Mate, Role, Team
 from tests.flows.team.chat import ANNA, BEN, TeamChat
@@ -93,3 +96,12 @@ def test_an_owner_records_their_own_measure_and_nothing_else(content):
     owner.says("/phase 1")
     owner.says("Bürgermeisterin")
     assert owner.changes == [] and "Als verantwortliche Person" in owner.text
+
+
+@pytest.mark.parametrize(("role", "offered"), [("viewer", False), ("editor", True)])
+def test_at_a_teams_list_only_who_may_change_it_is_offered_to_remove_a_point(content, role, offered):
+    chat = TeamChat(content, role=role)
+    step = content.step("ko_steering")
+    state = State(version=content.version, mode="step", stage="kickoff", step=step.id, answers={step.id: ["Sozialamt"]})
+    labels = [c.label for c in kind_of(step).choices(Ctx(content, state, chat.team), step)]
+    assert "Fertig" in labels and ("Letzten Punkt entfernen" in labels) == offered
