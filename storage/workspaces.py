@@ -178,11 +178,12 @@ class Workspaces(UnitBase):
             .values(position=position, revision=Conversation.revision + 1)
         )
 
-    def join(self, user_id: int, wid: int, role: str, name: str | None = None) -> None:
+    def join(self, user_id: int, wid: int, role: str, name: str | None = None, leave_own: bool = False) -> None:
         """Make a person a member of a workspace in ``role`` and move their conversation there.
 
-        Their own workspace before goes if nobody else is in it and nothing was answered there; else they
-        stay its member (``memberships`` lists it)."""
+        The workspace they worked in before goes if nobody else is in it and nothing was answered there
+        (or, with ``leave_own``, the caller knows that nothing worth keeping was); else they stay its
+        member (``memberships`` lists it)."""
         now = utcnow()
         before = self.conn.execute(
             select(col(Conversation.workspace_id)).where(col(Conversation.user_id) == user_id)
@@ -199,14 +200,14 @@ class Workspaces(UnitBase):
         self.conn.execute(update(Conversation).where(col(Conversation.user_id) == user_id).values(workspace_id=wid))
         self.touch(wid)
         if before is not None and before != wid:
-            self._drop_if_unused(before, user_id)
+            self._drop_if_unused(before, user_id, leave_own)
 
-    def _drop_if_unused(self, wid: int, user_id: int) -> None:
+    def _drop_if_unused(self, wid: int, user_id: int, leave_own: bool) -> None:
         others = self.conn.execute(
             select(col(Member.user_id)).where(col(Member.workspace_id) == wid, col(Member.user_id) != user_id)
         ).first()
         answered = self.conn.execute(select(col(Answer.step_id)).where(col(Answer.workspace_id) == wid)).first()
-        if others is None and answered is None:
+        if others is None and (answered is None or leave_own):
             self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
             self.cache.drop(wid)
 

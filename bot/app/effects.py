@@ -206,7 +206,7 @@ def _join(unit: Unit, actor: Actor, action: Join, now: datetime, t: Translator) 
     if not unit.use_code(row.code, actor.user_id):
         unit.code_failed(actor.user_id, now)
         return team_messages.refused(t, "used")
-    unit.join(actor.user_id, row.workspace_id, row.role, actor.called)
+    unit.join(actor.user_id, row.workspace_id, row.role, actor.called, action.leave_own)
     unit.restart(actor.user_id, action.restart)
     unit.log_admin(actor.name, "join", f"workspace:{row.workspace_id}", {"user": actor.user_id, "role": row.role})
     return team_messages.joined(t, name, row.role)

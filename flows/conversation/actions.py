@@ -202,10 +202,12 @@ class Join:
     """Join the workspace of a code (normalised by flows/team/codes.py; None when it cannot be one).
 
     Once in, the conversation restarts at ``restart`` (a fresh position): the next message goes on at the
-    team's first open question."""
+    team's first open question. With ``leave_own`` the workspace they worked in alone, holding nothing
+    but the greeting's marks, goes (else they stay its member)."""
 
     code: str | None
     restart: dict[str, Any]
+    leave_own: bool = False
 
 
 @dataclass(frozen=True)

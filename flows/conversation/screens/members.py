@@ -52,13 +52,12 @@ def join_command(s: Session, arg: str) -> None:
             )
         )
     restart = State(version=s.content.version, lang=s.state.lang).position()
-    if (s.facts.team is None and s.greeted) or _only_greeted(s):  # keep nothing: no workspace of one's own is left
-        s.state.answers = {}
-    s.actions.append(Join(codes.normal(arg), restart))
+    s.actions.append(Join(codes.normal(arg), restart, leave_own=_only_greeted(s)))
 
 
 def _only_greeted(s: Session) -> bool:
-    """Alone, and nothing written yet but the greeting seen (the terminal and Matrix greet before the first line)."""
+    """Alone, and nothing written yet but the greeting seen (the terminal and Matrix greet before the first line):
+    their own workspace holds nothing worth keeping once they join a team."""
     team = s.facts.team
     alone = team is None or [m.user_id for m in team.members] == [team.me]
     return alone and all(k in s.content.steps and s.content.step(k).kind == "info" for k in s.state.answers)

@@ -59,3 +59,12 @@ def test_an_event_number_in_other_digits_is_asked_for_again_not_a_crash(chat: En
     reply = chat.says(f"/zusage {number}")
     assert "Welche Veranstaltung?" in reply
     assert chat.changes == []
+
+
+def test_a_join_with_a_code_that_cannot_be_one_loses_nothing(chat: EngineChat):
+    """Found by the property test: a refused join after the greeting dropped what the greeting had marked read."""
+    chat.says("/start")
+    before = dict(chat.answers)
+    assert before  # the welcome is marked read
+    chat.says("/join@DaksBot <b>x</b>")
+    assert chat.answers == before and chat.changes == []
