@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flows.conversation.actions import Invite, Join, RemoveMember, SetMemberRole
 from flows.conversation.session import Session
 from flows.conversation.state import State
@@ -63,6 +65,14 @@ def _only_greeted(s: Session) -> bool:
     return alone and all(k in s.content.steps and s.content.step(k).kind == "info" for k in s.state.answers)
 
 
+def _about_member(s: Session, ask: Callable[[str, Mate], str]) -> list[Block]:
+    """The question about the member picked in the team list, or that they are gone."""
+    mate, team = _member(s), s.facts.team
+    if mate is None or team is None:
+        return [Paragraph(s.t("That person is no longer in the team."))]
+    return [Paragraph(ask(messages.label(s.t, team.members, mate.user_id), mate))]
+
+
 def _member(s: Session) -> Mate | None:
     team = s.facts.team
     return team.mate(s.state.view.get("member")) if team is not None else None
@@ -115,18 +125,12 @@ class TeamMember:
     overlay = True
 
     def question(self, s: Session) -> list[Block]:
-        mate, team = _member(s), s.facts.team
-        if mate is None or team is None:
-            return [Paragraph(s.t("That person is no longer in the team."))]
-        return [
-            Paragraph(
-                s.t(
-                    "{name} is {role}. What would you like to do?",
-                    name=messages.label(s.t, team.members, mate.user_id),
-                    role=messages.role_name(s.t, mate.role),
-                )
-            )
-        ]
+        return _about_member(
+            s,
+            lambda name, mate: s.t(
+                "{name} is {role}. What would you like to do?", name=name, role=messages.role_name(s.t, mate.role)
+            ),
+        )
 
     def choices(self, s: Session) -> list[Choice]:
         mate = _member(s)
@@ -161,17 +165,13 @@ class TeamRemove:
     overlay = True
 
     def question(self, s: Session) -> list[Block]:
-        mate, team = _member(s), s.facts.team
-        if mate is None or team is None:
-            return [Paragraph(s.t("That person is no longer in the team."))]
-        return [
-            Paragraph(
-                s.t(
-                    "Really remove {name} from the team? They will no longer see the strategy; what they wrote stays.",
-                    name=messages.label(s.t, team.members, mate.user_id),
-                )
-            )
-        ]
+        return _about_member(
+            s,
+            lambda name, _: s.t(
+                "Really remove {name} from the team? They will no longer see the strategy; what they wrote stays.",
+                name=name,
+            ),
+        )
 
     def choices(self, s: Session) -> list[Choice]:
         return [Choice("_yes", s.t("Yes, remove")), Choice("_no", s.t("No, keep"))]
