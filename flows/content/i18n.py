@@ -6,6 +6,7 @@ import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from flows.content.problems import ContentProblem
 
@@ -56,6 +57,16 @@ class Translator:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=Locale.parse(self.lang))
+
+    def money(self, euros: Decimal | int) -> str:
+        """An amount in euros as the language writes it, cents only where there are any: de "285.500 €",
+        fr "285 500 €" (narrow no-break space between thousands), en "€285,500"."""
+        locale = Locale.parse(self.lang)
+        whole = Decimal(euros) == Decimal(euros).to_integral_value()
+        pattern = locale.currency_formats["standard"].pattern
+        return format_currency(
+            euros, "EUR", format=pattern.replace(".00", "") if whole else None, locale=locale, currency_digits=not whole
+        )
 
     def day(self, value: date) -> str:
         """A day of the month without the year, as the language abbreviates it: 3. Dez., 3 déc., Dec 3."""
