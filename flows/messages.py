@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from flows.documents.model import Rendering
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 """Control characters but tab and newline (NUL, ESC …), bidi controls, invisible separators."""
@@ -125,6 +127,8 @@ class Outbound:
     blocks: list[Block] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    documents: list[Rendering] = field(default_factory=list)
+    """Documents still to be rendered; the shell turns them into attachments off the event loop, after the commit."""
     turn: int | None = None
     expects: str | None = None
     """What answer the question wants: a step kind (text, date, single, multi, list, checklist,
