@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES, Step
 from flows.conversation import overview
 from flows.conversation.actions import Effect
-from flows.conversation.export import export_markdown
+from flows.conversation.documents import build, names
 from flows.conversation.screens import admin, newsletter
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
+from flows.documents.model import Rendering
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
 
 _STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "_admin")
@@ -173,8 +174,10 @@ def progress(s: Session) -> None:
 
 
 def export(s: Session) -> None:
-    attachment = export_markdown(s.ctx, s.today or date.today())
-    s.before.append(Outbound([Paragraph(s.t("Here are your results as a Markdown file."))], attachments=[attachment]))
+    """The strategy document as Markdown, rendered by the shell (helper F's export screen offers the formats)."""
+    document = build(s.ctx, "strategy", s.today or date.today())
+    rendering = Rendering(document, "md", names.file_name(s.ctx, "strategy", "md", datetime.now()))
+    s.before.append(Outbound([Paragraph(s.t("Here are your results as a Markdown file."))], documents=[rendering]))
 
 
 def mydata(s: Session) -> None:

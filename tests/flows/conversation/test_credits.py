@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.conversation import overview
 from flows.conversation.context import Ctx
+from flows.documents.model import Text
 from flows.team.view import Mate, Team
 from tests.flows.team.chat import ANNA, BEN, TeamChat, onboard
 
@@ -84,7 +85,8 @@ def test_the_stage_summary_and_the_export_attribute_each_entry(content):
     assert "Koordination: Hauptamt\nzuletzt geändert von Ben, 3. Dez." in reply, reply
     assert "Sozialamt (Sie)" in reply and "Jugendhilfe (Ben)" in reply
     anna.says("/export")
-    [file] = [a for r in anna.replies for a in r.attachments]
-    lines = file.data.decode().splitlines()
-    assert "- Sozialamt _(Anna)_" in lines and "- Jugendhilfe _(Ben)_" in lines, lines
-    assert "**Koordination**: Hauptamt _(zuletzt geändert von Ben, 3. Dez.)_" in lines
+    [rendering] = [d for r in anna.replies for d in r.documents]
+    kickoff = next(s for s in rendering.document.sections if s.title == "1. Kick-Off")
+    lines = [line for b in kickoff.blocks for line in ([b.text] if isinstance(b, Text) else getattr(b, "items", ()))]
+    assert "Sozialamt (Anna)" in lines and "Jugendhilfe (Ben)" in lines, lines
+    assert "Koordination: Hauptamt" in lines and "zuletzt geändert von Ben, 3. Dez." in lines

@@ -279,15 +279,18 @@ def test_progress_help_and_menu_are_always_at_hand(chat):
 
 
 def test_export_is_markdown_with_user_text_escaped(chat):
+    from bot.documents.markdown import render
+    from tests.conftest import CONTENT
+
     onboard(chat, name="Neu-Stadt <script>")
     chat.says("# Bürgermeisterin [Link](http://example.org)")
     chat.says("/export")
-    [attachment] = [a for r in chat.replies for a in r.attachments]
-    text = attachment.data.decode()
-    assert attachment.filename.endswith(".md") and attachment.media_type == "text/markdown"
-    assert text.startswith("# DAKS-Begleiter: Neu-Stadt \\<script\\>")
-    assert "**Politische Rückendeckung**: \\# Bürgermeisterin \\[Link\\](http://example.org)" in text
-    assert "## 5. Zwischenbilanz" in text
+    [rendering] = [d for r in chat.replies for d in r.documents]  # the shell renders it (bot/documents)
+    text = render(rendering.document, None, CONTENT / "templates").decode()
+    assert rendering.file_name.endswith(".md") and rendering.media_type == "text/markdown"
+    assert text.startswith("# Demografiestrategie\n\n**Neu-Stadt \\<script\\>**")
+    assert "Politische Rückendeckung: \\# Bürgermeisterin \\[Link\\](http://example.org)" in text
+    assert "## 5\\. Zwischenbilanz" in text
 
 
 def test_delete_asks_first_and_then_forgets_everything(chat):

@@ -1,0 +1,137 @@
+"""The Werkstattplan as a table, one row per measure, and its budget totals: shared by both documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.content.i18n import N_
+from flows.content.model import RecordsStep
+from flows.conversation.context import Ctx
+from flows.conversation.documents import answers
+from flows.conversation.documents.money import Priced, Source, Totals, totals
+from flows.documents.budget import Budget
+from flows.documents.model import Block, Items, Table, Text
+
+MEASURES, REVIEW = "wp_measures", "zb_review"
+_COLUMNS = ("field", "goal", "measure", "owner", "partners", "target_group")
+FUNDING = {
+    "own": N_("own budget"),
+    "grant": N_("grants"),
+    "third": N_("third-party funds"),
+    "mixed": N_("mixed funding"),
+}
+"""Funding categories (content/funding.yaml ids) as a total per source names them."""
+
+
+def measures(ctx: Ctx) -> list[dict[str, Any]]:
+    found = ctx.state.answers.get(MEASURES)
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def budget_text(ctx: Ctx, budget: Budget | None) -> str:
+    """ "25.500 € (Fördermittel LEADER, 2027–2028)"; a budget without an amount as written."""
+    if budget is None:
+        return ""
+    if budget.amount is None:
+        return budget.text
+    details = [d for d in (budget.source, _years(budget.years)) if d]
+    money = ctx.t.money(budget.amount)
+    return ctx.t("{amount} ({details})", amount=money, details=", ".join(details)) if details else money
+
+
+def status(ctx: Ctx, record: dict[str, Any]) -> str:
+    """The measure's status from the Zwischenbilanz, else "planned"."""
+    review = review_of(ctx, record)
+    step = _step(ctx, REVIEW)
+    if review and review.get("status") and step is not None:
+        field = next(f for f in step.fields if f.id == "status")
+        return ctx.field_value(field, review["status"])
+    return ctx.t("planned")
+
+
+def table(ctx: Ctx) -> Table:
+    """The plan: field, goal, measure, owner, partners, target group, period, budget, indicator, status."""
+    step = _step(ctx, MEASURES)
+    assert step is not None
+    fields = {f.id: f for f in step.fields}
+    header = (
+        *(ctx.text(fields[c].label) for c in _COLUMNS),
+        ctx.t("Period"),
+        ctx.text(fields["budget"].label),
+        ctx.t("Indicator: baseline → target"),
+        ctx.t("Status"),
+    )
+    records = measures(ctx)
+    rows = []
+    for record, author in zip(records, answers.authored(ctx, MEASURES, len(records)), strict=True):
+        cells = [ctx.field_value(fields[c], record.get(c)) for c in _COLUMNS]
+        cells[2] = answers.titled(ctx, cells[2], author)
+        start, end = (ctx.field_value(fields[c], record.get(c)) for c in ("start", "end"))
+        indicator, target = (str(record.get(c) or "") for c in ("indicator", "target"))
+        rows.append(
+            (
+                *cells,
+                f"{start} – {end}" if end else start,
+                budget_text(ctx, Budget.of(record.get("budget"))),
+                f"{indicator} → {target}" if target else indicator,
+                status(ctx, record),
+            )
+        )
+    return Table(header, tuple(rows), caption=ctx.text(step.label))
+
+
+def budget_totals(ctx: Ctx) -> Totals:
+    return totals(
+        [
+            Priced(str(r.get("measure") or "…"), Budget.of(r.get("budget")), r.get("start"), r.get("end"))
+            for r in measures(ctx)
+        ]
+    )
+
+
+def totals_blocks(ctx: Ctx, sums: Totals) -> list[Block]:
+    """The totals per year and per funding source as tables with a total row; measures without an amount."""
+    t = ctx.t
+    amount, total = t("Amount"), (t("Total"), t.money(sums.total))
+    found: list[Block] = []
+    if sums.per_year:
+        rows = tuple((str(y) if y is not None else t("no year given"), t.money(v)) for y, v in sums.per_year)
+        found.append(Table((t("Year"), amount), rows, t("Budget per year"), total, numeric=(1,)))
+        if sums.spread:
+            found.append(Text(t("An amount planned over several years is split evenly between them."), "note"))
+        rows = tuple((source_name(ctx, s), t.money(v)) for s, v in sums.per_source)
+        found.append(Table((t("Funding source"), amount), rows, t("Budget per funding source"), total, numeric=(1,)))
+    if sums.unpriced:
+        found += [Text(t("Measures without a stated amount:")), Items(sums.unpriced)]
+    if not found:
+        found.append(Text(t("No budget has been entered yet."), "note"))
+    return found
+
+
+def source_name(ctx: Ctx, source: Source) -> str:
+    kind, name = source
+    if kind == "funding":
+        return ctx.t(FUNDING[name]) if name in FUNDING else name
+    return name if kind == "source" else ctx.t("not stated")
+
+
+def _years(years: tuple[int, ...]) -> str:
+    if not years:
+        return ""
+    ordered = sorted(years)
+    contiguous = ordered == list(range(ordered[0], ordered[-1] + 1))
+    return f"{ordered[0]}–{ordered[-1]}" if contiguous and len(ordered) > 1 else ", ".join(map(str, ordered))
+
+
+def review_of(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The Zwischenbilanz entry of a measure, when there is one."""
+    found = ctx.state.answers.get(REVIEW)
+    uid = record.get("uid")
+    if not uid or not isinstance(found, list):
+        return None
+    return next((r for r in found if isinstance(r, dict) and r.get("uid") == uid), None)
+
+
+def _step(ctx: Ctx, step_id: str) -> RecordsStep | None:
+    step = ctx.content.step(step_id) if step_id in ctx.content.steps else None
+    return step if isinstance(step, RecordsStep) else None

@@ -1,0 +1,150 @@
+"""One section per DAKS stage: every answer in the stage's order, tables where the answers are a table.
+
+Most answers read as "Label: value" or a list under its label (:mod:`answers`); the indicators, the
+SWOT, the workshop's ideas, the Werkstattplan and the review of the measures are tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flows.content.model import ListStep, RecordsStep, Stage, Step
+from flows.conversation.context import Ctx
+from flows.conversation.documents import answers, plan, series
+from flows.conversation.overview import approval_line
+from flows.documents.model import Block, Cell, Items, Section, Table, Text
+
+SWOT = ("kp_strengths", "kp_weaknesses", "kp_opportunities", "kp_threats")
+"""Stärken, Schwächen, Chancen, Risiken: read row by row as the 2×2 grid shows them."""
+PRIORITIES = ("high", "medium", "low")
+
+
+def section(ctx: Ctx, stage: Stage) -> Section:
+    """The stage's heading, its approval, its answers; marked "incomplete" or "not started yet"."""
+    blocks: list[Block] = []
+    agreed = approval_line(ctx, stage)
+    if agreed:
+        blocks.append(Text(agreed, "note"))
+    for step in stage.steps:
+        blocks += _HANDLERS.get(step.id, answers.blocks)(ctx, step)
+    if not any(not (isinstance(b, Text) and b.style == "note") for b in blocks):
+        blocks.append(Text(ctx.t("Nothing recorded yet."), "note"))
+    return Section(f"{stage.number}. {ctx.text(stage.title)}", tuple(blocks), state=answers.stage_state(ctx, stage))
+
+
+def indicators(ctx: Ctx, step: Step) -> list[Block]:
+    """The indicators as a table (indicator, value, year, comparison), then a chart per series."""
+    records = _records(ctx, step)
+    if not isinstance(step, RecordsStep) or not records:
+        return []
+    columns = [f for f in step.fields if f.id in ("indicator", "value", "year", "comparison")]
+    rows = []
+    for record, author in zip(records, answers.authored(ctx, step.id, len(records)), strict=True):
+        cells = [ctx.field_value(f, record.get(f.id)) for f in columns]
+        cells[0] = answers.titled(ctx, cells[0], author)
+        rows.append(tuple(cells))
+    found: list[Block] = [Table(tuple(ctx.text(f.label) for f in columns), tuple(rows), ctx.text(step.label))]
+    return found + list(series.charts(ctx, step, records))
+
+
+def swot(ctx: Ctx, step: Step) -> list[Block]:
+    """Strengths, weaknesses, opportunities, threats as a 2×2 grid, each point with its author when shared."""
+    if not any(ctx.state.has_value(s) for s in SWOT):
+        return []
+    cells = []
+    for step_id in SWOT:
+        value = ctx.state.answers.get(step_id)
+        points = answers.entries(ctx, step_id, list(value)) if isinstance(value, list) else []
+        cells.append(Cell(ctx.text(ctx.content.step(step_id).label), tuple(points)))
+    grid = ((cells[0], cells[1]), (cells[2], cells[3]))
+    return [Table((), grid, ctx.t("SWOT analysis"), grid=True)]
+
+
+def ideas(ctx: Ctx, step: Step) -> list[Block]:
+    """The workshop's ideas (idea, field, champion, priority), high priority first."""
+    records = _records(ctx, step)
+    if not isinstance(step, RecordsStep) or not records:
+        return []
+    columns = [f for f in step.fields if f.id in ("idea", "field", "champion", "priority")]
+    authored = list(zip(records, answers.authored(ctx, step.id, len(records)), strict=True))
+    authored.sort(key=lambda pair: _rank(pair[0].get("priority")))
+    rows = []
+    for record, author in authored:
+        cells = [ctx.field_value(f, record.get(f.id)) for f in columns]
+        cells[0] = answers.titled(ctx, cells[0], author)
+        rows.append(tuple(cells))
+    return [Table(tuple(ctx.text(f.label) for f in columns), tuple(rows), ctx.text(step.label))]
+
+
+def measures(ctx: Ctx, step: Step) -> list[Block]:
+    """The Werkstattplan table, then its budget totals."""
+    if not plan.measures(ctx):
+        return []
+    return [plan.table(ctx), Text(ctx.t("Budget totals"), "strong"), *plan.totals_blocks(ctx, plan.budget_totals(ctx))]
+
+
+def review(ctx: Ctx, step: Step) -> list[Block]:
+    """Per measure: its target value against the current value, the status and the decision."""
+    records = plan.measures(ctx)
+    if not isinstance(step, RecordsStep) or not ctx.state.has_value(step.id) or not records:
+        return []
+    fields = {f.id: f for f in step.fields}
+    target = next(f for f in _fields(ctx, plan.MEASURES) if f.id == "target")
+    header = (
+        ctx.t("Measure"),
+        ctx.text(target.label),
+        ctx.text(fields["indicator_now"].label),
+        ctx.text(fields["status"].label),
+        ctx.text(fields["decision"].label),
+    )
+    rows, notes = [], []
+    for record in records:
+        entry = plan.review_of(ctx, record) or {}
+        name = str(record.get("measure") or "…")
+        rows.append(
+            (
+                name,
+                str(record.get("target") or ""),
+                ctx.field_value(fields["indicator_now"], entry.get("indicator_now")),
+                plan.status(ctx, record),
+                ctx.field_value(fields["decision"], entry.get("decision")),
+            )
+        )
+        notes += [
+            ctx.labelled(name, ctx.labelled(ctx.text(fields[f].label), entry[f]))
+            for f in ("helped", "blocked")
+            if entry.get(f)
+        ]
+    found: list[Block] = [Table(header, tuple(rows), ctx.text(step.label))]
+    return found + ([Items(tuple(notes))] if notes else [])
+
+
+def _skip(ctx: Ctx, step: Step) -> list[Block]:
+    return []
+
+
+def _records(ctx: Ctx, step: Step) -> list[dict[str, Any]]:
+    value = ctx.state.answers.get(step.id)
+    return (
+        [r for r in value if isinstance(r, dict)] if isinstance(value, list) and not isinstance(step, ListStep) else []
+    )
+
+
+def _fields(ctx: Ctx, step_id: str) -> list[Any]:
+    step = ctx.content.step(step_id)
+    return list(step.fields) if isinstance(step, RecordsStep) else []
+
+
+def _rank(priority: Any) -> int:
+    return PRIORITIES.index(priority) if priority in PRIORITIES else len(PRIORITIES)
+
+
+_HANDLERS: dict[str, Callable[[Ctx, Step], list[Block]]] = {
+    "kp_indicators": indicators,
+    SWOT[0]: swot,
+    **{s: _skip for s in SWOT[1:]},
+    "zw_ideas": ideas,
+    plan.MEASURES: measures,
+    plan.REVIEW: review,
+}

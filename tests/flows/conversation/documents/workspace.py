@@ -1,0 +1,120 @@
+"""A workspace well into its strategy: answers to every stage but the Zwischenbilanz's last steps, and a team."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flows.content.content import Content
+from flows.conversation.context import Ctx
+from flows.conversation.state import State
+from flows.team.view import Mate, Team, Written
+from tests.flows.team.chat import ANNA, BEN, CARLA
+
+GONE = 99
+"""A member who has left the workspace (or deleted their data) since they wrote."""
+DEC_3 = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+OWNERS = ("Amt für Soziales (Frau Öztürk)", "Bürgermeister & Jugendpflege", "Verein „Dorfladen eG“ | Vorstand")
+
+
+def measure(uid: str, name: str, owner: str, budget: Any, start: str, end: str | None = None) -> dict[str, Any]:
+    return {
+        "uid": uid,
+        "field": "health",
+        "goal": "ärztliche Versorgung sichern",
+        "measure": name,
+        "owner": owner,
+        "partners": "Landkreis, KV",
+        "target_group": "Ältere Menschen",
+        "start": start,
+        "end": end,
+        "budget": budget,
+        "indicator": "Hausärzte je 10.000 EW: 4,1",
+        "target": "5,0",
+    }
+
+
+MEASURES = [
+    measure(
+        "m1",
+        "Landarztpraxis fördern",
+        OWNERS[0],
+        {"text": "10.000 € Haushalt 2027", "amount": "10000", "source": "Haushalt", "funding": "own", "years": [2027]},
+        "2027-03",
+    ),
+    measure(
+        "m2",
+        "Jugendtreff <b>&amp; {{ body }}",
+        OWNERS[1],
+        {
+            "text": "25.500 € Fördermittel LEADER 2027–2028",
+            "amount": "25500",
+            "source": "Fördermittel LEADER",
+            "funding": "grant",
+            "years": [2027, 2028],
+        },
+        "2027-01",
+    ),
+    measure(
+        "m3",
+        "Dorfladen",
+        OWNERS[2],
+        {"text": "250.000 € Stiftung", "amount": "250000", "source": "Stiftung Land", "funding": None, "years": []},
+        "2027-06",
+        "2029-05",
+    ),
+]
+
+ANSWERS: dict[str, Any] = {
+    "ob_name": "Amt Süderbrarup",
+    "ob_kind": "amt",
+    "ob_land": "sh",
+    "ob_size": "xs",
+    "ko_sponsor": "Amtsvorsteher Hansen",
+    "ko_coordinator": "Hauptamt",
+    "ko_steering": ["Sozialamt", "Bauamt", "Seniorenbeirat"],
+    "ko_date": "2027-01-25",
+    "ko_format": "presence",
+    "kp_sources": "landesamt",
+    "kp_reference_date": "2025-12-31",
+    "kp_indicators": [
+        {"uid": "i1", "indicator": "population", "value": "18.432", "year": "2015", "comparison": "Kreis: −2 %"},
+        {"uid": "i2", "indicator": "population", "value": "18 100", "year": "2024", "comparison": ""},
+        {"uid": "i3", "indicator": "average_age", "value": "47,8 Jahre", "year": "2024"},
+    ],
+    "kp_strengths": ["aktives Vereinsleben", "gute Schulen"],
+    "kp_weaknesses": ["wenig Ärzte"],
+    "kp_opportunities": ["Zuzug junger Familien"],
+    "kp_threats": ["Schließung der Praxis 2027"],
+    "zw_format": "classic",
+    "zw_ideas": [
+        {"uid": "z1", "idea": "Mitfahrbank", "field": "mobility", "priority": "low"},
+        {"uid": "z2", "idea": "Dorfladen", "field": "daseinsvorsorge", "champion": "Frau Jensen", "priority": "high"},
+        {"uid": "z3", "idea": "Jugendtreff", "field": "education", "priority": "medium"},
+    ],
+    "wp_measures": MEASURES,
+    "wp_adoption": "planned",
+    "wp_monitoring": "2028-03",
+    "zb_review": [{"uid": "m2", "status": "running", "indicator_now": "4,5", "decision": "continue"}],
+}
+
+
+def team(me: int = ANNA) -> Team:
+    """Anna, Ben and Carla; the SWOT's strengths were written by Ben and by someone who has gone since."""
+    written = {
+        **{k: Written(ANNA, DEC_3, 1, (ANNA,) * len(v) if isinstance(v, list) else None) for k, v in ANSWERS.items()},
+        "kp_strengths": Written(BEN, DEC_3, 3, (BEN, GONE)),
+        "ko_steering": Written(ANNA, DEC_3, 2, (ANNA, ANNA, CARLA)),
+        "wp_measures": Written(ANNA, DEC_3, 4, (ANNA, BEN, ANNA)),
+    }
+    members = (Mate(ANNA, "coordinator", "Anna"), Mate(BEN, "editor", "Ben"), Mate(CARLA, "viewer", "Carla"))
+    approvals = {"kommunalprofil": ("2026-12-01", {"kp_strengths": ["aktives Vereinsleben", "gute Schulen"]})}
+    return Team(
+        workspace_id=7, me=me, role="coordinator", revision=4, members=members, written=written, approvals=approvals
+    )
+
+
+def workspace(content: Content, lang: str = "de", shared: bool = True, **changes: Any) -> Ctx:
+    answers = {**ANSWERS, **changes}
+    state = State(version=content.version, lang=lang, answers=answers)
+    return Ctx(content, state, team() if shared else None, stored=dict(answers))
