@@ -175,3 +175,19 @@ def test_without_pango_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
     with pytest.raises(RuntimeError, match="WeasyPrint needs Pango.*libpango-1.0-0"):
         pdf.render(sample_document(), None, TEMPLATES)
+
+
+def test_amounts_align_right_and_the_total_row_is_bold(german: PdfReader):
+    runs: dict[str, tuple[float, str]] = {}
+
+    def visit(run: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if run.strip() and font is not None:
+            runs[run.strip()] = (tm[4] * cm[0] + cm[4], str(font["/BaseFont"]))
+
+    [page] = [p for p in german.pages if "Budget je Jahr" in p.extract_text()]
+    page.extract_text(visitor_text=visit)
+    (header, _), (first, regular), (second, _) = runs["Betrag"], runs["135.500 €"], runs["150.000 €"]
+    assert first == second < header, "the shorter header ends where the amounts end: right-aligned"
+    assert regular.endswith("DejaVu-Sans")
+    assert runs["Summe"][1].endswith("-Bold") and runs["285.500 €"][1].endswith("-Bold")
+    assert runs["285.500 €"][0] < first, "the bold total, wider, starts further left to end at the same edge"
