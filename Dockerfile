@@ -5,6 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
     DAKS_DATA_DIR=/data DAKS_CONTENT_DIR=/app/content DAKS_METRICS_LISTEN=0.0.0.0:9090
 WORKDIR /app
 
+# WeasyPrint (the tagged PDF) needs Pango, and HarfBuzz's subsetter to embed fonts as subsets quickly; the PDF
+# is set in DejaVu Sans. matplotlib (charts) needs no system library: its wheel brings what it uses.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in a layer of their own: editing the code does not reinstall them.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \

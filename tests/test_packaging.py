@@ -83,3 +83,18 @@ def test_the_licence_is_the_eupl():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")
     assert "Compatible Licences’ according to Article 5 EUPL are" in text
+
+
+def test_the_image_installs_pango_and_the_pdf_font_before_the_python_dependencies():
+    steps = instructions()
+    [deps] = [n for n, (op, v) in enumerate(steps) if op == "RUN" and "pip install -r" in v]
+    [system] = [n for n, (op, v) in enumerate(steps) if op == "RUN" and "apt-get install" in v]
+    assert system < deps, "WeasyPrint's libraries are there before pip installs it"
+    command = steps[system][1]
+    packages = set(command.split("apt-get install", 1)[1].split("&&")[0].split())
+    assert {"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"} <= packages
+    assert {"-y", "--no-install-recommends"} <= packages
+    assert command.index("apt-get update") < command.index("apt-get install")
+    assert "rm -rf /var/lib/apt/lists/*" in command, "the package lists do not stay in the layer"
+    css = (ROOT / "content" / "templates" / "document.css").read_text()
+    assert 'font-family: "DejaVu Sans"' in css, "the PDF is set in the font the image installs"
