@@ -91,7 +91,12 @@ def _paragraph_styles(odt: Document) -> None:
         COVER: ("DAKS cover line", BODY, {}, {}),
         NOTE: ("DAKS note", BODY, {}, small),
         STRONG: ("DAKS strong", BODY, keep, bold),
-        CAPTION: ("DAKS caption", "Caption", {"fo:margin-top": "0.3cm", **keep}, {"fo:font-size": "10pt", **bold}),
+        CAPTION: (
+            "DAKS caption",
+            "Caption",
+            {"fo:margin-top": "0.3cm", **keep},
+            {"fo:font-size": "10pt", "fo:font-style": "normal", **bold},
+        ),
         FIGURE: ("DAKS figure", "Standard", {"fo:text-align": "center", **keep}, {}),
         CELL: ("Table Contents", "Standard", tight, {"fo:font-size": "10pt"}),
         CELL_HEADING: ("Table Heading", CELL, {}, bold),
