@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from io import BytesIO
 
 import matplotlib
@@ -71,6 +72,12 @@ def png(chart: Chart, decimal: str = ",", group: str = ".") -> bytes:
     out = BytesIO()
     figure(chart, decimal, group).savefig(out, format="png", metadata={"Title": chart.title, "Description": chart.alt})
     return out.getvalue()
+
+
+@lru_cache(maxsize=64)
+def picture(chart: Chart, lang: str) -> bytes:
+    """:func:`png` in the separators of ``lang``; kept, since each export of a strategy draws the same charts."""
+    return png(chart, *separators(lang))
 
 
 def number(value: float, decimal: str, group: str) -> str:

@@ -20,7 +20,6 @@ from zipfile import BadZipFile
 
 import docx
 from babel.core import Locale, get_global
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from docx.document import Document as Word
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -35,7 +34,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XMLSyntaxError
 from markupsafe import Markup, escape
 
-from bot.documents.charts import png
+from bot.documents import charts
 from bot.documents.errors import BadTemplate
 from flows.documents.model import Cell, Chart, Document, Items, Section, Table, Text
 
@@ -134,23 +133,22 @@ def _content(document: Document, base: bytes) -> bytes:
         line.add_run(_clean(value))
     if document.sections:
         word.add_page_break()
-    separators = get_decimal_symbol(document.lang), get_group_symbol(document.lang)
     for section in document.sections:
-        _section(word, section, separators)
+        _section(word, section, document.lang)
     out = BytesIO()
     word.save(out)
     return out.getvalue()
 
 
-def _section(word: Word, section: Section, separators: tuple[str, str]) -> None:
+def _section(word: Word, section: Section, lang: str) -> None:
     """A heading, its state and its blocks; a section with a wide table stands on landscape pages as a whole."""
     if any(isinstance(block, Table) and block.columns > WIDE for block in section.blocks):
-        _turned(word, lambda: _blocks(word, section, separators))
+        _turned(word, lambda: _blocks(word, section, lang))
     else:
-        _blocks(word, section, separators)
+        _blocks(word, section, lang)
 
 
-def _blocks(word: Word, section: Section, separators: tuple[str, str]) -> None:
+def _blocks(word: Word, section: Section, lang: str) -> None:
     word.add_heading(_clean(section.title), min(max(section.level, 1), 9))
     if section.state:
         word.add_paragraph(_clean(section.state), style="Note")
@@ -164,7 +162,7 @@ def _blocks(word: Word, section: Section, separators: tuple[str, str]) -> None:
         elif isinstance(block, Table):
             _table(word, block)
         elif isinstance(block, Chart):
-            _chart(word, block, separators)
+            _chart(word, block, lang)
 
 
 def _turned(word: Word, content: Callable[[], None]) -> None:
@@ -254,9 +252,9 @@ def _cell(cell: _Cell, value: str | Cell, bold: bool, right: bool, small: bool) 
             each.font.size = SMALL
 
 
-def _chart(word: Word, chart: Chart, separators: tuple[str, str]) -> None:
+def _chart(word: Word, chart: Chart, lang: str) -> None:
     """The chart as an inline picture whose alternative text (docPr descr) lists the values."""
-    picture = word.add_picture(BytesIO(png(chart, *separators)), width=CHART_WIDTH)
+    picture = word.add_picture(BytesIO(charts.picture(chart, lang)), width=CHART_WIDTH)
     properties = picture._inline.docPr
     properties.set("descr", _clean(chart.alt))
     properties.set("title", _clean(chart.title))

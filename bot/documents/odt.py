@@ -18,7 +18,6 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from odfdo import (
     PREV_SIBLING,
     Column,
@@ -180,7 +179,7 @@ class _Layout:
 
     def __init__(self, odt: Odt, lang: str) -> None:
         self.odt = odt
-        self.separators = (get_decimal_symbol(lang), get_group_symbol(lang))
+        self.lang = lang
         self.styles: dict[tuple[str, str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]], str] = {}
         self.names: set[str] = {t.name or "" for t in odt.body.get_tables()}
         self.frames = 0
@@ -288,7 +287,7 @@ class _Layout:
 
     def chart(self, chart: Chart) -> Paragraph:
         """The chart as PNG in the package, in a frame whose svg:title and svg:desc carry the text alternative."""
-        url = self.odt.add_file(BytesIO(charts.png(chart, *self.separators)))
+        url = self.odt.add_file(BytesIO(charts.picture(chart, self.lang)))
         self.odt.manifest.set_media_type(url, "image/png")
         self.frames += 1
         size = (f"{charts.WIDTH_CM:g}cm", f"{charts.HEIGHT_CM:g}cm")

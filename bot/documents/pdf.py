@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.documents.charts import png, separators
+from bot.documents.charts import picture
 from flows.documents.model import Cell, Chart, Document, Items, Table, Text
 
 TEMPLATE, STYLESHEET = "document.html.j2", "document.css"
@@ -51,10 +51,9 @@ def render(document: Document, template: bytes | None, templates: Path) -> bytes
 
 def html(document: Document, templates: Path) -> str:
     """The HTML WeasyPrint lays out; every text of ``document`` is escaped and stays text."""
-    decimal, group = separators(document.lang)
 
     def chart_uri(chart: Chart) -> str:
-        return "data:image/png;base64," + base64.b64encode(png(chart, decimal, group)).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(picture(chart, document.lang)).decode("ascii")
 
     return (
         _environment(templates)
