@@ -386,7 +386,7 @@ def read_budget(text: str) -> Budget:
     span of years is that much in each year. The source is what remains once amounts, years and leading filler
     words ("aus dem", "de la", "from") are taken out. Without any amount ("noch offen") the budget is the text
     alone."""
-    text = " ".join(text.split())
+    text = text.strip()
     plain = text.translate(_NORMAL)
     years: list[tuple[int, int, tuple[int, ...]]] = []  # (start, end, years)
     for m in _YEAR_SPAN.finditer(plain):

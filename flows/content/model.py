@@ -396,7 +396,8 @@ class Funding(RootModel[list[FundingCategory]]):
         if sum(c.mixed for c in value) > 1:
             raise ValueError("only one category can be 'mixed'")
         for category in value:
-            missing = [lang for lang in LANGUAGES if not dict(category.keywords).get(lang)]
+            present = {lang for lang, words in category.keywords.items() if words}
+            missing = [lang for lang in LANGUAGES if lang not in present]
             if missing and not category.mixed:
                 raise ValueError(f"category {category.id!r} has no keywords for {missing}")
         return value
