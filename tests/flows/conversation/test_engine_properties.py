@@ -146,6 +146,8 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return Inbound(text="Eine sorgfältige Antwort")
     if expects == "date":
         return Inbound(text="15.03.2027")
+    if expects == "budget":
+        return Inbound(text="25.500 € Fördermittel LEADER 2027–2028")
     if expects == "single":
         return press(next(i for i in ids if not i.startswith("_")))
     if expects in ("multi", "checklist"):
