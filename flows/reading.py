@@ -1,16 +1,19 @@
-"""How typed text is read: forgiving comparison, the done/all/none/yes/no/stop words, questions, dates, times and
-option lists."""
+"""How typed text is read: forgiving comparison, the done/all/none/yes/no/stop words, questions, dates, times,
+option lists and budgets."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from fnmatch import fnmatchcase
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import get_day_names, get_month_names
 
-from flows.content.model import LANGUAGES, GlossaryTerm
+from flows.content.model import LANGUAGES, FundingCategory, GlossaryTerm
+from flows.documents.budget import Budget
 from flows.messages import Choice
 
 DONE_WORDS = frozenset({"fertig", "done", "termine", "terminé", "fini", "finished", "ende"})
@@ -316,3 +319,193 @@ def parse_when(text: str, tz: str, lang: str, base: date | None = None) -> datet
     if at is None or day is None or not 2000 <= day.year <= 2100:
         return None
     return datetime.combine(day, at, time_zone(tz))
+
+
+# --- budgets: "25.500 € Fördermittel LEADER 2027–2028" -------------------------------------------------
+
+_SPACES = "\u00a0\u202f\u2009\u2007\u200a\t"
+_DASHES = "\u2013\u2014\u2011\u2012\u2212"
+_NORMAL = str.maketrans({**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), "’": "'"})
+"""Every kind of space becomes a space and every dash a hyphen, one character for one (positions stay)."""
+
+_YEAR_SPAN = re.compile(
+    r"(?<![\d.,'€])(19[89]\d|20\d\d|2100)"
+    r"(?:\s*(?:-|/|bis|à|au|a|to|until|till|through|jusqu'à|jusqu'en)\s*(\d{4}|\d{2})(?!\d))?"
+    r"(?![\d.,']?\d)(?!\s?(?:€|eur|mio|mrd|millions?|milliards?|tsd|tausend|mille|[kt]€|teur|k\b))",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"(?:(?P<pre>€|eur\b|euros?\b)\s?)?"
+    r"(?<![\d.,'])(?P<num>\d{1,3}(?:[ ']\d{3}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"
+    r"(?:\s?(?P<scale>mio\b\.?|millionen\b|millions?\b|mrd\b\.?|milliarden?\b|milliards?\b|tsd\b\.?|tausend\b"
+    r"|mille\b|k(?![a-zäöüéè])|t(?=€|eur)))?"
+    r"(?:\s?(?:d'|de\s)?(?P<cur>€|eur(?:os?)?\b|euros?\b))?",
+    re.IGNORECASE,
+)
+_EACH_YEAR = re.compile(
+    r"\b(?:pro|je)\s+jahr\b|\bj[äa]hrlich\b|\bjeweils\b|\bp\.\s?a\.|\bpar\s+an\b|\bpar\s+année\b|\bchaque\s+année\b"
+    r"|\bje\b|\bchacun\b|\bchaque\b|\beach\b|\bper\s+(?:year|annum)\b|\ba\s+year\b|\beach\s+year\b|\bannually\b|\byearly\b",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(r"\b(?:davon|darunter|dont|of\s+which|including)\b", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:(?:aus|dem|der|den|des|vom|von|über|ueber|via|durch|mit|im|in|für|fuer|from|by|through|the|of|de|du|d'"
+    r"|la|le|les|l'|par|sur|pour|for|ca\.?|circa|etwa|rund|ungefähr|environ|about|approx\.?|approximately"
+    r"|(?:budget|kosten|betrag|summe|gesamt|insgesamt|total|coût|cout|montant|cost|costs|amount)\s*:)(?:\s+|$|(?<=')))+",
+    re.IGNORECASE,
+)
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:in\s+höhe\s+von|in\s+höhe|à\s+hauteur\s+de|d'un\s+montant\s+de|pour\s+un\s+montant\s+de"
+    r"|in\s+the\s+amount\s+of|(?:gesamt)?kosten\s*:|budget\s*:|montant\s*:|coût\s*:|cost\s*:)",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:\s+(?:en|in|im|ab|bis|für|fuer|for|from|until|in|à|au|dès|des|de|seit|since|par|pour|jusqu'à|jusqu'en|von|vom))+$",
+    re.IGNORECASE,
+)
+BARE_AMOUNT_MIN = 100
+"""A number without €, EUR or a scale word counts as an amount only from this much (and only when no number in the
+text is marked as one): "für 3 Ortsteile" is not a budget."""
+
+
+def read_budget(text: str) -> Budget:
+    """A budget as a person types it on a phone: amount in euros, years and source, the text kept as written.
+
+    Amounts: German ``25.500`` / ``25.500,50``, French ``25 500`` / ``25 500,50`` (any kind of space, also
+    ``25'500``), English ``25,500.50``; a scale word multiplies: ``1,2 Mio. €``, ``2 millions``, ``50 T€``,
+    ``50 TEUR``, ``12,5k``, ``10 Tsd.``. Where both ``.`` and ``,`` appear the last one is the decimal mark; where
+    one of them appears once it marks thousands when exactly three digits follow and no scale word does
+    (``25.500`` and ``25,500`` are 25500 in every language: a euro has no thousandths) and decimals otherwise
+    (``25.50``, ``1,5``, ``1,250 Mio``); appearing more often it marks thousands (``1.250.000``). A four-digit
+    number from 1990 to 2100 without € or a scale word is a year; ``2027–2028``, ``2027-2029``, ``2027 bis
+    2028``, ``2027 à 2029``, ``2027/28`` are every year of the span.
+
+    Several amounts: each with a year of its own (``12.000 € 2027, 8.000 € 2028``, ``2027: 12.000 €; 2028:
+    8.000 €``) is a split per year; after ``davon``/``dont``/``of which`` the first amount is the total; otherwise
+    they add up (``10.000 € Haushalt + 15.000 € LEADER``). One amount ``pro Jahr``/``par an``/``per year`` over a
+    span of years is that much in each year. The source is what remains once amounts, years and leading filler
+    words ("aus dem", "de la", "from") are taken out. Without any amount ("noch offen") the budget is the text
+    alone."""
+    text = text.strip()
+    plain = text.translate(_NORMAL)
+    years: list[tuple[int, int, tuple[int, ...]]] = []  # (start, end, years)
+    for m in _YEAR_SPAN.finditer(plain):
+        span = _years_of(int(m[1]), m[2])
+        years.append((m.start(), m.end(), span))
+    masked = _mask(plain, [(s, e) for s, e, _ in years])
+    amounts = [(m.start(), m.end(), value) for m in _AMOUNT.finditer(masked) if (value := _amount(m)) is not None]
+    marked = [a for a in amounts if a[2][1]]
+    chosen = marked or [a for a in amounts if a[2][0] >= BARE_AMOUNT_MIN]
+    if not chosen:
+        return Budget(text=text)
+    values = [value for _, _, (value, _) in chosen]
+    all_years = sorted({y for _, _, span in years for y in span})
+    per_year: dict[int, Decimal] = {}
+    singles = [span[0] for _, _, span in years if len(span) == 1]
+    rest = _mask(masked, [(s, e) for s, e, _ in chosen])
+    if len(values) > 1 and len(singles) == len(values) == len(years) and len(set(singles)) == len(singles):
+        per_year = dict(zip(singles, values, strict=True))
+    elif len(values) == 1 and len(all_years) > 1 and (each := _EACH_YEAR.search(rest)):
+        per_year = dict.fromkeys(all_years, values[0])
+        rest = _mask(rest, [each.span()])
+    if per_year:
+        total = sum(per_year.values(), Decimal(0))
+    elif len(values) > 1 and _PART_OF.search(rest):
+        total = values[0]
+    else:
+        total = sum(values, Decimal(0))
+    return Budget(text=text, amount=total, source=_source(rest), years=tuple(all_years), per_year=per_year)
+
+
+def _years_of(first: int, last: str | None) -> tuple[int, ...]:
+    """The years from ``first`` to ``last`` (2027/28 too); ``first`` alone when ``last`` is not later."""
+    if last is None:
+        return (first,)
+    end = int(last) if len(last) == 4 else first - first % 100 + int(last)
+    return tuple(range(first, end + 1)) if first < end <= first + 30 else (first,)
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the given spans blanked out (positions stay)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _amount(m: re.Match[str]) -> tuple[Decimal, bool] | None:
+    """The amount of an ``_AMOUNT`` match and whether € or a scale word marks it as money."""
+    scale = (m["scale"] or "").casefold().rstrip(".")
+    number = _number(m["num"], scaled=bool(scale))
+    if number is None:
+        return None
+    if scale:
+        number *= Decimal(10) ** _power(scale)
+    return number, bool(m["pre"] or m["cur"] or scale)
+
+
+def _power(scale: str) -> int:
+    """The power of ten of a scale word: Mio./Millionen/million 6, Mrd./milliard 9, k/T/Tsd./tausend/mille 3."""
+    if scale.startswith(("milliard", "mrd")):
+        return 9
+    if scale.startswith(("mio", "million")):
+        return 6
+    return 3
+
+
+def _number(raw: str, scaled: bool) -> Decimal | None:
+    """A number as written with thousands and decimal marks (see :func:`read_budget`)."""
+    digits = raw.replace(" ", "").replace("'", "")
+    dot, comma = digits.count("."), digits.count(",")
+    if dot and comma:
+        decimal_mark = "." if digits.rfind(".") > digits.rfind(",") else ","
+        digits = digits.replace("," if decimal_mark == "." else ".", "").replace(",", ".")
+    elif dot + comma == 1:
+        mark = "." if dot else ","
+        head, tail = digits.split(mark)
+        digits = f"{head}{tail}" if len(tail) == 3 and not scaled else f"{head}.{tail}"
+    elif dot + comma > 1:
+        digits = digits.replace(".", "").replace(",", "")
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _source(rest: str) -> str:
+    """What remains of a budget once amounts and years are out: its parts without filler words and stray marks."""
+    parts = []
+    for part in re.split(r"\s*[,;+·|]\s*|\s+-\s+", _AMOUNT_WORDS.sub(" ", rest)):
+        part = " ".join(part.split()).strip(" .:-–/&()")
+        part = re.sub(r"\(\s*\)", "", part)
+        part = _TRAILING.sub("", _FILLER.sub("", part)).strip(" .:-/&")
+        part = re.sub(r"\s+(?:und|et|and)$", "", part, flags=re.IGNORECASE)
+        part = re.sub(r"^(?:und|et|and)\s+", "", part, flags=re.IGNORECASE)
+        if part.count("(") != part.count(")"):
+            part = part.replace("(", "").replace(")", "").strip()
+        if part:
+            parts.append(part)
+    return ", ".join(parts)
+
+
+def funding_of(source: str, categories: Sequence[FundingCategory]) -> str | None:
+    """The funding category a source names by its keywords (content/funding.yaml), in any language; the category
+    marked ``mixed`` where keywords of several others appear ("Haushalt + LEADER"); None where none does.
+
+    Keywords compare folded (case, umlauts, accents) word by word; ``*`` in a keyword stands for any letters
+    (``förder*`` finds "Fördermittel", ``*förderung`` "Städtebauförderung")."""
+    words = _words(source)
+    named: list[FundingCategory] = []
+    for category in categories:
+        for keyword in (k for keywords in category.keywords.values() for k in keywords):
+            wanted = re.findall(r"[a-z0-9*]+", fold(keyword.replace("’", "'")))
+            n = len(wanted)
+            if n and any(
+                all(fnmatchcase(words[i + j], wanted[j]) for j in range(n)) for i in range(len(words) - n + 1)
+            ):
+                named.append(category)
+                break
+    mixed = next((c for c in categories if c.mixed), None)
+    if mixed is not None and (mixed in named or len([c for c in named if not c.mixed]) > 1):
+        return mixed.id
+    return named[0].id if named else None

@@ -43,6 +43,8 @@ class SimulatedUser:
             return Inbound(text=f"Antwort {self.sent}")
         if expects == "date":
             return Inbound(text="15.03.2027")
+        if expects == "budget":
+            return Inbound(text=f"{self.sent}.500 € Fördermittel LEADER 2027–2028")
         if expects == "single":
             return press(next(i for i in ids if not i.startswith("_")))
         if expects in ("multi", "checklist"):

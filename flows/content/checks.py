@@ -55,6 +55,7 @@ def missing_translations(content: Content) -> list[ContentProblem]:
         ("commands.yaml", content.commands),
         ("toolbox.yaml", list(content.toolbox.values())),
         ("glossary.yaml", content.glossary),
+        ("funding.yaml", content.funding),
     )
     for rel, tree, lazy in files:
         for value, path in _nodes(tree):

@@ -10,6 +10,7 @@ from flows.content.forms import Form
 from flows.content.i18n import Catalogues
 from flows.content.model import (
     Command,
+    FundingCategory,
     GlossaryTerm,
     Handlungsfeld,
     LocalText,
@@ -49,6 +50,8 @@ class Content:
     """Forms admins fill in chat: events, newsletters."""
     glossary: list[GlossaryTerm] = field(default_factory=list)
     """Terms of the method explained when someone asks about them (content/glossary.yaml)."""
+    funding: list[FundingCategory] = field(default_factory=list)
+    """Where a measure's money comes from, told by keywords of its source (content/funding.yaml)."""
 
     @property
     def topics(self) -> list[str]:

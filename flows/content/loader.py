@@ -21,7 +21,16 @@ from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
-from flows.content.model import Command, GlossaryTerm, Handlungsfeld, Manifest, Stage, ToolboxItem
+from flows.content.model import (
+    Command,
+    Funding,
+    FundingCategory,
+    GlossaryTerm,
+    Handlungsfeld,
+    Manifest,
+    Stage,
+    ToolboxItem,
+)
 from flows.content.problems import ContentInvalid, ContentProblem, YamlTree, line_of, read_yaml, validate
 from flows.content.versions import read_versions
 
@@ -74,6 +83,7 @@ def load_content(root: Path | str) -> Content:
     content.published = published
     _broadcast_content(content, root, problems)
     content.glossary = _glossary(root, problems)
+    content.funding = _funding(root, problems)
     if problems:
         raise ContentInvalid(problems)
     return content
@@ -98,6 +108,15 @@ def _glossary(root: Path, problems: list[ContentProblem]) -> list[GlossaryTerm]:
     unique_ids(terms, node, "glossary.yaml", problems)
     glossary_aliases(terms, node, problems)
     return terms
+
+
+def _funding(root: Path, problems: list[ContentProblem]) -> list[FundingCategory]:
+    """The funding categories budgets are totalled by; an optional file, checked when present."""
+    if not (root / "funding.yaml").exists():
+        return []
+    data, node = read_yaml(root / "funding.yaml", root, problems)
+    funding = validate(Funding, data, node, "funding.yaml", problems)
+    return funding.root if funding is not None else []
 
 
 def _optional(name: str, load: Callable[[], T], problems: list[ContentProblem]) -> T | None:

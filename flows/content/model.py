@@ -231,7 +231,18 @@ class FieldSingle(Offered):
     optional: bool = False
 
 
-RecordField = Annotated[FieldText | FieldDate | FieldSingle, Field(discriminator="kind")]
+class FieldBudget(Strict):
+    """An amount in euros with its funding source and years, typed on one line (flows.reading.read_budget)."""
+
+    id: Identifier
+    kind: Literal["budget"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+    max_length: int = Field(default=300, ge=10, le=1000)
+
+
+RecordField = Annotated[FieldText | FieldDate | FieldSingle | FieldBudget, Field(discriminator="kind")]
 
 
 class RecordsStep(StepBase):
@@ -354,3 +365,39 @@ class Manifest(Strict):
     name: LocalText
     languages: list[str]
     stages: list[Identifier] = Field(min_length=1)
+
+
+class FundingCategory(Strict):
+    """Where a measure's money comes from (own budget, grants, third parties), told by keywords in its source."""
+
+    id: Identifier
+    label: LocalText
+    keywords: dict[Literal["de", "fr", "en"], list[Annotated[str, Field(min_length=2, max_length=60)]]] = Field(
+        default_factory=dict,
+        description="Words of a source that name the category, per language; '*' stands for any letters "
+        "(förder* finds Fördermittel).",
+    )
+    mixed: bool = Field(default=False, description="The category of a source that names several others.")
+
+
+class Funding(RootModel[list[FundingCategory]]):
+    """The funding categories (content/funding.yaml): unique ids, at most one ``mixed``, keywords in every language
+    for the others."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _categories(cls, value: list[FundingCategory]) -> list[FundingCategory]:
+        ids = [c.id for c in value]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"category ids appear twice: {twice}")
+        if sum(c.mixed for c in value) > 1:
+            raise ValueError("only one category can be 'mixed'")
+        for category in value:
+            present = {lang for lang, words in category.keywords.items() if words}
+            missing = [lang for lang in LANGUAGES if lang not in present]
+            if missing and not category.mixed:
+                raise ValueError(f"category {category.id!r} has no keywords for {missing}")
+        return value

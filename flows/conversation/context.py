@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +17,7 @@ from flows.content.model import (
     ChecklistStep,
     Country,
     DateStep,
+    FieldBudget,
     FieldDate,
     FieldSingle,
     FieldText,
@@ -31,7 +32,9 @@ from flows.content.model import (
     Step,
 )
 from flows.conversation.state import State
+from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.reading import funding_of
 from flows.team.view import Team
 
 _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
@@ -40,6 +43,28 @@ _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 @lru_cache(maxsize=4096)
 def _compile(source: str) -> Template:
     return _templates.from_string(source)
+
+
+def years_text(years: tuple[int, ...]) -> str:
+    """Years as a span where they follow each other (2027–2029), else listed (2027, 2029)."""
+    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def budget_parts(t: Translator, budget: Budget) -> list[str]:
+    """A budget with an amount in the reader's language: the amount, the source, then the years or the amount of
+    each year ("2027: 12.000 €")."""
+    assert budget.amount is not None
+    parts = [t.money(budget.amount)]
+    if budget.source:
+        parts.append(budget.source)
+    if budget.per_year:
+        split = (t("{label}: {value}", label=str(y), value=t.money(a)) for y, a in sorted(budget.per_year.items()))
+        parts.append(", ".join(split))
+    elif budget.years:
+        parts.append(years_text(budget.years))
+    return parts
 
 
 @dataclass
@@ -176,14 +201,34 @@ class Ctx:
             return blocks
         return [Paragraph(self.short(step, value))]
 
-    def field_value(self, field_def: FieldText | FieldDate | FieldSingle, value: Any) -> str:
+    def field_value(self, field_def: FieldText | FieldDate | FieldSingle | FieldBudget, value: Any) -> str:
         if value is None or value == "":
             return ""
+        if isinstance(field_def, FieldBudget):
+            return self.budget_text(value)
         if isinstance(field_def, FieldDate):
             return self.format_date(value)
         if isinstance(field_def, FieldSingle):
             return self.option_label(field_def, value)
         return str(value)
+
+    def budget(self, value: Any) -> Budget | None:
+        """A stored budget (structured or old free text), its funding category told by the content's keywords where
+        none was stored (budgets the database migration parsed)."""
+        budget = Budget.of(value)
+        if budget is None or budget.funding is not None or budget.amount is None:
+            return budget
+        return replace(budget, funding=funding_of(budget.source, self.content.funding))
+
+    def budget_text(self, value: Any) -> str:
+        """A budget on one line: "25.500 € (Fördermittel LEADER, 2027–2028)"; one without an amount as written."""
+        budget = Budget.of(value)
+        if budget is None:
+            return ""
+        if budget.amount is None:
+            return budget.text
+        amount, *details = budget_parts(self.t, budget)
+        return f"{amount} ({', '.join(details)})" if details else amount
 
     def source_record(self, step: RecordsStep, uid: str) -> dict[str, Any] | None:
         if not step.for_each:

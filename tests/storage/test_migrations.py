@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, insert
 from sqlalchemy.engine import Connection
 
 from storage.database import alembic_config
-from storage.models import Answer, AuditEntry, Conversation, Member, Subscription, Workspace
+from storage.models import Answer, Approval, AuditEntry, Conversation, Member, Subscription, Workspace
 from storage.store import Store, Unit
 from tests.storage.test_store import MISSING, VERSION, changed, position, rows
 
@@ -112,7 +112,7 @@ async def test_every_conversation_becomes_its_persons_workspace_and_nothing_is_l
 
     store = await Store.open(database_url)  # what the new release does on its first start
     try:
-        assert await store.run_connection(lambda c: MigrationContext.configure(c).get_current_revision()) == "0005"
+        assert await store.run_connection(lambda c: MigrationContext.configure(c).get_current_revision()) == "0006"
 
         workspaces = {w["id"]: w for w in await rows(store, Workspace)}
         assert set(workspaces) == set(cids.values())
@@ -176,3 +176,108 @@ async def test_every_conversation_becomes_its_persons_workspace_and_nothing_is_l
         assert saved.shared is not None and saved.shared.workspace_id == new_workspace
     finally:
         await store.close()
+
+
+# --- 0006: budgets become structured ---------------------------------------------------------------
+
+OLD_MEASURES = [
+    {"uid": "r1", "title": "Praxisbörse", "budget": "25.500 € Fördermittel LEADER 2027–2028"},
+    {"uid": "r2", "title": "Bürgerbus", "budget": "noch offen"},
+    {"uid": "r3", "title": "Dorfladen", "budget": None},
+    {"uid": "r4", "title": "Kita", "budget": "12.000 € 2027, 8.000 € 2028"},
+]
+LEADER = {
+    "text": "25.500 € Fördermittel LEADER 2027–2028",
+    "amount": "25500",
+    "source": "Fördermittel LEADER",
+    "funding": None,
+    "years": [2027, 2028],
+}
+OPEN = {"text": "noch offen", "amount": None, "source": "", "funding": None, "years": []}
+SPLIT = {
+    "text": "12.000 € 2027, 8.000 € 2028",
+    "amount": "20000",
+    "source": "",
+    "funding": None,
+    "years": [2027, 2028],
+    "per_year": {"2027": "12000", "2028": "8000"},
+}
+EDITING = {
+    "step": "wp_measures",
+    "draft": {"phase": "field", "uid": "r2", "field": 9, "values": OLD_MEASURES[1], "was": OLD_MEASURES[1]},
+}
+
+
+def _fill_0005(conn: Connection) -> int:
+    """A workspace whose measures, approval and a measure being edited hold budgets as 0005 stored them (text)."""
+    meta = MetaData()
+    meta.reflect(conn)
+    t = meta.tables
+    anna = conn.execute(insert(t["user"]).values(language="de", created_at=T0).returning(t["user"].c.id)).scalar_one()
+    wid = conn.execute(
+        insert(t["workspace"]).values(name="Musterstadt", revision=3, created_at=T0).returning(t["workspace"].c.id)
+    ).scalar_one()
+    conn.execute(insert(t["member"]).values(workspace_id=wid, user_id=anna, role="coordinator", joined_at=T0))
+    conn.execute(insert(t["identity"]).values(user_id=anna, channel="telegram", ref="2001", created_at=T0, active=True))
+    for step_id, value in [("wp_measures", OLD_MEASURES), ("ob_name", "25.000 €")]:
+        conn.execute(
+            insert(t["answer"]).values(
+                workspace_id=wid, step_id=step_id, value=value, author_id=anna, revision=3, created_at=T0, updated_at=T1
+            )
+        )
+    answers = {"wp_measures": OLD_MEASURES[:2], "wp_decision": "ja"}
+    conn.execute(
+        insert(t["approval"]).values(
+            workspace_id=wid, stage_id="werkstattplan", agreed_on="2026-12-01", by=anna, at=T1, answers=answers
+        )
+    )
+    conn.execute(
+        insert(t["conversation"]).values(
+            user_id=anna,
+            workspace_id=wid,
+            content_version=VERSION,
+            position=EDITING,
+            revision=3,
+            created_at=T0,
+            updated_at=T1,
+        )
+    )
+    return wid
+
+
+async def test_budgets_become_structured_where_an_amount_can_be_read_and_back_again(database_url: str) -> None:
+    old = Store(database_url)
+    try:
+        await old.run_connection(lambda conn: _schema_at(conn, "0005"))
+        wid = await old.run_connection(_fill_0005)
+    finally:
+        await old.close()
+
+    store = await Store.open(database_url)  # upgrades to 0006
+    try:
+        answers = {a["step_id"]: a["value"] for a in await rows(store, Answer, workspace_id=wid)}
+        assert [m["budget"] for m in answers["wp_measures"]] == [LEADER, OPEN, None, SPLIT]
+        assert [m["title"] for m in answers["wp_measures"]] == ["Praxisbörse", "Bürgerbus", "Dorfladen", "Kita"]
+        assert answers["ob_name"] == "25.000 €", "another step's text was taken for a budget"
+        (approval,) = await rows(store, Approval)
+        assert [m["budget"] for m in approval["answers"]["wp_measures"]] == [LEADER, OPEN]
+        assert approval["answers"]["wp_decision"] == "ja"
+        (conversation,) = await rows(store, Conversation)
+        draft = conversation["position"]["draft"]
+        assert draft["values"]["budget"] == draft["was"]["budget"] == OPEN
+        _, saved = await store.run(lambda unit: unit.open_conversation("telegram", "2001", "de"))
+        assert saved.answers["wp_measures"][0]["budget"] == LEADER  # the store serves them as stored
+    finally:
+        await store.close()
+
+    back = Store(database_url)
+    try:
+        await back.run_connection(lambda conn: command.downgrade(alembic_config(conn), "0005"))
+        answers = {a["step_id"]: a["value"] for a in await rows(back, Answer, workspace_id=wid)}
+        assert answers["wp_measures"] == OLD_MEASURES
+        (approval,) = await rows(back, Approval)
+        assert approval["answers"]["wp_measures"] == OLD_MEASURES[:2]
+        (conversation,) = await rows(back, Conversation)
+        assert conversation["position"] == EDITING
+    finally:
+        await back.close()

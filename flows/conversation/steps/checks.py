@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from flows.content.i18n import Translator
+from flows.content.model import FundingCategory
+from flows.conversation.context import budget_parts
 from flows.conversation.steps.base import Result
 from flows.messages import Choice, Paragraph
-from flows.reading import parse_date
+from flows.reading import funding_of, parse_date, read_budget
 
 
 def check_text(t: Translator, text: str, max_length: int) -> Result:
@@ -39,6 +42,25 @@ def check_date(t: Translator, text: str) -> Result:
             )
         )
     return Result(notes=[Paragraph(t("Noted: {date}.", date=t.answer_date(value)))], value=value, done=True)
+
+
+def check_budget(t: Translator, text: str, max_length: int, funding: Sequence[FundingCategory]) -> Result:
+    """A budget on one line (see :func:`flows.reading.read_budget`), told back as understood; without a readable
+    amount it is kept as written, and the person learns how to write one."""
+    checked = check_text(t, text, max_length)
+    if not checked.done:
+        return checked
+    budget = read_budget(checked.value)
+    if budget.amount is None:
+        note = t(
+            "I have kept “{text}” as text: I could not read an amount in it. To record an amount, write it like "
+            "this: €25,500 LEADER grant 2027–2028.",
+            text=budget.text,
+        )
+        return Result(notes=[Paragraph(note)], value=budget.value(), done=True)
+    budget = replace(budget, funding=funding_of(budget.source, funding))
+    told = t("Noted: {budget}.", budget=" · ".join(budget_parts(t, budget)))
+    return Result(notes=[Paragraph(told)], value=budget.value(), done=True)
 
 
 def check_choice(t: Translator, offers: Sequence[Choice], choice: str | None) -> Result:

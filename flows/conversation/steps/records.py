@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.model import FieldDate, FieldSingle, RecordsStep
+from flows.content.model import FieldBudget, FieldDate, FieldSingle, RecordsStep
 from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
-from flows.conversation.steps.checks import check_choice, check_date, check_text, not_offered, not_skippable
+from flows.conversation.steps.checks import (
+    check_budget,
+    check_choice,
+    check_date,
+    check_text,
+    not_offered,
+    not_skippable,
+)
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.reading import DONE_WORDS
 
@@ -205,6 +212,8 @@ class RecordsKind(StepKind):
                 checked = check_choice(ctx.t, ctx.offers(f), inp.choice)
             elif isinstance(f, FieldDate):
                 checked = check_date(ctx.t, inp.text or "")
+            elif isinstance(f, FieldBudget):
+                checked = check_budget(ctx.t, inp.text or "", f.max_length, ctx.content.funding)
             else:
                 checked = check_text(ctx.t, inp.text or "", f.max_length)
             if not checked.done:

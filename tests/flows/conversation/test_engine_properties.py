@@ -134,6 +134,14 @@ def check_turn(c: Content, old: State | None, old_dump: dict[str, Any] | None, t
         assert json.loads(json.dumps(ch.new)) == after.get(ch.step_id)
 
 
+TYPED_ANSWERS = {
+    "text": "Eine sorgfältige Antwort",
+    "date": "15.03.2027",
+    "budget": "25.500 € Fördermittel LEADER 2027–2028",
+}
+"""What a diligent user types where an answer is typed."""
+
+
 def sensible(state: State, last: Outbound) -> Inbound | None:
     """What a diligent user sends to the question on screen; None at the very end."""
     ids = [ch.id for ch in last.choices]
@@ -142,10 +150,8 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return Inbound(choice=choice_id, turn=last.turn)
 
     expects = last.expects
-    if expects == "text":
-        return Inbound(text="Eine sorgfältige Antwort")
-    if expects == "date":
-        return Inbound(text="15.03.2027")
+    if expects in TYPED_ANSWERS:
+        return Inbound(text=TYPED_ANSWERS[expects])
     if expects == "single":
         return press(next(i for i in ids if not i.startswith("_")))
     if expects in ("multi", "checklist"):
