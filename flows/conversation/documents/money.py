@@ -84,9 +84,13 @@ def totals(measures: list[Priced]) -> Totals:
         if budget is None or budget.amount is None:
             unpriced.append(measure.name)
             continue
-        years = years_of(measure)
-        spread = spread or len(years) > 1
-        for year, share in split(budget.amount, years):
+        if budget.per_year:  # the person said how much in which year
+            shares: list[tuple[int | None, Decimal]] = list(budget.per_year.items())
+        else:
+            years = years_of(measure)
+            spread = spread or len(years) > 1
+            shares = split(budget.amount, years)
+        for year, share in shares:
             by_year[year] += share
         key = source_of(budget)
         by_source[key] = by_source.get(key, Decimal(0)) + budget.amount

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.i18n import N_
 from flows.content.model import RecordsStep
 from flows.conversation.context import Ctx
 from flows.conversation.documents import answers
 from flows.conversation.documents.money import Priced, Source, Totals, totals
-from flows.documents.budget import Budget
 from flows.documents.model import Block, Items, Table, Text
 
 MEASURES, REVIEW = "wp_measures", "zb_review"
 _COLUMNS = ("field", "goal", "measure", "owner", "partners", "target_group")
-FUNDING = {
-    "own": N_("own budget"),
-    "grant": N_("grants"),
-    "third": N_("third-party funds"),
-    "mixed": N_("mixed funding"),
-}
-"""Funding categories (content/funding.yaml ids) as a total per source names them."""
 
 
 def measures(ctx: Ctx) -> list[dict[str, Any]]:
     found = ctx.state.answers.get(MEASURES)
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
-
-
-def budget_text(ctx: Ctx, budget: Budget | None) -> str:
-    """ "25.500 € (Fördermittel LEADER, 2027–2028)"; a budget without an amount as written."""
-    if budget is None:
-        return ""
-    if budget.amount is None:
-        return budget.text
-    details = [d for d in (budget.source, _years(budget.years)) if d]
-    money = ctx.t.money(budget.amount)
-    return ctx.t("{amount} ({details})", amount=money, details=", ".join(details)) if details else money
 
 
 def status(ctx: Ctx, record: dict[str, Any]) -> str:
@@ -72,7 +52,7 @@ def table(ctx: Ctx) -> Table:
             (
                 *cells,
                 f"{start} – {end}" if end else start,
-                budget_text(ctx, Budget.of(record.get("budget"))),
+                ctx.budget_text(record.get("budget")),
                 f"{indicator} → {target}" if target else indicator,
                 status(ctx, record),
             )
@@ -83,7 +63,7 @@ def table(ctx: Ctx) -> Table:
 def budget_totals(ctx: Ctx) -> Totals:
     return totals(
         [
-            Priced(str(r.get("measure") or "…"), Budget.of(r.get("budget")), r.get("start"), r.get("end"))
+            Priced(str(r.get("measure") or "…"), ctx.budget(r.get("budget")), r.get("start"), r.get("end"))
             for r in measures(ctx)
         ]
     )
@@ -111,16 +91,9 @@ def totals_blocks(ctx: Ctx, sums: Totals) -> list[Block]:
 def source_name(ctx: Ctx, source: Source) -> str:
     kind, name = source
     if kind == "funding":
-        return ctx.t(FUNDING[name]) if name in FUNDING else name
+        category = next((c for c in ctx.content.funding if c.id == name), None)
+        return ctx.text(category.label) if category is not None else name
     return name if kind == "source" else ctx.t("not stated")
-
-
-def _years(years: tuple[int, ...]) -> str:
-    if not years:
-        return ""
-    ordered = sorted(years)
-    contiguous = ordered == list(range(ordered[0], ordered[-1] + 1))
-    return f"{ordered[0]}–{ordered[-1]}" if contiguous and len(ordered) > 1 else ", ".join(map(str, ordered))
 
 
 def review_of(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any] | None:

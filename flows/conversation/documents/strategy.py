@@ -88,7 +88,9 @@ def fields(ctx: Ctx, kind: Kind, title: str, subtitle: str, today: date) -> dict
 
 
 def labels(ctx: Ctx) -> dict[str, str]:
-    return {"contents": ctx.t("Contents"), "page": ctx.t("Page"), "chart": ctx.t("Chart")}
+    """Words the renderers need: the table of contents, "Page 3 of 7", a chart's caption."""
+    # Translators: between the page number and the number of pages: "Seite 3 von 7", "Page 3 sur 7".
+    return {"contents": ctx.t("Contents"), "page": ctx.t("Page"), "of": ctx.t("of"), "chart": ctx.t("Chart")}
 
 
 def contributors(ctx: Ctx) -> Section:

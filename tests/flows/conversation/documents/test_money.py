@@ -58,3 +58,16 @@ def test_totals_per_year_per_source_and_the_measures_without_an_amount():
 def test_nothing_spread_nothing_said():
     sums = totals([priced("a", "100", (2027,))])
     assert not sums.spread and sums.per_year == ((2027, Decimal("100")),) and sums.unpriced == ()
+
+
+def test_amounts_the_person_gave_per_year_are_taken_as_given_not_spread():
+    budget = Budget(
+        "12.000 € 2027, 8.000 € 2028",
+        Decimal("20000"),
+        years=(2027, 2028),
+        per_year={2027: Decimal("12000"), 2028: Decimal("8000")},
+    )
+    sums = totals([Priced("Bücherbus", budget, "2027-01", "2029-12")])
+    assert sums.per_year == ((2027, Decimal("12000")), (2028, Decimal("8000")))
+    assert not sums.spread
+    assert sums.total == Decimal("20000")

@@ -47,9 +47,9 @@ def test_the_totals_follow_the_plan(content):
     assert per_year.rows == (("2027", "106.083,33\u00a0€"), ("2028", "96.083,33\u00a0€"), ("2029", "83.333,34\u00a0€"))
     assert per_year.total == per_source.total == ("Summe", "285.500\u00a0€")
     assert per_source.rows == (
-        ("Eigenmittel", "10.000\u00a0€"),
+        ("Eigenmittel (Haushalt)", "10.000\u00a0€"),  # the categories' names from content/funding.yaml
         ("Fördermittel", "25.500\u00a0€"),
-        ("Stiftung Land", "250.000\u00a0€"),
+        ("Mischfinanzierung", "250.000\u00a0€"),  # "Stiftung Land" names a foundation and a Land
     )
 
 
