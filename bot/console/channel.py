@@ -7,6 +7,7 @@ import sys
 from typing import BinaryIO
 
 from bot.app.companion import Companion
+from bot.console.files import file_line
 from bot.console.render import ConsoleRenderer
 from flows.conversation.actions import Effect
 from flows.messages import Inbound
@@ -31,7 +32,8 @@ async def run_console(
         if not line:
             return 0
         text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
-        response = await companion.handle("console", user, Inbound(text=text, name=name))
+        inbound = file_line(text, name) or Inbound(text=text, name=name)
+        response = await companion.handle("console", user, inbound)
         if Effect.DELETE_ME in response.effects:
             renderer.erase_exports()
         renderer.show(response.replies)

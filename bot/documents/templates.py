@@ -1,0 +1,100 @@
+"""A municipality's own DOCX or ODT template, checked before it is stored: it opens, its placeholders parse and
+render with sample fields, and it says where the content goes."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import zipfile
+from dataclasses import replace
+
+import jinja2
+import odfdo
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # no type information published
+
+from bot.documents.errors import BadTemplate
+from flows.messages import Inbound
+
+ODT_TYPE = "application/vnd.oasis.opendocument.text"
+SAMPLE = {
+    "title": "Demografiestrategie",
+    "subtitle": "Strategiedokument",
+    "municipality": "Musterstadt",
+    "date": "14.12.2026",
+    "approval": "Entwurf",
+    "version": "1",
+    "kind": "strategy",
+}
+"""The fields every template may use (see the template screen in flows/conversation/screens/templates.py)."""
+_ODT_BODY = re.compile(r"\{\{\s*body\s*\}\}")
+
+
+def kind_of(data: bytes) -> str | None:
+    """``docx`` or ``odt`` by what the file holds (not by its name), else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT_TYPE.encode():
+                return "odt"
+            return "docx" if "word/document.xml" in names else None
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return None
+
+
+def check(data: bytes) -> tuple[str | None, str | None]:
+    """The template's format (None: not a DOCX or ODT file) and why it cannot be used (None: it can)."""
+    kind = kind_of(data)
+    try:
+        if kind == "docx":
+            check_docx(data)
+        elif kind == "odt":
+            check_odt(data)
+    except BadTemplate as exc:
+        return kind, str(exc)
+    return kind, None
+
+
+def check_docx(data: bytes) -> None:
+    """Opens with python-docx, its docxtpl placeholders parse, it has ``{{p body }}`` and renders with sample fields."""
+    try:
+        template = DocxTemplate(io.BytesIO(data))
+        names = template.get_undeclared_template_variables()
+    except jinja2.TemplateSyntaxError as exc:
+        raise BadTemplate(f"a placeholder is written wrongly in line {exc.lineno}: {exc.message}") from exc
+    except Exception as exc:  # a damaged file: python-docx and lxml raise many kinds
+        raise BadTemplate(f"the file cannot be opened as DOCX ({type(exc).__name__})") from exc
+    if "body" not in names:
+        raise BadTemplate("it has no {{p body }} placeholder for the content")
+    unknown = sorted(names - {*SAMPLE, "body"})
+    if unknown:
+        raise BadTemplate("unknown placeholders: " + ", ".join(unknown))
+    try:
+        body = template.new_subdoc()
+        body.add_paragraph("Inhalt")
+        template.render({**SAMPLE, "body": body})
+        template.save(io.BytesIO())
+    except Exception as exc:
+        raise BadTemplate(f"it cannot be filled in ({type(exc).__name__}: {exc})") from exc
+
+
+def check_odt(data: bytes) -> None:
+    """Opens with odfdo as a text document and has ``{{ body }}`` in its text."""
+    try:
+        document = odfdo.Document(io.BytesIO(data))
+        text = document.body.text_recursive
+    except Exception as exc:  # a damaged file: odfdo and lxml raise many kinds
+        raise BadTemplate(f"the file cannot be opened as ODT ({type(exc).__name__})") from exc
+    if document.get_type() != "text":
+        raise BadTemplate("it is not a text document")
+    if not _ODT_BODY.search(text):
+        raise BadTemplate("it has no {{ body }} placeholder for the content")
+
+
+async def checked(inbound: Inbound) -> Inbound:
+    """``inbound`` with its file's format and verdict when it holds a DOCX or ODT file; checked off the event loop."""
+    upload = inbound.file
+    if upload is None or upload.data is None or kind_of(upload.data) is None:
+        return inbound
+    kind, problem = await asyncio.to_thread(check, upload.data)
+    return replace(inbound, file=replace(upload, kind=kind, problem=problem))
