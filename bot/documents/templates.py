@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import jinja2
 import odfdo
-from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # no type information published
+from docx import Document
+from docxtpl import DocxTemplate, RichTextParagraph  # type: ignore[import-untyped]  # no type information published
 
 from bot.documents.errors import BadTemplate
 from flows.messages import Inbound
@@ -70,10 +71,12 @@ def check_docx(data: bytes) -> None:
     if unknown:
         raise BadTemplate("unknown placeholders: " + ", ".join(unknown))
     try:
-        body = template.new_subdoc()
-        body.add_paragraph("Inhalt")
+        body = RichTextParagraph()
+        body.add("Inhalt")
         template.render({**SAMPLE, "body": body})
-        template.save(io.BytesIO())
+        out = io.BytesIO()
+        template.save(out)
+        Document(io.BytesIO(out.getvalue()))  # what it makes opens again
     except Exception as exc:
         raise BadTemplate(f"it cannot be filled in ({type(exc).__name__}: {exc})") from exc
 

@@ -67,7 +67,7 @@ class Templates:
 
     def choices(self, s: Session) -> list[Choice]:
         return [
-            Choice("_defaults", s.t("Send the default templates")),
+            Choice("_defaults", s.t("Send default templates")),
             Choice("_remove:docx", s.t("Remove the DOCX template")),
             Choice("_remove:odt", s.t("Remove the ODT template")),
             back_choice(s),
