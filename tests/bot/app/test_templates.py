@@ -6,6 +6,7 @@ import io
 
 import odfdo
 from docx import Document as WordDocument
+
 from bot.app.companion import Companion
 from flows.messages import FILE_LIMIT, Inbound, Upload
 from storage.models import AdminLog, Template
