@@ -55,8 +55,8 @@ class Upload:
     data: bytes | None = None
     kind: str | None = None
     """``docx`` or ``odt`` when the shell recognised a document template in ``data`` (bot/documents/templates.py)."""
-    problem: str | None = None
-    """Why that template cannot be used (the check's reason, for the person), or None."""
+    problem: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    """Why that template cannot be used, or None: a msgid (the check's reason, for the person) and its values."""
 
     @property
     def too_big(self) -> bool:

@@ -15,6 +15,7 @@ from docx import Document
 from docxtpl import DocxTemplate, RichTextParagraph  # type: ignore[import-untyped]  # no type information published
 
 from bot.documents.errors import BadTemplate
+from flows.content.i18n import N_
 from flows.messages import Inbound
 
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
@@ -36,14 +37,33 @@ def kind_of(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_TYPE.encode():
-                return "odt"
+            if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument."):
+                return "odt"  # a spreadsheet or an .ott as well: the check says why it cannot be used
             return "docx" if "word/document.xml" in names else None
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
         return None
 
 
-def check(data: bytes) -> tuple[str | None, str | None]:
+class Unusable(BadTemplate):
+    """Why a template cannot be used, as a msgid (marked with ``N_``) and its values: translated where it is shown.
+
+    ``str()`` is the English text, for logs."""
+
+    def __init__(self, reason: str, **values: str) -> None:
+        super().__init__(reason.format(**values))
+        self.reason = reason
+        self.values = values
+
+
+CANNOT_OPEN = N_("the file cannot be opened as {format}: {error}")
+WRONG_PLACEHOLDER = N_("a placeholder is written wrongly: {error}")
+NO_BODY = N_("it has no {placeholder} placeholder for the content")
+UNKNOWN_PLACEHOLDERS = N_("it has placeholders I do not know: {names}")
+CANNOT_FILL = N_("it cannot be filled in: {error}")
+NOT_TEXT = N_("it is not an ordinary text document (.odt)")
+
+
+def check(data: bytes) -> tuple[str | None, Unusable | None]:
     """The template's format (None: not a DOCX or ODT file) and why it cannot be used (None: it can)."""
     kind = kind_of(data)
     try:
@@ -51,8 +71,8 @@ def check(data: bytes) -> tuple[str | None, str | None]:
             check_docx(data)
         elif kind == "odt":
             check_odt(data)
-    except BadTemplate as exc:
-        return kind, str(exc)
+    except Unusable as exc:
+        return kind, exc
     return kind, None
 
 
@@ -62,14 +82,14 @@ def check_docx(data: bytes) -> None:
         template = DocxTemplate(io.BytesIO(data))
         names = template.get_undeclared_template_variables()
     except jinja2.TemplateSyntaxError as exc:
-        raise BadTemplate(f"a placeholder is written wrongly in line {exc.lineno}: {exc.message}") from exc
+        raise Unusable(WRONG_PLACEHOLDER, error=str(exc.message)) from exc
     except Exception as exc:  # a damaged file: python-docx and lxml raise many kinds
-        raise BadTemplate(f"the file cannot be opened as DOCX ({type(exc).__name__})") from exc
+        raise Unusable(CANNOT_OPEN, format="DOCX", error=type(exc).__name__) from exc
     if "body" not in names:
-        raise BadTemplate("it has no {{p body }} placeholder for the content")
+        raise Unusable(NO_BODY, placeholder="{{p body }}")
     unknown = sorted(names - {*SAMPLE, "body"})
     if unknown:
-        raise BadTemplate("unknown placeholders: " + ", ".join(unknown))
+        raise Unusable(UNKNOWN_PLACEHOLDERS, names=", ".join(f"{{{{ {name} }}}}" for name in unknown))
     try:
         body = RichTextParagraph()
         body.add("Inhalt")
@@ -78,7 +98,7 @@ def check_docx(data: bytes) -> None:
         template.save(out)
         Document(io.BytesIO(out.getvalue()))  # what it makes opens again
     except Exception as exc:
-        raise BadTemplate(f"it cannot be filled in ({type(exc).__name__}: {exc})") from exc
+        raise Unusable(CANNOT_FILL, error=f"{type(exc).__name__}: {exc}") from exc
 
 
 def check_odt(data: bytes) -> None:
@@ -87,11 +107,11 @@ def check_odt(data: bytes) -> None:
         document = odfdo.Document(io.BytesIO(data))
         text = document.body.text_recursive
     except Exception as exc:  # a damaged file: odfdo and lxml raise many kinds
-        raise BadTemplate(f"the file cannot be opened as ODT ({type(exc).__name__})") from exc
-    if document.get_type() != "text":
-        raise BadTemplate("it is not a text document")
+        raise Unusable(CANNOT_OPEN, format="ODT", error=type(exc).__name__) from exc
+    if document.mimetype != ODT_TYPE:
+        raise Unusable(NOT_TEXT)
     if not _ODT_BODY.search(text):
-        raise BadTemplate("it has no {{ body }} placeholder for the content")
+        raise Unusable(NO_BODY, placeholder="{{ body }}")
 
 
 async def checked(inbound: Inbound) -> Inbound:
@@ -100,4 +120,6 @@ async def checked(inbound: Inbound) -> Inbound:
     if upload is None or upload.data is None or kind_of(upload.data) is None:
         return inbound
     kind, problem = await asyncio.to_thread(check, upload.data)
-    return replace(inbound, file=replace(upload, kind=kind, problem=problem))
+    if problem is None:
+        return replace(inbound, file=replace(upload, kind=kind))
+    return replace(inbound, file=replace(upload, kind=kind, problem=(problem.reason, tuple(problem.values.items()))))

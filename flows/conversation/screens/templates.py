@@ -112,7 +112,7 @@ class Templates:
                 s.t(
                     "I cannot use this file as a template ({reason}). Nothing was changed; please correct it "
                     "and send it again.",
-                    reason=upload.problem,
+                    reason=s.t(upload.problem[0], **dict(upload.problem[1])),
                 )
             )
         name = inbound.file_name or f"template.{upload.kind}"

@@ -85,15 +85,17 @@ async def test_bad_files_are_refused_with_their_reason_and_keep_the_stored_one(c
     await sends(anna, "gut.docx", good)
     await anna.says("/vorlage")
     reply = await sends(anna, "ohne.docx", docx_template("{{ title }}", "kein Inhalt"))
-    assert "nicht als Vorlage verwenden" in reply and "{{p body }}" in reply
+    assert "nicht als Vorlage verwenden (sie hat keinen Platzhalter {{p body }} für den Inhalt)" in reply
     reply = await sends(anna, "kaputt.docx", docx_template("{%p if title %}", "{{p body }}"))
-    assert "nicht als Vorlage verwenden" in reply
+    assert "nicht als Vorlage verwenden (ein Platzhalter ist falsch geschrieben: " in reply
+    reply = await sends(anna, "fremd.docx", docx_template("{{ bürgermeister }}", "{{ anrede }}", "{{p body }}"))
+    assert "(sie enthält Platzhalter, die ich nicht kenne: {{ anrede }}, {{ bürgermeister }})" in reply
     reply = await sends(anna, "bild.png", b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
     assert "keine DOCX- oder ODT-Datei" in reply
     reply = await sends(anna, "riesig.docx", None, size=FILE_LIMIT + 1)
     assert "größer als 10 MB" in reply
     reply = await sends(anna, "leer.odt", odt_template("nur Text"), "application/vnd.oasis.opendocument.text")
-    assert "{{ body }}" in reply
+    assert "(sie hat keinen Platzhalter {{ body }} für den Inhalt)" in reply
     assert await stored(store) == [("docx", "gut.docx", good)]
     # still waiting for a file: a good one now is taken
     reply = await sends(anna, "brief.odt", odt_template("{{ body }}"), "application/vnd.oasis.opendocument.text")
