@@ -39,6 +39,30 @@ def clean_values(data: Any) -> Any:
     return data
 
 
+FILE_LIMIT = 10 * 1024 * 1024
+"""Bytes of a sent file that channels fetch and hand on; a bigger file arrives without its bytes."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a person sent: its media type, size (when the platform says) and bytes.
+
+    ``data`` is None when the file was bigger than ``FILE_LIMIT`` (``too_big``) or could not be fetched.
+    """
+
+    media_type: str = "application/octet-stream"
+    size: int | None = None
+    data: bytes | None = None
+    kind: str | None = None
+    """``docx`` or ``odt`` when the shell recognised a document template in ``data`` (bot/documents/templates.py)."""
+    problem: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    """Why that template cannot be used, or None: a msgid (the check's reason, for the person) and its values."""
+
+    @property
+    def too_big(self) -> bool:
+        return self.data is None and self.size is not None and self.size > FILE_LIMIT
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One thing a user did: typed text, pressed a button (``choice`` on the question of ``turn``), sent a file,
@@ -52,6 +76,8 @@ class Inbound:
     turn: int | None = None
     """The turn of the question the pressed button sat on: buttons of older questions are stale."""
     file_name: str | None = None
+    file: Upload | None = None
+    """The sent file's type and bytes (with ``file_name``); None for platforms or files that give only a name."""
     event: Literal["message", "start", "resume", "edited"] = "message"
     message_id: str | None = None
     command: str | None = None

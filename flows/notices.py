@@ -60,3 +60,12 @@ DESCRIPTION = N_(
 
 SHORT_DESCRIPTION = N_("Guides your municipality through a demography strategy, one question at a time.")
 """The bot's short description, on its profile and in shared links (at most 120 characters)."""
+
+FILE_UNREADABLE = N_(
+    "I cannot read the file {path}: it does not exist, is a folder or may not be read. Nothing was sent; "
+    "please check the path."
+)
+"""A terminal user sent a file (``/file PATH``) at a path that names no readable file."""
+
+FILE_WITHOUT_PATH = N_("To send a file, write /file and its path, for example: /file ~/Documents/letterhead.docx")
+"""A terminal user wrote ``/file`` without a path."""

@@ -19,6 +19,7 @@ from storage.models import (
     Room,
     Rsvp,
     Subscription,
+    Template,
     User,
     Workspace,
 )
@@ -98,7 +99,7 @@ class Linking(Workspaces):
             .values(position={}, workspace_id=None, revision=Conversation.revision + 1)
         )
         self.conn.execute(delete(Municipality).where(col(Municipality.user_id).in_(members)))
-        for table in (AuditEntry, Answer, Approval, Code, Room, Member):
+        for table in (AuditEntry, Answer, Approval, Code, Room, Template, Member):
             self.conn.execute(delete(table).where(col(table.workspace_id) == wid))
         self.conn.execute(delete(Workspace).where(col(Workspace.id) == wid))
         self.cache.drop(wid)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Table,
     UniqueConstraint,
     true,
@@ -152,6 +153,19 @@ class Approval(SQLModel, table=True):
     )
     at: datetime = _when()
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+
+
+class Template(SQLModel, table=True):
+    """A workspace's own DOCX or ODT template (its letterhead), one per format; exports are laid out in it."""
+
+    workspace_id: int = _workspace(primary_key=True)
+    format: str = Field(primary_key=True, max_length=8, description="docx or odt.")
+    file_name: str = Field(max_length=255)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    uploaded_at: datetime = _when()
 
 
 class Room(SQLModel, table=True):

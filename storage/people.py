@@ -29,6 +29,7 @@ from storage.models import (
     table_of,
     utcnow,
 )
+from storage.templates import Templates
 from storage.workspaces import Workspaces
 
 
@@ -58,7 +59,7 @@ def subject_of(key: bytes, channel: str, ref: str) -> str:
     return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
-class People(Events, Workspaces):
+class People(Events, Workspaces, Templates):
     """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
@@ -376,6 +377,7 @@ class People(Events, Workspaces):
             "subscription": self.subscription(user_id),
             "consent": self.consent_history(user_id),
             "attending": sorted(self.attending(user_id)),
+            "templates": self.uploaded_templates(user_id),
         }
 
 

@@ -16,6 +16,7 @@ from bot.app import metrics, privacy
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.team import team_of
+from bot.documents.templates import checked
 from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
@@ -115,6 +116,7 @@ class Companion:
         """
         started, outcome = time.perf_counter(), "error"
         try:
+            inbound = await checked(inbound)  # a DOCX/ODT file's verdict, off the event loop, before the unit
             response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address)
             outcome = response.outcome
             return response

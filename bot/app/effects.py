@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from bot.app import privacy
+from bot.app import privacy, templates
 from bot.app import team as teamwork
 from flows.content.i18n import Translator
 from flows.content.loader import Content
@@ -27,8 +27,11 @@ from flows.conversation.actions import (
     MakeLinkCode,
     PublishEvent,
     RemoveMember,
+    RemoveTemplate,
     RequestConsent,
     Role,
+    SaveTemplate,
+    SendDefaultTemplates,
     SendNewsletter,
     SetEditor,
     SetMemberRole,
@@ -36,6 +39,7 @@ from flows.conversation.actions import (
     ShowBroadcasts,
     ShowEditors,
     ShowEvents,
+    ShowTemplates,
     TellTeam,
     Withdraw,
     allowed,
@@ -125,6 +129,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         action, MakeLinkCode | TellTeam | Approve | SetNotices | Invite | Join | SetMemberRole | RemoveMember
     ):
         return _team(unit, content, actor, action, now, t)
+    elif isinstance(action, ShowTemplates | SendDefaultTemplates | SaveTemplate | RemoveTemplate):
+        return templates.act(unit, content, actor.user_id, actor.name, action, t)
     return None
 
 

@@ -7,7 +7,9 @@ import sys
 from typing import BinaryIO
 
 from bot.app.companion import Companion
+from bot.console.files import Unreadable, file_line
 from bot.console.render import ConsoleRenderer
+from flows import notices
 from flows.conversation.actions import Effect
 from flows.messages import Inbound
 
@@ -31,7 +33,13 @@ async def run_console(
         if not line:
             return 0
         text = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
-        response = await companion.handle("console", user, Inbound(text=text, name=name))
+        sent = file_line(text, name)
+        if isinstance(sent, Unreadable):  # a wrong path is the terminal's matter: the conversation stays where it is
+            message = notices.FILE_UNREADABLE if sent.path else notices.FILE_WITHOUT_PATH
+            renderer.show(companion.notice(lang, message, path=sent.path).replies)
+            continue
+        inbound = sent or Inbound(text=text, name=name)
+        response = await companion.handle("console", user, inbound)
         if Effect.DELETE_ME in response.effects:
             renderer.erase_exports()
         renderer.show(response.replies)

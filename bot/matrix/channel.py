@@ -14,7 +14,7 @@ from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, Me
 
 from bot.app.companion import Companion, Unavailable
 from bot.app.failures import Unreachable, network_reason, reach
-from bot.matrix.inbound import inbound, localpart
+from bot.matrix.inbound import inbound, localpart, with_file
 from bot.matrix.send import CHANNEL, MatrixSender
 from bot.matrix.session import log_in, probe
 from bot.matrix.sync import SyncLoop
@@ -206,6 +206,7 @@ class MatrixChannel:
         elif isinstance(event, MegolmEvent):
             await self._undecryptable(room_id, event)
         else:
+            message = await with_file(self.client, event, message)
             reply = await self.companion.handle(CHANNEL, sender, message, redeliverable=True, address=room_id)
             await self.sender.replies(room_id, message.message_id or "", reply.replies)
 

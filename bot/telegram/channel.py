@@ -17,7 +17,7 @@ from telegram.ext import ExtBot
 from bot.app.companion import Companion, Response, Unavailable
 from bot.app.failures import Misconfigured, Unreachable, network_reason, reach
 from bot.app.pacing import Budget
-from bot.telegram.inbound import Incoming, Press, group_command, incoming, language
+from bot.telegram.inbound import Incoming, Press, group_command, incoming, language, with_file
 from bot.telegram.pacing import Pacing
 from bot.telegram.render import Part, answered, button, keyboard, page_of, render, units
 from bot.telegram.send import CHANNEL, Lost, Moved, TelegramSender, Undeliverable
@@ -169,6 +169,7 @@ class TelegramChannel:
             item = incoming(update, self.bot.id, self.username, self.languages)
             if item is None:
                 return self._elsewhere(update)
+            item = await with_file(item, update, self.bot)
             if item.press is not None and item.press.page is not None and await self._turn_page(item):
                 return None
             if item.press is not None and item.inbound.choice == "_done":

@@ -3,12 +3,16 @@ of the buttons (``turn:id``, ``p:turn:page``, ``c:command``) is written and read
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
+from telegram.error import TelegramError
 
-from flows.messages import Inbound
+from flows.messages import FILE_LIMIT, Inbound, Upload
+
+log = logging.getLogger(__name__)
 
 PAGE_PREFIX = "p:"
 COMMAND_PREFIX = "c:"
@@ -120,6 +124,23 @@ def incoming(update: Update, bot_id: int, username: str, languages: tuple[str, .
         )
         return Incoming(chat.id, Inbound(file_name=name, message_id=uid), hint)
     return None
+
+
+async def with_file(item: Incoming, update: Update, bot: Bot) -> Incoming:
+    """A sent document with its media type and bytes, fetched through getFile when it is at most ``FILE_LIMIT``
+    (a bigger one comes with its size only). Photos, voice and the like stay a name: the flow reads documents."""
+    document = update.message.document if update.message is not None else None
+    if document is None or item.inbound.file_name is None:
+        return item
+    size, data = document.file_size, None
+    if size is None or size <= FILE_LIMIT:
+        try:
+            raw = bytes(await (await bot.get_file(document.file_id)).download_as_bytearray())
+            size, data = len(raw), raw if len(raw) <= FILE_LIMIT else None
+        except (TelegramError, OSError) as exc:  # the flow asks for the file again
+            log.warning("a sent document could not be fetched (%s)", type(exc).__name__)
+    upload = Upload(document.mime_type or "application/octet-stream", size, data)
+    return replace(item, inbound=replace(item.inbound, file=upload))
 
 
 def command(text: str, username: str) -> str:

@@ -223,6 +223,37 @@ class RemoveMember:
     user_id: int
 
 
+# -- the workspace's own document templates (flows/conversation/screens/templates.py) ---------
+@dataclass(frozen=True)
+class ShowTemplates:
+    """Tell the coordinator which own templates the workspace has (None: the one this turn's save made)."""
+
+    workspace_id: int | None
+
+
+@dataclass(frozen=True)
+class SendDefaultTemplates:
+    """Send the default DOCX and ODT templates (content/templates/document.*) to adapt."""
+
+
+@dataclass(frozen=True)
+class SaveTemplate:
+    """Store a checked template for ``format`` (docx, odt), replacing the workspace's previous one."""
+
+    workspace_id: int | None
+    format: str
+    file_name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RemoveTemplate:
+    """Remove the workspace's own template for ``format`` (None: both); exports use the default again."""
+
+    workspace_id: int | None
+    format: str | None = None
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -246,6 +277,10 @@ Action = (
     | Join
     | SetMemberRole
     | RemoveMember
+    | ShowTemplates
+    | SendDefaultTemplates
+    | SaveTemplate
+    | RemoveTemplate
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, members, menu, newsletter, privacy, team, toolbox
+from flows.conversation.screens import admin, members, menu, newsletter, privacy, team, templates, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
@@ -57,6 +57,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "invite": lambda: members.invite_command(s, arg),
         "join": lambda: members.join_command(s, arg),
         "team": lambda: members.team_command(s),
+        "template": lambda: templates.template_command(s),
     }
     handlers[command]()
 

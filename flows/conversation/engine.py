@@ -229,7 +229,10 @@ def dispatch(s: Session, inbound: Inbound) -> None:
                 "new text as a new message, or use /back."
             )
         )
-    if inbound.file_name is not None:
+    if inbound.file_name is not None or inbound.file is not None:
+        take = getattr(s.screen, "on_file", None)  # a screen that waits for a file (the template screen)
+        if take is not None:
+            return take(s, inbound)
         return s.say(s.t("I can only read text here, so I have not kept the file. Please type your answer instead."))
     if inbound.command is not None:
         name, _, arg = inbound.command.partition(" ")

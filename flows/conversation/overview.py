@@ -180,6 +180,8 @@ class StoredData:
     attending: list[int] = field(default_factory=list)
     workspaces: list[tuple[str | None, str]] = field(default_factory=list)
     """The workspaces they are a member of: name (None before the municipality is named) and role."""
+    templates: list[tuple[str | None, str, datetime]] = field(default_factory=list)
+    """The document templates they sent that are still stored: workspace name, format (docx, odt) and when."""
 
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
@@ -234,7 +236,19 @@ def workspace_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
         )
         for name, role in data.workspaces
     )
-    return [Paragraph(t("Workspaces and your role there:")), Bullets(rows or (t("none yet"),))]
+    blocks: list[Block] = [Paragraph(t("Workspaces and your role there:")), Bullets(rows or (t("none yet"),))]
+    if data.templates:
+        sent = tuple(
+            t(
+                "{format} template for {name}, sent on {date}",
+                format=fmt.upper(),
+                name=name or t("a municipality not named yet"),
+                date=t.date(at.date(), "medium"),
+            )
+            for name, fmt, at in data.templates
+        )
+        blocks += [Paragraph(t("Document templates you sent:")), Bullets(sent)]
+    return blocks
 
 
 def _moment(value: datetime) -> str:

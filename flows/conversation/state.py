@@ -32,6 +32,7 @@ Mode = Literal[
     "team_member",
     "team_remove",
     "invite",
+    "template",
 ]
 HISTORY_LIMIT = 100
 

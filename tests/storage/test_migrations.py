@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from storage.database import alembic_config
 from storage.models import Answer, Approval, AuditEntry, Conversation, Member, Subscription, Workspace
 from storage.store import Store, Unit
-from tests.storage.test_store import MISSING, VERSION, changed, position, rows
+from tests.storage.test_store import HEAD, MISSING, VERSION, changed, position, rows
 
 T0 = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 T1 = datetime(2026, 12, 1, 17, 40, tzinfo=UTC)
@@ -112,7 +112,7 @@ async def test_every_conversation_becomes_its_persons_workspace_and_nothing_is_l
 
     store = await Store.open(database_url)  # what the new release does on its first start
     try:
-        assert await store.run_connection(lambda c: MigrationContext.configure(c).get_current_revision()) == "0006"
+        assert await store.run_connection(lambda c: MigrationContext.configure(c).get_current_revision()) == HEAD
 
         workspaces = {w["id"]: w for w in await rows(store, Workspace)}
         assert set(workspaces) == set(cids.values())

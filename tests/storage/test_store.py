@@ -36,6 +36,7 @@ TABLES = {
     "codeattempt",
     "approval",
     "room",
+    "template",
     "user",
     "identity",
     "municipality",
@@ -158,7 +159,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
         tables = await store.run_connection(lambda conn: set(inspect(conn).get_table_names()))
         assert tables == TABLES | {"alembic_version"}
         revision = await store.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
-        assert revision == HEAD == "0005"
+        assert revision == HEAD == "0007"
 
         def diff(metadata: MetaData) -> Callable[[Connection], list[Any]]:
             def compare(conn: Connection) -> list[Any]:

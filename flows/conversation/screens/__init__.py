@@ -9,6 +9,7 @@ from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
 from flows.conversation.screens.stages import Question, StageEnd, Start
 from flows.conversation.screens.team import Approval
+from flows.conversation.screens.templates import Templates
 from flows.conversation.screens.toolbox import Browse, Tool, Tools
 from flows.conversation.session import Screen
 from flows.conversation.state import Mode
@@ -39,4 +40,5 @@ SCREENS: dict[Mode, Screen] = {
     "team_member": TeamMember(),
     "team_remove": TeamRemove(),
     "invite": PickInviteRole(),
+    "template": Templates(),
 }

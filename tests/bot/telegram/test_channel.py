@@ -528,3 +528,23 @@ async def test_the_empty_chat_explains_the_bot_in_each_language(api: FakeBotAPI,
     assert "Demografiestrategie" in api.descriptions[("description", None)]
     assert "stratégie démographique" in api.descriptions[("short_description", "fr")]
     assert api.descriptions[("description", "en")].startswith("The DAKS companion")
+
+
+async def test_a_document_arrives_with_its_bytes_and_becomes_the_workspace_template(
+    api: FakeBotAPI, bot: BotProcess, database_url: str
+):
+    from tests.bot.app.test_templates import docx_template
+
+    hanna = Person(api, api.user(1011, "Hanna", "de"))
+    await hanna.says("/start")
+    await hanna.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    await hanna.says("/vorlage", "{{p body }}")
+    template = docx_template("{{ municipality }}", "{{p body }}")
+    before = len(hanna.chat)
+    await api.send_file(hanna.user, "briefkopf.docx", template)
+    await api.wait_for(lambda: any("Gespeichert: briefkopf.docx" in m.text for m in hanna.chat[before:]))
+    assert any(c.method == "getFile" for c in api.calls)
+    if database_url.startswith("sqlite:///"):  # the bytes stored are the bytes sent
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            assert db.execute("SELECT format, data FROM template").fetchall() == [("docx", template)]
+    assert refused(api) == []
