@@ -60,3 +60,19 @@ DESCRIPTION = N_(
 
 SHORT_DESCRIPTION = N_("Guides your municipality through a demography strategy, one question at a time.")
 """The bot's short description, on its profile and in shared links (at most 120 characters)."""
+
+DOCUMENT_FAILED = N_(
+    "Sorry, I could not create the document. Your answers are safe; please try again later or pick another format."
+)
+"""Rendering a document failed (logged); the answer was committed before."""
+
+BAD_TEMPLATE = N_(
+    "Your municipality’s template could not be used: {reason}. Please check the template file; your answers are safe."
+)
+"""A municipality's own DOCX/ODT template is unusable; ``reason`` says why."""
+
+DOCUMENT_TOO_LARGE = N_(
+    "The document would be {size} MB, more than the {limit} MB this messenger can deliver. Please export it "
+    "in another format, for example PDF or Markdown."
+)
+"""The rendered file is over the channel's limit (Telegram: 50 MB for bots)."""

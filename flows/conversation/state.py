@@ -32,6 +32,7 @@ Mode = Literal[
     "team_member",
     "team_remove",
     "invite",
+    "export",
 ]
 HISTORY_LIMIT = 100
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES, Step
 from flows.conversation import overview
 from flows.conversation.actions import Effect
-from flows.conversation.export import export_markdown
-from flows.conversation.screens import admin, newsletter
+from flows.conversation.screens import admin, export, newsletter
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
@@ -51,7 +49,7 @@ class Menu:
             "_progress": lambda: progress(s),
             "_stage": lambda: s.open_overlay("pick_stage"),
             "_edit": lambda: s.open_overlay("pick_edit"),
-            "_export": lambda: export(s),
+            "_export": lambda: export.ask(s),
             "_mydata": lambda: mydata(s),
             "_delete": lambda: s.open_overlay("confirm_delete"),
             "_help": lambda: show_help(s),
@@ -170,11 +168,6 @@ def show_help(s: Session) -> None:
 
 def progress(s: Session) -> None:
     s.before.append(Outbound(overview.progress(s.ctx)))
-
-
-def export(s: Session) -> None:
-    attachment = export_markdown(s.ctx, s.today or date.today())
-    s.before.append(Outbound([Paragraph(s.t("Here are your results as a Markdown file."))], attachments=[attachment]))
 
 
 def mydata(s: Session) -> None:
