@@ -278,16 +278,17 @@ def test_progress_help_and_menu_are_always_at_hand(chat):
     assert chat.state.mode == "step"
 
 
-def test_export_is_markdown_with_user_text_escaped(chat):
+def test_export_hands_the_shell_a_document_with_user_text_as_written(chat):
+    """The engine builds the document; rendering (and escaping) happens in the shell, after the commit."""
     onboard(chat, name="Neu-Stadt <script>")
     chat.says("# Bürgermeisterin [Link](http://example.org)")
-    chat.says("/export")
-    [attachment] = [a for r in chat.replies for a in r.attachments]
-    text = attachment.data.decode()
-    assert attachment.filename.endswith(".md") and attachment.media_type == "text/markdown"
-    assert text.startswith("# DAKS-Begleiter: Neu-Stadt \\<script\\>")
-    assert "**Politische Rückendeckung**: \\# Bürgermeisterin \\[Link\\](http://example.org)" in text
-    assert "## 5. Zwischenbilanz" in text
+    chat.says("/export md")
+    [rendering] = [d for r in chat.replies for d in r.documents]
+    assert rendering.file_name.endswith(".md") and rendering.media_type == "text/markdown"
+    assert rendering.document.subtitle == "Neu-Stadt <script>"
+    texts = [getattr(b, "text", "") for s in rendering.document.sections for b in s.blocks]
+    assert "# Bürgermeisterin [Link](http://example.org)" in texts
+    assert rendering.document.sections[-1].title == "5. Zwischenbilanz"
 
 
 def test_delete_asks_first_and_then_forgets_everything(chat):
