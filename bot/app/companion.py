@@ -113,6 +113,7 @@ class Companion:
         hint: str | None = None,
         redeliverable: bool = False,
         address: str | None = None,
+        documents: bool = True,
     ) -> Response:
         """Replies for the user; empty for a message seen before. Never raises for a user's input.
 
@@ -120,7 +121,9 @@ class Companion:
         messenger's language). With ``redeliverable`` the platform sends the message again later,
         so a database outage raises :class:`Unavailable` instead of asking the user to resend.
         ``address`` is where broadcasts reach this person when it is not ``ref`` (a Matrix room).
-        Each message is counted, timed and logged (bot/app/metrics.py).
+        Each message is counted, timed and logged (bot/app/metrics.py). The replies' documents are rendered
+        after the commit (:meth:`make_documents`); a channel that sends from a queue of its own passes
+        ``documents=False`` and has them made there, so that its intake never waits for a document.
         """
         started, outcome = time.perf_counter(), "error"
         try:
@@ -134,7 +137,8 @@ class Companion:
             raise
         finally:
             metrics.handled(channel, inbound, outcome, time.perf_counter() - started)
-        await self.make_documents(channel, response)
+        if documents:
+            await self.make_documents(channel, response)
         return response
 
     async def make_documents(self, channel: str, response: Response) -> None:
