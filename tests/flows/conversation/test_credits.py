@@ -83,8 +83,25 @@ def test_the_stage_summary_and_the_export_attribute_each_entry(content):
     reply = "\n\n".join(block.text for block in summary)
     assert "Koordination: Hauptamt\nzuletzt geändert von Ben, 3. Dez." in reply, reply
     assert "Sozialamt (Sie)" in reply and "Jugendhilfe (Ben)" in reply
-    anna.says("/export")
-    [file] = [a for r in anna.replies for a in r.attachments]
-    lines = file.data.decode().splitlines()
-    assert "- Sozialamt _(Anna)_" in lines and "- Jugendhilfe _(Ben)_" in lines, lines
-    assert "**Koordination**: Hauptamt _(zuletzt geändert von Ben, 3. Dez.)_" in lines
+    anna.says("/export md")
+    [rendering] = [d for r in anna.replies for d in r.documents]
+    lines = document_lines(rendering.document)
+    for entry, author in (("Sozialamt", "Anna"), ("Jugendhilfe", "Ben"), ("Hauptamt", "zuletzt geändert von Ben")):
+        assert any(entry in line and author in line for line in lines), (entry, author, lines)
+
+
+def document_lines(document) -> list[str]:
+    """Every paragraph, list item, table row and cell line of a document, each as one string."""
+    from flows.documents.model import Cell, Items, Table, Text
+
+    lines: list[str] = []
+    for block in (b for s in document.sections for b in s.blocks):
+        if isinstance(block, Text):
+            lines.append(block.text)
+        elif isinstance(block, Items):
+            lines += block.items
+        elif isinstance(block, Table):
+            for row in block.rows:
+                lines.append(" | ".join(c.title if isinstance(c, Cell) else c for c in row))
+                lines += [line for c in row if isinstance(c, Cell) for line in c.lines]
+    return lines
