@@ -73,7 +73,7 @@ def strategy_answers(measures: int = 20) -> dict[str, Any]:
     ]
     return {
         "ob_name": "Amt Süderbrarup",
-        "ob_kind": "amt",
+        "ob_kind": "amt",  # an Amt (Schleswig-Holstein): what the example is
         "ob_fields": list(FIELDS),
         "ko_sponsor": "Bürgermeisterin Dr. Beispiel",
         "ko_coordinator": "Demografiebeauftragte im Hauptamt",
@@ -192,7 +192,8 @@ async def main(runs: int, workers: int, users: int, exports: int, seconds: float
                 await chatting(companion, users, 1.0)  # warm caches
                 alone = await chatting(companion, users, seconds)
                 if heavy is None:
-                    print("  no format could be made: the latency under exports is not measured")
+                    p50, p95, p99 = quantiles(alone)
+                    print(f"  no format could be made; {users} users alone: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
                     return 0
                 until = asyncio.Event()
                 load = asyncio.create_task(exporting(press, made[heavy][0], exports, until))
