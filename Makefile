@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.broadcast --subscribers 10000 --ceiling 10000
 	$(BIN)/python -m benchmarks.matrix --users 20
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
+	$(BIN)/python -m benchmarks.documents --runs 20 --workers 2 --users 8 --exports 5
 
 # The house rules: ruff (lint and format), the import contracts in pyproject.toml (layers, independence,
 # no circles), mypy.

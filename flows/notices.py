@@ -69,3 +69,18 @@ FILE_UNREADABLE = N_(
 
 FILE_WITHOUT_PATH = N_("To send a file, write /file and its path, for example: /file ~/Documents/letterhead.docx")
 """A terminal user wrote ``/file`` without a path."""
+DOCUMENT_FAILED = N_(
+    "Sorry, I could not create the document. Your answers are safe; please try again later or pick another format."
+)
+"""Rendering a document failed (logged); the answer was committed before."""
+
+BAD_TEMPLATE = N_(
+    "Your municipality’s template could not be used: {reason}. Please check the template file; your answers are safe."
+)
+"""A municipality's own DOCX/ODT template is unusable; ``reason`` says why."""
+
+DOCUMENT_TOO_LARGE = N_(
+    "The document would be {size} MB, more than the {limit} MB this messenger can deliver. Please export it "
+    "in another format, for example PDF or Markdown."
+)
+"""The rendered file is over the channel's limit (Telegram: 50 MB for bots)."""

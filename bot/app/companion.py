@@ -16,6 +16,7 @@ from bot.app import metrics, privacy
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.team import team_of
+from bot.documents.press import LIMITS, NotMade, Press
 from bot.documents.templates import checked
 from flows import notices
 from flows.content.loader import Content
@@ -23,7 +24,8 @@ from flows.conversation import overview
 from flows.conversation.actions import DeleteWorkspace, Effect, Facts, Link, role_of
 from flows.conversation.context import Ctx
 from flows.conversation.engine import Engine, Stored, Turn
-from flows.messages import Inbound, Outbound, Paragraph
+from flows.documents.model import Rendering
+from flows.messages import Attachment, Block, Inbound, Outbound, Paragraph
 from flows.team import rooms
 from flows.team.authorship import entry_authors
 from flows.team.deletion import NOT_COORDINATOR
@@ -58,9 +60,16 @@ class Companion:
     """Handles one inbound message per call, in order per user, committing before it returns."""
 
     def __init__(
-        self, content: Content, store: Store, default_language: str = "de", admins: frozenset[str] = frozenset()
+        self,
+        content: Content,
+        store: Store,
+        default_language: str = "de",
+        admins: frozenset[str] = frozenset(),
+        press: Press | None = None,
     ):
         self.content = content
+        self.press = press or Press(content.root / "templates", workers=0, warm_up=False)
+        """Renders the documents of replies off the event loop (one thread unless the caller gives a pool)."""
         self.admins = admins
         """``channel:ref`` of the configured admins (numeric Telegram ids, full Matrix IDs)."""
         self.store = store
@@ -105,6 +114,7 @@ class Companion:
         hint: str | None = None,
         redeliverable: bool = False,
         address: str | None = None,
+        documents: bool = True,
     ) -> Response:
         """Replies for the user; empty for a message seen before. Never raises for a user's input.
 
@@ -112,14 +122,15 @@ class Companion:
         messenger's language). With ``redeliverable`` the platform sends the message again later,
         so a database outage raises :class:`Unavailable` instead of asking the user to resend.
         ``address`` is where broadcasts reach this person when it is not ``ref`` (a Matrix room).
-        Each message is counted, timed and logged (bot/app/metrics.py).
+        Each message is counted, timed and logged (bot/app/metrics.py). The replies' documents are rendered
+        after the commit (:meth:`make_documents`); a channel that sends from a queue of its own passes
+        ``documents=False`` and has them made there, so that its intake never waits for a document.
         """
         started, outcome = time.perf_counter(), "error"
         try:
             inbound = await checked(inbound)  # a DOCX/ODT file's verdict, off the event loop, before the unit
             response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address)
             outcome = response.outcome
-            return response
         except Unavailable:
             outcome = "unavailable"
             raise
@@ -128,6 +139,33 @@ class Companion:
             raise
         finally:
             metrics.handled(channel, inbound, outcome, time.perf_counter() - started)
+        if documents:
+            await self.make_documents(channel, response)
+        return response
+
+    async def make_documents(self, channel: str, response: Response) -> None:
+        """Turn each reply's documents into attachments, after the commit and outside the person's lock (the
+        channel sends one chat's replies in order, so they still arrive in order); what fails is said instead."""
+        for reply in response.replies:
+            if not reply.documents:
+                continue
+            renderings, reply.documents = reply.documents, []
+            made = await asyncio.gather(*(self._attachment(channel, r) for r in renderings))
+            files = [m for m in made if isinstance(m, Attachment)]
+            problems: list[Block] = [Paragraph(m) for m in dict.fromkeys(m for m in made if isinstance(m, str))]
+            reply.attachments += files
+            reply.blocks = [*reply.blocks, *problems] if files else problems
+
+    async def _attachment(self, channel: str, rendering: Rendering) -> Attachment | str:
+        """The file, or what to tell the person instead, in the document's language."""
+        try:
+            return await self.press.attachment(rendering, self.content.root / "templates", LIMITS.get(channel))
+        except NotMade as exc:
+            return self.content.catalogues.translator(rendering.document.lang)(exc.message, **exc.params)
+
+    def close(self) -> None:
+        """Stop the document workers."""
+        self.press.close()
 
     async def _take(
         self,
@@ -245,6 +283,7 @@ class Companion:
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
         )
+        _with_templates(unit, saved, turn)
         if Effect.DELETE_ME in turn.effects:
             unit.delete_user(account.user_id)
             return Response(turn.replies, list(turn.effects))
@@ -318,3 +357,16 @@ class Companion:
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
             unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
+
+
+def _with_templates(unit: Unit, saved: Saved, turn: Turn) -> None:
+    """Give each document to be rendered as DOCX or ODT the workspace's own template (``/vorlage``), if it has one."""
+    if saved.shared is None:
+        return
+    for reply in turn.replies:
+        reply.documents = [
+            replace(r, template=unit.template(saved.shared.workspace_id, r.format))
+            if r.format in ("docx", "odt")
+            else r
+            for r in reply.documents
+        ]

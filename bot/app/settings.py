@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     language: str = Field(default="de", pattern="^(de|fr|en)$", description="Language for new users.")
     export_dir: Path | None = Field(default=None, description="Where the terminal chat writes exports.")
     auto_migrate: bool = Field(default=True, description="Upgrade the database schema at start.")
+    render_workers: int = Field(
+        default=1,
+        ge=0,
+        le=32,
+        description="Processes that render exported documents off the event loop; 0 = one thread (terminal chat).",
+    )
     log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log lines as text or JSON.")
     metrics_listen: str | None = Field(

@@ -54,14 +54,17 @@ async def _open_store(url: str, upgrade: bool, key: bytes | None = None) -> Stor
     )
 
 
-async def _companion(settings: Settings) -> tuple[Companion, Store]:
+async def _companion(settings: Settings, workers: int | None = None) -> tuple[Companion, Store]:
+    """The companion on its store; ``workers`` render documents (default: DAKS_RENDER_WORKERS; 0 = a thread)."""
     from bot.app.companion import Companion
+    from bot.documents.press import Press
     from flows.content.loader import load_content
 
     content = load_content(settings.content_dir)
     content.vector_cache = settings.data_dir / "toolbox.vectors.npz"
     store = await _open_store(settings.database, settings.auto_migrate, _key(settings))
-    return Companion(content, store, settings.language, settings.admin_ids), store
+    press = Press(content.root / "templates", settings.render_workers if workers is None else workers)
+    return Companion(content, store, settings.language, settings.admin_ids, press), store
 
 
 def _key(settings: Settings) -> bytes:
@@ -81,12 +84,13 @@ async def _chat(settings: Settings, user: str, lang: str | None) -> int:
     from bot.console.render import ConsoleRenderer
     from storage.people import subject_of
 
-    companion, store = await _companion(settings)
+    companion, store = await _companion(settings, workers=0)
     try:
         exports = settings.exports / subject_of(store.key, "console", user)[:32]
         renderer = ConsoleRenderer(sys.stdout, exports, interactive=sys.stdin.isatty())
         return await run_console(companion, user, lang, renderer)
     finally:
+        companion.close()
         await store.close()
 
 
@@ -160,6 +164,7 @@ async def _serve(settings: Settings) -> int:
     try:
         return await run_channels(companion, settings)
     finally:
+        companion.close()
         await store.close()
 
 

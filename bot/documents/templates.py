@@ -12,7 +12,7 @@ from dataclasses import replace
 import jinja2
 import odfdo
 from docx import Document
-from docxtpl import DocxTemplate, RichTextParagraph  # type: ignore[import-untyped]  # no type information published
+from docxtpl import DocxTemplate, RichTextParagraph
 
 from bot.documents.errors import BadTemplate
 from flows.content.i18n import N_

@@ -176,7 +176,7 @@ class TelegramChannel:
                 await self._name_the_picks(item)
             try:
                 response = await self.companion.handle(
-                    CHANNEL, str(item.chat_id), item.inbound, hint=item.hint, redeliverable=True
+                    CHANNEL, str(item.chat_id), item.inbound, hint=item.hint, redeliverable=True, documents=False
                 )
             except Unavailable:
                 self._outage_note(item)
@@ -280,6 +280,7 @@ class TelegramChannel:
         )
 
     async def _deliver(self, item: Incoming, response: Response) -> None:
+        await self.companion.make_documents(CHANNEL, response)  # here, not in the intake: polling goes on meanwhile
         replies = list(response.replies)
         press = item.press
         if press is not None:

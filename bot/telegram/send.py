@@ -71,9 +71,9 @@ class TelegramSender:
         )
 
     def document(self, chat_id: int, attachment: Attachment) -> Awaitable[Message]:
-        return self.bot.send_document(
-            chat_id, InputFile(attachment.data, filename=attachment.filename), filename=attachment.filename
-        )
+        upload = InputFile(attachment.data, filename=attachment.filename)
+        upload.mimetype = attachment.media_type  # ours, not a guess from the system's MIME table
+        return self.bot.send_document(chat_id, upload, filename=attachment.filename)
 
     async def call(self, chat_id: int, what: str, request: Awaitable[T]) -> T | None:
         """One request to Telegram: its answer, or None for an edit that changed nothing.

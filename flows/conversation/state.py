@@ -33,6 +33,7 @@ Mode = Literal[
     "team_remove",
     "invite",
     "template",
+    "export",
 ]
 HISTORY_LIMIT = 100
 

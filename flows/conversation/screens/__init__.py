@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
+from flows.conversation.screens.export import Export
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
@@ -41,4 +42,5 @@ SCREENS: dict[Mode, Screen] = {
     "team_remove": TeamRemove(),
     "invite": PickInviteRole(),
     "template": Templates(),
+    "export": Export(),
 }

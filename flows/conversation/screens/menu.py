@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES, Step
 from flows.conversation import overview
 from flows.conversation.actions import Effect
-from flows.conversation.documents import build, names
-from flows.conversation.screens import admin, newsletter
+from flows.conversation.screens import admin, export, newsletter
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
-from flows.documents.model import Rendering
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
 
 _STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "_admin")
@@ -52,7 +49,7 @@ class Menu:
             "_progress": lambda: progress(s),
             "_stage": lambda: s.open_overlay("pick_stage"),
             "_edit": lambda: s.open_overlay("pick_edit"),
-            "_export": lambda: export(s),
+            "_export": lambda: export.ask(s),
             "_mydata": lambda: mydata(s),
             "_delete": lambda: s.open_overlay("confirm_delete"),
             "_help": lambda: show_help(s),
@@ -171,13 +168,6 @@ def show_help(s: Session) -> None:
 
 def progress(s: Session) -> None:
     s.before.append(Outbound(overview.progress(s.ctx)))
-
-
-def export(s: Session) -> None:
-    """The strategy document as Markdown, rendered by the shell (helper F's export screen offers the formats)."""
-    document = build(s.ctx, "strategy", s.today or date.today())
-    rendering = Rendering(document, "md", names.file_name(s.ctx, "strategy", "md", datetime.now()))
-    s.before.append(Outbound([Paragraph(s.t("Here are your results as a Markdown file."))], documents=[rendering]))
 
 
 def mydata(s: Session) -> None:

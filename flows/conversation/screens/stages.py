@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.content.model import Step
 from flows.conversation import clash, meaning, overview
-from flows.conversation.screens import menu, team, toolbox
+from flows.conversation.screens import export, menu, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
@@ -230,7 +230,7 @@ class StageEnd:
         if inp.choice == "_edit":
             return s.open_overlay("pick_edit")
         if inp.choice == "_export":
-            return menu.export(s)
+            return export.ask(s)
         if inp.choice == "_progress":
             return menu.progress(s)
         if inp.choice == "_summary":

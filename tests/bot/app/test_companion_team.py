@@ -77,7 +77,7 @@ async def test_ben_sees_who_wrote_what_and_annas_export_credits_his_entries(team
     assert "Notiert (2)" in await team.says("ben", "Schulen")  # appended to Anna's list
     reply = await team.says("ben", "/zurück")
     assert "Aktuelle Antwort: Bürgermeisterin\nzuletzt geändert von Anna, " in reply
-    await team.says("anna", "/export")
+    await team.says("anna", "/export md")
     [file] = [a for r in team.replies for a in r.attachments]
     markdown = file.data.decode()
     assert entries(markdown, "Eingeladene Akteure") == [("Vereine", "Anna"), ("Schulen", "Ben")]
@@ -126,7 +126,7 @@ async def test_a_viewer_reads_and_exports_but_changes_nothing(team):
     before = await team.answers()
     reply = await team.says("carla", "Hauptamt")
     assert "Sie können lesen und exportieren; Änderungen macht Anna." in reply
-    await team.says("carla", "/export")
+    await team.says("carla", "/export md")
     [file] = [a for r in team.replies for a in r.attachments]
     assert "Bürgermeisterin" in file.data.decode()
     assert await team.answers() == before
@@ -199,7 +199,7 @@ async def test_two_members_appending_to_one_list_at_the_same_moment_both_land(te
     assert f"Notiert ({steering.index('Planungsamt') + 1})" in heard[0]
     if not database_url.startswith("sqlite"):
         assert steering == ["Planungsamt", "Sozialamt"] and len(runs) == 2  # Anna's ran again after Ben's commit
-    await team.says("anna", "/export")
+    await team.says("anna", "/export md")
     [file] = [a for r in team.replies for a in r.attachments]
     by = {"Planungsamt": "Ben", "Sozialamt": "Anna"}
     assert entries(file.data.decode(), "Steuerungsgruppe") == [(point, by[point]) for point in steering]

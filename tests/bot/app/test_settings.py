@@ -91,3 +91,14 @@ def test_a_matrix_homeserver_is_a_web_address(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("MATRIX_HOMESERVER", "matrix.example.org")
     with pytest.raises(ValidationError, match="MATRIX_HOMESERVER(.|\n)*https://"):
         Settings()
+
+
+def test_documents_are_rendered_by_one_worker_unless_configured(monkeypatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DAKS_RENDER_WORKERS", raising=False)
+    assert Settings().render_workers == 1
+    monkeypatch.setenv("DAKS_RENDER_WORKERS", "0")  # one thread in the bot's own process
+    assert Settings().render_workers == 0
+    monkeypatch.setenv("DAKS_RENDER_WORKERS", "-1")
+    with pytest.raises(ValidationError, match="render_workers"):
+        Settings()

@@ -104,7 +104,7 @@ async def test_the_coordinator_records_the_approval_and_later_changes_show_until
     await ben.says("Vereinsleben")
     reply = await ben.says("fertig")
     assert "Beschlossen vom Steuerungskreis am 3. Dezember 2026; seitdem geändert: Stärken." in reply
-    await ben.says("/export")
+    await ben.says("/export md")
     [document] = [a for r in ben.replies for a in r.attachments]
     text = document.data.decode()
     assert "*Beschlossen vom Steuerungskreis am 3. Dezember 2026; seitdem geändert: Stärken.*" in text

@@ -115,27 +115,25 @@ def assert_in_order(output: str, expected: list[str]) -> None:
 
 
 def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp_path: Path):
-    lines = [line for line, _ in FIVE_STAGES] + ["/export", "/ende"]
+    lines = [line for line, _ in FIVE_STAGES] + ["/export md", "/ende"]
     result = run_chat(lines, user="anna", db=database_url, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert_in_order(
         result.stdout,
-        ["Guten Tag! Ich bin der DAKS-Begleiter"] + [e for _, e in FIVE_STAGES] + ["Markdown-Datei", "Bis bald"],
+        ["Guten Tag! Ich bin der DAKS-Begleiter"] + [e for _, e in FIVE_STAGES] + ["als Markdown", "Bis bald"],
     )
     assert "› " not in result.stdout and "\033[" not in result.stdout  # no prompt or colour when piped
 
-    [export] = (tmp_path / "exports").glob("*/daks-musterstadt-*.md")
-    text = export.read_text()
-    assert text.startswith("# DAKS-Begleiter: Musterstadt")
+    [export] = (tmp_path / "exports").glob("*/daks-*-musterstadt-*.md")
+    headings, text = markdown_text(export)
+    assert "Musterstadt" in headings[0]
+    for heading in ("1. Kick-Off", "2. Kommunalprofil", "4. Werkstattplan", "5. Zwischenbilanz"):
+        assert heading in headings, headings
     for fragment in (
-        "## 1. Kick-Off",
         "Bürgermeisterin Dr. Beispiel",
-        "## 2. Kommunalprofil",
         "Starkes Ehrenamt",
-        "## 4. Werkstattplan",
-        "- Praxisbörse aufbauen\n  - Handlungsfeld: ",
-        "Verantwortlich: Wirtschaftsförderung",
-        "## 5. Zwischenbilanz",
+        "Praxisbörse aufbauen",
+        "Wirtschaftsförderung",
         "Wohnraum für Ärztinnen fehlt",
     ):
         assert fragment in text, fragment
@@ -144,6 +142,16 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
     assert_in_order(
         again.stdout, ["Willkommen zurück", "Zusammenfassung: Zwischenbilanz", "5 von 5 Phasen abgeschlossen"]
     )
+
+
+def markdown_text(path: Path) -> tuple[list[str], str]:
+    """The headings and the paragraphs of a Markdown file as a reader sees them (markdown-it-py, escapes undone)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(path.read_text(encoding="utf-8"))
+    shown = ["".join(c.content for c in t.children or () if c.type == "text") for t in tokens]
+    headings = [shown[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    return headings, "\n".join(x for x in shown if x)
 
 
 def test_quitting_mid_stage_and_coming_back_resumes_exactly_there(database_url: str, tmp_path: Path):
@@ -263,7 +271,7 @@ def test_a_bad_language_or_a_broken_content_dir_is_refused_clearly(tmp_path: Pat
 def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, content):
     """The same typed answers work in every language; each stage ends with its summary in that language."""
     t = content.catalogues.translator(lang)
-    lines = [line for line, _ in FIVE_STAGES] + ["/export", "/quit"]
+    lines = [line for line, _ in FIVE_STAGES] + ["/export md", "/quit"]
     result = run_chat(lines, user=f"user-{lang}", db=f"sqlite:///{tmp_path / 'x.db'}", lang=lang, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     expected = [content.stage("onboarding").steps[0].prompt.get(lang)[:40]]
@@ -277,7 +285,7 @@ def test_the_five_stages_in_french_and_english(lang: str, tmp_path: Path, conten
     )
     assert_in_order(result.stdout, expected)
     [export] = (tmp_path / "exports").glob("*/*.md")
-    assert f"## 3. {content.stage('zukunftswerkstatt').title.get(lang)}" in export.read_text()
+    assert f"3. {content.stage('zukunftswerkstatt').title.get(lang)}" in markdown_text(export)[0]
 
 
 BIDI_AND_ESCAPES = "\u202e\u2066\u200f\x1b"
@@ -303,7 +311,7 @@ def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(dat
         b"K\xf6ln\xed\xa0\x80\n"  # Latin-1 and an encoded surrogate: not UTF-8
         b"2\n13\n3\n2, 5\n"
         b"B\xc3\xbcrger\xe2\x80\xaemeister\xe2\x81\xa6in \x1b[2J\x1b]0;pwned\x07\x00\n"  # bidi, ESC, BEL, NUL
-        b"/export\n/ende\n"
+        b"/export md\n/ende\n"
     )
     result = pipe_chat(typed, user="lena", db=database_url, data_dir=tmp_path)
     out = result.stdout.decode("utf-8")
@@ -314,14 +322,14 @@ def test_undecodable_bytes_and_hostile_controls_are_cleaned_and_export_works(dat
             "Was für eine Kommune ist K\ufffdln\ufffd\ufffd\ufffd?",
             "Kick-Off · Frage 1 von 10",
             "Wer koordiniert den Prozess",
-            "Markdown-Datei",
+            "als Markdown",
             "Bis bald",
         ],
     )
     assert not set(out) & set(BIDI_AND_ESCAPES + "\x00\x07")
     [export] = [line.removeprefix("📎 ") for line in out.splitlines() if line.startswith("📎 ")]
-    text = Path(export).read_text(encoding="utf-8")
-    assert "K\ufffdln" in text and "Bürgermeisterin \\[2J\\]0;pwned" in text
+    _, text = markdown_text(Path(export))
+    assert "K\ufffdln" in text and "Bürgermeisterin [2J]0;pwned" in text
     values = stored_answers(database_url)
     assert "K\ufffdln\ufffd\ufffd\ufffd" in values and "Bürgermeisterin [2J]0;pwned" in values
     assert not [v for v in values if isinstance(v, str) and set(v) & set(BIDI_AND_ESCAPES)]
@@ -350,9 +358,9 @@ def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_s
     for old_name in ("k-ln", "koeln"):  # the predictable names exports used to get
         (exports / f"daks-{old_name}-{date.today().isoformat()}.md").symlink_to(victim)
     profile = ["Köln", "2", "13", "3", "2, 5"]
-    anna = run_chat([*profile, "/export", "/export"], user="anna", db=db, data_dir=data)
-    ben = run_chat([*profile, "/export"], user="ben", db=db, data_dir=data)
-    nameless = run_chat(["/export"], user="carla", db=db, data_dir=data)
+    anna = run_chat([*profile, "/export md", "/export md"], user="anna", db=db, data_dir=data)
+    ben = run_chat([*profile, "/export md"], user="ben", db=db, data_dir=data)
+    nameless = run_chat(["/export md"], user="carla", db=db, data_dir=data)
     for result in (anna, ben, nameless):
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert victim.read_text() == "not yours"
@@ -362,7 +370,7 @@ def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_s
     assert sorted(len(f) for f in files.values()) == [1, 1, 2]  # anna exported twice
     everything = [path for paths in files.values() for path in paths]
     assert len({p.name for p in everything}) == 4
-    assert all(re.fullmatch(r"daks-(koeln|export)-\d{4}-\d\d-\d\d-[0-9a-f]{6}\.md", p.name) for p in everything)
+    assert all(re.fullmatch(r"daks-[a-z]+-(koeln|export)-[0-9-]+-[0-9a-f]{6}\.md", p.name) for p in everything)
     assert not [p for p in [*folders, *everything] if {"anna", "ben", "carla"} & set(p.name.split("-"))]
     assert {mode(folder) for folder in folders} == {0o700}
     assert {mode(p) for p in everything} == {0o600} and mode(data / "daks.db") == 0o600
@@ -380,7 +388,7 @@ def test_exports_are_per_user_unique_transliterated_owner_only_never_through_a_s
 def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tmp_path: Path):
     data = tmp_path / "data"
     db = f"sqlite:///{data / 'daks.db'}"
-    first = run_chat(["Köln", "/export"], user="dora", db=db, data_dir=data)
+    first = run_chat(["Köln", "/export md"], user="dora", db=db, data_dir=data)
     [folder] = (data / "exports").iterdir()
     assert first.returncode == 0 and len(list(folder.iterdir())) == 1
     assert mode(data) == mode(data / "exports") == mode(folder) == 0o700  # created by the app
@@ -390,7 +398,7 @@ def test_an_export_is_not_written_into_a_folder_someone_swapped_for_a_symlink(tm
         path.unlink()
     folder.rmdir()
     folder.symlink_to(elsewhere)
-    again = run_chat(["/export"], user="dora", db=db, data_dir=data)
+    again = run_chat(["/export md"], user="dora", db=db, data_dir=data)
     assert again.returncode == 0 and "Traceback" not in again.stderr
     assert "could not be written" in again.stderr and list(elsewhere.iterdir()) == []
     erased = run_chat(["/loeschen", "1"], user="dora", db=db, data_dir=data)

@@ -183,7 +183,7 @@ async def test_a_staff_member_walks_all_five_stages_in_a_direct_chat(matrix, enc
     assert "Guten Tag! Ich bin der DAKS-Begleiter" in anna.texts(room)[0]
     for line, expect in FIVE_STAGES:
         await anna.says(room, line, expect)
-    new = await anna.says(room, "/export", None)
+    new = await anna.says(room, "/export md", None)
     deadline = time.monotonic() + 20
     while not [e for r, e in anna.notices if r == room and isinstance(e, RoomMessageFile | RoomEncryptedFile)]:
         assert time.monotonic() < deadline, new
@@ -194,7 +194,7 @@ async def test_a_staff_member_walks_all_five_stages_in_a_direct_chat(matrix, enc
     data = downloaded.body  # type: ignore[union-attr]
     if encrypted:
         data = decrypt_attachment(data, file.key["k"], file.hashes["sha256"], file.iv)  # type: ignore[union-attr]
-    assert b"## 5. Zwischenbilanz" in data and "Praxisbörse aufbauen".encode() in data
+    assert b"5. Zwischenbilanz" in data and "Praxisbörse aufbauen".encode() in data
     assert "cross-signing bootstrapped" in bot.output()
     device = re.search(r"Matrix channel running as \S+ \(device (\w+)", bot.output()).group(1)  # type: ignore[union-attr]
     assert await device_is_cross_signed(anna.client, bot_id, device), "seen by the user through /keys/query"

@@ -32,11 +32,11 @@ async def test_a_user_walks_all_five_stages_by_tapping_and_typing(api: FakeBotAP
     await anna.says("/start", "Guten Tag! Ich bin der DAKS-Begleiter")
     for line, expect in FIVE_STAGES:
         await anna.answers(line, expect)
-    await anna.says("/export", "Markdown")
+    await anna.says("/export md", "als Markdown")
     await api.wait_for(lambda: any(m.document for m in anna.chat))
     [(name, data)] = [m.document for m in anna.chat if m.document]
-    assert name.startswith("daks-musterstadt-") and name.endswith(".md")
-    assert "Praxisbörse aufbauen" in data.decode() and "## 5. Zwischenbilanz" in data.decode()
+    assert name.startswith("daks-") and "-musterstadt-" in name and name.endswith(".md")
+    assert "Praxisbörse aufbauen" in data.decode() and "5. Zwischenbilanz" in data.decode()
     assert refused(api) == []
     assert {"de", "fr", "en", None} <= set(api.commands)
     assert [c["command"] for c in api.commands["fr"]][:2] == ["demarrer", "aide"]
@@ -172,7 +172,7 @@ async def test_undecodable_text_and_hostile_controls_are_cleaned_and_the_export_
     lena = Person(api, api.user(1016, "Lena", "de"))
     await lena.says("/start")
     await lena.says("K\ud800ln\u202e\x1b[31m\x00", "Was für eine Kommune ist K\ufffdln[31m?")  # "\ud800" in the JSON
-    await lena.says("/export", "Markdown")
+    await lena.says("/export md", "als Markdown")
     await api.wait_for(lambda: any(m.document for m in lena.chat))
     [(name, data)] = [m.document for m in lena.chat if m.document]
     assert name.isascii() and name.startswith("daks-") and name.endswith(".md")

@@ -84,7 +84,7 @@ def test_the_stage_summary_and_the_export_attribute_each_entry(content):
     reply = "\n\n".join(block.text for block in summary)
     assert "Koordination: Hauptamt\nzuletzt geändert von Ben, 3. Dez." in reply, reply
     assert "Sozialamt (Sie)" in reply and "Jugendhilfe (Ben)" in reply
-    anna.says("/export")
+    anna.says("/export md")
     [rendering] = [d for r in anna.replies for d in r.documents]
     kickoff = next(s for s in rendering.document.sections if s.title == "1. Kick-Off")
     lines = [line for b in kickoff.blocks for line in ([b.text] if isinstance(b, Text) else getattr(b, "items", ()))]

@@ -284,7 +284,7 @@ def test_export_is_markdown_with_user_text_escaped(chat):
 
     onboard(chat, name="Neu-Stadt <script>")
     chat.says("# Bürgermeisterin [Link](http://example.org)")
-    chat.says("/export")
+    chat.says("/export md")
     [rendering] = [d for r in chat.replies for d in r.documents]  # the shell renders it (bot/documents)
     text = render(rendering.document, None, CONTENT / "templates").decode()
     assert rendering.file_name.endswith(".md") and rendering.media_type == "text/markdown"

@@ -183,6 +183,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "team",
         "team_member",
         "invite",
+        "export",
     ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "team_remove":

@@ -64,7 +64,7 @@ def test_a_viewer_reads_and_is_told_whom_to_ask_and_nothing_is_stored(content):
     assert viewer.changes == []
     reply = viewer.says("Was ist eine Steuerungsgruppe?")  # asking is reading: answered, nothing refused
     assert "Änderungen macht" not in reply and "Antwort speichern" not in reply and viewer.changes == []
-    viewer.says("/export")
+    viewer.says("/export md")
     assert any(r.documents for r in viewer.replies)  # reading and exporting work
 
 
