@@ -364,6 +364,8 @@ _TRAILING = re.compile(
     re.IGNORECASE,
 )
 BARE_AMOUNT_MIN = 100
+AMOUNT_MAX = Decimal(10) ** 12
+"""More than a trillion euros is no municipal budget but a typo: such a number is kept as text, not read as money."""
 """A number without €, EUR or a scale word counts as an amount only from this much (and only when no number in the
 text is marked as one): "für 3 Ortsteile" is not a budget."""
 
@@ -441,6 +443,8 @@ def _amount(m: re.Match[str]) -> tuple[Decimal, bool] | None:
         return None
     if scale:
         number *= Decimal(10) ** _power(scale)
+    if number > AMOUNT_MAX:
+        return None
     return number, bool(m["pre"] or m["cur"] or scale)
 
 

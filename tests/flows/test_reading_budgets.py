@@ -124,3 +124,10 @@ def catalogues() -> Catalogues:
 )
 def test_the_funding_category_comes_from_the_keywords_in_content(content: Content, source: str, category) -> None:
     assert funding_of(source, content.funding) == category
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999999999999", "5000000 Mio. €", "1.000.000.000.000,01 €"])
+def test_a_number_beyond_any_municipal_budget_is_kept_as_text_not_read_as_money(text: str):
+    """Found by the conversation property test: a 29-digit answer lost its digits and crashed the amount's display."""
+    budget = read_budget(text)
+    assert budget.amount is None and budget.text == text
