@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 
 from storage.models import Answer, Member
 from storage.store import Store
@@ -74,22 +73,15 @@ async def bea_on_matrix(synapse: Synapse, matrix_user: MakeUser, tmp_path: Path)
     return bea
 
 
-def markdown_items(document: str) -> dict[str, list[str]]:
-    """The export's list items, parsed as Markdown, under the bold label of the paragraph before each list."""
-    tree = SyntaxTreeNode(MarkdownIt("commonmark").parse(document))
-    lists: dict[str, list[str]] = {}
-    label = ""
-    for node in tree.children:
-        if node.type == "paragraph":
-            strong = [n for n in node.walk() if n.type == "strong"]
-            label = "".join(t.content for t in strong[0].walk() if t.type == "text") if strong else ""
-        elif node.type == "bullet_list":
-            items = []
-            for item in node.children:
-                inline = next(n for n in item.walk() if n.type == "inline")
-                items.append("".join(t.content for t in inline.walk() if t.type == "text"))
-            lists.setdefault(label, []).extend(items)
-    return lists
+def swot_cell(document: str, title: str) -> list[str]:
+    """The points of one cell of the export's SWOT table, parsed as Markdown: "**Stärken**<br>• point<br>• …"."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(document)
+    for i, token in enumerate(tokens):
+        parts = [n.content if n.type == "text" else "\n" for n in token.children or () if n.type != "strong_close"]
+        if token.type == "inline" and tokens[i - 1].type == "td_open" and title in parts:
+            points = "".join(parts[parts.index(title) + 1 :]).split("\n")
+            return [p.removeprefix("• ") for p in points if p]
+    raise AssertionError(f"no SWOT cell {title!r} in the export")
 
 
 async def answers(store: Store) -> list[dict[str, Any]]:
@@ -155,12 +147,11 @@ async def test_a_team_works_on_telegram_matrix_and_the_terminal(
     assert said.count(REFUSED) == 3, said  # no new weakness, no new strength, none removed
     assert await answers(store) == before  # nothing changed in the database
 
-    # Anna exports: Bea's strength is a Markdown list item under "Stärken", credited to Bea.
+    # Anna exports: Bea's strength is a point in the SWOT table's "Stärken" cell, credited to Bea.
     await anna.says("/export md", "als Markdown")
     [(name, data)] = [m.document for m in anna.chat if m.document]
     assert name.startswith("daks-") and "-musterstadt-" in name and name.endswith(".md")
-    items = markdown_items(data.decode())
-    assert items["Stärken"] == ["Starke Vereinslandschaft (Bea Beispiel)"], items
+    assert swot_cell(data.decode(), "Stärken") == ["Starke Vereinslandschaft (Bea Beispiel)"]
 
     # Anna's team list: three members, each with role and messenger.
     said = await anna.says("/team", "Team von Musterstadt")

@@ -96,6 +96,7 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
         "consent",
         "attending",
         "workspaces",
+        "templates",
     }
     assert data["user_id"] == str(user_id)
     assert data["language"] == "de"

@@ -86,14 +86,15 @@ async def test_ben_sees_who_wrote_what_and_annas_export_credits_his_entries(team
 
 
 def entries(markdown: str, label: str) -> list[tuple[str, str | None]]:
-    """The bullets under a bold label of the Markdown export, each split into its text and its author."""
+    """The bullets under a bold label of the Markdown export, each split into its text and its author ("Vereine
+    (Anna)")."""
     lines = markdown.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"**{label}**"))
     found = []
     for line in lines[start + 2 :]:  # the label is a paragraph of its own, the list follows a blank line
         if not line.startswith("- "):
             break
-        match = re.fullmatch(r"- (.*?)(?: _\((.*)\)_)?", line)
+        match = re.fullmatch(r"- (.*?)(?: \(([^()]*)\))?", line)
         assert match is not None
         found.append((match[1], match[2]))
     return found
