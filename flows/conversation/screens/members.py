@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flows.content.model import LANGUAGES
 from flows.conversation.actions import Invite, Join, RemoveMember, SetMemberRole
 from flows.conversation.session import Session
 from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import BUTTON, Block, Choice, Paragraph
+from flows.reading import fold
 from flows.team import codes, messages, rules
-from flows.team.view import ROLES, Mate
+from flows.team.view import ROLE_NAMES, ROLES, Mate, Role
 
 
 def _choice(id: str, label: str, short: str) -> Choice:
@@ -40,9 +42,26 @@ def team_command(s: Session) -> None:
 
 
 def invite_command(s: Session, arg: str) -> None:
+    """``/einladen`` asks for the role; ``/einladen bearbeitung`` (a role's name in any language) makes the code."""
     if not rules.may_manage(s.facts.team):
         return _refuse(s)
-    s.open_overlay("invite")
+    role = _role_named(s, arg)
+    if role is None:
+        if arg.strip():
+            s.say(s.t("I do not know the role “{role}”.", role=arg.strip()))
+        return s.open_overlay("invite")
+    team = s.facts.team
+    s.actions.append(Invite(team.workspace_id if team is not None else None, role))
+
+
+def _role_named(s: Session, arg: str) -> Role | None:
+    """The invitable role ``arg`` names: its id or its name in any language ("Bearbeitung", "rédaction")."""
+    wanted = fold(arg)
+    for role in rules.INVITABLE:
+        names = {role, *(fold(s.content.catalogues.translator(lang)(ROLE_NAMES[role])) for lang in LANGUAGES)}
+        if wanted in names:
+            return role
+    return None
 
 
 def join_command(s: Session, arg: str) -> None:

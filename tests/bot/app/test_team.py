@@ -205,3 +205,16 @@ async def test_a_french_coordinator_invites_and_an_english_colleague_joins(compa
     reply = await ben.says(f"/beitreten {found.group(0)}")
     assert "Welcome to the team of Musterstadt! Your role there: measure owner." in reply
     assert "update the Werkstattplan measures assigned to them" in reply
+
+
+async def test_the_role_can_be_named_with_the_command_in_any_language(companion, store):
+    anna = await coordinator(companion)
+    reply = await anna.says("/einladen Lesezugriff")
+    assert "„Lesezugriff“" in reply and CODE.search(reply), reply  # the code at once, no role question
+    reply = await anna.says("/einladen rédaction")  # the French name of "Bearbeitung"
+    assert "„Bearbeitung“" in reply and CODE.search(reply), reply
+    reply = await anna.says("/einladen Chefin")
+    assert "Die Rolle „Chefin“ kenne ich nicht." in reply and "Welche Rolle soll" in reply
+    assert not CODE.search(reply)
+    codes = await rows(store, Code)
+    assert sorted(c["role"] for c in codes) == ["editor", "viewer"]
