@@ -16,6 +16,11 @@ _STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "
 """Menu entries that open another overlay (or close this one) rather than act on the question below."""
 
 
+def writes(s: Session) -> bool:
+    """Whether the person may change answers (not a member with read access only)."""
+    return s.facts.team is None or s.facts.team.can_edit
+
+
 def back_choice(s: Session) -> Choice:
     return Choice("_close", s.t("Back to the question"))
 
@@ -29,10 +34,11 @@ class Menu:
     def choices(self, s: Session) -> list[Choice]:
         t = s.t
         staff = [Choice("_admin", t("Administration"))] if s.facts.role else []
+        editing = [Choice("_edit", t("Change an answer"))] if writes(s) else []  # a viewer reads only
         return [
             Choice("_progress", t("Show progress")),
             Choice("_stage", t("Go to a stage")),
-            Choice("_edit", t("Change an answer")),
+            *editing,
             Choice("_export", t("Export as a file")),
             Choice("_newsletter", t("Newsletter")),
             Choice("_events", t("Upcoming events")),

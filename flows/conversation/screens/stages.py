@@ -214,7 +214,7 @@ class StageEnd:
         return [
             *choices,
             Choice("_tools", t("Matching tools")),
-            Choice("_edit", t("Change an answer")),
+            *([Choice("_edit", t("Change an answer"))] if menu.writes(s) else []),
             Choice("_export", t("Export as a file")),
             Choice("_progress", t("Show progress")),
             Choice("_summary", t("Show the summary")),

@@ -66,6 +66,9 @@ def test_a_viewer_reads_and_is_told_whom_to_ask_and_nothing_is_stored(content):
     assert "Änderungen macht" not in reply and "Antwort speichern" not in reply and viewer.changes == []
     viewer.says("/export md")
     assert any(r.documents for r in viewer.replies)  # reading and exporting work
+    viewer.says("/menü")
+    offered = [c.id for r in viewer.replies for c in r.choices]
+    assert "_export" in offered and "_edit" not in offered  # no "Change an answer" that would only be refused
 
 
 def test_a_viewer_in_french_asks_the_coordinators(content):
