@@ -38,7 +38,7 @@ def table(ctx: Ctx) -> Table:
         *(ctx.text(fields[c].label) for c in _COLUMNS),
         ctx.t("Period"),
         ctx.text(fields["budget"].label),
-        ctx.t("Indicator: baseline → target"),
+        ctx.t("Indicator → target"),
         ctx.t("Status"),
     )
     records = measures(ctx)
