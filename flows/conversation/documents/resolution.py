@@ -51,7 +51,7 @@ def decision(ctx: Ctx, municipality: str) -> Section:
     """What the council resolves: adopt the plan, task the administration, funds subject to the budget."""
     articles = [
         ctx.t(
-            "The council adopts the action plan of {municipality} (appendix) as the basis for its demography strategy.",
+            "The action plan of {municipality} (appendix) is adopted as the basis of the demography strategy.",
             municipality=municipality,
         ),
         _task(ctx),
