@@ -1,7 +1,8 @@
 """Who wrote what, as a shared strategy shows it: a changed-by line under an answer, an author per entry.
 
-Shown only when more than one person works on the strategy (``Team.shared``); a strategy of one reads
-as before. Members who left (or whose id is no longer among the members) show as "former member".
+Shown when more than one person works on the strategy (``Team.shared``) or when something in it was
+written by someone no longer in the team; a strategy only ever written by one person reads as before.
+Members who left or deleted their data (or whose id is no longer among the members) show as "former member".
 """
 
 from __future__ import annotations
@@ -10,10 +11,21 @@ from flows.content.model import ListStep, RecordsStep, Step
 from flows.conversation.context import Ctx
 from flows.team import messages
 from flows.team.authorship import entry_authors
+from flows.team.view import Team
 
 
 def shown(ctx: Ctx) -> bool:
-    return ctx.team is not None and ctx.team.shared
+    team = ctx.team
+    return team is not None and (team.shared or by_former_member(team))
+
+
+def by_former_member(team: Team) -> bool:
+    """Some answer or entry was written by someone no longer in the team (a colleague who left or deleted
+    their data): the one who stays still reads whose is whose."""
+    members = {m.user_id for m in team.members}
+    return any(
+        w.author_id not in members or any(a not in members for a in w.authors or ()) for w in team.written.values()
+    )
 
 
 def name_of(ctx: Ctx, user_id: int | None, you: bool = True) -> str:

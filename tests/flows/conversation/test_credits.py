@@ -90,3 +90,17 @@ def test_the_stage_summary_and_the_export_attribute_each_entry(content):
     lines = [line for b in kickoff.blocks for line in ([b.text] if isinstance(b, Text) else getattr(b, "items", ()))]
     assert "Sozialamt (Anna)" in lines and "Jugendhilfe (Ben)" in lines, lines
     assert "Koordination: Hauptamt" in lines and "zuletzt geändert von Ben, 3. Dez." in lines
+
+
+def test_a_colleague_who_deleted_their_data_stays_a_former_member_when_one_is_left(content):
+    """Ben deleted his data (storage wrote his entries to nobody): Anna is alone again, the list still partly his."""
+    anna = TeamChat(content, me=ANNA, role="coordinator")
+    anna.team = Team(workspace_id=7, me=ANNA, role="coordinator", members=(Mate(ANNA, "coordinator", "Anna"),))
+    onboard(anna)
+    anna.says("Bürgermeisterin")
+    anna.says("Hauptamt")
+    anna.says("Sozialamt")
+    anna.wrote(None, "ko_steering", ["Sozialamt", "Planungsamt"])  # type: ignore[arg-type]
+    anna.says("fertig")
+    reply = anna.says("/zurück")
+    assert "Bisher:\n\n1. Sozialamt (Sie)\n2. Planungsamt (ehemaliges Mitglied)" in reply, reply
