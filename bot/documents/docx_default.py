@@ -1,6 +1,6 @@
 """Writes content/templates/document.docx, the default DOCX template (run once by hand; the file is committed).
 
-``.venv/bin/python -m tests.bot.documents.make_docx_template``. The template is python-docx's own
+``.venv/bin/python -m bot.documents.docx_default``. The template is python-docx's own
 document with A4 pages, a sober type scale, a "Note" style, the municipality in the header, the title
 and the page number (a PAGE field) in the footer, and ``{{p body }}`` as its only paragraph. A
 municipality's own template needs only its letterhead and, ideally, that paragraph.
@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-TARGET = Path(__file__).resolve().parents[3] / "content" / "templates" / "document.docx"
+TARGET = Path(__file__).resolve().parents[2] / "content" / "templates" / "document.docx"
 INK, MUTED, ACCENT = RGBColor(0x22, 0x22, 0x22), RGBColor(0x59, 0x59, 0x59), RGBColor(0x1F, 0x5F, 0x8B)
 
 
