@@ -47,7 +47,7 @@ PLAN = (
     "Zielgruppe",
     "Zeitraum",
     "Budget und Finanzierung",
-    "Indikator: Ausgangswert → Zielwert",
+    "Indikator → Zielwert",
     "Stand",
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -14,7 +14,7 @@ PLAN_HEADER = (
     "Zielgruppe",
     "Zeitraum",
     "Budget und Finanzierung",
-    "Indikator: Ausgangswert → Zielwert",
+    "Indikator → Zielwert",
     "Stand",
 )
 
