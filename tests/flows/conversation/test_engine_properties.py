@@ -184,6 +184,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "team_member",
         "invite",
         "export",
+        "template",
     ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "team_remove":
