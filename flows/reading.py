@@ -438,7 +438,7 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def _amount(m: re.Match[str]) -> tuple[Decimal, bool] | None:
     """The amount of an ``_AMOUNT`` match and whether € or a scale word marks it as money."""
     scale = (m["scale"] or "").casefold().rstrip(".")
-    number = _number(m["num"], scaled=bool(scale))
+    number = read_number(m["num"], scaled=bool(scale))
     if number is None:
         return None
     if scale:
@@ -457,19 +457,31 @@ def _power(scale: str) -> int:
     return 3
 
 
-def _number(raw: str, scaled: bool) -> Decimal | None:
-    """A number as written with thousands and decimal marks (see :func:`read_budget`)."""
-    digits = raw.replace(" ", "").replace("'", "")
+_GROUPS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+def read_number(raw: str, scaled: bool = False) -> Decimal | None:
+    """Digits with thousands and decimal marks as German, French or English write them, without a sign.
+
+    Spaces of any kind and apostrophes between digit groups separate thousands ("18 432"). When both
+    "." and "," occur, the last one is the decimal mark ("1.234,5", "1,234.5"). One mark followed by
+    exactly three digits separates thousands ("18.432", "18,432"), unless a scale word follows
+    (``scaled``: "1,250 Mio."); with one or two digits it is the decimal mark ("4,1"). One kind of
+    mark several times separates thousands when every group has three digits ("1.234.567");
+    otherwise ("1.2.3") it is no number.
+    """
+    digits = re.sub(r"[\s']", "", raw)
     dot, comma = digits.count("."), digits.count(",")
     if dot and comma:
-        decimal_mark = "." if digits.rfind(".") > digits.rfind(",") else ","
-        digits = digits.replace("," if decimal_mark == "." else ".", "").replace(",", ".")
+        mark = max(digits.rfind("."), digits.rfind(","))
+        digits = re.sub(r"[.,]", "", digits[:mark]) + "." + digits[mark + 1 :]
     elif dot + comma == 1:
-        mark = "." if dot else ","
-        head, tail = digits.split(mark)
+        head, tail = re.split(r"[.,]", digits)
         digits = f"{head}{tail}" if len(tail) == 3 and not scaled else f"{head}.{tail}"
     elif dot + comma > 1:
-        digits = digits.replace(".", "").replace(",", "")
+        if not _GROUPS.match(digits):
+            return None
+        digits = re.sub(r"[.,]", "", digits)
     try:
         return Decimal(digits)
     except InvalidOperation:

@@ -1,10 +1,6 @@
 """Indicator series from the Kommunalprofil: the numbers in what people wrote, and a chart per series.
 
-Numbers are read as German, French or English write them. Rules: spaces of any kind between digit
-groups are thousands separators ("18 432"); when both "." and "," occur, the last one is the
-decimal mark ("1.234,5", "1,234.5"); a single kind of mark followed by exactly three digits in each
-group is a thousands separator ("18.432", "18,432", "1.234.567"); otherwise it is the decimal mark
-("4,1", "47.8", "+3,2 %").
+Numbers are read as German, French or English write them (:func:`flows.reading.read_number`).
 """
 
 from __future__ import annotations
@@ -17,10 +13,10 @@ from slugify import slugify
 from flows.content.model import RecordsStep
 from flows.conversation.context import Ctx
 from flows.documents.model import Chart
+from flows.reading import read_number
 
 _NUMBER = re.compile(r"[-+−–]?\d[\d.,\s\u00a0\u202f]*")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
 def number(text: str) -> float | None:
@@ -29,19 +25,10 @@ def number(text: str) -> float | None:
     if found is None:
         return None
     raw = found.group().strip().rstrip(".,")
-    sign = -1.0 if raw[0] in "-−–" else 1.0
-    digits = re.sub(r"[\s\u00a0\u202f]", "", raw.lstrip("-+−–"))
-    if "." in digits and "," in digits:
-        decimal = max(digits.rfind("."), digits.rfind(","))
-        digits = re.sub(r"[.,]", "", digits[:decimal]) + "." + digits[decimal + 1 :]
-    elif _THOUSANDS.match(digits) and len(set(re.sub(r"\d", "", digits))) == 1:
-        digits = re.sub(r"[.,]", "", digits)
-    else:
-        digits = digits.replace(",", ".")
-    try:
-        return sign * float(digits)
-    except ValueError:  # several decimal marks ("1.2.3"): not a number we can read
+    value = read_number(raw.lstrip("-+−–"))
+    if value is None:
         return None
+    return -float(value) if raw[0] in "-−–" else float(value)
 
 
 def year(text: str) -> int | None:
