@@ -19,7 +19,6 @@ from typing import Any
 from zipfile import BadZipFile
 
 import docx
-from babel.core import Locale, get_global
 from docx.document import Document as Word
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -34,7 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XMLSyntaxError
 from markupsafe import Markup, escape
 
-from bot.documents import charts
+from bot.documents import charts, language
 from bot.documents.errors import BadTemplate
 from flows.documents.model import Cell, Chart, Document, Items, Section, Table, Text
 
@@ -280,7 +279,7 @@ def _renumber_pictures(result: Word) -> None:
 
 def _language(result: Word, document: Document) -> None:
     """The reader's language for spelling and hyphenation (w:lang in the default run properties) and the title."""
-    tag = _tag(document.lang)
+    tag = language.tag(document.lang)
     defaults = result.styles.element.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
@@ -303,10 +302,3 @@ def _language(result: Word, document: Document) -> None:
     result.core_properties.title = _clean(document.title)
     if document.subtitle:
         result.core_properties.subject = _clean(document.subtitle)
-
-
-def _tag(lang: str) -> str:
-    """``de`` → ``de-DE``: the language with its likely country, as Word and LibreOffice expect."""
-    likely = get_global("likely_subtags").get(lang, lang)
-    locale = Locale.parse(likely)
-    return f"{locale.language}-{locale.territory}" if locale.territory else locale.language

@@ -16,8 +16,6 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
 from odfdo import (
     PREV_SIBLING,
     Column,
@@ -37,7 +35,7 @@ from odfdo import Cell as OdfCell
 from odfdo import Document as Odt
 from odfdo import Table as OdfTable
 
-from bot.documents import charts
+from bot.documents import charts, language
 from bot.documents import odt_default as default
 from bot.documents.errors import BadTemplate
 from flows.documents.model import Cell, Chart, Document, Items, Section, Table, Text
@@ -159,19 +157,10 @@ def _describe(odt: Odt, document: Document) -> None:
     """Language (default style and metadata), title and creation date."""
     if not any(style.family == "paragraph" for style in odt.styles.default_styles):
         odt.insert_style(Style("paragraph"), default=True)
-    odt.language = _language_tag(document.lang)
+    odt.language = language.tag(document.lang)
     odt.meta.title = document.title
     odt.meta.subject = document.subtitle
     odt.meta.creation_date = datetime.now()
-
-
-def _language_tag(lang: str) -> str:
-    """``de`` → ``de-DE``: the language with its likely country, as fo:language/fo:country and dc:language want it."""
-    try:
-        locale = Locale.parse(get_global("likely_subtags").get(lang, lang))
-    except (ValueError, UnknownLocaleError):
-        return lang
-    return f"{locale.language}-{locale.territory}" if locale.territory else locale.language
 
 
 class _Layout:
