@@ -29,6 +29,7 @@ from tests.bot.documents.reading import (
     text_of,
     under,
 )
+from tests.bot.documents.sample import PLAN_HEADER
 from tests.bot.talk import user_id
 from tests.conftest import CONTENT
 
@@ -38,18 +39,7 @@ MEASURES = (
     ("Jugendtreff", OWNERS[1], "25.500 € Fördermittel LEADER 2027–2028"),
     ("Dorfladen", OWNERS[2], "250.000 € Stiftung 2028"),
 )
-PLAN = (
-    "Handlungsfeld",
-    "Ziel",
-    "Maßnahme",
-    "Verantwortlich",
-    "Partner",
-    "Zielgruppe",
-    "Zeitraum",
-    "Budget und Finanzierung",
-    "Indikator → Zielwert",
-    "Stand",
-)
+PLAN = PLAN_HEADER  # the Werkstattplan's header as the German documents write it
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 
