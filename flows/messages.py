@@ -144,6 +144,8 @@ class Attachment:
     filename: str
     media_type: str
     data: bytes
+    alt: str = ""
+    """A picture's text alternative (a chart's values): the caption or the event body where a platform has one."""
 
 
 @dataclass

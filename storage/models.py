@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -429,3 +430,70 @@ class Pace(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     tat: float = Field(default=0.0, sa_column=Column(Float, nullable=False))
+
+
+# -- official statistics (flows/statistics): the directory, imported files and their figures ------------------
+class Place(SQLModel, table=True):
+    """An entry of an official municipality directory (GV100AD, COG): a Gemeinde, Kreis, Land; commune …"""
+
+    __table_args__ = (Index("ix_place_folded", "country", "folded"), Index("ix_place_postcode", "postcode"))
+    country: str = Field(primary_key=True, max_length=2)
+    key: str = Field(primary_key=True, max_length=12)
+    level: str = Field(max_length=16)
+    name: str = Field(max_length=255)
+    folded: str = Field(max_length=255, description="The name folded for lookup (flows.reading.fold).")
+    kreis: str = Field(default="", max_length=12)
+    land: str = Field(default="", max_length=12)
+    kind: str = Field(default="", max_length=8)
+    postcode: str = Field(default="", max_length=8)
+    population: int | None = Field(default=None)
+    stand: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class Dataset(SQLModel, table=True):
+    """One imported statistics file: what it is, where it came from, who imported it for whom.
+
+    ``workspace_id`` None: an admin's import, serving every municipality; else a file sent in chat or a register
+    extract, serving that workspace only (and gone with it)."""
+
+    __table_args__ = (UniqueConstraint("scope", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scope: int = Field(default=0, description="The workspace's id, 0 for everybody (a unique key needs no NULL).")
+    workspace_id: int | None = _workspace(nullable=True)
+    sha256: str = Field(max_length=64)
+    source: str = Field(max_length=16, description="official or register.")
+    table_code: str = Field(max_length=32)
+    layout: str = Field(max_length=16)
+    file_name: str = Field(default="", max_length=255)
+    figures: int = Field(default=0)
+    imported_by: str = Field(default="", max_length=255)
+    imported_at: datetime = _when()
+
+
+class Figure(SQLModel, table=True):
+    """One statistical value, with its provenance: the dataset (source, table code) and its Stichtag.
+
+    One row per scope, region, source, measure, Stichtag, sex, age band and Ortsteil: importing a file twice
+    changes nothing; a newer file with the same figure replaces its value."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "scope", "country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", name="uq_figure"
+        ),
+        Index("ix_figure_region", "country", "region"),
+    )
+    id: int | None = _big_id()
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    scope: int = Field(default=0)
+    country: str = Field(max_length=2)
+    region: str = Field(max_length=12)
+    source: str = Field(max_length=16)
+    measure: str = Field(max_length=16)
+    stichtag: date = Field(sa_column=Column(Date, nullable=False))
+    sex: str = Field(default="", max_length=1)
+    age: str = Field(default="", max_length=8, description='"" everybody; "0-3", "75-": from (incl.) to (excl.).')
+    ortsteil: str = Field(default="", max_length=120)
+    value: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    table_code: str = Field(max_length=32)

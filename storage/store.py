@@ -23,9 +23,11 @@ from storage.database import (
     open_failure,
 )
 from storage.events import Events
+from storage.figures import Figures
 from storage.linking import Linking
 from storage.outbox import Outbox
 from storage.people import People
+from storage.places import Places
 from storage.statements import prepared
 
 __all__ = ["Account", "Conflict", "Opened", "Saved", "Store", "Unit"]
@@ -192,7 +194,7 @@ def contended(exc: Exception) -> bool:
     return code in ("40P01", "40001")
 
 
-class Unit(Conversations, People, Linking, Events, Outbox):
+class Unit(Conversations, People, Linking, Events, Outbox, Places, Figures):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):

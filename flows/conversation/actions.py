@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from flows.statistics.model import Registry, Rejected, Sheet
 from flows.team.view import Team
 
 Role = Literal["admin", "editor"]
@@ -64,6 +65,11 @@ class Facts:
     """They were removed from a workspace (its name, or "") since their last message: they start afresh."""
     deleted: str | None = None
     """Their workspace (its name, or "") was deleted by its coordinator since their last message."""
+    registry: Registry | None = None
+    """The stored municipality directory and statistics (None: none is at hand, e.g. a test without storage)."""
+    sheet: Sheet | Rejected | None = None
+    """A statistics file sent with this message, read by the shell before the turn (off the event loop): what it
+    holds, or why it cannot be imported. None when no file was sent or it is no statistics file."""
 
 
 @dataclass(frozen=True)

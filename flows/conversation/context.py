@@ -35,6 +35,7 @@ from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.reading import funding_of
+from flows.statistics.model import Place, Registry
 from flows.team.view import Team
 
 _templates = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
@@ -67,6 +68,14 @@ def budget_parts(t: Translator, budget: Budget) -> list[str]:
     return parts
 
 
+def place_name(value: Any) -> str:
+    """The municipality's name in the answer that names it: typed text, or a place picked in the directory
+    (``{"name": "Grabow", "key": "13076052", "country": "de"}``)."""
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    return str(value or "")
+
+
 @dataclass
 class Ctx:
     content: Content
@@ -75,6 +84,8 @@ class Ctx:
     """The workspace, for showing who wrote what (None: nobody else is involved yet)."""
     stored: Mapping[str, Any] = field(default_factory=dict)
     """The answers as stored before this message (who wrote an entry is known of those)."""
+    registry: Registry | None = None
+    """The stored directory and statistics (see ``Facts.registry``)."""
     t: Translator = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,19 +113,36 @@ class Ctx:
         return self.text(kind) if kind is not None else topic
 
     def municipality(self) -> dict[str, Any]:
+        """The profile as content texts use it (``{{ municipality.name }}``): name, kind, land, size, fields and
+        ``country`` (de, fr)."""
         profile: dict[str, Any] = {"name": self.t("your municipality"), "kind": "", "land": "", "size": ""}
         for key, step_id in self.content.profile_steps.items():
             if self.state.has_value(step_id):
                 step = self.content.step(step_id)
                 value = self.state.answers[step_id]
-                profile[key] = value if key in ("name", "fields") else self.option_label(step, value)
+                if key == "name":
+                    profile[key] = place_name(value)
+                else:
+                    profile[key] = value if key == "fields" else self.option_label(step, value)
+        profile["country"] = self.country()
         return profile
+
+    def place(self) -> Place | None:
+        """The municipality as the official directory has it, when it was picked there (its key is stored)."""
+        picked = self.state.answers.get(self.content.profile_steps.get("name", ""))
+        if not isinstance(picked, dict) or not picked.get("key") or self.registry is None:
+            return None
+        return self.registry.place(picked["key"], picked.get("country", "de"))
 
     def plural_points(self, n: int) -> str:
         return self.t.plural("Please name at least {n} point.", "Please name at least {n} points.", n)
 
     def country(self, leaving_out: str | None = None) -> Country:
-        """Where the municipality is: what an answer chose (an option with ``country``), else the language's."""
+        """Where the municipality is: the directory's, where it was picked there; else what an answer chose (an
+        option with ``country``); else the language's."""
+        picked = self.state.answers.get(self.content.profile_steps.get("name", ""))
+        if isinstance(picked, dict) and picked.get("country") in ("de", "fr"):
+            return picked["country"]
         for step_id, value in self.state.answers.items():
             if step_id != leaving_out and isinstance(value, str) and step_id in self.content.steps:
                 step = self.content.step(step_id)

@@ -115,7 +115,7 @@ class Engine:
         if lang in LANGUAGES:
             state.lang = lang
         facts = facts or Facts()
-        ctx = Ctx(self.content, state, facts.team, before)
+        ctx = Ctx(self.content, state, facts.team, before, facts.registry)
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))

@@ -69,15 +69,21 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """An indicator series drawn as a line or bar chart, with a text alternative that lists every value."""
+    """An indicator series drawn as a line or bar chart, or an age pyramid, with a text alternative that lists
+    every value."""
 
     title: str
     points: tuple[tuple[str, float], ...]
-    """(label on the x axis, value), in order, e.g. ("2020", 18432.0)."""
+    """(label on the x axis, value), in order, e.g. ("2020", 18432.0); a pyramid's: (age band, men)."""
     unit: str
     alt: str
     """The text alternative: the title and each value as the reader's language writes it."""
     file_stem: str = "chart"
+    kind: Literal["series", "pyramid"] = "series"
+    second: tuple[tuple[str, float], ...] = ()
+    """A pyramid's other side: (age band, women), in the order of ``points``."""
+    legend: tuple[str, ...] = ()
+    """A pyramid's two sides ("Männer", "Frauen")."""
 
 
 Block = Text | Items | Table | Chart

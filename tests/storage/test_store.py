@@ -37,6 +37,9 @@ TABLES = {
     "approval",
     "room",
     "template",
+    "place",
+    "dataset",
+    "figure",
     "user",
     "identity",
     "municipality",
@@ -159,7 +162,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
         tables = await store.run_connection(lambda conn: set(inspect(conn).get_table_names()))
         assert tables == TABLES | {"alembic_version"}
         revision = await store.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
-        assert revision == HEAD == "0007"
+        assert revision == HEAD == "0008"
 
         def diff(metadata: MetaData) -> Callable[[Connection], list[Any]]:
             def compare(conn: Connection) -> list[Any]:
