@@ -89,16 +89,20 @@ def _delimiter(line: str) -> str | None:
 
 def is_register(data: bytes) -> bool:
     """Whether ``data`` starts with a register extract's header row."""
-    first = data[:1024].decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    return bool(first) and _delimiter(first[0]) is not None
+    return _delimiter(_header(data)) is not None
+
+
+def _header(data: bytes) -> str:
+    """The first line, decoded as its own bytes call for (a French header has accents)."""
+    line = data[:1024].split(b"\n")[0]
+    return line.decode(encoding_of(line), errors="replace").lstrip("\ufeff").rstrip("\r")
 
 
 def read_register(data: bytes, region: str, country: Country = "de") -> Sheet:
     """The figures of a register extract for the municipality ``region`` (its official key); raises
     :class:`~flows.statistics.model.Rejected` with every problem found."""
     encoding = encoding_of(data)
-    head = data[:1024].decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
-    delimiter = _delimiter(head[0]) if head else None
+    delimiter = _delimiter(_header(data))
     if delimiter is None:
         raise Rejected([Problem(NO_COLUMNS, line=1)])
     lines = rows(data, encoding, delimiter)

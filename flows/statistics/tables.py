@@ -65,6 +65,7 @@ TITLE_LINES = 40
 """At most this many lines of title and header before the first row of figures."""
 _CODE = re.compile(r"(?<![0-9A-Za-z-])(\d{5}(?:-[0-9A-Z]{1,4})+)(?![0-9A-Za-z])")
 _NUMERIC = re.compile(r"[-−]?[\d.,\s\u00a0\u202f']*\d[\d.,\s\u00a0\u202f']*")
+_NOT_CSV = (".xlsx", ".xls", ".ods", ".pdf", ".odt", ".docx", ".doc", ".zip", ".png", ".jpg", ".jpeg")
 _BINARY = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8")
 
 
@@ -94,7 +95,7 @@ def looks_like_statistics(data: bytes, file_name: str = "", media_type: str = ""
     """A cheap sniff of the first 4 KB: semicolon-separated text with a GENESIS / Regionalstatistik title (a
     table code), a flat-file header, or the register template's header. The name and media type only rule
     out pictures, sound, video and office documents."""
-    if media_type.split("/")[0] in {"image", "audio", "video"}:
+    if media_type.split("/")[0] in {"image", "audio", "video"} or file_name.lower().endswith(_NOT_CSV):
         return False
     head = data[:4096]
     if not head.strip() or head.startswith(_BINARY) or b"\x00" in head:

@@ -27,21 +27,15 @@ def test_a_regionalschluessel_of_twelve_digits_is_read_as_the_municipality_key()
 
 
 def test_an_attribute_of_another_variable_makes_a_value_we_do_not_read() -> None:
+    """A nationality as the third variable: empty (everybody) in the fixture's rows, "Ausländer" in three more."""
     lines = text(NEW).splitlines()
-    foreigners = [
-        line.replace(";value;", ";value;").replace(
-            "ALTX20;Altersgruppen;", "NAT;Staatsangehörigkeit;NATA;Ausländer;ALTX20;Altersgruppen;", 1
-        )
-        for line in lines[1:4]
-    ]  # the same cells, once more, for foreigners only: a nationality in place of nothing
-    header = lines[0].replace("3_variable_code", "4_variable_code").replace("3_variable_label", "4_variable_label")
-    header = header.replace("3_variable_attribute", "4_variable_attribute")
-    header = header.replace(
-        "2_variable_attribute_label;",
-        "2_variable_attribute_label;3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;",
+    nationality = "3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;"
+    header = (
+        lines[0].replace("3_variable", "4_variable").replace("4_variable_code;", nationality + "4_variable_code;", 1)
     )
-    rows = [line.replace("ALTX20;Altersgruppen;", ";;;;ALTX20;Altersgruppen;", 1) for line in lines[1:]]
-    data = "\n".join([header, *rows, *foreigners]).encode()
+    everybody = [line.replace("ALTX20;", "NAT;Staatsangehörigkeit;;Insgesamt;ALTX20;", 1) for line in lines[1:]]
+    foreigners = [line.replace("ALTX20;", "NAT;Staatsangehörigkeit;NATA;Ausländer;ALTX20;", 1) for line in lines[1:4]]
+    data = "\n".join([header, *everybody, *foreigners]).encode()
     assert read_table(data, NEW).figures == read_table((FIXTURES / NEW).read_bytes(), NEW).figures
 
 

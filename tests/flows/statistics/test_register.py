@@ -75,6 +75,7 @@ def test_reading_twice_gives_equal_sheets() -> None:
         ("année;âge;sexe;quartier;nombre", ";", "utf-8"),
         ("year,age,sex,Ortsteil,count", ",", "utf-8"),
         ("Anzahl\tOrtsteil\tGeschlecht\tAlter\tJahr", "\t", "iso-8859-1"),
+        ("nombre;quartier;sexe;âge;année", ";", "iso-8859-1"),
     ],
 )
 def test_headers_in_any_language_order_and_separator(header: str, delimiter: str, encoding: str) -> None:

@@ -380,6 +380,26 @@ def test_other_files_do_not_look_like_statistics(data: bytes, media_type: str) -
     assert not looks_like_statistics(data, "x", media_type)
 
 
+def test_a_spreadsheet_download_does_not_look_like_statistics_whatever_it_holds() -> None:
+    data = (FIXTURES / "12411-02-03-5-long.csv").read_bytes()
+    assert not looks_like_statistics(data, "12411-02-03-5.xlsx", "application/octet-stream")
+    assert looks_like_statistics(data, "12411-02-03-5.csv", "application/octet-stream")
+
+
+def test_the_stichtage_may_stand_in_the_header() -> None:
+    lines = ["12411-01-01-5: Bevölkerung - Stichtag 31.12. - regionale Tiefe: Gemeinden", ";;31.12.2022;31.12.2023"]
+    lines += [
+        f"{key};{name};{sum(rs.GROUPS[key][2022])};{sum(rs.GROUPS[key][2023])}" for key, name in rs.REGIONS.items()
+    ]
+    sheet = read_table("\n".join(lines).encode(), "")
+    assert (sheet.table, sheet.layout, sheet.stichtage) == (
+        "12411-01-01-5",
+        "wide",
+        (date(2022, 12, 31), date(2023, 12, 31)),
+    )
+    assert value(sheet, GRABOW, 2022) == 5850 and value(sheet, LAND, 2023) == 1602000
+
+
 def test_a_whole_land_reads() -> None:
     sheet = read_table(rs.land(gemeinden=120, years=(2022, 2023)))
     assert len(sheet.regions) == 1 + 2 + 120
