@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-ENCODINGS = ("utf-8", "iso-8859-1")
+import codecs
+import re
+
+
+def encoding_of(data: bytes) -> str:
+    """The codec that reads ``data``: ``utf-8-sig`` (a byte order mark), ``utf-8``, or for older downloads
+    ``windows-1252`` (bytes 0x80–0x9F, such as „“ and –) and ``iso-8859-1``."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if re.search(rb"[\x80-\x9f]", data):
+        try:
+            codecs.decode(data, "windows-1252")
+            return "windows-1252"
+        except UnicodeDecodeError:
+            pass
+    return "iso-8859-1"
 
 
 def decoded(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read in: UTF-8 (a byte order mark is dropped) where every byte fits,
-    else ISO-8859-1, which reads any byte (so a file in either encoding keeps its umlauts)."""
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("iso-8859-1"), "iso-8859-1"
+    """The text and the encoding it was read in (:func:`encoding_of`; a UTF-8 byte order mark is dropped), so a
+    file in either encoding keeps its umlauts."""
+    encoding = encoding_of(data)
+    return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 def lines(text: str) -> list[str]:
