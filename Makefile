@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.matrix --users 20
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
 	$(BIN)/python -m benchmarks.documents --runs 20 --workers 2 --users 8 --exports 5
+	$(BIN)/python -m benchmarks.statistics --gemeinden 11000 --land 2100 --db "sqlite:///{tmp}/statistics.db" \
+		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 
 # The house rules: ruff (lint and format), the import contracts in pyproject.toml (layers, independence,
 # no circles), mypy.

@@ -485,7 +485,6 @@ class Figure(SQLModel, table=True):
         UniqueConstraint(
             "scope", "country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", name="uq_figure"
         ),
-        Index("ix_figure_region", "country", "region"),
     )
     id: int | None = _big_id()
     dataset_id: int = Field(

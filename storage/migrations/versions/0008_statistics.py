@@ -71,7 +71,6 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_figure_dataset_id", "figure", ["dataset_id"])
-    op.create_index("ix_figure_region", "figure", ["country", "region"])
 
 
 def downgrade() -> None:
