@@ -6,7 +6,18 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, export, members, menu, newsletter, privacy, team, templates, toolbox
+from flows.conversation.screens import (
+    admin,
+    export,
+    indicators,
+    members,
+    menu,
+    newsletter,
+    privacy,
+    team,
+    templates,
+    toolbox,
+)
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
@@ -38,6 +49,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "stage": lambda: stage_command(s, arg.strip()),
         "edit": lambda: s.open_overlay("pick_edit"),
         "export": lambda: export.export_command(s, arg),
+        "indicators": lambda: indicators.indicators_command(s, arg),
         "mydata": lambda: menu.mydata(s),
         "delete": lambda: s.open_overlay("confirm_delete"),
         "quit": lambda: goodbye(s),

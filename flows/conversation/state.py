@@ -34,6 +34,7 @@ Mode = Literal[
     "invite",
     "template",
     "export",
+    "indicators",
 ]
 HISTORY_LIMIT = 100
 

@@ -185,6 +185,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "invite",
         "export",
         "template",
+        "indicators",
     ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "team_remove":
