@@ -22,7 +22,7 @@ from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
 from flows.conversation.actions import DeleteWorkspace, Effect, Facts, Link, role_of
-from flows.conversation.context import Ctx
+from flows.conversation.context import Ctx, place_name
 from flows.conversation.engine import Engine, Stored, Turn
 from flows.documents.model import Rendering
 from flows.messages import Attachment, Block, Inbound, Outbound, Paragraph
@@ -369,7 +369,10 @@ class Companion:
         unit.save(user_id, saved, self.content.version, turn.state.position(), changes, turn.state.lang, name)
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
-            unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
+            profile = {k: turn.state.answers.get(s) for k, s in profile_steps.items()}
+            if profile.get("name") is not None:  # a place picked in the directory is stored by its name
+                profile["name"] = place_name(profile["name"])
+            unit.set_profile(user_id, profile)
 
 
 def _with_templates(unit: Unit, saved: Saved, turn: Turn) -> None:

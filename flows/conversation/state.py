@@ -66,6 +66,12 @@ class State(BaseModel):
         description="The workspace revision of the current step's answer when it was last shown "
         "(flows/conversation/clash.py).",
     )
+    comeback: dict[str, Any] | None = Field(
+        default=None,
+        description="Where the person was when a command opened an onboarding question (/kommune): "
+        "{'mode': 'step' or 'stage_end', 'stage': id, 'step': id or None}; the conversation returns there "
+        "once that question (and what it left open) is answered.",
+    )
     clash: dict[str, Any] | None = Field(
         default=None,
         description="An answer held because a teammate changed the question since it was shown: "

@@ -127,16 +127,23 @@ def apply(s: Session, step: Step, result: Result) -> None:
     if result.held is not None:
         s.state.clash, s.state.draft, s.show_question = result.held, result.draft or s.state.draft, True
         return None
-    if result.value is not KEEP and result.value != s.state.answers.get(step.id, _NONE):
-        if not roles.may_change(s.ctx.team, step.id, s.state.answers.get(step.id), result.value):
+    answers = s.state.answers
+    if result.value is not KEEP and result.value != answers.get(step.id, _NONE):
+        changed = {step.id: result.value, **result.also}
+        if not all(roles.may_change(s.ctx.team, k, answers.get(k), v) for k, v in changed.items()):
             if result.draft is not None:
                 s.state.draft = result.draft
             return refuse(s)
         if clash.newer(s.ctx, step) is not None:
-            clash.hold(s.ctx, step, result.value)
+            clash.hold(s.ctx, step, result.value, result.also)
             s.show_question = True
             return None
-        s.state.answers[step.id] = result.value
+        answers[step.id] = result.value
+        for k, v in result.also.items():  # answers that come with it (a place's Land and size): None lets one go
+            if v is None:
+                answers.pop(k, None)
+            else:
+                answers[k] = v
     if result.draft is not None:
         s.state.draft = result.draft
     s.notes += result.notes
