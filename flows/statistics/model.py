@@ -63,11 +63,12 @@ class Place:
     """The directory's Gebietsstand (territorial status) or the COG's date."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One value of a statistics file: a count for a region, measure, sex, age band and Stichtag.
 
     ``value`` None means "no data" (a region with only ``-``, or ``.`` ``...`` ``x`` ``/``): never 0.
+    Slotted: a file for a whole Land holds half a million of them.
     Ages are whole years, ``age_from`` inclusive and ``age_to`` exclusive ("3 bis unter 6 Jahre": 3, 6;
     "75 Jahre und mehr": 75, None); both None is everybody.
     """
