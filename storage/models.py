@@ -436,12 +436,17 @@ class Pace(SQLModel, table=True):
 class Place(SQLModel, table=True):
     """An entry of an official municipality directory (GV100AD, COG): a Gemeinde, Kreis, Land; commune …"""
 
-    __table_args__ = (Index("ix_place_folded", "country", "folded"), Index("ix_place_postcode", "postcode"))
+    __table_args__ = (
+        # text_pattern_ops: PostgreSQL compares the folded names byte by byte (as SQLite does), whatever the
+        # database's collation, so a name prefix is an index range (storage/places.py).
+        Index("ix_place_folded", "country", "folded", postgresql_ops={"folded": "text_pattern_ops"}),
+        Index("ix_place_postcode", "postcode"),
+    )
     country: str = Field(primary_key=True, max_length=2)
     key: str = Field(primary_key=True, max_length=12)
     level: str = Field(max_length=16)
     name: str = Field(max_length=255)
-    folded: str = Field(max_length=255, description="The name folded for lookup (flows.reading.fold).")
+    folded: str = Field(max_length=255, description="The name as looked up (flows.statistics.directory.folded_name).")
     kreis: str = Field(default="", max_length=12)
     land: str = Field(default="", max_length=12)
     kind: str = Field(default="", max_length=8)

@@ -1,5 +1,5 @@
-"""The `daks` command line: chat, serve, db, content, bench. Failures end in one or two lines and an exit code
-(bot/app/failures.py)."""
+"""The `daks` command line: chat, serve, db, content, bench; admin and data (bot/cli/admin.py, bot/cli/data.py).
+Failures end in one or two lines and an exit code (bot/app/failures.py)."""
 
 from __future__ import annotations
 
@@ -333,8 +333,10 @@ def bench(
 
 def main() -> None:
     from bot.cli.admin import admin_app
+    from bot.cli.data import data_app
 
     app.add_typer(admin_app, name="admin")
+    app.add_typer(data_app, name="data")
     try:
         app()
     except Exception as exc:  # what a command raised: one or two lines and the exit code, never a wall of text

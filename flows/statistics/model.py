@@ -42,8 +42,9 @@ class Place:
     ``key`` is the official key at its level: 8 digits for a Gemeinde (Land 2, Regierungsbezirk 1, Kreis 2,
     Gemeinde 3), 5 for a Kreis, 3 for a Regierungsbezirk, 2 for a Land, 9 for a Gemeindeverband (Kreis 5 +
     Verband 4); in France 5 characters for a commune (``2A004``), the département's code (``01``, ``2A``,
-    ``971``) and the région's (``84``). ``kreis`` and ``land`` are the keys of the Kreis (département) and
-    Land (région) it lies in; for a German place they are prefixes of ``key``.
+    ``971``) and the région's with a prefix (``REG-84``: région and département codes overlap). ``kreis`` and
+    ``land`` are the keys of the Kreis (département) and Land (région) it lies in, empty at and above its
+    own level; for a German place they are prefixes of ``key``.
     """
 
     country: Country

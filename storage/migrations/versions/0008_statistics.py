@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("population", sa.Integer, nullable=True),
         sa.Column("stand", sa.Date, nullable=True),
     )
-    op.create_index("ix_place_folded", "place", ["country", "folded"])
+    op.create_index("ix_place_folded", "place", ["country", "folded"], postgresql_ops={"folded": "text_pattern_ops"})
     op.create_index("ix_place_postcode", "place", ["postcode"])
     op.create_table(
         "dataset",
