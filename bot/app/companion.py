@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.app import metrics, privacy, statistics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
+from bot.app.registry import StoredRegistry
 from bot.app.team import team_of
 from bot.documents.press import LIMITS, NotMade, Press
 from bot.documents.templates import checked
@@ -291,6 +292,7 @@ class Companion:
             team=team,
             removed=saved.removed,
             deleted=saved.deleted,
+            registry=StoredRegistry(unit),
             sheet=sheet,
         )
         turn = self.engine.handle(

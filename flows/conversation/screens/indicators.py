@@ -67,16 +67,18 @@ def indicators_command(s: Session, arg: str) -> None:
     show(s)
 
 
-def show(s: Session, sent: Sequence[Figure] = ()) -> None:
-    """Open the overlay on the place's profiles (with ``sent``, the place's figures of a file of this message)."""
+def show(s: Session, sent: Sequence[Figure] = (), only: Source | None = None) -> None:
+    """Open the overlay on the place's profiles (with ``sent``, the place's figures of a file of this message, whose
+    source is ``only`` shown)."""
     found = profiles.lookup(s.ctx, _workspace(s), sent)
     if found is None:
         return s.say(_no_place(s))
     s.open_overlay("indicators")
-    s.state.view = {"sources": found.sources}
-    for source in found.sources:
+    s.state.view = {"sources": _fillable(s, found)}
+    for source in found.sources if only is None else [only]:
         profile = found.of(source)
-        assert profile is not None
+        if profile is None:
+            continue
         s.before.append(Outbound(presenting.blocks(s.t, profile)))
         charts = _charts(s, profile)
         if charts:
@@ -98,7 +100,7 @@ def send_template(s: Session) -> None:
                 )
             )
         s.open_overlay("indicators")
-        s.state.view = {"sources": found.sources}
+        s.state.view = {"sources": _fillable(s, found)}
     s.say_only(
         s.t(
             "Here is the template for figures from your population register: one row per year, age, sex and "
@@ -141,8 +143,8 @@ def take_file(s: Session, inbound: Inbound) -> None:
     kept = Sheet(figures, sheet.table, sheet.source, sheet.layout, sheet.encoding, named)
     data = upload.data if upload is not None and upload.data is not None else b""
     s.actions.append(ImportSheet(_workspace(s), kept, name, data))
-    s.say(_read(s, name, kept, place))
-    show(s, figures)
+    s.before.append(Outbound([Paragraph(_read(s, name, kept, place))]))  # before the profile it shows
+    show(s, figures, only=sheet.source)
 
 
 def _rejected(s: Session, name: str, rejected: Rejected) -> None:
@@ -281,6 +283,11 @@ def _place_command(s: Session) -> str:
 
 def _workspace(s: Session) -> int | None:
     return s.facts.team.workspace_id if s.facts.team is not None else None
+
+
+def _fillable(s: Session, found: Profiles) -> list[Source]:
+    """The sources whose profile has indicators with a value (what filling would put into the profile)."""
+    return [x for x in found.sources if (p := found.of(x)) is not None and presenting.records(s.t, p)]
 
 
 def _sources(s: Session) -> list[Source]:
