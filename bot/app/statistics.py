@@ -65,5 +65,12 @@ def act(unit: Unit, user_id: int, actor: str, action: StatisticsAction, t: Trans
         return indicators.not_stored(
             t, [team_messages.label(t, team, m.user_id) for m in team if m.role == "coordinator"]
         )
-    stored = store_sheet(unit, action.sheet, action.data, action.file_name, actor, wid)
+    stored = store_sheet(unit, action.sheet, identity(action), action.file_name, actor, wid)
     return indicators.stored(t, stored.figures, stored.new)
+
+
+def identity(action: ImportSheet) -> bytes:
+    """What a workspace's import is known by (its dataset's SHA-256): the file and the regions taken from it, so the
+    same file sent again changes nothing, and sent for another municipality (after ``/kommune``) is imported."""
+    regions = sorted({f.region for f in action.sheet.figures})
+    return action.data + b"\0" + ",".join(regions).encode()

@@ -184,3 +184,18 @@ def test_a_reader_failure_is_a_rejection_not_a_crash(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(statistics, "read_table", broken)
     found = statistics.read((FIXTURES / LONG).read_bytes(), LONG)
     assert isinstance(found, Rejected) and found.problems[0].message == "I could not read this file."
+
+
+@pytest.mark.usefixtures("directory")
+async def test_the_same_file_for_another_municipality_of_the_workspace_is_imported(companion: Companion, store: Store):
+    anna = await in_kommunalprofil(companion)
+    await sends(anna, "register-grabow.csv")
+    await anna.says("/kommune")
+    reply = await anna.says("13003000")  # Rostock
+    assert "Rostock" in reply
+    reply = await sends(anna, "register-grabow.csv")
+    assert "Für Ihr Team gespeichert" in reply and "schon geschickt" not in reply
+    datasets, figures = await tables(store)
+    assert len(datasets) == 2 and {f["region"] for f in figures} == {GRABOW, "13003000"}
+    reply = await sends(anna, "register-grabow.csv")
+    assert "schon geschickt" in reply and await tables(store) == (datasets, figures)
