@@ -360,9 +360,18 @@ def test_too_many_problems_stop_the_reading() -> None:
 # --- the sniff ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.csv")))
+DIRECTORY = ("v_commune_", "v_departement_", "v_region_")
+"""The municipality directory's fixtures beside them (INSEE COG): not statistics."""
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.csv") if not p.name.startswith(DIRECTORY)))
 def test_every_fixture_looks_like_statistics(name: str) -> None:
     assert looks_like_statistics((FIXTURES / name).read_bytes(), name, "text/csv")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.csv") if p.name.startswith(DIRECTORY)))
+def test_the_directorys_files_do_not_look_like_statistics(name: str) -> None:
+    assert not looks_like_statistics((FIXTURES / name).read_bytes(), name, "text/csv")
 
 
 @pytest.mark.parametrize(
