@@ -11,6 +11,7 @@ places match; ``{"phase": "unknown", "typed": …}`` when none does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -33,6 +34,8 @@ TOWN_KREISE = ("41", "42")
 KREIS_WORDS = {"43": N_("Kreis {name}"), "44": N_("Landkreis {name}")}
 """How a Kreis is named by its Textkennzeichen (43 Kreis, 44 Landkreis), where its name does not say so."""
 KEY_WORDS = {"de": N_("municipality key {key}"), "fr": N_("INSEE code {key}")}
+_NUMBER = re.compile(r"[0-9]{1,3}")
+"""Typed where places are offered: a choice's number (out of range), not a postcode."""
 _FIELDS = ("country", "key", "level", "name", "kreis", "land", "kind", "postcode", "population")
 
 
@@ -106,7 +109,7 @@ class PlaceKind(StepKind):
             checked.draft = d
             return checked
         typed = checked.value
-        if d.get("phase") == "pick" and fold(typed) == fold(d["typed"]):
+        if d.get("phase") == "pick" and (fold(typed) == fold(d["typed"]) or _NUMBER.fullmatch(typed)):
             return Result.error(ctx.t("Please pick one of the municipalities, or “None of these”."), draft=d)
         registry = ctx.registry
         if registry is None or not registry.has_places():
@@ -114,7 +117,8 @@ class PlaceKind(StepKind):
         return self._search(ctx, step, registry, typed)
 
     def _search(self, ctx: Ctx, step: PlaceStep, registry: Registry, typed: str) -> Result:
-        found = [p for p in registry.find(typed, None, LIMIT) if p.level in MUNICIPAL]
+        hits = registry.find(typed, None, LIMIT)
+        found = [p for p in hits if p.level in MUNICIPAL]
         named = [p for p in found if fold(plain_name(p.name)) == fold(typed)]  # "Grabow" leaves out "Grabowhöfe"
         places = named or found
         if len(places) == 1:
@@ -122,7 +126,7 @@ class PlaceKind(StepKind):
         if not places:
             return Result(draft={"phase": "unknown", "typed": typed})
         stored = [_stored(p, _area(registry, p)) for p in places]
-        more = not named and len(found) >= LIMIT
+        more = not named and len(hits) >= LIMIT
         return Result(draft={"phase": "pick", "typed": typed, "places": stored, "more": more})
 
     def _take(self, ctx: Ctx, step: PlaceStep, place: Place, draft: dict[str, Any]) -> Result:

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.content.content import Content
+from flows.content.loader import load_content
 from flows.conversation.actions import Facts
 from flows.conversation.context import Ctx
 from flows.conversation.documents.strategy import strategy
+from flows.conversation.state import State
 from flows.conversation.steps.place import plain_name
 from flows.messages import BUTTON, Inbound
 from flows.reading import fold
 from flows.statistics.model import Country, Figure, Place
 from flows.team.view import Mate, Team
-from tests.conftest import EngineChat
+from tests.conftest import CONTENT, EngineChat
 
 PLACES = (
     Place("de", "13", "land", "Mecklenburg-Vorpommern"),
@@ -244,3 +249,44 @@ def test_what_reads_the_name_reads_the_name_of_a_picked_place(content: Content):
     assert document.subtitle == "Grabow" and ("Kommune", "Grabow") in document.cover
     assert ("Land", "Mecklenburg-Vorpommern") in document.cover
     assert ctx.short(content.step("ob_name"), chat.answers["ob_name"]) == "Grabow"  # summaries, /meinedaten
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.sampled_from(
+                ["Grabow", "grabow", "GRABOW", "Grab", "19300", "2a004", "Schwerin", "Nirgendwo", "1", "2"]
+            ),
+            st.sampled_from(["3", "9", "/zurueck", "/kommune", "/ueberspringen", "fertig", "Was ist ein Kreis?"]),
+            st.text(max_size=12),
+        ),
+        max_size=8,
+    )
+)
+def test_whatever_is_typed_at_the_place_step_the_answer_is_a_name_or_a_place_of_the_directory(lines: list[str]):
+    content = _content()
+    directory = Directory()
+    chat = EngineChat(content, facts=Facts(registry=directory))
+    for line in lines:
+        chat.says(line)  # never raises
+        assert State.model_validate_json(chat.state.model_dump_json()) == chat.state
+        value = chat.answers.get("ob_name")
+        if isinstance(value, dict):
+            place = directory.place(value["key"], value["country"])
+            assert place is not None and value["name"] == plain_name(place.name)
+            assert chat.answers.get("ob_region" if place.country == "fr" else "ob_land") is not None
+        else:
+            assert value is None or (isinstance(value, str) and value.strip())
+
+
+@lru_cache(maxsize=1)
+def _content() -> Content:
+    return load_content(CONTENT)
+
+
+def test_a_number_beside_the_offered_places_is_no_search(content: Content):
+    chat = chat_with(content)
+    chat.says("Grabow")
+    reply = chat.says("7")
+    assert "Bitte wählen Sie eine der Kommunen" in reply and chat.state.draft["phase"] == "pick"
