@@ -19,7 +19,8 @@ class ConsoleRenderer:
 
     Every text is shown through :func:`clean_text`, so nothing printed can carry a terminal escape
     sequence or a bidi control. Exports go into ``exports``, the user's own folder (0700), as new
-    0600 files with a short random part in their names.
+    0600 files with a short random part in their names; a chart's text alternative (its values) is
+    shown under its file's path.
     """
 
     def __init__(self, out: TextIO, exports: Path, interactive: bool):
@@ -40,7 +41,8 @@ class ConsoleRenderer:
         for attachment in message.attachments:
             path = self.save(attachment)
             if path is not None:
-                parts.append(f"📎 {clean_text(str(path))}")
+                alt = f"\n{clean_text(attachment.alt)}" if attachment.alt else ""
+                parts.append(f"📎 {clean_text(str(path))}{alt}")
         if message.choices:
             parts.append(
                 "\n".join(

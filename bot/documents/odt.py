@@ -279,7 +279,8 @@ class _Layout:
         url = self.odt.add_file(BytesIO(charts.picture(chart, self.lang)))
         self.odt.manifest.set_media_type(url, "image/png")
         self.frames += 1
-        size = (f"{charts.WIDTH_CM:g}cm", f"{charts.HEIGHT_CM:g}cm")
+        width, height = charts.size(chart)
+        size = (f"{width:g}cm", f"{height:g}cm")
         frame = Frame.image_frame(url, name=f"{chart.file_stem}-{self.frames}", size=size, anchor_type="as-char")
         frame.svg_title = chart.title
         frame.svg_description = chart.alt

@@ -2,8 +2,9 @@
 
 A :class:`~flows.documents.model.Rendering` is handed to a worker whole (the document model is plain
 frozen data); the worker picks the renderer by format (bot/documents/odt, docx, pdf, markdown; charts
-for PNG) and returns the bytes. What cannot be made becomes :class:`NotMade`, which names a msgid for
-the person; the handler never crashes on it.
+for PNG) and returns the bytes; a chart's PNG comes with its text alternative (``Attachment.alt``).
+What cannot be made becomes :class:`NotMade`, which names a msgid for the person; the handler never
+crashes on it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 
 RENDERERS: dict[Format, str] = {"odt": "odt", "docx": "docx", "pdf": "pdf", "md": "markdown", "png": "charts"}
 """The module in bot/documents that makes each format."""
-SEPARATORS: dict[str, tuple[str, str]] = {"de": (",", "."), "fr": (",", "\u202f"), "en": (".", ",")}
-"""Decimal and group separator per language, for the numbers drawn on a chart."""
 TELEGRAM_LIMIT = 50 * 1000 * 1000
 """Bytes a Telegram bot may send as one document (50 MB)."""
 LIMITS: dict[str, int] = {"telegram": TELEGRAM_LIMIT}
@@ -50,12 +49,19 @@ def render(rendering: Rendering, templates: Path) -> bytes:
     """The rendering's bytes, in the worker. Renderer modules are imported by name, when first needed."""
     module = importlib.import_module(f"bot.documents.{RENDERERS[rendering.format]}")
     if rendering.format == "png":
-        decimal, group = SEPARATORS.get(rendering.document.lang, SEPARATORS["en"])
         [chart] = rendering.document.charts()
-        data: bytes = module.png(chart, decimal, group)
+        data: bytes = module.picture(chart, rendering.document.lang)
         return data
     data = module.render(rendering.document, rendering.template, templates)
     return data
+
+
+def alt(rendering: Rendering) -> str:
+    """The text alternative that goes with a chart sent as PNG (its values), for a caption or an event body;
+    "" for a document, whose charts carry theirs inside."""
+    if rendering.format != "png":
+        return ""
+    return next((chart.alt for chart in rendering.document.charts()), "")
 
 
 def warm(templates: Path) -> None:
@@ -118,7 +124,7 @@ class Press:
             raise NotMade(notices.DOCUMENT_FAILED) from exc
         if limit is not None and len(data) > limit:
             raise NotMade(notices.DOCUMENT_TOO_LARGE, size=-(-len(data) // 1_000_000), limit=limit // 1_000_000)
-        return Attachment(rendering.file_name, rendering.media_type, data)
+        return Attachment(rendering.file_name, rendering.media_type, data, alt(rendering))
 
     def close(self) -> None:
         """Stop the workers (after the documents in hand)."""

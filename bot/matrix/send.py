@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 
 from nio import AsyncClient, RoomSendError, UploadResponse
+from PIL import Image
 
 from bot.app.courier import SENT, Outcome
 from bot.app.metrics import METRICS
@@ -43,6 +44,18 @@ def outcome(error: RoomSendError | None) -> Outcome:
     if error.status_code == "M_FORBIDDEN":
         return Outcome("skipped", "forbidden")
     return Outcome("failed", (error.status_code or "error")[:64])
+
+
+def picture_size(attachment: Attachment) -> tuple[int, int] | None:
+    """Width and height in pixels of a PNG attachment, None for any other file (or a PNG that does not read)."""
+    if attachment.media_type != "image/png":
+        return None
+    try:
+        with Image.open(io.BytesIO(attachment.data), formats=["PNG"]) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):  # UnidentifiedImageError is an OSError
+        log.warning("the picture %s does not read as PNG; it goes as a file", attachment.filename)
+        return None
 
 
 class MatrixSender:
@@ -90,7 +103,11 @@ class MatrixSender:
         return response
 
     async def file(self, room_id: str, attachment: Attachment, tx_id: str) -> None:
-        """Upload a file (encrypted in an encrypted room) and post it; a failed upload is logged."""
+        """Upload a file (encrypted in an encrypted room) and post it; a failed upload is logged.
+
+        A PNG (a chart) goes as ``m.image`` whose body is its text alternative (what clients show as the
+        caption and read out), with its size in pixels; any other file as ``m.file``.
+        """
         room = self.client.rooms.get(room_id)
         encrypted = bool(room and room.encrypted)
         uploaded, keys = await self.client.upload(
@@ -109,6 +126,14 @@ class MatrixSender:
             "filename": attachment.filename,
             "info": {"mimetype": attachment.media_type, "size": len(attachment.data)},
         }
+        pixels = picture_size(attachment)
+        if pixels is not None:
+            width, height = pixels
+            content.update(
+                msgtype="m.image",
+                body=attachment.alt or attachment.filename,
+                info={"mimetype": attachment.media_type, "size": len(attachment.data), "w": width, "h": height},
+            )
         if encrypted and keys:
             content["file"] = {**keys, "url": uploaded.content_uri}
         else:

@@ -336,7 +336,7 @@ class TelegramChannel:
             if asks and part.keyboard is not None and sent is not None:
                 self._asking[chat_id] = (sent.message_id, part)
         for attachment in reply.attachments:
-            await self._call(chat_id, "document", self.sender.document(chat_id, attachment))
+            await self._call(chat_id, "attachment", self.sender.attachment(chat_id, attachment))
 
     async def _retire_buttons(self, chat_id: int) -> None:
         """A new question is coming: the buttons of the one before it go, so that one set of buttons is active."""

@@ -43,7 +43,7 @@ class TelegramPostman:
             await self.sender.call(chat_id, "broadcast message", self.sender.message(chat_id, part))
         for attachment in message.attachments:
             try:
-                await self.sender.call(chat_id, "broadcast attachment", self.sender.document(chat_id, attachment))
+                await self.sender.call(chat_id, "broadcast attachment", self.sender.attachment(chat_id, attachment))
             except Lost:  # the message itself has arrived; it counts as sent
                 log.warning("the attachment %s to %s was not sent", attachment.filename, chat_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,6 +16,8 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096
 """Characters per message after entity parsing, counted in UTF-16 code units."""
+CAPTION_LIMIT = 1024
+"""Characters of a photo's caption, counted like a text's."""
 DATA_LIMIT = 64
 """Bytes of callback_data per button."""
 PAGE = 8
@@ -38,6 +41,21 @@ class Part:
 def units(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def caption(text: str) -> str:
+    """``text`` as a photo's plain caption: within ``CAPTION_LIMIT``, a longer one cut after a whole word with "…"."""
+    if units(text) <= CAPTION_LIMIT:
+        return text
+    head, used = "", 0
+    for char in text:
+        used += units(char)
+        if used > CAPTION_LIMIT - 1:
+            break
+        head += char
+    if not text[len(head)].isspace() and any(c.isspace() for c in head):  # a word cut in two: leave it out
+        head = head[: max(i for i, c in enumerate(head) if c.isspace())]
+    return re.sub(r"[\s,;:]+$", "", head) + "…"
 
 
 def escape(text: str) -> str:

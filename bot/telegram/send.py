@@ -13,7 +13,7 @@ from telegram.ext import ExtBot
 
 from bot.app.companion import Companion
 from bot.app.courier import Outcome
-from bot.telegram.render import Part
+from bot.telegram.render import Part, caption
 from flows.messages import Attachment
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,8 @@ T = TypeVar("T")
 
 CHANNEL = "telegram"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+PHOTO_LIMIT = 10 * 1000 * 1000
+"""Bytes of a picture Telegram takes as a photo (10 MB); a bigger one goes as a document."""
 
 
 class Undeliverable(Exception):
@@ -70,9 +72,12 @@ class TelegramSender:
             link_preview_options=_NO_PREVIEW,
         )
 
-    def document(self, chat_id: int, attachment: Attachment) -> Awaitable[Message]:
+    def attachment(self, chat_id: int, attachment: Attachment) -> Awaitable[Message]:
+        """A PNG (a chart) as a photo, its text alternative as the plain caption; any other file as a document."""
         upload = InputFile(attachment.data, filename=attachment.filename)
         upload.mimetype = attachment.media_type  # ours, not a guess from the system's MIME table
+        if attachment.media_type == "image/png" and len(attachment.data) <= PHOTO_LIMIT:
+            return self.bot.send_photo(chat_id, upload, caption=caption(attachment.alt) or None)
         return self.bot.send_document(chat_id, upload, filename=attachment.filename)
 
     async def call(self, chat_id: int, what: str, request: Awaitable[T]) -> T | None:

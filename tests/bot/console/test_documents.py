@@ -34,3 +34,20 @@ def test_a_document_that_cannot_be_made_is_said_and_the_answers_stay(tmp_path: P
     assert not list((tmp_path / "exports").glob("*/*"))
     again = run_chat(["/ende"], user="ben", db=db, data_dir=tmp_path)
     assert "Musterstadt" in again.stdout
+
+
+def test_a_chart_is_written_as_a_png_and_its_values_are_shown_under_its_path(tmp_path: Path):
+    from PIL import Image
+
+    db = f"sqlite:///{tmp_path / 'daks.db'}"
+    lines = ["Musterstadt", "/phase 2", "1", "31.12.2024"]
+    lines += ["1", "18.432 Einwohner", "2020", "/ueberspringen", "1", "1", "18.100 Einwohner", "2024", "/ueberspringen"]
+    result = run_chat([*lines, "/export png", "/ende"], user="carla", db=db, data_dir=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    said = result.stdout.splitlines()
+    [at] = [i for i, line in enumerate(said) if line.startswith("📎 ")]
+    [written] = (tmp_path / "exports").glob("*/*")
+    assert Path(said[at].removeprefix("📎 ")) == written and written.suffix == ".png"
+    with Image.open(written) as image:
+        assert said[at + 1] == image.info["Description"], "the text alternative follows the path"
+    assert "Bevölkerungsstand" in said[at + 1] and "18.432" in said[at + 1] and "18.100" in said[at + 1]

@@ -35,8 +35,41 @@ def measure_row(n: int) -> tuple[str, ...]:
     )
 
 
-def sample_document(lang: str = "de", measures: int = 3, charts: int = 2) -> Document:
-    """A strategy document with every kind of block; user text holds markup characters that must stay text."""
+AGE_BANDS = (
+    "0–3", "3–6", "6–10", "10–15", "15–18", "18–20", "20–25", "25–30", "30–35",
+    "35–40", "40–45", "45–50", "50–55", "55–60", "60–65", "65–75", "75+",
+)  # fmt: skip
+"""Seventeen age bands, youngest first, the top one 75+ (as issue 16 describes the Gemeinde table)."""
+MEN = (412, 398, 560, 731, 455, 290, 702, 830, 901, 940, 880, 1020, 1310, 1402, 1298, 2104, 1650)
+WOMEN = (390, 405, 540, 702, 430, 270, 655, 790, 880, 960, 900, 1050, 1290, 1380, 1350, 2300, 2610)
+
+
+def age_pyramid(
+    men: tuple[int, ...] = MEN, women: tuple[int, ...] = WOMEN, bands: tuple[str, ...] = AGE_BANDS
+) -> Chart:
+    """The age pyramid of a small town (youngest band first) with its values as the text alternative."""
+
+    def de(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    values = "; ".join(f"{b}: Männer {de(m)}, Frauen {de(w)}" for b, m, w in zip(bands, men, women, strict=True))
+    return Chart(
+        "Altersaufbau 2024",
+        tuple(zip(bands, map(float, men), strict=True)),
+        "Personen",
+        f"Altersaufbau 2024: {values}",
+        "altersaufbau",
+        kind="pyramid",
+        second=tuple(zip(bands, map(float, women), strict=True)),
+        legend=("Männer", "Frauen"),
+    )
+
+
+def sample_document(lang: str = "de", measures: int = 3, charts: int = 2, pyramid: bool = False) -> Document:
+    """A strategy document with every kind of block; user text holds markup characters that must stay text.
+
+    ``pyramid`` adds :func:`age_pyramid` after the series charts.
+    """
     plan = Table(
         header=PLAN_HEADER,
         rows=tuple(measure_row(n) for n in range(measures)),
@@ -61,7 +94,7 @@ def sample_document(lang: str = "de", measures: int = 3, charts: int = 2) -> Doc
             f"chart-{i + 1}",
         )
         for i in range(charts)
-    ]
+    ] + ([age_pyramid()] if pyramid else [])
     money = Table(
         header=("Jahr", "Betrag"),
         rows=(("2027", "135.500 €"), ("2028", "150.000 €")),

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from bot.documents.docx import render
 from bot.documents.errors import BadTemplate
 from flows.documents.model import Section, Text
-from tests.bot.documents.sample import OWNERS, PLAN_HEADER, sample_document
+from tests.bot.documents.sample import OWNERS, PLAN_HEADER, age_pyramid, sample_document
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "content" / "templates"
 LETTERHEAD = "Amt Süderbrarup – Der Amtsvorsteher"
@@ -110,6 +110,15 @@ def test_charts_are_inline_pictures_with_their_values_as_alternative_text(defaul
     assert len(set(ids)) == 2
     blob = default.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert default.part.related_parts[blob].blob.startswith(b"\x89PNG")
+
+
+def test_an_age_pyramid_is_an_inline_picture_at_its_own_proportions() -> None:
+    word = reopen(render(sample_document("de", charts=1, pyramid=True), None, TEMPLATES))
+    series, pyramid = word.inline_shapes
+    assert pyramid._inline.docPr.get("descr") == age_pyramid().alt
+    assert pyramid._inline.docPr.get("title") == "Altersaufbau 2024"
+    assert pyramid.width == series.width
+    assert abs(pyramid.height / pyramid.width - 13 / 16) < 0.01 and abs(series.height / series.width - 0.5) < 0.01
 
 
 def test_headings_lists_and_notes_use_real_styles(default: Word) -> None:

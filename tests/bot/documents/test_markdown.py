@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from bot.documents.markdown import md, render
 from flows.conversation.documents import build
+from tests.bot.documents.sample import age_pyramid, sample_document
 from tests.conftest import CONTENT
 from tests.flows.conversation.documents.workspace import OWNERS, workspace
 
@@ -94,6 +95,16 @@ def test_a_checklist_and_what_is_still_open_are_paragraphs_of_their_own(content)
     paragraphs = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "paragraph_open"]
     assert "Checkliste Kommunalprofil: 3 von 5 erledigt" in paragraphs
     assert "Noch offen:" in paragraphs
+
+
+def test_an_age_pyramid_reads_as_its_text_alternative():
+    tokens = parse(render(sample_document(pyramid=True), None, CONTENT / "templates"))
+    emphasised = [
+        "".join(c.content for c in t.children if c.type == "text")
+        for t in tokens
+        if t.type == "inline" and t.children and t.children[0].type == "em_open"
+    ]
+    assert f"Diagramm: {age_pyramid().alt}" in emphasised
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,11 @@ import pypdf
 import pytest
 from odfdo import Document as Odt
 from odfdo import Element, Paragraph, Span, Table
+from PIL import Image
 
 from bot.documents import odt, odt_default
 from bot.documents.errors import BadTemplate
-from tests.bot.documents.sample import OWNERS, PLAN_HEADER, sample_document
+from tests.bot.documents.sample import OWNERS, PLAN_HEADER, age_pyramid, sample_document
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "content" / "templates"
 LETTERHEAD = "Amt Süderbrarup – Der Amtsvorsteher"
@@ -98,6 +99,18 @@ def test_charts_are_png_images_in_the_package_with_their_text_alternative() -> N
         data = document.get_part(str(image.url))
         assert isinstance(data, bytes) and data.startswith(b"\x89PNG\r\n\x1a\n")
         assert document.manifest.get_media_type(str(image.url)) == "image/png"
+
+
+def test_an_age_pyramid_is_embedded_taller_than_a_series_at_its_own_proportions() -> None:
+    document = Odt(BytesIO(odt.render(sample_document(pyramid=True), None, TEMPLATES)))
+    *series, pyramid = [f for f in document.body.get_frames() if f.get_image() is not None]
+    assert [f.size for f in series] == [("16cm", "8cm")] * 2
+    assert pyramid.size == ("16cm", "13cm")
+    assert pyramid.svg_description == age_pyramid().alt
+    image = pyramid.get_image()
+    assert image is not None
+    width, height = Image.open(BytesIO(document.get_part(str(image.url)))).size  # type: ignore[arg-type]
+    assert abs(height / width - 13 / 16) < 0.01, "the picture is not stretched in its frame"
 
 
 def test_title_page_headings_and_notes() -> None:

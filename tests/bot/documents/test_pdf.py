@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject
 
 from flows.documents.model import Chart, Document, Section, Table, Text
-from tests.bot.documents.sample import OWNERS, PLAN_HEADER, sample_document
+from tests.bot.documents.sample import OWNERS, PLAN_HEADER, age_pyramid, sample_document
 from tests.conftest import CONTENT
 
 try:
@@ -105,6 +105,14 @@ def test_the_structure_tree_has_headings_tables_with_header_cells_and_charts_wit
     assert len(headers) == len(PLAN_HEADER) + 2 + 1, "the plan's and the budget's columns, the total's row title"
     cells = [e for e in tree if e["/S"] == "/TD"]
     assert all("/Headers" in c["/A"] for c in cells), "each data cell names its header cells"
+
+
+def test_an_age_pyramid_is_a_figure_with_its_alt_text_and_its_own_picture():
+    reader = read(sample_document("de", charts=1, pyramid=True))
+    figures = [e for e in elements(reader.trailer["/Root"]["/StructTreeRoot"]) if e["/S"] == "/Figure"]
+    assert [str(f["/Alt"]) for f in figures][-1] == age_pyramid().alt
+    pictures = {image.data: image.image for page in reader.pages for image in page.images}.values()
+    assert sorted(p.size for p in pictures) == [(944, 472), (944, 767)]  # each page lists the shared pictures
 
 
 def test_the_headings_are_the_bookmarks(german: PdfReader):

@@ -15,12 +15,13 @@ from PIL import Image
 
 from bot.app.companion import Companion
 from bot.app.companion import Response as Reply
+from bot.documents.charts import picture
 from bot.documents.press import NotMade, Press
 from flows import notices
 from flows.conversation.screens.export import chart_documents
 from flows.documents.model import Rendering
 from flows.messages import Outbound, Paragraph
-from tests.bot.documents.sample import sample_document
+from tests.bot.documents.sample import age_pyramid, sample_document
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "content" / "templates"
 
@@ -42,6 +43,15 @@ async def test_a_chart_is_drawn_in_a_worker_as_a_png(press: Press):
     assert image.format == "PNG" and image.width > 600 and image.height > 300
     assert image.info["Title"] == "Einwohnerinnen und Einwohner"
     assert (attachment.filename, attachment.media_type) == ("chart-0.png", "image/png")
+    assert attachment.alt == chart().document.charts()[0].alt, "the values go with the picture"
+
+
+async def test_an_age_pyramid_is_drawn_in_the_documents_language_with_its_text_alternative(press: Press):
+    [*_, pyramid] = chart_documents(sample_document("fr", charts=1, pyramid=True))
+    attachment = await press.attachment(Rendering(pyramid, "png", "pyramide.png"))
+    image = Image.open(io.BytesIO(attachment.data))
+    assert image.size == (944, 767) and image.info["Description"] == attachment.alt == age_pyramid().alt
+    assert attachment.data == picture(age_pyramid(), "fr") != picture(age_pyramid(), "de")
 
 
 async def test_a_failure_is_logged_and_becomes_a_message_not_a_crash(press: Press, caplog):
@@ -107,6 +117,7 @@ async def test_every_format_is_made_by_its_renderer(fmt: str, press: Press):
 
     pytest.importorskip(f"bot.documents.{RENDERERS[fmt]}", reason=f"the {fmt} renderer is not there yet")
     attachment = await press.attachment(Rendering(sample_document(), fmt, f"strategie.{fmt}"))  # type: ignore[arg-type]
+    assert attachment.alt == "", "a document carries its charts' text alternatives inside"
     data = io.BytesIO(attachment.data)
     if fmt == "odt":
         from odfdo import Document as Odt

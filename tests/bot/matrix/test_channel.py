@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from nio import AsyncClient, AsyncClientConfig, RoomEncryptedFile, RoomMessageFile, RoomMessageNotice, RoomMessageText
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    RoomEncryptedFile,
+    RoomEncryptedImage,
+    RoomMessageFile,
+    RoomMessageImage,
+    RoomMessageNotice,
+    RoomMessageText,
+)
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.cross_signing import device_is_cross_signed
@@ -78,7 +87,15 @@ class Member:
 
     async def open(self) -> None:
         self.client.add_event_callback(
-            self.on_event, (RoomMessageNotice, RoomMessageText, RoomMessageFile, RoomEncryptedFile)
+            self.on_event,
+            (
+                RoomMessageNotice,
+                RoomMessageText,
+                RoomMessageFile,
+                RoomEncryptedFile,
+                RoomMessageImage,
+                RoomEncryptedImage,
+            ),
         )
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:

@@ -1,10 +1,12 @@
-"""Exports on Telegram: the real `daks serve` renders the document in its worker and sends it with sendDocument."""
+"""Exports on Telegram: the real `daks serve` renders the document in its worker and sends it with sendDocument,
+a chart with sendPhoto."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+from PIL import Image
 
 from tests.bot.telegram.conftest import BotProcess, Person
 from tests.fakes.bot_api import FakeBotAPI
@@ -47,3 +49,29 @@ async def test_export_buttons_lead_to_the_document(api: FakeBotAPI, bot: BotProc
     await api.wait_for(lambda: bool(documents(api, ben)))
     [(name, mime, _)] = documents(api, ben)
     assert name.endswith(".odt") and mime == ODT
+
+
+async def test_a_chart_arrives_as_a_photo_captioned_with_its_values(api: FakeBotAPI, bot: BotProcess):
+    carla = Person(api, api.user(1103, "Carla", "de"))
+    await carla.says("/start")
+    await carla.says("Musterstadt", "Was für eine Kommune ist Musterstadt?")
+    await carla.says("/phase 2", "Aus welcher Quelle stammen Ihre Bevölkerungsdaten?")
+    await carla.answers("1", "Auf welchen Stichtag")
+    await carla.says("31.12.2024", "Um welche Kennzahl geht es?")
+    for n, (value, year) in enumerate((("18.432 Einwohner", "2020"), ("18.100 Einwohner", "2024")), 1):
+        if n > 1:
+            await carla.answers("1", "Um welche Kennzahl geht es?")  # Kennzahl hinzufügen
+        await carla.answers("1", "Welchen Wert hat die Kennzahl?")  # Bevölkerungsstand
+        await carla.says(value, "Für welches Jahr")
+        await carla.says(year, "Wie steht der Wert im Vergleich")
+        await carla.says("/ueberspringen", f"Bisher erfasst ({n})")
+    await carla.says("/export png", "als PNG-Bild")
+    await api.wait_for(lambda: any("photo" in m.raw for m in carla.chat))
+    [photo] = [m for m in carla.chat if "photo" in m.raw]
+    assert photo.document is not None
+    image = Image.open(io.BytesIO(photo.document[1]))
+    assert image.format == "PNG" and image.size == (944, 472)
+    assert photo.text == image.info["Description"], "the caption is the chart's text alternative"
+    assert "Bevölkerungsstand" in photo.text and "18.432" in photo.text and "18.100" in photo.text
+    assert [c.status for c in api.calls if c.method == "sendPhoto"] == [200]
+    assert not api.called("sendDocument")

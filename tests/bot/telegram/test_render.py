@@ -6,7 +6,18 @@ import html
 import re
 
 from bot.telegram.inbound import command
-from bot.telegram.render import DATA_LIMIT, TEXT_LIMIT, answered, keyboard, page_of, render, split, units
+from bot.telegram.render import (
+    CAPTION_LIMIT,
+    DATA_LIMIT,
+    TEXT_LIMIT,
+    answered,
+    caption,
+    keyboard,
+    page_of,
+    render,
+    split,
+    units,
+)
 from flows.conversation.engine import Engine
 from flows.messages import Bullets, Choice, Heading, Inbound, Outbound, Paragraph
 
@@ -40,6 +51,21 @@ def test_a_single_overlong_paragraph_is_cut_without_losing_text_or_splitting_an_
     words = split(" ".join(["Demografie"] * 1000))
     assert all(units(c) <= TEXT_LIMIT for c in words) and all(not c.startswith(" ") for c in words)
     assert " ".join(words).split() == ["Demografie"] * 1000
+
+
+def test_a_caption_within_the_limit_stays_whole_and_a_longer_one_is_cut_after_a_word():
+    values = "Altersaufbau 2024: " + "; ".join(
+        f"{age}–{age + 5}: Männer 1.{age:03}, Frauen 1.{age + 1:03}" for age in range(0, 200, 5)
+    )
+    assert units(values) > CAPTION_LIMIT
+    assert caption(values[:CAPTION_LIMIT]) == values[:CAPTION_LIMIT]
+    cut = caption(values)
+    assert units(cut) <= CAPTION_LIMIT and cut.endswith("…")
+    kept = cut.removesuffix("…")
+    assert values.startswith(kept) and values[len(kept)] in " ,;:", "cut between words, never inside one"
+    assert not kept.endswith((" ", ",", ";", ":")), "no dangling separator before the ellipsis"
+    emoji = caption("🙂" * 600)  # one 1,200-unit word: cut hard, never inside a surrogate pair
+    assert units(emoji) <= CAPTION_LIMIT and emoji == "🙂" * 511 + "…"
 
 
 def test_bullets_and_a_question_without_text_still_make_a_message():

@@ -1,16 +1,24 @@
-"""The one reading of Telegram's refusals: what each means for the chat and for a broadcast delivery."""
+"""The one Telegram sender: attachments as photos or documents (real python-telegram-bot against the fake Bot API),
+and the one reading of Telegram's refusals: what each means for the chat and for a broadcast delivery."""
 
 from __future__ import annotations
 
+import io
 from typing import cast
 
 import pytest
+from PIL import Image
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.app.companion import Companion
 from bot.app.courier import Outcome
+from bot.documents.charts import picture
+from bot.telegram.render import CAPTION_LIMIT, units
 from bot.telegram.send import Lost, Moved, TelegramSender, Undeliverable
+from flows.messages import Attachment
+from tests.bot.documents.sample import age_pyramid
+from tests.fakes.bot_api import FakeBotAPI
 
 
 class Records:
@@ -84,3 +92,28 @@ async def test_a_lost_request_leaves_the_chat_alone(error: TelegramError, outcom
         await send.call(7, "message", refused(error))
     assert raised.value.outcome == outcome
     assert records.calls == []
+
+
+async def test_a_chart_goes_as_a_photo_captioned_with_its_values_and_another_file_as_a_document(api: FakeBotAPI):
+    """A pyramid of 40 bands: its text alternative is longer than a caption may be, so it is cut after a word."""
+    ages = range(0, 200, 5)
+    chart = age_pyramid(
+        tuple(1000 + a for a in ages), tuple(1001 + a for a in ages), tuple(f"{a}–{a + 5}" for a in ages)
+    )
+    assert units(chart.alt) > CAPTION_LIMIT
+    dora = api.user(1201, "Dora", "de")
+    bot: ExtBot[int] = ExtBot(api.token, base_url=api.base_url, base_file_url=api.base_file_url)
+    async with bot:
+        send = TelegramSender(bot, cast(Companion, Records()))
+        photo = Attachment("altersaufbau.png", "image/png", picture(chart, "de"), chart.alt)
+        await send.call(dora.id, "attachment", send.attachment(dora.id, photo))
+        table = Attachment("werte.csv", "text/csv", b"Jahr;Wert\n2024;18100\n", "not shown")
+        await send.call(dora.id, "attachment", send.attachment(dora.id, table))
+    assert [c.method for c in api.calls if c.method.startswith("send")] == ["sendPhoto", "sendDocument"]
+    assert all(c.status == 200 for c in api.calls)
+    sent_photo, sent_table = api.sent(dora.id)
+    assert "photo" in sent_photo.raw and sent_photo.document is not None
+    assert Image.open(io.BytesIO(sent_photo.document[1])).info["Description"] == chart.alt, "the picture went whole"
+    assert units(sent_photo.text) <= CAPTION_LIMIT and sent_photo.text.endswith("…")
+    assert chart.alt.startswith(sent_photo.text.removesuffix("…")) and sent_photo.entities == [], "plain text"
+    assert sent_table.raw["document"]["mime_type"] == "text/csv" and sent_table.text == ""
