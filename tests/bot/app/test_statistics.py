@@ -77,6 +77,8 @@ async def test_a_file_sent_in_the_kommunalprofil_is_shown_stored_once_and_filled
     charts = [r for r in anna.replies for r in r.attachments]
     assert {a.media_type for a in charts} == {"image/png"} and len(charts) == 2
     assert all(a.data.startswith(b"\x89PNG\r\n\x1a\n") for a in charts)
+    population = next(a for a in charts if "population" in a.filename)
+    assert "2019: 6.000" in population.alt and "2023: 5.800" in population.alt  # the text alternative lists them
     datasets, figures = await tables(store)
     [dataset] = datasets
     assert dataset["scope"] == dataset["workspace_id"] and dataset["scope"] > 0  # the workspace's own
