@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.app.directory import store_places
+from flows.statistics.directory import read_gv100ad
 from storage.models import Template
 from storage.store import Store
 from tests.bot.app.test_templates import docx_template, odt_template
 from tests.bot.console.test_channel import assert_in_order
-from tests.conftest import run_chat
+from tests.conftest import ROOT, run_chat
 
 COORDINATOR = ["Musterstadt", "2", "13", "3", "2, 5, 9"]
 """Starting the strategy of Musterstadt: the person coordinates its workspace."""
+STATISTICS = ROOT / "tests" / "fixtures" / "statistics"
 
 
 def stored(database_url: str) -> list[tuple[str, str, bytes]]:
@@ -87,3 +90,31 @@ def test_a_file_outside_the_template_screen_is_not_kept(database_url: str, tmp_p
         ],
     )
     assert stored(database_url) == []
+
+
+def test_a_statistics_file_sent_with_datei_in_the_kommunalprofil(database_url: str, tmp_path: Path):
+    async def directory() -> None:
+        store = await Store.open(database_url)
+        try:
+            places = read_gv100ad((STATISTICS / "gv100ad.txt").read_bytes())
+            await store.run(lambda unit: store_places(unit, places))
+        finally:
+            await store.close()
+
+    asyncio.run(directory())
+    lines = ["13076052", "2, 5, 9", "/phase 2", f"/datei {STATISTICS / '12411-02-03-5-long.csv'}", "1", "/ende"]
+    result = run_chat(lines, user="anna", db=database_url, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert_in_order(
+        result.stdout,
+        [
+            "Bevölkerungsdaten",
+            "Ich habe „12411-02-03-5-long.csv“ gelesen",
+            "Bevölkerung 31.12.2023: 5.800",
+            "kennzahlen-grabow-stadt-population-",  # saved under a name of its own (a random suffix)
+            "Für Ihr Team gespeichert",
+            "Ich habe 5 Kennzahlen in Ihr Kommunalprofil übernommen",
+            "Bis bald",
+        ],
+    )
