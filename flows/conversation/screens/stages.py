@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.content.model import Step
-from flows.conversation import clash, meaning, overview
+from flows.conversation import clash, figures, meaning, overview
 from flows.conversation.screens import export, menu, team, toolbox
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
@@ -56,6 +56,8 @@ class Question:
             first = asked.index(step.id) == 0 and kind.opening(s.ctx, step)
             if first and not s.again and s.state.clash is None:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
+                if stage.id == figures.STAGE and (available := figures.available(s.ctx)):
+                    blocks.append(Paragraph(available))
         if s.state.clash is not None:
             return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
         return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)
