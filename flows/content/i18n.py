@@ -58,6 +58,12 @@ class Translator:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=Locale.parse(self.lang))
 
+    def decimal(self, value: float, digits: int = 1) -> str:
+        """``value`` with exactly ``digits`` decimals as the language writes it: de "1.234,5", fr "1 234,5" (narrow
+        no-break space between thousands), en "1,234.5"."""
+        pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+        return format_decimal(round(value, digits), format=pattern, locale=Locale.parse(self.lang))
+
     def money(self, euros: Decimal | int) -> str:
         """An amount in euros as the language writes it, cents only where there are any: de "285.500 €",
         fr "285 500 €" (narrow no-break space between thousands), en "€285,500"."""
