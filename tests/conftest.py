@@ -14,6 +14,7 @@ import pytest
 
 from flows.content.content import Content
 from flows.content.loader import load_content
+from flows.conversation.actions import Facts
 from flows.conversation.engine import Engine
 from flows.conversation.state import State
 from flows.messages import Inbound, Outbound
@@ -122,16 +123,18 @@ def companion(content: Content, store):
 class EngineChat:
     """A user talking to the pure engine, no storage: ``chat.says("Musterstadt")`` returns the reply text."""
 
-    def __init__(self, content: Content, lang: str = "de"):
+    def __init__(self, content: Content, lang: str = "de", facts: Facts | None = None):
         self.engine = Engine(content)
         self.state: State | None = None
         self.lang = lang
+        self.facts = facts
+        """What the shell would know (a directory, a team); None: nothing."""
         self.replies: list[Outbound] = []
         self.effects: list[str] = []
         self.start()
 
     def _send(self, inbound: Inbound) -> str:
-        turn = self.engine.handle(self.state, inbound, lang=self.lang if self.state is None else None)
+        turn = self.engine.handle(self.state, inbound, lang=self.lang if self.state is None else None, facts=self.facts)
         self.state, self.replies, self.effects = turn.state, turn.replies, list(turn.effects)
         self.changes = turn.changes
         return self.text

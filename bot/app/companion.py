@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import metrics, privacy
+from bot.app import metrics, privacy, statistics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.team import team_of
@@ -22,10 +22,11 @@ from flows import notices
 from flows.content.loader import Content
 from flows.conversation import overview
 from flows.conversation.actions import DeleteWorkspace, Effect, Facts, Link, role_of
-from flows.conversation.context import Ctx
+from flows.conversation.context import Ctx, place_name
 from flows.conversation.engine import Engine, Stored, Turn
 from flows.documents.model import Rendering
 from flows.messages import Attachment, Block, Inbound, Outbound, Paragraph
+from flows.statistics.model import Rejected, Sheet
 from flows.team import rooms
 from flows.team.authorship import entry_authors
 from flows.team.deletion import NOT_COORDINATOR
@@ -129,7 +130,8 @@ class Companion:
         started, outcome = time.perf_counter(), "error"
         try:
             inbound = await checked(inbound)  # a DOCX/ODT file's verdict, off the event loop, before the unit
-            response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address)
+            sheet = await statistics.read_sheet(inbound)  # a statistics file, read the same way
+            response = await self._take(channel, ref, inbound, lang, hint, redeliverable, address, sheet)
             outcome = response.outcome
         except Unavailable:
             outcome = "unavailable"
@@ -176,11 +178,12 @@ class Companion:
         hint: str | None,
         redeliverable: bool,
         address: str | None,
+        sheet: Sheet | Rejected | None = None,
     ) -> Response:
         async with self._lock(channel, ref), self._team_turn(channel, ref):
             for delay in (*RETRIES, None):
                 try:
-                    return await self._handle(channel, ref, inbound, lang, hint, address)
+                    return await self._handle(channel, ref, inbound, lang, hint, address, sheet)
                 except TRANSIENT as exc:
                     log.warning(
                         "database unavailable (%s); %s",
@@ -240,11 +243,18 @@ class Companion:
         await self.store.run(lambda unit: unit.move_identity(channel, ref, new_ref))
 
     async def _handle(
-        self, channel: str, ref: str, inbound: Inbound, lang: str | None, hint: str | None, address: str | None
+        self,
+        channel: str,
+        ref: str,
+        inbound: Inbound,
+        lang: str | None,
+        hint: str | None,
+        address: str | None,
+        sheet: Sheet | Rejected | None = None,
     ) -> Response:
         try:
             return await self.store.run_message(
-                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address)
+                lambda unit: self._work(unit, channel, ref, inbound, lang, hint, address, sheet)
             )
         except TRANSIENT as exc:
             metrics.database_error(exc)
@@ -259,8 +269,10 @@ class Companion:
         lang: str | None,
         hint: str | None,
         address: str | None = None,
+        sheet: Sheet | Rejected | None = None,
     ) -> Response:
-        """One message in one transaction: the caller commits before any reply is sent."""
+        """One message in one transaction: the caller commits before any reply is sent. ``sheet`` is the statistics
+        file the message carries, read before the unit (:func:`bot.app.statistics.read_sheet`)."""
         opened = unit.open(channel, ref, lang or hint or self.default_language, address, inbound.message_id or None)
         if not opened.fresh:
             return Response(outcome="duplicate")
@@ -279,6 +291,7 @@ class Companion:
             team=team,
             removed=saved.removed,
             deleted=saved.deleted,
+            sheet=sheet,
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts
@@ -356,7 +369,10 @@ class Companion:
         unit.save(user_id, saved, self.content.version, turn.state.position(), changes, turn.state.lang, name)
         profile_steps = self.content.profile_steps
         if any(c.step_id in profile_steps.values() for c in turn.changes):
-            unit.set_profile(user_id, {k: turn.state.answers.get(s) for k, s in profile_steps.items()})
+            profile = {k: turn.state.answers.get(s) for k, s in profile_steps.items()}
+            if profile.get("name") is not None:  # a place picked in the directory is stored by its name
+                profile["name"] = place_name(profile["name"])
+            unit.set_profile(user_id, profile)
 
 
 def _with_templates(unit: Unit, saved: Saved, turn: Turn) -> None:

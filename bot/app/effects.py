@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from bot.app import privacy, templates
+from bot.app import privacy, statistics, templates
 from bot.app import team as teamwork
 from flows.content.i18n import Translator
 from flows.content.loader import Content
@@ -22,6 +22,7 @@ from flows.conversation.actions import (
     CancelBroadcast,
     ChangeSubscription,
     Confirm,
+    ImportSheet,
     Invite,
     Join,
     MakeLinkCode,
@@ -33,6 +34,7 @@ from flows.conversation.actions import (
     SaveTemplate,
     SendDefaultTemplates,
     SendNewsletter,
+    SendRegisterTemplate,
     SetEditor,
     SetMemberRole,
     SetNotices,
@@ -129,9 +131,19 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         action, MakeLinkCode | TellTeam | Approve | SetNotices | Invite | Join | SetMemberRole | RemoveMember
     ):
         return _team(unit, content, actor, action, now, t)
-    elif isinstance(action, ShowTemplates | SendDefaultTemplates | SaveTemplate | RemoveTemplate):
-        return templates.act(unit, content, actor.user_id, actor.name, action, t)
+    elif isinstance(action, FileAction):
+        return _files(unit, content, actor, action, t)
     return None
+
+
+FileAction = ShowTemplates | SendDefaultTemplates | SaveTemplate | RemoveTemplate | ImportSheet | SendRegisterTemplate
+
+
+def _files(unit: Unit, content: Content, actor: Actor, action: FileAction, t: Translator) -> Outbound:
+    """The workspace's own document templates, and the statistics files it imports."""
+    if isinstance(action, ImportSheet | SendRegisterTemplate):
+        return statistics.act(unit, actor.user_id, actor.name, action, t)
+    return templates.act(unit, content, actor.user_id, actor.name, action, t)
 
 
 TeamAction = MakeLinkCode | TellTeam | Approve | SetNotices | Invite | Join | SetMemberRole | RemoveMember

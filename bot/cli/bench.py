@@ -39,7 +39,7 @@ class SimulatedUser:
         expects = reply.expects
         if expects == "stage_end":
             return press("_nextstage") if "_nextstage" in ids else None
-        if expects == "text":
+        if expects in ("text", "place"):
             return Inbound(text=f"Antwort {self.sent}")
         if expects == "date":
             return Inbound(text="15.03.2027")

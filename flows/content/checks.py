@@ -165,6 +165,54 @@ def country_problems(content: Content) -> list[ContentProblem]:
     return problems
 
 
+def place_problems(content: Content) -> list[ContentProblem]:
+    """Steps answered from the place picked in the directory (``from_place``) whose options cannot say which
+    answer a place gives: no codes or size classes, a code on two options, size classes out of order; codes
+    or size classes on a step that takes nothing from the place; no step of kind place in the stage."""
+    problems: list[ContentProblem] = []
+    for stage in content.stages:
+        rel = f"stages/{stage.id}.yaml"
+        lazy = _tree(content, rel)
+        placed = any(s.kind == "place" for s in stage.steps)
+        for i, step in enumerate(stage.steps):
+            for loc, message in _from_place(step, placed):
+                where, line = locate(lazy, ("steps", i, *loc))
+                problems.append(ContentProblem(rel, where, line, message))
+    return problems
+
+
+def _from_place(step: Step, placed: bool) -> list[tuple[tuple[Any, ...], str]]:
+    """One step's ``from_place`` problems: where in the step, and what."""
+    options: list[Option] = list(getattr(step, "options", None) or [])
+    coded = [j for j, o in enumerate(options) if o.codes]
+    sized = [j for j, o in enumerate(options) if o.population_below is not None]
+    by_code = step.from_place in ("land", "region", "kind")
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if step.from_place is not None and not placed:
+        found.append((("from_place",), "from_place needs a step of kind place in the same stage"))
+    if step.from_place is not None and not options:
+        found.append((("from_place",), "from_place needs a step with options (kind single)"))
+    found += [(("options", j, "codes"), "codes need from_place land, region or kind") for j in coded if not by_code]
+    if step.from_place != "size":
+        found += [(("options", j, "population_below"), "population_below needs from_place size") for j in sized]
+    if by_code and options and not coded:
+        found.append((("from_place",), f"from_place {step.from_place}: no option has codes"))
+    seen: dict[str, str] = {}
+    for j in coded if by_code else []:
+        for code in options[j].codes:
+            if seen.setdefault(code, options[j].id) != options[j].id:
+                found.append((("options", j, "codes"), f"code {code!r} is also on {seen[code]!r}"))
+    if step.from_place == "size" and options:
+        limits = [options[j].population_below or 0 for j in sized]
+        if not sized:
+            found.append((("from_place",), "from_place size: no option has population_below"))
+        elif limits != sorted(set(limits)):
+            found.append((("options", sized[0]), "population_below must grow from option to option"))
+        if len(options) - len(sized) > 1:
+            found.append((("options",), "only one option may be without population_below (the largest)"))
+    return found
+
+
 def unique_ids(
     items: Sequence[Handlungsfeld | Command | ToolboxItem | GlossaryTerm],
     node: YamlTree | None,

@@ -13,6 +13,7 @@ from flows.content.checks import (
     country_problems,
     cross_check,
     glossary_aliases,
+    place_problems,
     template_problems,
     toolbox_references,
     unique_ids,
@@ -77,7 +78,7 @@ def load_content(root: Path | str) -> Content:
     )
     cross_check(content, stage_nodes, problems)
     command_names(content, commands_node, problems)
-    problems += template_problems(content) + country_problems(content)
+    problems += template_problems(content) + country_problems(content) + place_problems(content)
     toolbox_references(content, toolbox, toolbox_node, problems)
     content.migrations = migrations
     content.published = published

@@ -113,6 +113,18 @@ class Option(Strict):
     )
     country: Country | None = Field(default=None, description="Choosing it says where the municipality is.")
     short: LocalText | None = Field(default=None, description="At most 24 characters per language, for buttons.")
+    codes: list[str] = Field(
+        default_factory=list,
+        description="Official codes the option stands for (a step with from_place): a Land key (13), a région code "
+        "(84), a GV100AD Textkennzeichen (63) or a COG TYPECOM (COM).",
+    )
+    population_below: int | None = Field(
+        default=None, ge=1, description="A size class (from_place: size): places with fewer inhabitants than this."
+    )
+
+
+PlaceField = Literal["land", "region", "size", "kind"]
+"""What a step may take from the municipality picked in the official directory (``StepBase.from_place``)."""
 
 
 class StepBase(Strict):
@@ -132,6 +144,11 @@ class StepBase(Strict):
         description="Answers here are questions (a list of open questions): a typed question is kept as an answer, "
         "not answered from the glossary.",
     )
+    from_place: PlaceField | None = Field(
+        default=None,
+        description="Answered from the place picked in the directory (its Land or région, size or kind) through "
+        "the options' codes or population_below; asked only where the place does not tell.",
+    )
 
 
 class InfoStep(StepBase):
@@ -145,6 +162,13 @@ class TextStep(StepBase):
 
 class DateStep(StepBase):
     kind: Literal["date"]
+
+
+class PlaceStep(StepBase):
+    """The municipality: looked up by name, postcode or official key in the directory, else kept as typed."""
+
+    kind: Literal["place"]
+    max_length: int = Field(default=120, ge=10, le=255)
 
 
 class ChoiceSource(Strict):
@@ -267,7 +291,7 @@ class RecordsStep(StepBase):
 
 
 Step = Annotated[
-    InfoStep | TextStep | DateStep | SingleStep | MultiStep | ListStep | ChecklistStep | RecordsStep,
+    InfoStep | TextStep | DateStep | PlaceStep | SingleStep | MultiStep | ListStep | ChecklistStep | RecordsStep,
     Field(discriminator="kind"),
 ]
 

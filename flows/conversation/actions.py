@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -260,6 +260,28 @@ class RemoveTemplate:
     format: str | None = None
 
 
+# -- statistics for the Kommunalprofil (flows/conversation/screens/indicators.py) -------------
+@dataclass(frozen=True)
+class ImportSheet:
+    """Store a statistics file's figures for the workspace (None: the one this turn's save made).
+
+    ``sheet`` holds only the figures of the place, its Kreis and its Land (a register extract's with the place's
+    key); ``data`` is the file as sent, whose hash makes a second import of it change nothing."""
+
+    workspace_id: int | None
+    sheet: Sheet
+    file_name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SendRegisterTemplate:
+    """Send the CSV template for the municipality's register extract (``flows.statistics.register``) in ``lang``."""
+
+    lang: str
+    file_name: str
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -287,6 +309,8 @@ Action = (
     | SendDefaultTemplates
     | SaveTemplate
     | RemoveTemplate
+    | ImportSheet
+    | SendRegisterTemplate
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

@@ -17,7 +17,7 @@ from flows.conversation.steps.base import KEEP, Result
 from flows.messages import Block, Choice, Paragraph
 from flows.team.view import Written
 
-SINGLE = frozenset({"text", "date", "single", "multi", "checklist"})
+SINGLE = frozenset({"text", "date", "place", "single", "multi", "checklist"})
 """Answers that are one value: a change replaces the whole of it."""
 JOINED = frozenset({"text"})
 """Answers two versions of which can be kept together."""
@@ -42,8 +42,9 @@ def newer(ctx: Ctx, step: Step) -> Written | None:
     return written if written.revision > seen and written.author_id != team.me else None
 
 
-def hold(ctx: Ctx, step: Step, value: Any) -> None:
-    ctx.state.clash = {"step": step.id, "value": value}
+def hold(ctx: Ctx, step: Step, value: Any, also: dict[str, Any] | None = None) -> None:
+    """Keep my answer (and the answers that come with it, ``Result.also``) until the person chooses."""
+    ctx.state.clash = {"step": step.id, "value": value, **({"also": also} if also else {})}
 
 
 def question(ctx: Ctx, step: Step) -> list[Block]:
@@ -105,7 +106,7 @@ def settle(ctx: Ctx, step: Step, choice: str | None) -> Result | None:
         kept = ctx.t("The answer of {name} stays.", name=_who(ctx, step))
         return Result(value=KEEP, done=True, notes=[Paragraph(kept)])
     if choice == "_mine":
-        return Result(value=mine, done=True)
+        return Result(value=mine, done=True, also=dict(clash.get("also") or {}))
     if choice == "_both" and step.kind in JOINED and isinstance(theirs, str) and isinstance(mine, str):
         both = f"{theirs}\n{mine}"
         limit = getattr(step, "max_length", len(both))

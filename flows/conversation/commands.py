@@ -6,11 +6,24 @@ from collections.abc import Callable
 
 from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
-from flows.conversation.screens import admin, export, members, menu, newsletter, privacy, team, templates, toolbox
+from flows.conversation.screens import (
+    admin,
+    export,
+    indicators,
+    members,
+    menu,
+    newsletter,
+    privacy,
+    team,
+    templates,
+    toolbox,
+)
+from flows.conversation.screens.menu import refuse
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
 from flows.reading import fold
+from flows.team import roles
 
 _KEEP_OVERLAY = ("menu", "help", "quit")
 """Commands that act on top of an open overlay; every other one closes it first."""
@@ -37,7 +50,9 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "skip": lambda: skip(s),
         "stage": lambda: stage_command(s, arg.strip()),
         "edit": lambda: s.open_overlay("pick_edit"),
+        "municipality": lambda: municipality(s),
         "export": lambda: export.export_command(s, arg),
+        "indicators": lambda: indicators.indicators_command(s, arg),
         "mydata": lambda: menu.mydata(s),
         "delete": lambda: s.open_overlay("confirm_delete"),
         "quit": lambda: goodbye(s),
@@ -104,6 +119,16 @@ def skip(s: Session) -> None:
     if s.state.mode != "step" or s.current_step() is None:
         return s.say(s.t("There is no question to skip right now."))
     s.screens["step"].on_input(s, Input(text=None, choice="_skip", button=True))
+
+
+def municipality(s: Session) -> None:
+    """/kommune: the question that names the municipality, from anywhere; then back to where the person was."""
+    step_id = s.content.profile_steps.get("name")
+    if step_id is None:  # a content set without it: change any answer instead
+        return s.open_overlay("pick_edit")
+    if not roles.may_edit(s.ctx.team, step_id):
+        return refuse(s)
+    s.detour(step_id)
 
 
 def stage_command(s: Session, arg: str) -> None:

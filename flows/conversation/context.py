@@ -27,6 +27,7 @@ from flows.content.model import (
     LocalText,
     MultiStep,
     Option,
+    PlaceStep,
     RecordsStep,
     SingleStep,
     Step,
@@ -200,6 +201,8 @@ class Ctx:
             return self.t("read")
         if isinstance(step, DateStep):
             return self.format_date(value)
+        if isinstance(step, PlaceStep):
+            return place_name(value)
         if isinstance(step, SingleStep):
             return self.option_label(step, value)
         if isinstance(step, MultiStep):

@@ -17,6 +17,7 @@ from flows.conversation.commands import on_command, run_command, welcome_back
 from flows.conversation.context import Ctx
 from flows.conversation.screens import SCREENS
 from flows.conversation.screens.newsletter import is_stop_word, unsubscribe
+from flows.conversation.screens.stages import ONLY_TEXT
 from flows.conversation.session import Session
 from flows.conversation.state import State
 from flows.conversation.steps.base import Input
@@ -233,7 +234,7 @@ def dispatch(s: Session, inbound: Inbound) -> None:
         take = getattr(s.screen, "on_file", None)  # a screen that waits for a file (the template screen)
         if take is not None:
             return take(s, inbound)
-        return s.say(s.t("I can only read text here, so I have not kept the file. Please type your answer instead."))
+        return s.say(s.t(ONLY_TEXT))
     if inbound.command is not None:
         name, _, arg = inbound.command.partition(" ")
         return run_command(s, name if any(c.id == name for c in s.content.commands) else None, arg, name)
@@ -307,7 +308,7 @@ def on_text(s: Session, text: str) -> None:
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
 
 
-TYPED = frozenset({"text", "list", "date", "budget"})
+TYPED = frozenset({"text", "list", "date", "budget", "place"})
 """Questions whose answer is typed: a number typed there is the answer ("1" in a list), not a button."""
 
 

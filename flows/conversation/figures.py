@@ -1,24 +1,15 @@
-"""The picked municipality's statistics in the conversation: its profile beside its Kreis and Land, the name of
-its source, and the line that opens the Kommunalprofil when official figures are at hand."""
+"""The municipality's figures where the conversation and the documents name them: its profiles from the registry
+(:func:`flows.conversation.profiles.lookup` for the workspace of this message), the name of their source, and the
+line that opens the Kommunalprofil when official figures are at hand."""
 
 from __future__ import annotations
 
 from flows.content.i18n import N_
-from flows.content.model import Country, SingleStep
+from flows.content.model import SingleStep
+from flows.conversation import profiles
 from flows.conversation.context import Ctx
-from flows.statistics.indicators import Profile, compute
-from flows.statistics.model import Source
+from flows.statistics.indicators import Profile
 
-STAGE = "kommunalprofil"
-"""The stage the figures belong to (DAKS stage 2)."""
-SOURCES_STEP = "kp_sources"
-SOURCE_OPTIONS: dict[tuple[Source, Country], str] = {
-    ("official", "de"): "regionalstatistik",
-    ("official", "fr"): "insee",
-    ("register", "de"): "register",
-    ("register", "fr"): "fichiers_communaux",
-}
-"""The option of step kp_sources that names where a profile's figures come from, per source and country."""
 COMMAND = "indicators"
 """The command that shows the figures and puts them into the Kommunalprofil (/kennzahlen, /indicateurs)."""
 AVAILABLE = N_(
@@ -27,43 +18,30 @@ AVAILABLE = N_(
 )
 
 
-def profile(ctx: Ctx, source: Source = "official") -> Profile | None:
-    """What the figures of ``source`` say about the municipality picked in the directory, compared with its Kreis
-    and Land (département and région); None without a picked place, a registry or a figure of the place."""
-    place = ctx.place()
-    if place is None or ctx.registry is None:
-        return None
-    registry = ctx.registry
-    kreis = registry.place(place.kreis, place.country) if place.kreis and place.kreis != place.key else None
-    land = registry.place(place.land, place.country) if place.land and place.land != place.key else None
-    keys = [p.key for p in (place, kreis, land) if p is not None]
-    workspace = ctx.team.workspace_id if ctx.team is not None else None
-    return compute(place, registry.figures(keys, place.country, workspace), source, kreis, land)
+def found(ctx: Ctx) -> profiles.Profiles | None:
+    """The picked municipality's profiles (official, register) with the figures of its workspace."""
+    return profiles.lookup(ctx, ctx.team.workspace_id if ctx.team is not None else None)
 
 
-def source_name(ctx: Ctx, found: Profile) -> str:
-    """Where the profile's figures come from, as the Kommunalprofil's data source question names it
-    ("Regionaldatenbank", "INSEE"); "" where the content has no such option."""
-    step = ctx.content.step(SOURCES_STEP) if SOURCES_STEP in ctx.content.steps else None
-    option_id = SOURCE_OPTIONS.get((found.source, found.place.country))
+def source_name(ctx: Ctx, profile: Profile) -> str:
+    """Where the profile's figures come from, as the Kommunalprofil's question for the data source names it
+    ("Regionaldatenbank"), else "official statistics"."""
+    step = ctx.content.step(profiles.SOURCES_STEP) if profiles.SOURCES_STEP in ctx.content.steps else None
+    option_id = profiles.SOURCE_OPTIONS.get((profile.place.country, profile.source))
     option = next((o for o in step.options if o.id == option_id), None) if isinstance(step, SingleStep) else None
-    if option is None:
-        return ""
-    return ctx.text(option.short or option.label)
+    return ctx.text(option.short or option.label) if option is not None else ctx.t("official statistics")
 
 
 def available(ctx: Ctx) -> str:
-    """The stage's opening line when the municipality has official figures ("" when it has none, or the command
-    that shows them is not there)."""
-    if not any(c.id == COMMAND for c in ctx.content.commands):
-        return ""
-    found = profile(ctx)
-    if found is None or found.latest is None:
+    """The stage's opening line when the municipality has official figures ("" when it has none)."""
+    at_hand = found(ctx)
+    official = at_hand.official if at_hand is not None else None
+    if official is None or official.latest is None:
         return ""
     return ctx.t(
         AVAILABLE,
         municipality=ctx.municipality()["name"],
-        source=source_name(ctx, found) or ctx.t("official statistics"),
-        date=ctx.t.date(found.latest, "medium"),
+        source=source_name(ctx, official),
+        date=ctx.t.date(official.latest, "medium"),
         command=ctx.command_name(COMMAND),
     )

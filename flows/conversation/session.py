@@ -103,6 +103,8 @@ class Session:
         """Move to a step. Info steps are shown as their own message and passed at once."""
         stage = self.content.stage_of(step_id)
         step = self.content.step(step_id)
+        if stage.number > 0:
+            self.state.comeback = None  # out of the onboarding: the way back is taken, or given up
         self.state.mode, self.state.stage, self.state.step = "step", stage.id, step_id
         self.state.draft, self.state.held, self.state.clash = kind_of(step).enter(self.ctx, step), None, None
         self.show_question = True
@@ -119,10 +121,12 @@ class Session:
         stage = self.content.stage_of(step.id)
         ids = [s.id for s in stage.steps]
         later = [s for s in ids[ids.index(step.id) + 1 :] if self._open(s)]
+        if self.state.comeback is not None:  # a detour (/kommune): only what it left open, then back
+            later = [s for s in later if self.content.step(s).from_place]
         if later:
             return self.goto(later[0])
         if stage.number == 0:
-            return self.resume()
+            return self.come_back() if self.state.comeback is not None else self.resume()
         self.tell_completed(stage)
         self.stage_end(stage)
 
@@ -162,6 +166,29 @@ class Session:
 
     def stage_end(self, stage: Stage) -> None:
         self.state.mode, self.state.stage, self.state.step, self.state.draft = "stage_end", stage.id, None, {}
+        self.state.comeback = None
+
+    def detour(self, step_id: str) -> None:
+        """Open an onboarding question from anywhere (/kommune); once it is answered, the conversation returns
+        to where the person was."""
+        s = self.state
+        here = {"mode": s.mode, "stage": s.stage, "step": s.step} if s.mode in ("step", "stage_end") else None
+        if here is not None and s.stage == self.content.stage_of(step_id).id:
+            here = None  # within the onboarding its own order leads on
+        s.back_to = None
+        if s.step and s.step != step_id:
+            s.remember(s.step)
+        self.goto(step_id)
+        s.comeback = here
+
+    def come_back(self) -> None:
+        """Back where a detour started: the question (asked afresh) or the stage's end."""
+        back, self.state.comeback = self.state.comeback or {}, None
+        if back.get("mode") == "stage_end" and back.get("stage") in {x.id for x in self.content.stages}:
+            return self.stage_end(self.content.stage(back["stage"]))
+        if back.get("step") in self.content.steps:
+            return self.goto(back["step"])
+        self.resume()
 
     def jump(self, stage: Stage) -> None:
         """Go to a stage the user picked, out of any overlay."""

@@ -34,6 +34,7 @@ Mode = Literal[
     "invite",
     "template",
     "export",
+    "indicators",
 ]
 HISTORY_LIMIT = 100
 
@@ -64,6 +65,12 @@ class State(BaseModel):
         default_factory=dict,
         description="The workspace revision of the current step's answer when it was last shown "
         "(flows/conversation/clash.py).",
+    )
+    comeback: dict[str, Any] | None = Field(
+        default=None,
+        description="Where the person was when a command opened an onboarding question (/kommune): "
+        "{'mode': 'step' or 'stage_end', 'stage': id, 'step': id or None}; the conversation returns there "
+        "once that question (and what it left open) is answered.",
     )
     clash: dict[str, Any] | None = Field(
         default=None,

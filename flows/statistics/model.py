@@ -139,6 +139,10 @@ class Registry(Protocol):
 
     def place(self, key: str, country: Country = "de") -> Place | None: ...
 
+    def has_places(self) -> bool:
+        """Whether a directory was imported at all: without one, a municipality's name is kept as typed."""
+        ...
+
     def figures(self, keys: Sequence[str], country: Country = "de", workspace_id: int | None = None) -> list[Figure]:
         """Every figure of these regions: the official ones imported for everybody, plus those this workspace
         imported itself (its uploads, its register extract), which win where both have a value."""

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from slugify import slugify
 
-from flows.conversation.context import Ctx
+from flows.conversation.context import Ctx, place_name
 from flows.documents.model import Format, Kind
 
 _GERMAN = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"], ["ẞ", "SS"]]
@@ -25,6 +25,6 @@ def slug(name: object) -> str:
 
 def file_name(ctx: Ctx, kind: Kind, fmt: Format, now: datetime) -> str:
     """``daks-strategie-amt-suederbrarup-2026-12-07-143205.odt``: to the second, so each export has its own."""
-    name = ctx.state.answers.get(ctx.content.profile_steps.get("name", ""))
+    name = place_name(ctx.state.answers.get(ctx.content.profile_steps.get("name", "")))
     word = WORDS.get(ctx.state.lang, WORDS["en"])[kind]
     return f"daks-{word}-{slug(name)}-{now:%Y-%m-%d-%H%M%S}.{fmt}"

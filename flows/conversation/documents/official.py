@@ -11,16 +11,17 @@ from flows.conversation.context import Ctx
 from flows.documents.model import Block, Items, Text
 from flows.statistics import presenting
 from flows.statistics.indicators import Profile
-from flows.statistics.model import Source
 
-SOURCES: tuple[Source, ...] = ("official", "register")
 KEY_FIGURE = N_("Population according to the official statistics: {population} ({date}).")
 KEY_FIGURE_CHANGE = N_("Population according to the official statistics: {population} ({date}); change {period}: {change}.")
 
 
 def profiles(ctx: Ctx) -> list[Profile]:
     """The municipality's profile of each source that has figures of it, official first."""
-    return [p for p in (figures.profile(ctx, source) for source in SOURCES) if p is not None]
+    at_hand = figures.found(ctx)
+    if at_hand is None:
+        return []
+    return [p for p in (at_hand.of(source) for source in at_hand.sources) if p is not None]
 
 
 def blocks(ctx: Ctx, shown: list[Profile]) -> list[Block]:
@@ -37,10 +38,11 @@ def blocks(ctx: Ctx, shown: list[Profile]) -> list[Block]:
 
 def key_figure(ctx: Ctx) -> str:
     """The official population and its change on one line ("" without official figures of the municipality)."""
-    found = figures.profile(ctx, "official")
-    if found is None:
+    at_hand = figures.found(ctx)
+    official = at_hand.official if at_hand is not None else None
+    if official is None:
         return ""
-    rows = {r["indicator"]: r for r in presenting.records(ctx.t, found)}
+    rows = {r["indicator"]: r for r in presenting.records(ctx.t, official)}
     population, change = rows.get("population"), rows.get("change")
     if population is None:
         return ""

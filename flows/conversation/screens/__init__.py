@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
 from flows.conversation.screens.export import Export
+from flows.conversation.screens.indicators import Indicators
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
@@ -43,4 +44,5 @@ SCREENS: dict[Mode, Screen] = {
     "invite": PickInviteRole(),
     "template": Templates(),
     "export": Export(),
+    "indicators": Indicators(),
 }

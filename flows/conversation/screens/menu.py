@@ -11,6 +11,7 @@ from flows.conversation.screens import admin, export, newsletter
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Bullets, Choice, Heading, Outbound, Paragraph
+from flows.team import roles
 
 _STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "_admin")
 """Menu entries that open another overlay (or close this one) rather than act on the question below."""
@@ -19,6 +20,22 @@ _STAYS_OPEN = ("_stage", "_edit", "_delete", "_lang", "_close", "_newsletter", "
 def writes(s: Session) -> bool:
     """Whether the person may change answers (not a member with read access only)."""
     return s.facts.team is None or s.facts.team.can_edit
+
+
+def refuse(s: Session) -> None:
+    """Nothing is stored: say what they may do and whom to ask."""
+    team = s.ctx.team
+    asked = [m.name or s.t("the coordinator") for m in roles.coordinators(team)] if team is not None else []
+    names = s.t.joined(asked or [s.t("the coordinator")])
+    if team is not None and team.role == "owner":
+        return s.say_only(
+            s.t(
+                "As a measure owner you can change only the measures of the action plan whose owner is you. "
+                "Everything else is changed by {names}.",
+                names=names,
+            )
+        )
+    s.say_only(s.t("You can read and export; changes are made by {names}.", names=names))
 
 
 def back_choice(s: Session) -> Choice:

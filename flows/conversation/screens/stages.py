@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from flows.content.i18n import N_
 from flows.content.model import Step
-from flows.conversation import clash, figures, meaning, overview
-from flows.conversation.screens import export, menu, team, toolbox
+from flows.conversation import clash, figures, meaning, overview, profiles
+from flows.conversation.screens import export, indicators, menu, team, toolbox
+from flows.conversation.screens.menu import refuse
 from flows.conversation.session import Session
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import KEEP, Input, Result
-from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.messages import Block, Bullets, Choice, Heading, Inbound, Paragraph
 from flows.reading import is_question
 from flows.team import roles
 from flows.team.approval import APPROVABLE
 from flows.toolbox.recommend import recommend
+
+ONLY_TEXT = N_("I can only read text here, so I have not kept the file. Please type your answer instead.")
+
+
+def on_file(s: Session, inbound: Inbound) -> None:
+    """A file sent to a question or a stage's end: statistics in the Kommunalprofil, else only text is read."""
+    if indicators.takes_files(s):
+        return indicators.take_file(s, inbound)
+    s.say(s.t(ONLY_TEXT))
 
 
 class Start:
@@ -56,7 +67,7 @@ class Question:
             first = asked.index(step.id) == 0 and kind.opening(s.ctx, step)
             if first and not s.again and s.state.clash is None:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
-                if stage.id == figures.STAGE and (available := figures.available(s.ctx)):
+                if stage.id == profiles.STAGE and (available := figures.available(s.ctx)):
                     blocks.append(Paragraph(available))
         if s.state.clash is not None:
             return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
@@ -100,6 +111,9 @@ class Question:
             return s.advance(step)
         apply(s, step, kind.handle(s.ctx, step, inp))
 
+    def on_file(self, s: Session, inbound: Inbound) -> None:
+        on_file(s, inbound)
+
 
 _NONE = object()
 PASSING = frozenset({"_keep", "_done", "_next"})
@@ -115,38 +129,29 @@ def apply(s: Session, step: Step, result: Result) -> None:
     if result.held is not None:
         s.state.clash, s.state.draft, s.show_question = result.held, result.draft or s.state.draft, True
         return None
-    if result.value is not KEEP and result.value != s.state.answers.get(step.id, _NONE):
-        if not roles.may_change(s.ctx.team, step.id, s.state.answers.get(step.id), result.value):
+    answers = s.state.answers
+    if result.value is not KEEP and result.value != answers.get(step.id, _NONE):
+        changed = {step.id: result.value, **result.also}
+        if not all(roles.may_change(s.ctx.team, k, answers.get(k), v) for k, v in changed.items()):
             if result.draft is not None:
                 s.state.draft = result.draft
             return refuse(s)
         if clash.newer(s.ctx, step) is not None:
-            clash.hold(s.ctx, step, result.value)
+            clash.hold(s.ctx, step, result.value, result.also)
             s.show_question = True
             return None
-        s.state.answers[step.id] = result.value
+        answers[step.id] = result.value
+        for k, v in result.also.items():  # answers that come with it (a place's Land and size): None lets one go
+            if v is None:
+                answers.pop(k, None)
+            else:
+                answers[k] = v
     if result.draft is not None:
         s.state.draft = result.draft
     s.notes += result.notes
     s.show_question = result.prompt
     if result.done:
         s.advance(step)
-
-
-def refuse(s: Session) -> None:
-    """Nothing is stored: say what they may do and whom to ask."""
-    team = s.ctx.team
-    asked = [m.name or s.t("the coordinator") for m in roles.coordinators(team)] if team is not None else []
-    names = s.t.joined(asked or [s.t("the coordinator")])
-    if team is not None and team.role == "owner":
-        return s.say_only(
-            s.t(
-                "As a measure owner you can change only the measures of the action plan whose owner is you. "
-                "Everything else is changed by {names}.",
-                names=names,
-            )
-        )
-    s.say_only(s.t("You can read and export; changes are made by {names}.", names=names))
 
 
 def skip(s: Session, step: Step) -> None:
@@ -243,3 +248,6 @@ class StageEnd:
         if inp.choice == "_approve" and stage.id in APPROVABLE:
             return team.approve_command(s, stage.id)
         s.say_only(s.t("Please pick one of the options below."))
+
+    def on_file(self, s: Session, inbound: Inbound) -> None:
+        on_file(s, inbound)

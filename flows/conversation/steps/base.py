@@ -36,6 +36,9 @@ class Result:
     prompt: bool = True
     held: dict[str, Any] | None = None
     """An entry not stored because a teammate changed it while it was being edited (``State.clash``)."""
+    also: dict[str, Any] = field(default_factory=dict)
+    """Answers of other steps that come with ``value`` and are stored with it in the same turn (the Land and size
+    a place picked in the directory gives); None removes an answer, so that its step is asked again."""
 
     @classmethod
     def error(cls, message: str, draft: dict[str, Any] | None = None) -> Result:

@@ -23,6 +23,17 @@ _SEEN = {"phase": "overview", "seen": True}
 """The overview again within one visit: the records by title only, without the introduction."""
 
 
+def new_uid(ctx: Ctx, records: list[dict[str, Any]]) -> str:
+    """An id for a new record (``r1``, ``r2`` … counted per conversation), none of ``records`` has yet: a teammate's
+    conversation counts on its own."""
+    taken = {r.get("uid") for r in records}
+    while True:
+        ctx.state.seq += 1
+        uid = f"r{ctx.state.seq}"
+        if uid not in taken:
+            return uid
+
+
 class RecordsKind(StepKind):
     # -- helpers -----------------------------------------------------------
     def records(self, ctx: Ctx, step: RecordsStep) -> list[dict[str, Any]]:
@@ -249,8 +260,7 @@ class RecordsKind(StepKind):
         self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
     ) -> Result:
         if uid is None:
-            ctx.state.seq += 1
-            uid = f"r{ctx.state.seq}"
+            uid = new_uid(ctx, records)
         record = {**values, "uid": uid}
         index = next((i for i, r in enumerate(records) if r["uid"] == uid), None)
         if index is None:

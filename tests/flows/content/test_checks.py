@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from flows.content.checks import short_labels
 from flows.content.loader import load_content
+from flows.content.problems import ContentInvalid
 from tests.conftest import ROOT
 
 CONTENT = ROOT / "content"
@@ -45,3 +48,42 @@ def test_a_short_label_too_long_for_a_button_is_reported(tmp_path: Path):
     )
     [problem] = short_labels(load_content(copy))
     assert str(problem) == (f"handlungsfelder.yaml:{line} [1.short]: short label longer than 24 characters in fr")
+
+
+def problems_of(tmp_path: Path, *edits: tuple[str, str]) -> list[str]:
+    """The problems of a copy of the content with the onboarding edited."""
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy, dirs_exist_ok=True)
+    path = copy / "stages/onboarding.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    return [str(p) for p in info.value.problems]
+
+
+def onboarding_line(needle: str) -> int:
+    rows = (CONTENT / "stages/onboarding.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, row in enumerate(rows, 1) if needle in row)
+
+
+def test_a_code_on_two_options_is_reported_where_it_is_second(tmp_path: Path):
+    found = problems_of(tmp_path, ('{id: bb, codes: ["12"]', '{id: bb, codes: ["13"]'))
+    line = onboarding_line("{id: mv,")
+    assert found == [f"stages/onboarding.yaml:{line} [steps.3.options.7.codes]: code '13' is also on 'bb'"]
+
+
+def test_size_classes_must_grow(tmp_path: Path):
+    [problem] = problems_of(tmp_path, ("{id: s, population_below: 20000", "{id: s, population_below: 2000"))
+    assert problem.startswith(f"stages/onboarding.yaml:{onboarding_line('{id: xs,')} [steps.5.options.0]")
+    assert problem.endswith("population_below must grow from option to option")
+
+
+def test_codes_without_from_place_and_from_place_without_a_place_step_are_reported(tmp_path: Path):
+    found = problems_of(tmp_path, ("    from_place: region\n", ""))
+    assert len(found) == 14 and all(p.endswith("codes need from_place land, region or kind") for p in found)
+    found = problems_of(tmp_path, ("    kind: place\n", "    kind: text\n"))
+    assert len(found) == 4 and all(p.endswith("from_place needs a step of kind place in the same stage") for p in found)

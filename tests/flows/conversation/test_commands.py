@@ -33,7 +33,7 @@ def test_a_new_user_is_greeted_once_and_asked_the_first_question(content: Conten
     reply = first_message(content, inbound)
     assert reply.count(GREETING) == 1
     assert WELCOME_BACK not in reply and "Hier hatten wir aufgehört" not in reply
-    assert reply.rstrip().endswith("Für welche Kommune arbeiten Sie? Bitte nennen Sie den Namen.")
+    assert reply.rstrip().endswith("Für welche Kommune arbeiten Sie? Bitte nennen Sie den Namen oder die Postleitzahl.")
 
 
 def test_start_in_french_greets_once_in_french(content: Content):

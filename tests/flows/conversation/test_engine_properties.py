@@ -62,8 +62,8 @@ def offers_choices(c: Content, state: State) -> bool:
         return True
     if state.mode == "step" and state.step in c.steps:
         step = c.step(state.step)
-        if step.kind in ("text", "date"):  # only 'keep answer' and 'skip'
-            return step.optional or state.has_value(step.id)
+        if step.kind in ("text", "date") or (step.kind == "place" and not state.draft.get("phase")):
+            return step.optional or state.has_value(step.id)  # only 'keep answer' and 'skip'
         if step.kind == "records" and state.draft.get("phase") == "field":
             # One field of a record is asked like a question of its own kind.
             f = step.fields[state.draft["field"]]
@@ -136,6 +136,7 @@ def check_turn(c: Content, old: State | None, old_dump: dict[str, Any] | None, t
 
 TYPED_ANSWERS = {
     "text": "Eine sorgfältige Antwort",
+    "place": "Musterstadt",
     "date": "15.03.2027",
     "budget": "25.500 € Fördermittel LEADER 2027–2028",
 }
@@ -185,6 +186,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "invite",
         "export",
         "template",
+        "indicators",
     ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "team_remove":
@@ -538,7 +540,7 @@ def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:
         if last.choices:
             return (
                 [Inbound(text=str(len(last.choices) + 7))]
-                if last.expects not in ("text", "date")
+                if last.expects not in ("text", "date", "place")
                 else [Inbound(text="   ")]
             )
         return [Inbound(text="\x00")]

@@ -25,9 +25,11 @@ NOW = datetime(2026, 12, 7, 14, 32, 5)
         ("../../etc/passwd", "etc-passwd"),
         (None, "export"),  # no municipality yet: a neutral word, never another user's name
         ("🏘️", "export"),
+        ({"name": "Grabow", "key": "13076052", "country": "de"}, "grabow"),  # picked in the directory
+        ({"name": "L'Abergement-Clémenciat", "key": "01001", "country": "fr"}, "l-abergement-clemenciat"),
     ],
 )
-def test_the_municipality_is_transliterated(name: str | None, slug: str, content):
+def test_the_municipality_is_transliterated(name: str | dict | None, slug: str, content):
     answers = {} if name is None else {content.profile_steps["name"]: name}
     ctx = Ctx(content, State(version=content.version, answers=answers))
     assert file_name(ctx, "strategy", "odt", NOW) == f"daks-strategie-{slug}-2026-12-07-143205.odt"
