@@ -36,7 +36,17 @@ REGIONS_SHOWN = 6
 """Regions of a file named when none of them is the place."""
 UNREADABLE = N_("I could not read this file.")
 """A file the reader failed on unexpectedly (the shell logs why)."""
-SOURCE_NAMES: dict[Source, str] = {"official": N_("official statistics"), "register": N_("population register")}
+MIXING: dict[Source, str] = {
+    "official": N_(
+        "The indicators of your municipal profile hold figures from your population register already. Official and "
+        "register figures are never mixed in one series. Shall the official figures replace them?"
+    ),
+    "register": N_(
+        "The indicators of your municipal profile hold official figures already. Official and register figures are "
+        "never mixed in one series. Shall the figures from your population register replace them?"
+    ),
+}
+"""The warning before the rows of one source replace those of the other (by the source that would replace them)."""
 
 
 def indicators_command(s: Session, arg: str) -> None:
@@ -280,9 +290,7 @@ def _place(s: Session) -> Place:
 
 
 def _place_command(s: Session) -> str:
-    """The command that picks the municipality in the directory (changing the answer, where it is not there)."""
-    known = {c.id for c in s.content.commands}
-    return s.ctx.command_name("municipality" if "municipality" in known else "edit")
+    return s.ctx.command_name("municipality")
 
 
 def _workspace(s: Session) -> int | None:
@@ -304,18 +312,7 @@ class Indicators:
     def question(self, s: Session) -> list[Block]:
         mixing = s.state.view.get("mixing")
         if mixing in profiles.SOURCES:
-            other: Source = "register" if mixing == "official" else "official"
-            return [
-                Paragraph(
-                    s.t(
-                        "The indicators of your municipal profile hold figures from the {other} already. Official "
-                        "and register figures are never mixed in one series. Shall the figures from the {this} "
-                        "replace them?",
-                        other=s.t(SOURCE_NAMES[other]),
-                        this=s.t(SOURCE_NAMES[mixing]),
-                    )
-                )
-            ]
+            return [Paragraph(s.t(MIXING[mixing]))]
         if s.ctx.place() is None:
             return [Paragraph(_no_place(s))]
         if not _sources(s):
@@ -343,7 +340,7 @@ class Indicators:
                 ),
             ]
         elif sources:
-            filling = [Choice("_fill", s.t("Put them into the profile"))]
+            filling = [Choice("_fill", s.t("Put into the profile"))]
         template = Choice("_register", s.t("Template for register figures"), short=s.t("Register template"))
         return [*filling, template, back_choice(s)]
 
@@ -376,7 +373,7 @@ def _fill(s: Session, source: Source, replacing: bool = False) -> None:
     profile = found.of(source) if found is not None else None
     if profile is None or not presenting.records(s.t, profile):
         s.close_overlay()
-        return s.say(s.t("There are no figures to put into the profile any more."))
+        return s.say(s.t("There are no indicators to put into the profile."))
     if profiles.mixing(s.ctx, source) and not replacing:
         s.state.view = {**s.state.view, "mixing": source}
         return None

@@ -32,6 +32,9 @@ class MemoryRegistry:
     def place(self, key: str, country: Country = "de") -> Place | None:
         return next((p for p in self.places if p.key == key and p.country == country), None)
 
+    def has_places(self) -> bool:
+        return bool(self.places)
+
     def figures(self, keys: Sequence[str], country: Country = "de", workspace_id: int | None = None) -> list[Figure]:
         def mine(figures: Iterable[Figure]) -> list[Figure]:
             return [f for f in figures if f.region in keys and f.country == country]
