@@ -13,7 +13,9 @@ from flows.statistics import presenting
 from flows.statistics.indicators import Profile
 
 KEY_FIGURE = N_("Population according to the official statistics: {population} ({date}).")
-KEY_FIGURE_CHANGE = N_("Population according to the official statistics: {population} ({date}); change {period}: {change}.")
+KEY_FIGURE_CHANGE = N_(
+    "Population according to the official statistics: {population} ({date}); change {period}: {change}."
+)
 
 
 def profiles(ctx: Ctx) -> list[Profile]:
@@ -25,14 +27,15 @@ def profiles(ctx: Ctx) -> list[Profile]:
 
 
 def blocks(ctx: Ctx, shown: list[Profile]) -> list[Block]:
-    """Each profile's table and charts, then the definitions (each once) and every profile's notes."""
+    """Each profile's table, charts and notes (source, tables, licence, what is not available), then the
+    definitions of the indicators shown, each once."""
     found: list[Block] = []
     for each in shown:
         found += [presenting.table(ctx.t, each), *presenting.charts(ctx.t, each)]
+        found += [Text(note, "note") for note in presenting.notes(ctx.t, each)]
     definitions = list(dict.fromkeys(d for each in shown for d in presenting.definitions(ctx.t, each)))
     if definitions:
         found += [Text(ctx.t("Definitions"), "strong"), Items(tuple(definitions))]
-    found += [Text(note, "note") for each in shown for note in presenting.notes(ctx.t, each)]
     return found
 
 

@@ -14,7 +14,8 @@ from flows.conversation.state import State
 from flows.messages import Inbound
 from flows.statistics.model import Registry
 from tests.conftest import EngineChat
-from tests.flows.conversation.shelf import PICKED_AJACCIO, PICKED_GRABOW, Shelf, with_ajaccio, with_grabow
+from tests.flows.conversation.documents.workspace import PICKED_AJACCIO, PICKED_GRABOW, with_ajaccio, with_grabow
+from tests.flows.conversation.registry import MemoryRegistry
 
 GERMAN = re.compile(
     r"\b(Kreis|Landkreis|Land|Bundesland|Gemeinde\w*|Stichtag\w*|Melderegister|Landesamt\w*|Regionaldatenbank"
@@ -77,7 +78,7 @@ FRENCH_WALK = [
 
 @pytest.mark.parametrize(
     ("name", "registry"),
-    [(PICKED_AJACCIO, with_ajaccio()), (PICKED_AJACCIO, Shelf()), ("Ajaccio", None)],
+    [(PICKED_AJACCIO, with_ajaccio()), (PICKED_AJACCIO, MemoryRegistry()), ("Ajaccio", None)],
     ids=["picked-with-figures", "picked-without-figures", "typed"],
 )
 def test_a_french_commune_finishes_stage_2_without_a_german_category(
@@ -101,8 +102,8 @@ def test_a_french_commune_with_official_figures_hears_of_them_at_the_start(conte
     chat = PlaceChat(content, "fr", AJACCIO, with_ajaccio())
     opening = chat.says("/etape 2")
     assert (
-        "Des chiffres officiels sont disponibles pour Ajaccio (statistique publique, au 1 janv. 2021)\u00a0: /indicateurs les "
-        "affiche et les reprend dans le diagnostic territorial." in opening
+        "Des chiffres officiels sont disponibles pour Ajaccio (statistique publique, au 1 janv. 2021)\u00a0: "
+        "/indicateurs les affiche et les reprend dans le diagnostic territorial." in opening
     )
     assert chat.says("1").count("/indicateurs") == 0  # once, at the start
 
@@ -149,5 +150,5 @@ def test_a_german_gemeinde_read_in_french_keeps_landkreis_and_land(content: Cont
 
 
 def test_without_a_directory_nothing_is_said_of_official_figures(content: Content):
-    chat = PlaceChat(content, "de", {**GRABOW, "ob_name": "Grabow"}, Shelf())
+    chat = PlaceChat(content, "de", {**GRABOW, "ob_name": "Grabow"}, MemoryRegistry())
     assert "amtliche Zahlen vor" not in chat.says("/phase 2")
