@@ -20,7 +20,7 @@ from flows.conversation.screens.menu import back_choice, refuse
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.documents.model import Document, Rendering, Section
-from flows.messages import FILE_LIMIT, Block, Bullets, Choice, Heading, Inbound, Outbound, Paragraph
+from flows.messages import FILE_LIMIT, Block, Bullets, Choice, Inbound, Outbound, Paragraph
 from flows.reading import fold
 from flows.statistics import presenting
 from flows.statistics.indicators import Profile
@@ -77,7 +77,7 @@ def show(s: Session, sent: Sequence[Figure] = ()) -> None:
     for source in found.sources:
         profile = found.of(source)
         assert profile is not None
-        s.before.append(Outbound(_profile_blocks(s, profile)))
+        s.before.append(Outbound(presenting.blocks(s.t, profile)))
         charts = _charts(s, profile)
         if charts:
             text = s.t.plural("Here is the chart as a picture.", "Here are the {n} charts as pictures.", len(charts))
@@ -217,20 +217,6 @@ def _not_statistics(s: Session, received: bool) -> str:
 
 
 # -- what is shown ---------------------------------------------------------------------------
-def _profile_blocks(s: Session, profile: Profile) -> list[Block]:
-    t = s.t
-    if profile.source == "register":
-        heading = t("{place}: figures from your population register", place=profile.place.name)
-    else:
-        heading = t("{place}: figures from the official statistics", place=profile.place.name)
-    blocks: list[Block] = [Heading(heading), *presenting.blocks(t, profile)]
-    definitions = presenting.definitions(t, profile)
-    if definitions:
-        blocks += [Paragraph(t("How they are computed:")), Bullets(tuple(definitions))]
-    blocks += [Paragraph(note) for note in presenting.notes(t, profile)]
-    return blocks
-
-
 def _charts(s: Session, profile: Profile) -> list[Rendering]:
     """One PNG per chart of the profile (each a document of that chart alone)."""
     word = CHART_WORDS.get(s.state.lang, CHART_WORDS["en"])

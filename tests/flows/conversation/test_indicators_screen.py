@@ -28,9 +28,7 @@ class FigureChat(EngineChat):
 
     def __init__(self, content: Content, registry: MemoryRegistry, lang: str = "de", role: Role | None = None):
         self.registry = registry
-        self.team = (
-            Team(7, 2, role, members=(Mate(1, "coordinator", "Anna"), Mate(2, role, "Ben"))) if role else None
-        )
+        self.team = Team(7, 2, role, members=(Mate(1, "coordinator", "Anna"), Mate(2, role, "Ben"))) if role else None
         self.sheet: Sheet | Rejected | None = None
         self.actions: list[Any] = []
         super().__init__(content, lang)
@@ -97,7 +95,7 @@ def test_without_a_picked_place_the_person_learns_how_to_pick_it(content: Conten
 def test_the_profile_with_comparison_definitions_and_charts(stored: FigureChat):
     reply = stored.says("/kennzahlen")
     assert stored.state.mode == "indicators"
-    assert "Grabow, Stadt: Zahlen der amtlichen Statistik" in reply
+    assert "Kennzahlen: Grabow (amtliche Statistik)" in reply
     assert "5.122" in reply  # the population on 31.12.2023: 2,522 men + 2,600 women
     assert "Ludwigslust-Parchim" in reply and "Mecklenburg-Vorpommern" in reply  # the comparison
     assert "Altenquotient" in reply and "65" in reply and "20 bis 64" in reply  # a definition with its age limits
@@ -177,7 +175,7 @@ def test_register_rows_are_never_mixed_with_official_ones(content: Content):
     registry = MemoryRegistry(common=official(), own={7: [replace(f, region=GRABOW.key) for f in register()]})
     chat = in_kommunalprofil(FigureChat(content, registry, role="editor"))
     reply = chat.says("/kennzahlen")
-    assert "Zahlen der amtlichen Statistik" in reply and "Zahlen aus Ihrem Melderegister" in reply
+    assert "Grabow (amtliche Statistik)" in reply and "Grabow (Melderegister der Gemeinde)" in reply
     assert [c.id for c in chat.replies[-1].choices] == ["_fill", "_fill:register", "_register", "_close"]
     chat.presses("_fill:register")
     assert {r["source"] for r in rows(chat)} == {"register"}
