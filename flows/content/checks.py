@@ -94,7 +94,7 @@ def _tree(content: Content, rel: str) -> YamlTree | None:
     return YamlTree(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-TEMPLATE_VARIABLES = {"municipality": {"name", "kind", "land", "size", "fields"}}
+TEMPLATE_VARIABLES = {"municipality": {"name", "kind", "land", "size", "fields", "country"}}
 _jinja = Environment()
 
 

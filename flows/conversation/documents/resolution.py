@@ -12,7 +12,7 @@ from datetime import date
 
 from flows.content.i18n import N_
 from flows.conversation.context import Ctx
-from flows.conversation.documents import answers, plan, stages
+from flows.conversation.documents import answers, official, plan, stages
 from flows.conversation.documents.strategy import fields, labels
 from flows.documents.model import Block, Document, Items, Section, Text
 
@@ -69,7 +69,8 @@ def decision(ctx: Ctx, municipality: str) -> Section:
 
 
 def background(ctx: Ctx, municipality: str) -> list[Block]:
-    """A few paragraphs from the stages: the kick-off, the profile's findings, the workshop, the plan."""
+    """A few paragraphs from the stages: the kick-off, the profile's findings (with the official population and its
+    change where the municipality has official figures), the workshop, the plan."""
     t = ctx.t
     paragraphs = [
         t(
@@ -84,11 +85,18 @@ def background(ctx: Ctx, municipality: str) -> list[Block]:
             ("ko_steering", N_("The steering group: {value}.")),
             ("ko_sponsor", N_("Political backing: {value}.")),
         ),
-        _sentences(
-            ctx,
-            ("kp_sources", N_("The municipal profile rests on data from {value}.")),
-            ("kp_reference_date", N_("Reference date: {value}.")),
-            *((s, N_("{label}: {value}.")) for s in stages.SWOT),
+        " ".join(
+            part
+            for part in (
+                _sentences(
+                    ctx,
+                    ("kp_sources", N_("The municipal profile rests on data from {value}.")),
+                    ("kp_reference_date", N_("Reference date: {value}.")),
+                ),
+                official.key_figure(ctx),
+                _sentences(ctx, *((s, N_("{label}: {value}.")) for s in stages.SWOT)),
+            )
+            if part
         ),
         _sentences(
             ctx,

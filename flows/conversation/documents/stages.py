@@ -11,7 +11,7 @@ from typing import Any
 
 from flows.content.model import ListStep, RecordsStep, Stage, Step
 from flows.conversation.context import Ctx
-from flows.conversation.documents import answers, plan, series
+from flows.conversation.documents import answers, official, plan, series
 from flows.conversation.overview import approval_line
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
 
@@ -34,18 +34,27 @@ def section(ctx: Ctx, stage: Stage) -> Section:
 
 
 def indicators(ctx: Ctx, step: Step) -> list[Block]:
-    """The indicators as a table (indicator, value, year, comparison), then a chart per series."""
+    """The statistics of the municipality picked in the directory (:mod:`official`), then the indicators as
+    recorded: a table (indicator, value, year, comparison) and a chart per series typed by hand.
+
+    Rows imported from statistics (records with a ``source``) are left out of the table where that source's
+    table stands above, and are never drawn again."""
+    shown = official.profiles(ctx)
+    found = official.blocks(ctx, shown)
+    sources = {p.source for p in shown}
     records = _records(ctx, step)
-    if not isinstance(step, RecordsStep) or not records:
-        return []
+    authors = answers.authored(ctx, step.id, len(records))
+    listed = [(r, a) for r, a in zip(records, authors, strict=True) if r.get("source") not in sources]
+    if not isinstance(step, RecordsStep) or not listed:
+        return found
     columns = [f for f in step.fields if f.id in ("indicator", "value", "year", "comparison")]
     rows = []
-    for record, author in zip(records, answers.authored(ctx, step.id, len(records)), strict=True):
+    for record, author in listed:
         cells = [ctx.field_value(f, record.get(f.id)) for f in columns]
         cells[0] = answers.titled(ctx, cells[0], author)
         rows.append(tuple(cells))
-    found: list[Block] = [Table(tuple(ctx.text(f.label) for f in columns), tuple(rows), ctx.text(step.label))]
-    return found + list(series.charts(ctx, step, records))
+    found.append(Table(tuple(ctx.text(f.label) for f in columns), tuple(rows), ctx.text(step.label)))
+    return found + list(series.charts(ctx, step, [r for r in records if not r.get("source")]))
 
 
 def swot(ctx: Ctx, step: Step) -> list[Block]:

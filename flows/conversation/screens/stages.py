@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.content.i18n import N_
 from flows.content.model import Step
-from flows.conversation import clash, meaning, overview
+from flows.conversation import clash, figures, meaning, overview, profiles
 from flows.conversation.screens import export, indicators, menu, team, toolbox
 from flows.conversation.screens.menu import refuse
 from flows.conversation.session import Session
@@ -67,6 +67,8 @@ class Question:
             first = asked.index(step.id) == 0 and kind.opening(s.ctx, step)
             if first and not s.again and s.state.clash is None:  # the stage's goal, once
                 blocks.append(Paragraph(s.ctx.text(stage.goal)))
+                if stage.id == profiles.STAGE and (available := figures.available(s.ctx)):
+                    blocks.append(Paragraph(available))
         if s.state.clash is not None:
             return [*blocks, Paragraph(s.ctx.text(step.prompt)), *clash.question(s.ctx, step)]
         return blocks + (kind.question(s.ctx, step) or [Paragraph(s.ctx.text(step.prompt))]) + kind.status(s.ctx, step)

@@ -261,6 +261,7 @@ def test_libreoffice_opens_the_file_and_reads_the_owners(tmp_path: Path) -> None
         capture_output=True,
         timeout=180,
     )
-    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "strategie.pdf").pages)
+    pages = (page.extract_text() for page in PdfReader(tmp_path / "strategie.pdf").pages)
+    text = " ".join(" ".join(pages).split())  # a cell's text may wrap anywhere, depending on the fonts installed
     assert "Amt Süderbrarup" in text
     assert "(Frau Öztürk)" in text and "Jugendpflege" in text

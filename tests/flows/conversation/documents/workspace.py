@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flows.content.content import Content
 from flows.conversation.context import Ctx
 from flows.conversation.state import State
+from flows.statistics.model import Figure
 from flows.team.view import Mate, Team, Written
+from tests.flows.conversation.registry import AJACCIO, MemoryRegistry
+from tests.flows.statistics import grabow
 from tests.flows.team.chat import ANNA, BEN, CARLA
 
 GONE = 99
@@ -118,3 +121,28 @@ def workspace(content: Content, lang: str = "de", shared: bool = True, **changes
     answers = {**ANSWERS, **changes}
     state = State(version=content.version, lang=lang, answers=answers)
     return Ctx(content, state, team() if shared else None, stored=dict(answers))
+
+
+PICKED_GRABOW = {"name": "Grabow", "key": grabow.GRABOW.key, "country": "de"}
+PICKED_AJACCIO = {"name": "Ajaccio", "key": AJACCIO.key, "country": "fr"}
+"""The answer naming the municipality when it was picked in the directory."""
+
+
+def with_grabow() -> MemoryRegistry:
+    """The directory and statistics with Grabow, its Kreis and its Land, their official figures 2019–2023."""
+    return MemoryRegistry(common=[*grabow.grabow(), *grabow.kreis(), *grabow.land()])
+
+
+def with_ajaccio() -> MemoryRegistry:
+    """Ajaccio's population on 1 January 2019 to 2021 as official figures (made up: nothing imports them yet)."""
+    years = ((2019, 70800), (2020, 71300), (2021, 71900))
+    return MemoryRegistry(
+        common=[Figure(AJACCIO.key, "population", date(y, 1, 1), n, table="", country="fr") for y, n in years]
+    )
+
+
+def in_grabow(content: Content, lang: str = "de", **changes: Any) -> Ctx:
+    """The workspace, its municipality Grabow picked in the directory, with the official figures at hand."""
+    ctx = workspace(content, lang, ob_name=PICKED_GRABOW, ob_land="mv", **changes)
+    ctx.registry = with_grabow()
+    return ctx
