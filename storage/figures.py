@@ -6,7 +6,9 @@ Stichtag, sex, age band, Ortsteil): the file imported last replaces an earlier f
 dataset, except that "no data" (NULL) never erases a value an earlier file had. Figures are written in chunks by
 INSERT … ON CONFLICT DO UPDATE, never as ORM objects: on SQLite an executemany on the driver's cursor, on
 PostgreSQL one statement per chunk (see ``_POSTGRES``). For a Land's file (~0.5 M figures) the time goes into
-the databases' own work on the four indexes of ``figure``, hardly into Python or the driver.
+the databases' own work on the unique index, hardly into Python or the driver. ``figure.dataset_id`` is no foreign
+key (a check per row doubled the time of a Land's import); a workspace's figures go with it through
+``figure.workspace_id``, which is NULL, so unchecked, for the figures imported for everybody.
 """
 
 from __future__ import annotations
@@ -26,20 +28,20 @@ KEY = ("scope", "country", "region", "source", "measure", "stichtag", "sex", "ag
 CHUNK = 20_000
 """Figures per statement (PostgreSQL) or executemany (SQLite): bounds the memory of the parameters."""
 _FIELDS = ("country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", "value", "table_code")
-"""What each row gives; ``dataset_id`` and ``scope`` are the file's."""
-_COLUMNS = ", ".join(("dataset_id", "scope", *_FIELDS))
+"""What each row gives; ``dataset_id``, ``workspace_id`` and ``scope`` are the file's."""
+_COLUMNS = ", ".join(("dataset_id", "workspace_id", "scope", *_FIELDS))
 _UPDATE = (
     f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET value = excluded.value, table_code = excluded.table_code, "
     "dataset_id = excluded.dataset_id WHERE excluded.value IS NOT NULL OR figure.value IS NULL"
 )
-_SQLITE = f"INSERT INTO figure ({_COLUMNS}) VALUES ({', '.join('?' * (len(_FIELDS) + 2))}) {_UPDATE}"
+_SQLITE = f"INSERT INTO figure ({_COLUMNS}) VALUES ({', '.join('?' * (len(_FIELDS) + 3))}) {_UPDATE}"
 """SQLite: one row per execution of an executemany on the driver's cursor (its loop runs in C)."""
 _TYPES = ("text", "text", "text", "text", "date", "text", "text", "text", "bigint", "text")
 _SEPARATOR = "\x1f"
 """The ASCII unit separator: no key, code or Ortsteil holds it (``flows.messages.clean_text`` drops it; a text that
 still does is refused, never split wrongly)."""
 _POSTGRES = text(
-    f"INSERT INTO figure ({_COLUMNS}) SELECT :dataset_id, :scope, * FROM unnest("
+    f"INSERT INTO figure ({_COLUMNS}) SELECT :dataset_id, CAST(:workspace_id AS integer), :scope, * FROM unnest("
     + ", ".join(
         f"CAST((string_to_array(CAST(:{name} AS text), chr(31), '\\N'))[2:] AS {kind}[])"
         for name, kind in zip(_FIELDS, _TYPES, strict=True)
@@ -96,9 +98,10 @@ class Figures(UnitBase):
         return claimed, True
 
     def _upsert(self, rows: Sequence[dict[str, Any]], scope: int, dataset_id: int) -> None:
+        workspace_id = scope or None
         if self.dialect == "sqlite":
             params = [
-                (dataset_id, scope, *(row[name] for name in _FIELDS[:4]), row["stichtag"].isoformat())
+                (dataset_id, workspace_id, scope, *(row[name] for name in _FIELDS[:4]), row["stichtag"].isoformat())
                 + tuple(row[name] for name in _FIELDS[5:])
                 for row in rows
             ]
@@ -110,7 +113,7 @@ class Figures(UnitBase):
         texts = {name: "".join(_SEPARATOR + value for value in values) for name, values in columns.items()}
         if any(joined.count(_SEPARATOR) != len(columns["value"]) for joined in texts.values()):
             raise ValueError("a figure's text holds the control character U+001F")
-        self.conn.execute(_POSTGRES, {"dataset_id": dataset_id, "scope": scope, **texts})
+        self.conn.execute(_POSTGRES, {"dataset_id": dataset_id, "workspace_id": workspace_id, "scope": scope, **texts})
 
     def figures_of(self, country: str, regions: Sequence[str], scope: int) -> list[Figure]:
         """The figures of these regions imported for everybody, and for ``scope`` too when it is a workspace.

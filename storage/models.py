@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     Table,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -485,10 +486,19 @@ class Figure(SQLModel, table=True):
         UniqueConstraint(
             "scope", "country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", name="uq_figure"
         ),
+        Index(
+            "ix_figure_workspace_id",
+            "workspace_id",
+            sqlite_where=text("workspace_id IS NOT NULL"),
+            postgresql_where=text("workspace_id IS NOT NULL"),
+        ),
     )
     id: int | None = _big_id()
-    dataset_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False, index=True)
+    dataset_id: int = Field(description="The file it came from (no foreign key: a check per row is too slow).")
+    workspace_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True),
+        description="The workspace whose figure it is (and goes with), None for everybody's (= scope).",
     )
     scope: int = Field(default=0)
     country: str = Field(max_length=2)

@@ -54,7 +54,8 @@ def upgrade() -> None:
     op.create_table(
         "figure",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
-        sa.Column("dataset_id", sa.Integer, sa.ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("dataset_id", sa.Integer, nullable=False),
+        sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True),
         sa.Column("scope", sa.Integer, nullable=False),
         sa.Column("country", sa.String(2), nullable=False),
         sa.Column("region", sa.String(12), nullable=False),
@@ -70,7 +71,13 @@ def upgrade() -> None:
             "scope", "country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", name="uq_figure"
         ),
     )
-    op.create_index("ix_figure_dataset_id", "figure", ["dataset_id"])
+    op.create_index(
+        "ix_figure_workspace_id",
+        "figure",
+        ["workspace_id"],
+        sqlite_where=sa.text("workspace_id IS NOT NULL"),
+        postgresql_where=sa.text("workspace_id IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
