@@ -9,7 +9,8 @@ from flows.statistics.directory import folded_name
 from flows.statistics.model import Country, Figure, Place
 from tests.flows.statistics.grabow import GRABOW, KREIS, LAND, OTHER
 
-AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="94")
+AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="REG-94", kind="COM")
+"""As the directory has it (bot/app/directory.py): a région's key is ``REG-`` and its COG code."""
 PLACES = (GRABOW, KREIS, LAND, OTHER, AJACCIO)
 
 

@@ -40,9 +40,9 @@ PLACES = (
     # A second Grabow for the collision the issue names, and Grabowhöfe: their keys are made up (Gemeinde 999).
     Place("de", "12069999", "gemeinde", "Grabow", "12069", "12", "64", "14823", 700),
     Place("de", "13076999", "gemeinde", "Grabowhöfe", "13076", "13", "64", "17194", 600),
-    Place("fr", "94", "land", "Corse"),
-    Place("fr", "2A", "departement", "Corse-du-Sud", land="94"),
-    replace(AJACCIO, kind="COM"),
+    Place("fr", "REG-94", "region", "Corse"),
+    Place("fr", "2A", "departement", "Corse-du-Sud", land="REG-94"),
+    AJACCIO,
 )
 
 
