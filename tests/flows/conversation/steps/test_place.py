@@ -28,6 +28,7 @@ from flows.team.view import Mate, Team
 from tests.conftest import CONTENT, EngineChat
 from tests.flows.conversation.registry import AJACCIO, MemoryRegistry
 from tests.flows.statistics.grabow import GRABOW, KREIS, LAND
+from tests.flows.team.chat import ANNA, TeamChat, onboard
 
 PLACES = (
     LAND,
@@ -262,3 +263,17 @@ def test_a_number_beside_the_offered_places_is_no_search(content: Content):
     chat.says("Grabow")
     reply = chat.says("7")
     assert "Bitte wählen Sie eine der Kommunen" in reply and chat.state.draft["phase"] == "pick"
+
+
+def test_a_place_held_in_a_clash_brings_what_it_answers_when_it_is_kept(content: Content):
+    ben = TeamChat(content)
+    onboard(ben)  # Musterstadt, typed before any directory was imported
+    ben.registry = MemoryRegistry(PLACES)
+    ben.says("/kommune")
+    ben.wrote(ANNA, "ob_name", "Neustadt")
+    reply = ben.says("Schwerin")
+    assert "Antwort von Anna: Neustadt" in reply and "Ihre Antwort: Schwerin" in reply
+    assert ben.answers["ob_name"] == "Neustadt" and ben.answers["ob_land"] == "sn"
+    ben.presses("Durch meine ersetzen")
+    assert ben.answers["ob_name"]["key"] == "13004000"
+    assert (ben.answers["ob_land"], ben.answers["ob_size"], ben.answers["ob_kind"]) == ("mv", "m", "stadt")
