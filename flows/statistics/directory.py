@@ -30,7 +30,7 @@ from flows.reading import fold
 from flows.statistics.encoding import decoded, lines
 from flows.statistics.model import Level, Place, Problem, Rejected
 
-__all__ = ["REGION_PREFIX", "folded_name", "read_cog", "read_gv100ad", "region_key"]
+__all__ = ["REGION_PREFIX", "folded_name", "plain_name", "read_cog", "read_gv100ad", "region_key"]
 
 # --- the lookup form of a name ------------------------------------------------------------------------------
 
@@ -40,12 +40,17 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
 
 
+def plain_name(name: str) -> str:
+    """A directory's name without its designation after the comma: "Grabow, Stadt" gives "Grabow"."""
+    return name.split(",", 1)[0].strip()
+
+
 def folded_name(name: str) -> str:
     """The form a name is looked up by: without the directory's suffix after the comma ("Grabow, Stadt",
     "München, Landeshauptstadt"), folded (:func:`flows.reading.fold`), without accents and punctuation,
     umlauts as plain vowels. "München", "Muenchen" and "munchen" all give "munchen"; "L'Abergement-Clémenciat"
     gives "l abergement clemenciat". A query is folded the same way, so a prefix of it finds the name."""
-    text = fold(name.split(",", 1)[0]).translate(_LIGATURES)
+    text = fold(plain_name(name)).translate(_LIGATURES)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.sub(" ", _SPELLED_OUT.sub("", text)).split())
 

@@ -47,6 +47,12 @@ async def test_importing_again_leaves_the_table_as_it_was_and_a_changed_place_is
     ]
 
 
+async def test_whether_any_directory_was_imported(store: Store):
+    assert await store.run(lambda unit: unit.has_places()) is False
+    await store.run(lambda unit: store_places(unit, FRANCE[:1]))
+    assert await store.run(lambda unit: unit.has_places()) is True
+
+
 async def test_a_name_prefix_finds_exactly_the_names_that_start_with_it(store: Store):
     await stored(store)
 

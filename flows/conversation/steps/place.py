@@ -23,6 +23,7 @@ from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import check_text, not_offered
 from flows.messages import BUTTON, Block, Bullets, Choice, Paragraph
 from flows.reading import fold
+from flows.statistics.directory import folded_name, plain_name
 from flows.statistics.model import Place, Registry
 
 LIMIT = 8
@@ -37,11 +38,6 @@ KEY_WORDS = {"de": N_("municipality key {key}"), "fr": N_("INSEE code {key}")}
 _NUMBER = re.compile(r"[0-9]{1,3}")
 """Typed where places are offered: a choice's number (out of range), not a postcode."""
 _FIELDS = ("country", "key", "level", "name", "kreis", "land", "kind", "postcode", "population")
-
-
-def plain_name(name: str) -> str:
-    """A directory's name without its designation: "Grabow, Stadt" -> "Grabow"."""
-    return name.split(", ", 1)[0].strip()
 
 
 class PlaceKind(StepKind):
@@ -119,7 +115,7 @@ class PlaceKind(StepKind):
     def _search(self, ctx: Ctx, step: PlaceStep, registry: Registry, typed: str) -> Result:
         hits = registry.find(typed, None, LIMIT)
         found = [p for p in hits if p.level in MUNICIPAL]
-        named = [p for p in found if fold(plain_name(p.name)) == fold(typed)]  # "Grabow" leaves out "Grabowhöfe"
+        named = [p for p in found if folded_name(p.name) == folded_name(typed)]  # "Grabow" leaves out "Grabowhöfe"
         places = named or found
         if len(places) == 1:
             return self._take(ctx, step, places[0], {})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from flows.reading import fold
+from flows.statistics.directory import folded_name
 from flows.statistics.model import Country, Figure, Place
 from tests.flows.statistics.grabow import GRABOW, KREIS, LAND, OTHER
 
-AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="94")
+AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="REG-94", kind="COM")
+"""As the directory has it (bot/app/directory.py): a région's key is ``REG-`` and its COG code."""
 PLACES = (GRABOW, KREIS, LAND, OTHER, AJACCIO)
 
 
@@ -22,12 +23,20 @@ class MemoryRegistry:
     own: dict[int, list[Figure]] = field(default_factory=dict)
 
     def find(self, query: str, country: Country | None = None, limit: int = 8) -> list[Place]:
-        folded = fold(query)
-        return [
+        """As the stored lookup finds (storage/places.py): a prefix of the folded name, or the postcode or key
+        itself; Gemeinden and communes first, then the most populous."""
+        folded, whole = folded_name(query), query.strip()
+        hits = [
             p
             for p in self.places
-            if (country is None or p.country == country) and (fold(p.name).startswith(folded) or p.key == query)
-        ][:limit]
+            if (country is None or p.country == country)
+            and (
+                (folded and folded_name(p.name).startswith(folded))
+                or (whole and whole in (p.postcode, p.key.casefold(), p.key))
+            )
+        ]
+        hits.sort(key=lambda p: (p.level not in ("gemeinde", "commune"), -(p.population or 0)))
+        return hits[:limit]
 
     def place(self, key: str, country: Country = "de") -> Place | None:
         return next((p for p in self.places if p.key == key and p.country == country), None)

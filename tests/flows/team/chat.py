@@ -8,6 +8,7 @@ from typing import Any
 from flows.content.content import Content
 from flows.conversation.actions import Facts
 from flows.messages import Inbound
+from flows.statistics.model import Registry
 from flows.team.view import Mate, Role, Team, Written
 from tests.conftest import EngineChat
 
@@ -26,12 +27,17 @@ class TeamChat(EngineChat):
             revision=1,
             members=(Mate(ANNA, "coordinator", "Anna"), Mate(BEN, role, "Ben"), Mate(CARLA, "editor", "Carla")),
         )
+        self.registry: Registry | None = None
+        """The directory the shell would hand on (None: none)."""
         super().__init__(content, lang)
 
     def _send(self, inbound: Inbound) -> str:
         before = dict(self.state.answers) if self.state is not None else {}
         turn = self.engine.handle(
-            self.state, inbound, lang=self.lang if self.state is None else None, facts=Facts(team=self.team)
+            self.state,
+            inbound,
+            lang=self.lang if self.state is None else None,
+            facts=Facts(team=self.team, registry=self.registry),
         )
         self.state, self.replies, self.effects = turn.state, turn.replies, list(turn.effects)
         self.changes = turn.changes

@@ -1,13 +1,13 @@
 """Saying which municipality: found in the official directory by name, postcode or key, and what it answers.
 
-The directory here is a small in-memory stand-in for the Registry port (the real one, on the database, is
-bot/app/registry.py, tested in tests/bot/app/test_place.py). Names, keys, Kreise and Länder are the real ones
-except where marked; the populations are round illustrative numbers, not official figures.
+The directory is the in-memory stand-in for the Registry port (tests/flows/conversation/registry.py; the real one
+on the database is bot/app/registry.py, tested in tests/bot/app/test_place.py). Names, keys, Kreise and Länder are
+the real ones except where marked; the populations are round illustrative numbers, not official figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -21,61 +21,34 @@ from flows.conversation.actions import Facts
 from flows.conversation.context import Ctx
 from flows.conversation.documents.strategy import strategy
 from flows.conversation.state import State
-from flows.conversation.steps.place import plain_name
 from flows.messages import BUTTON, Inbound
-from flows.reading import fold
-from flows.statistics.model import Country, Figure, Place
+from flows.statistics.directory import plain_name
+from flows.statistics.model import Place
 from flows.team.view import Mate, Team
 from tests.conftest import CONTENT, EngineChat
+from tests.flows.conversation.registry import AJACCIO, MemoryRegistry
+from tests.flows.statistics.grabow import GRABOW, KREIS, LAND
+from tests.flows.team.chat import ANNA, TeamChat, onboard
 
 PLACES = (
-    Place("de", "13", "land", "Mecklenburg-Vorpommern"),
+    LAND,
+    KREIS,
+    replace(GRABOW, postcode="19300", population=5_500),
     Place("de", "12", "land", "Brandenburg"),
-    Place("de", "13076", "kreis", "Ludwigslust-Parchim", land="13", kind="44"),
     Place("de", "13004", "kreis", "Schwerin", land="13", kind="41"),
     Place("de", "12069", "kreis", "Potsdam-Mittelmark", land="12", kind="44"),
-    Place("de", "13076052", "gemeinde", "Grabow, Stadt", "13076", "13", "63", "19300", 5_500),
     Place("de", "13004000", "gemeinde", "Schwerin, Landeshauptstadt", "13004", "13", "61", "19053", 98_000),
-    # A second Grabow for the collision the issue names; its key is made up (Gemeinde 999).
+    # A second Grabow for the collision the issue names, and Grabowhöfe: their keys are made up (Gemeinde 999).
     Place("de", "12069999", "gemeinde", "Grabow", "12069", "12", "64", "14823", 700),
     Place("de", "13076999", "gemeinde", "Grabowhöfe", "13076", "13", "64", "17194", 600),
-    Place("fr", "94", "land", "Corse"),
-    Place("fr", "2A", "departement", "Corse-du-Sud", land="94"),
-    Place("fr", "2A004", "commune", "Ajaccio", "2A", "94", "COM"),
+    Place("fr", "REG-94", "region", "Corse"),
+    Place("fr", "2A", "departement", "Corse-du-Sud", land="REG-94"),
+    AJACCIO,
 )
 
 
-class Directory:
-    """The Registry port on a list of places: name prefix (folded), exact postcode or key; Gemeinden first."""
-
-    def __init__(self, places: Sequence[Place] = PLACES):
-        self.places = list(places)
-        self.asked: list[str] = []
-
-    def find(self, query: str, country: Country | None = None, limit: int = 8) -> list[Place]:
-        self.asked.append(query)
-        q = fold(query)
-        hits = [
-            p
-            for p in self.places
-            if (country is None or p.country == country)
-            and (fold(plain_name(p.name)).startswith(q) or q in (p.postcode, fold(p.key)))
-        ]
-        hits.sort(key=lambda p: (p.level not in ("gemeinde", "commune"), -(p.population or 0)))
-        return hits[:limit]
-
-    def place(self, key: str, country: Country = "de") -> Place | None:
-        return next((p for p in self.places if p.key == key and p.country == country), None)
-
-    def has_places(self) -> bool:
-        return bool(self.places)
-
-    def figures(self, keys: Sequence[str], country: Country = "de", workspace_id: int | None = None) -> list[Figure]:
-        return []
-
-
-def chat_with(content: Content, lang: str = "de", directory: Directory | None = None) -> EngineChat:
-    return EngineChat(content, lang=lang, facts=Facts(registry=directory or Directory()))
+def chat_with(content: Content, lang: str = "de", directory: MemoryRegistry | None = None) -> EngineChat:
+    return EngineChat(content, lang=lang, facts=Facts(registry=directory or MemoryRegistry(PLACES)))
 
 
 def buttons(chat: EngineChat) -> list[str]:
@@ -154,7 +127,7 @@ def test_none_of_the_offered_places_keeps_the_name_as_typed(content: Content):
 
 
 def test_without_a_directory_the_name_is_kept_as_typed(content: Content):
-    for chat in (EngineChat(content), chat_with(content, directory=Directory([]))):
+    for chat in (EngineChat(content), chat_with(content, directory=MemoryRegistry([]))):
         reply = chat.says("Musterstadt")
         assert chat.answers["ob_name"] == "Musterstadt"
         assert "Was für eine Kommune ist Musterstadt?" in reply
@@ -179,7 +152,7 @@ def test_typing_the_same_name_again_asks_to_pick(content: Content):
     assert "Bitte wählen Sie eine der Kommunen" in reply and chat.state.draft["phase"] == "pick"
 
 
-def onboarded(content: Content, directory: Directory | None = None, lang: str = "de") -> EngineChat:
+def onboarded(content: Content, directory: MemoryRegistry | None = None, lang: str = "de") -> EngineChat:
     chat = chat_with(content, lang, directory)
     chat.says("Grabow")
     chat.says("1")
@@ -228,7 +201,7 @@ def test_a_viewer_cannot_change_the_municipality(content: Content):
     chat = onboarded(content)
     before = dict(chat.answers)
     viewer = Team(7, 2, "viewer", members=(Mate(1, "coordinator", "Anna"), Mate(2, "viewer", "Ben")))
-    chat.facts = Facts(registry=Directory(), team=viewer)
+    chat.facts = Facts(registry=MemoryRegistry(PLACES), team=viewer)
     reply = chat.says("/kommune")
     assert "Sie können lesen und exportieren; Änderungen macht Anna." in reply
     assert chat.answers == before and chat.state.step != "ob_name"
@@ -266,7 +239,7 @@ def test_what_reads_the_name_reads_the_name_of_a_picked_place(content: Content):
 )
 def test_whatever_is_typed_at_the_place_step_the_answer_is_a_name_or_a_place_of_the_directory(lines: list[str]):
     content = _content()
-    directory = Directory()
+    directory = MemoryRegistry(PLACES)
     chat = EngineChat(content, facts=Facts(registry=directory))
     for line in lines:
         chat.says(line)  # never raises
@@ -290,3 +263,17 @@ def test_a_number_beside_the_offered_places_is_no_search(content: Content):
     chat.says("Grabow")
     reply = chat.says("7")
     assert "Bitte wählen Sie eine der Kommunen" in reply and chat.state.draft["phase"] == "pick"
+
+
+def test_a_place_held_in_a_clash_brings_what_it_answers_when_it_is_kept(content: Content):
+    ben = TeamChat(content)
+    onboard(ben)  # Musterstadt, typed before any directory was imported
+    ben.registry = MemoryRegistry(PLACES)
+    ben.says("/kommune")
+    ben.wrote(ANNA, "ob_name", "Neustadt")
+    reply = ben.says("Schwerin")
+    assert "Antwort von Anna: Neustadt" in reply and "Ihre Antwort: Schwerin" in reply
+    assert ben.answers["ob_name"] == "Neustadt" and ben.answers["ob_land"] == "sn"
+    ben.presses("Durch meine ersetzen")
+    assert ben.answers["ob_name"]["key"] == "13004000"
+    assert (ben.answers["ob_land"], ben.answers["ob_size"], ben.answers["ob_kind"]) == ("mv", "m", "stadt")
