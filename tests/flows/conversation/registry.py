@@ -9,7 +9,7 @@ from flows.reading import fold
 from flows.statistics.model import Country, Figure, Place
 from tests.flows.statistics.grabow import GRABOW, KREIS, LAND, OTHER
 
-AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="94")
+AJACCIO = Place("fr", "2A004", "commune", "Ajaccio", kreis="2A", land="REG-94", kind="COM")
 PLACES = (GRABOW, KREIS, LAND, OTHER, AJACCIO)
 
 

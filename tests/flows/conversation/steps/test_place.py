@@ -39,9 +39,9 @@ PLACES = (
     # A second Grabow for the collision the issue names; its key is made up (Gemeinde 999).
     Place("de", "12069999", "gemeinde", "Grabow", "12069", "12", "64", "14823", 700),
     Place("de", "13076999", "gemeinde", "Grabowhöfe", "13076", "13", "64", "17194", 600),
-    Place("fr", "94", "land", "Corse"),
-    Place("fr", "2A", "departement", "Corse-du-Sud", land="94"),
-    Place("fr", "2A004", "commune", "Ajaccio", "2A", "94", "COM"),
+    Place("fr", "REG-94", "region", "Corse"),  # keyed as the COG reader keys a région
+    Place("fr", "2A", "departement", "Corse-du-Sud", land="REG-94"),
+    Place("fr", "2A004", "commune", "Ajaccio", "2A", "REG-94", "COM"),
 )
 
 
