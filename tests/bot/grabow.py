@@ -8,6 +8,9 @@ import io
 
 from odfdo import Document as Odt
 
+from bot.app.directory import store_places
+from flows.statistics.directory import read_gv100ad
+from storage.store import Store
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "statistics"
@@ -89,3 +92,13 @@ def indicator_table(odt: bytes) -> list[list[str]]:
     found = [rows for rows in tables if rows and rows[0][:2] == ["Kennzahl", "Grabow"]]
     assert len(found) == 1, f"{len(found)} indicator tables in {[rows[0] for rows in tables if rows]}"
     return [[str(cell) for cell in row] for row in found[0]]
+
+
+async def import_directory(database_url: str) -> None:
+    """The municipality directory (gv100ad.txt) in the bot's database, as `daks data import gv100ad` stores it."""
+    store = await Store.open(database_url)
+    try:
+        places = read_gv100ad(DIRECTORY.read_bytes())
+        await store.run(lambda unit: store_places(unit, places))
+    finally:
+        await store.close()

@@ -10,9 +10,6 @@ import io
 import pytest
 from PIL import Image
 
-from bot.app.directory import store_places
-from flows.statistics.directory import read_gv100ad
-from storage.store import Store
 from tests.bot.grabow import (
     BALANCES,
     EVENTS,
@@ -24,6 +21,7 @@ from tests.bot.grabow import (
     PYRAMID_ALT,
     REPLY,
     TABLE,
+    import_directory,
     indicator_table,
     plain,
 )
@@ -34,13 +32,7 @@ from tests.fakes.bot_api import FakeBotAPI, Sent
 
 @pytest.fixture
 async def directory(database_url: str) -> None:
-    """The municipality directory in the bot's database, as `daks data import gv100ad` stores it."""
-    store = await Store.open(database_url)
-    try:
-        places = read_gv100ad((FIXTURES / "gv100ad.txt").read_bytes())
-        await store.run(lambda unit: store_places(unit, places))
-    finally:
-        await store.close()
+    await import_directory(database_url)
 
 
 def photos(person: Person) -> list[Sent]:
