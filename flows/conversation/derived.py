@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import Option, Stage, Step
-from flows.statistics.directory import REGION_PREFIX
+from flows.statistics.directory import region_code
 from flows.statistics.model import Place
 
 
@@ -21,7 +21,7 @@ def answer_from(step: Step, place: Place) -> str | None:
         return None
     if step.from_place == "size":
         return _size(options, place.population)
-    code = place.kind if step.from_place == "kind" else place.land.removeprefix(REGION_PREFIX)  # REG-84: 84
+    code = place.kind if step.from_place == "kind" else region_code(place.land)  # options name "94", not "REG-94"
     return next((o.id for o in options if code and code in o.codes and _offered(o, place)), None)
 
 

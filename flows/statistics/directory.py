@@ -30,7 +30,7 @@ from flows.reading import fold
 from flows.statistics.encoding import decoded, lines
 from flows.statistics.model import Level, Place, Problem, Rejected
 
-__all__ = ["REGION_PREFIX", "folded_name", "plain_name", "read_cog", "read_gv100ad", "region_key"]
+__all__ = ["REGION_PREFIX", "folded_name", "plain_name", "read_cog", "read_gv100ad", "region_code", "region_key"]
 
 # --- the lookup form of a name ------------------------------------------------------------------------------
 
@@ -254,6 +254,11 @@ UNKNOWN_TYPECOM = N_("“{value}” is not a TYPECOM of the COG (COM, COMA, COMD
 def region_key(code: str) -> str:
     """The directory's key of the région with this COG code ("84" -> "REG-84")."""
     return REGION_PREFIX + code
+
+
+def region_code(key: str) -> str:
+    """The COG code of the région with this directory key ("REG-84" -> "84"); any other key as it is."""
+    return key.removeprefix(REGION_PREFIX)
 
 
 def read_cog(data: bytes, stand: date | None = None) -> list[Place]:

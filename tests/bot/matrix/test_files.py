@@ -16,21 +16,24 @@ matrix = test_channel.matrix
 """The fixture: the running bot on the test Synapse, and a factory for members with their own E2EE clients."""
 
 
-async def sends_file(person: Member, room_id: str, name: str, data: bytes, encrypted: bool, expect: str) -> None:
-    """Upload ``data`` (encrypted with a fresh key in an encrypted room, as Element does) and send it as ``m.file``."""
+async def sends_file(
+    person: Member, room_id: str, name: str, data: bytes, encrypted: bool, expect: str, mime: str = DOCX_TYPE
+) -> list[object]:
+    """Upload ``data`` (encrypted with a fresh key in an encrypted room, as Element does) and send it as ``m.file``;
+    the bot's events up to the one that says ``expect``."""
     uploaded, keys = await person.client.upload(
-        io.BytesIO(data), content_type=DOCX_TYPE, filename=name, encrypt=encrypted, filesize=len(data)
+        io.BytesIO(data), content_type=mime, filename=name, encrypt=encrypted, filesize=len(data)
     )
     uri = uploaded.content_uri  # type: ignore[union-attr]
-    content: dict[str, object] = {"msgtype": "m.file", "body": name, "info": {"mimetype": DOCX_TYPE, "size": len(data)}}
+    content: dict[str, object] = {"msgtype": "m.file", "body": name, "info": {"mimetype": mime, "size": len(data)}}
     if encrypted:
         assert keys is not None
-        content["file"] = {**keys, "url": uri, "mimetype": DOCX_TYPE}
+        content["file"] = {**keys, "url": uri, "mimetype": mime}
     else:
         content["url"] = uri
     since = len(person.notices)
     await person.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
-    await person.wait_for(room_id, expect, since)
+    return await person.wait_for(room_id, expect, since)
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

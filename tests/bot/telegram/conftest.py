@@ -89,6 +89,12 @@ class Person:
         await self.api.send_text(self.user, text)
         return await self._reply(before, expect)
 
+    async def sends(self, file_name: str, data: bytes, expect: str | None = None) -> list[Sent]:
+        """Sends a document (its MIME type guessed from the name, as a Telegram app does)."""
+        before = self._snapshot()
+        await self.api.send_file(self.user, file_name, data)
+        return await self._reply(before, expect)
+
     async def taps(
         self, label: str, expect: str | None = None, message: Sent | None = None, formatting: bool = True
     ) -> list[Sent]:
