@@ -25,7 +25,7 @@ from storage.models import Dataset, Figure, table_of, utcnow
 
 KEY = ("scope", "country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil")
 """A figure's unique key (``uq_figure``)."""
-CHUNK = 20_000
+CHUNK = 5_000
 """Figures per statement (PostgreSQL) or executemany (SQLite): bounds the memory of the parameters."""
 _FIELDS = ("country", "region", "source", "measure", "stichtag", "sex", "age", "ortsteil", "value", "table_code")
 """What each row gives; ``dataset_id``, ``workspace_id`` and ``scope`` are the file's."""

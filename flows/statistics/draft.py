@@ -2,7 +2,6 @@
 a :class:`~flows.statistics.model.Sheet`, or :class:`~flows.statistics.model.Rejected` with every problem."""
 
 from __future__ import annotations
-
 from dataclasses import replace
 from datetime import date
 
@@ -44,6 +43,7 @@ class Draft:
         self._cells: dict[_Cell, int] = {}
         self._bits: dict[Band | None, int] = {None: 0}
         self._detours: dict[tuple[_Cell, Band | None], tuple[int, Figure, int, int]] = {}
+        self._numbers: dict[int, int] = {}
 
     def problem(self, message: str, line: int | None = None, column: int | None = None, /, **params: str) -> None:
         """Note what is wrong; a file with as many problems as are ever shown stops being read."""
@@ -78,6 +78,7 @@ class Draft:
             except Unreadable as exc:
                 self.problem(exc.message, *at, value=text)
                 return
+            value = self._numbers.setdefault(value, value)  # one int object per distinct count, not one per value
             self._counted.add(region)
         start, end = band if band else (None, None)
         figure = Figure(region, measure, stichtag, value, sex, start, end, self.source, self.table, self.country)
