@@ -2,6 +2,7 @@
 a :class:`~flows.statistics.model.Sheet`, or :class:`~flows.statistics.model.Rejected` with every problem."""
 
 from __future__ import annotations
+
 from dataclasses import replace
 from datetime import date
 
