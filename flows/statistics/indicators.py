@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from flows.content.i18n import N_
 from flows.statistics.model import Figure, Measure, Place, Sex, Source
@@ -44,17 +44,8 @@ IndicatorId = Literal[
     "share_80",
     "median_age",
 ]
-INDICATORS: tuple[IndicatorId, ...] = (
-    "population",
-    "change",
-    "natural_balance",
-    "migration_balance",
-    "youth_ratio",
-    "old_age_ratio",
-    "share_75",
-    "share_80",
-    "median_age",
-)
+INDICATORS: tuple[IndicatorId, ...] = get_args(IndicatorId)
+"""Every indicator, in the order they are shown."""
 CENSUS_YEARS = (2011, 2022)
 """Population figures from 31 Dec of these years on rest on a new census: a series across one is not continuous."""
 
