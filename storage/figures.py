@@ -5,10 +5,11 @@ again changes nothing. Its figures are upserted by their unique key (scope, coun
 Stichtag, sex, age band, Ortsteil): the file imported last replaces an earlier file's value, table code and
 dataset, except that "no data" (NULL) never erases a value an earlier file had. Figures are written in chunks by
 INSERT … ON CONFLICT DO UPDATE, never as ORM objects: on SQLite an executemany on the driver's cursor, on
-PostgreSQL one statement per chunk (see ``_POSTGRES``). For a Land's file (~0.5 M figures) the time goes into
-the databases' own work on the unique index, hardly into Python or the driver. ``figure.dataset_id`` is no foreign
-key (a check per row doubled the time of a Land's import); a workspace's figures go with it through
-``figure.workspace_id``, which is NULL, so unchecked, for the figures imported for everybody.
+PostgreSQL a binary COPY of the chunk into a temporary table, then one upsert from it (see ``_STAGE``). For a
+Land's file (~0.5 M figures) the time goes into the databases' own work on the unique index, hardly into Python or
+the driver. ``figure.dataset_id`` is no foreign key (a check per row doubled the time of a Land's import); a
+workspace's figures go with it through ``figure.workspace_id``, which is NULL, so unchecked, for the figures
+imported for everybody.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.util import await_only
 from sqlmodel import col
 
 from storage.base import UnitBase, stored_id
@@ -36,22 +38,16 @@ _UPDATE = (
 )
 _SQLITE = f"INSERT INTO figure ({_COLUMNS}) VALUES ({', '.join('?' * (len(_FIELDS) + 3))}) {_UPDATE}"
 """SQLite: one row per execution of an executemany on the driver's cursor (its loop runs in C)."""
-_TYPES = ("text", "text", "text", "text", "date", "text", "text", "text", "bigint", "text")
-_SEPARATOR = "\x1f"
-"""The ASCII unit separator: no key, code or Ortsteil holds it (``flows.messages.clean_text`` drops it; a text that
-still does is refused, never split wrongly)."""
-_POSTGRES = text(
-    f"INSERT INTO figure ({_COLUMNS}) SELECT :dataset_id, CAST(:workspace_id AS integer), :scope, * FROM unnest("
-    + ", ".join(
-        f"CAST((string_to_array(CAST(:{name} AS text), chr(31), '\\N'))[2:] AS {kind}[])"
-        for name, kind in zip(_FIELDS, _TYPES, strict=True)
-    )
-    + f") {_UPDATE}"
+_COPIED = ("dataset_id", "workspace_id", "scope", *_FIELDS)
+_STAGE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS figure_in (dataset_id integer, workspace_id integer, scope integer, "
+    "country varchar(2), region varchar(12), source varchar(16), measure varchar(16), stichtag date, sex varchar(1), "
+    "age varchar(8), ortsteil varchar(120), value bigint, table_code varchar(32)) ON COMMIT DROP"
 )
-"""PostgreSQL: a chunk in one statement (one round trip, no statement per row), each column sent as one text of
-its values, each after a separator (``\\N`` for NULL), that the server splits: far cheaper for the client than
-encoding arrays value by value. A key may occur only once in one statement, so a chunk is made unique first (the
-last row of a key wins)."""
+"""PostgreSQL: each chunk is copied (binary COPY through asyncpg) into this temporary table, then upserted from it
+in one statement: a key may occur only once in one statement, so a chunk is made unique first (the last row of a
+key wins)."""
+_FROM_STAGE = f"INSERT INTO figure ({_COLUMNS}) SELECT {_COLUMNS} FROM figure_in {_UPDATE}"
 
 
 class Figures(UnitBase):
@@ -93,6 +89,7 @@ class Figures(UnitBase):
             again = self.dataset_of(scope, dataset["sha256"])
             assert again is not None
             return stored_id(again.id), False
+        self._staged = False
         for chunk in _chunks(rows, CHUNK):
             self._upsert(chunk, scope, claimed)
         return claimed, True
@@ -107,13 +104,17 @@ class Figures(UnitBase):
             ]
             self.conn.exec_driver_sql(_SQLITE, params)
             return
-        columns = _columns(rows)
-        if len(set(zip(*(columns[k] for k in KEY[1:]), strict=True))) < len(rows):
-            columns = _columns(list({tuple(row[k] for k in KEY[1:]): row for row in rows}.values()))
-        texts = {name: "".join(_SEPARATOR + value for value in values) for name, values in columns.items()}
-        if any(joined.count(_SEPARATOR) != len(columns["value"]) for joined in texts.values()):
-            raise ValueError("a figure's text holds the control character U+001F")
-        self.conn.execute(_POSTGRES, {"dataset_id": dataset_id, "workspace_id": workspace_id, "scope": scope, **texts})
+        unique = {tuple(row[k] for k in KEY[1:]): row for row in rows}  # the last row of a key wins
+        records = [(dataset_id, workspace_id, scope, *(row[name] for name in _FIELDS)) for row in unique.values()]
+        driver = self.conn.connection.driver_connection  # asyncpg, under SQLAlchemy's greenlet
+        assert driver is not None
+        if not self._staged:
+            self.conn.exec_driver_sql(_STAGE)
+            self._staged = True
+        else:
+            self.conn.exec_driver_sql("TRUNCATE figure_in")
+        await_only(driver.copy_records_to_table("figure_in", records=records, columns=_COPIED))
+        self.conn.exec_driver_sql(_FROM_STAGE)
 
     def figures_of(self, country: str, regions: Sequence[str], scope: int) -> list[Figure]:
         """The figures of these regions imported for everybody, and for ``scope`` too when it is a workspace.
@@ -152,14 +153,6 @@ class Figures(UnitBase):
             fields = dict(row)
             listed.append((Dataset(**{k: v for k, v in fields.items() if k != "current"}), int(fields["current"])))
         return listed
-
-
-def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
-    """Each of ``_FIELDS`` as a list of texts, as PostgreSQL parses them (ISO dates, ``\\N`` for no value)."""
-    columns = {name: [row[name] for row in rows] for name in _FIELDS}
-    columns["stichtag"] = [day.isoformat() for day in columns["stichtag"]]
-    columns["value"] = ["\\N" if value is None else str(value) for value in columns["value"]]
-    return columns
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
