@@ -90,9 +90,12 @@ class Places(UnitBase):
         found = row.first()
         return Place(**found) if found else None
 
-    def has_places(self) -> bool:
-        """Whether any directory was imported (one index step, however large the directory)."""
-        return self.conn.execute(select(col(Place.key)).limit(1)).first() is not None
+    def has_places(self, country: str | None = None) -> bool:
+        """Whether any directory (of ``country``) was imported: one index step, however large the directory."""
+        query = select(col(Place.key))
+        if country is not None:
+            query = query.where(col(Place.country) == country)
+        return self.conn.execute(query.limit(1)).first() is not None
 
     def place_counts(self) -> list[tuple[str, str, date | None, int]]:
         """How many places the directory holds, by country, level and Gebietsstand (territorial status)."""

@@ -55,7 +55,7 @@ def check_regions(unit: Unit, sheet: Sheet) -> list[Problem] | None:
     (:func:`flows.statistics.checks.unknown_regions`); None when the directory holds no place of the sheet's
     country yet, so that nothing could be checked (the caller warns with ``checks.NOT_CHECKED``)."""
     country = sheet.figures[0].country if sheet.figures else "de"
-    if not any(stored == country for stored, _, _, _ in unit.place_counts()):
+    if not unit.has_places(country):
         return None
     regions = sorted({figure.region for figure in sheet.figures} | set(sheet.regions))
     known = unit.known_keys(country, regions)
