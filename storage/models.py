@@ -511,3 +511,70 @@ class Figure(SQLModel, table=True):
     ortsteil: str = Field(default="", max_length=120)
     value: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     table_code: str = Field(max_length=32)
+
+
+# -- from plan to practice (flows/practice): reminders, status reports, plan versions ------------------------
+class Reminder(SQLModel, table=True):
+    """One follow-up the plan asks for (flows.practice.model.Due), sent once.
+
+    scheduled -> sent (a broadcast of kind ``followup`` with one delivery was queued in the same transaction), or
+    cancelled (the plan no longer asks for it) or skipped (with a reason: the person stopped reminders, cannot be
+    reached). ``key`` makes it once across processes and restarts."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key", name="uq_reminder_key"),
+        Index("ix_reminder_due", "state", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace()
+    key: str = Field(max_length=255)
+    kind: str = Field(max_length=16, description="monitoring, ending, review, idle or commitment.")
+    subject: str = Field(default="", max_length=64, description="A measure's or commitment's uid, or a stage id.")
+    user_id: int = _owner()
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    state: str = Field(default="scheduled", max_length=16)
+    reason: str | None = Field(default=None, max_length=64)
+    broadcast_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("broadcast.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime = _when()
+    done_at: datetime | None = _maybe()
+
+
+class Progress(SQLModel, table=True):
+    """A status report on a measure (flows.practice.model.Report): appended, never changed."""
+
+    __table_args__ = (Index("ix_progress_measure", "workspace_id", "measure", "at"),)
+    id: int | None = _big_id()
+    workspace_id: int = _workspace()
+    measure: str = Field(max_length=64, description="The measure's uid in the Werkstattplan.")
+    status: str | None = Field(default=None, max_length=16)
+    value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    note: str | None = Field(default=None, max_length=500)
+    author_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    author: str | None = Field(default=None, max_length=64, description="The author's name then.")
+    at: datetime = _when()
+
+
+class PlanVersion(SQLModel, table=True):
+    """A recorded version of the Werkstattplan: the stage's answers then, and the date it was agreed (if it was)."""
+
+    workspace_id: int = _workspace(primary_key=True)
+    number: int = Field(primary_key=True)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    agreed_on: str | None = Field(default=None, max_length=10)
+    by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    at: datetime = _when()
+
+
+class ReminderSetting(SQLModel, table=True):
+    """A person's choice about follow-up reminders: on, paused until a time, or off."""
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True))
+    setting: str = Field(default="on", max_length=8)
+    until: datetime | None = _maybe()
+    at: datetime = _when()

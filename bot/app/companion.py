@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import metrics, privacy, statistics
+from bot.app import clock, metrics, privacy, statistics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.registry import StoredRegistry
@@ -280,7 +280,7 @@ class Companion:
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
         self._remember(channel, ref, saved.shared.workspace_id if saved.shared is not None else None)
         team = team_of(saved.shared, account.user_id)
-        now = utcnow()
+        now = clock.now()
         facts = Facts(
             subscribed=bool(sub and sub.active),
             topics=sub.topics if sub else (),

@@ -225,9 +225,38 @@ class ListStep(StepBase):
     item_max_length: int = Field(default=500, ge=10, le=2000)
 
 
+class Rule(Strict):
+    """How the answers decide a checklist item, so that people tick only what the data cannot tell
+    (flows/conversation/rules.py evaluates it; ``daks content check`` validates the ids).
+
+    ``every`` names a records step: the item is done when it has records and each of them (with ``where``: each of
+    those whose single-choice fields hold one of the listed option ids) has every field in ``has`` filled.
+    ``answer`` names a step: done when it is answered and (with ``among``) its answer is one of those option ids."""
+
+    every: Identifier | None = None
+    where: dict[Identifier, list[Identifier]] = Field(default_factory=dict)
+    has: list[Identifier] = Field(default_factory=list)
+    answer: Identifier | None = None
+    among: list[Identifier] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Rule:
+        if (self.every is None) == (self.answer is None):
+            raise ValueError("a rule names exactly one of 'every' (a records step) or 'answer' (a step)")
+        if self.every is not None and not self.has:
+            raise ValueError("a rule with 'every' needs 'has': the fields each record must have")
+        return self
+
+
+class ChecklistItem(Option):
+    """A 'done when' item; with a ``rule`` the answers decide it and nobody ticks it."""
+
+    rule: Rule | None = None
+
+
 class ChecklistStep(StepBase):
     kind: Literal["checklist"]
-    items: list[Option] = Field(min_length=1)
+    items: list[ChecklistItem] = Field(min_length=1)
 
 
 class FieldText(Strict):
@@ -266,7 +295,33 @@ class FieldBudget(Strict):
     max_length: int = Field(default=300, ge=10, le=1000)
 
 
-RecordField = Annotated[FieldText | FieldDate | FieldSingle | FieldBudget, Field(discriminator="kind")]
+class FieldOwner(Strict):
+    """Who is responsible: a workspace member picked by button, or a person or unit typed by name
+    (stored as flows.practice.model describes)."""
+
+    id: Identifier
+    kind: Literal["owner"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+    max_length: int = Field(default=200, ge=10, le=500)
+
+
+class FieldIndicators(Strict):
+    """One or more indicators, each with unit, baseline (value, date, source), target and target date, asked one
+    after the other (flows/conversation/steps/indicators.py); stored as flows.practice.model describes."""
+
+    id: Identifier
+    kind: Literal["indicators"]
+    label: LocalText
+    prompt: LocalText
+    optional: bool = False
+    max_indicators: int = Field(default=5, ge=1, le=10)
+
+
+RecordField = Annotated[
+    FieldText | FieldDate | FieldSingle | FieldBudget | FieldOwner | FieldIndicators, Field(discriminator="kind")
+]
 
 
 class RecordsStep(StepBase):

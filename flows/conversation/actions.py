@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from flows.practice.model import Reminders, Report, Setting, Status, Version
 from flows.statistics.model import Registry, Rejected, Sheet
 from flows.team.view import Team
 
@@ -70,6 +71,12 @@ class Facts:
     sheet: Sheet | Rejected | None = None
     """A statistics file sent with this message, read by the shell before the turn (off the event loop): what it
     holds, or why it cannot be imported. None when no file was sent or it is no statistics file."""
+    reports: tuple[Report, ...] = ()
+    """The workspace's status reports on its measures, oldest first (flows.practice)."""
+    reminders: Reminders = Reminders()
+    """The person's reminder setting and their upcoming reminders (/erinnerungen)."""
+    versions: tuple[Version, ...] = ()
+    """The Werkstattplan's recorded versions, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +289,35 @@ class SendRegisterTemplate:
     file_name: str
 
 
+# -- from plan to practice (flows/practice) ------------------------------------------------------
+@dataclass(frozen=True)
+class ReportProgress:
+    """Store a status report on measure ``measure`` (its uid) of the workspace, by the person writing."""
+
+    workspace_id: int
+    measure: str
+    status: Status | None
+    value: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SetReminders:
+    """The person's follow-up reminders: on, paused until ``until``, or off."""
+
+    setting: Setting
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    """Record the Werkstattplan's answers now as its next version (agreed on ``agreed_on``, or not agreed)."""
+
+    workspace_id: int
+    answers: dict[str, Any]
+    agreed_on: str | None = None
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -311,6 +347,9 @@ Action = (
     | RemoveTemplate
     | ImportSheet
     | SendRegisterTemplate
+    | ReportProgress
+    | SetReminders
+    | RecordVersion
 )
 ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
 

@@ -19,8 +19,9 @@ from flows.content.model import (
     DateStep,
     FieldBudget,
     FieldDate,
+    FieldIndicators,
+    FieldOwner,
     FieldSingle,
-    FieldText,
     Handlungsfeld,
     InfoStep,
     ListStep,
@@ -28,6 +29,7 @@ from flows.content.model import (
     MultiStep,
     Option,
     PlaceStep,
+    RecordField,
     RecordsStep,
     SingleStep,
     Step,
@@ -35,6 +37,7 @@ from flows.content.model import (
 from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.practice.measures import indicators_of, owner_of
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -232,9 +235,14 @@ class Ctx:
             return blocks
         return [Paragraph(self.short(step, value))]
 
-    def field_value(self, field_def: FieldText | FieldDate | FieldSingle | FieldBudget, value: Any) -> str:
+    def field_value(self, field_def: RecordField, value: Any) -> str:
         if value is None or value == "":
             return ""
+        if isinstance(field_def, FieldOwner):
+            owner = owner_of(value)
+            return owner.name if owner is not None else ""
+        if isinstance(field_def, FieldIndicators):
+            return "; ".join(i.name for i in indicators_of({"indicators": value}))
         if isinstance(field_def, FieldBudget):
             return self.budget_text(value)
         if isinstance(field_def, FieldDate):
