@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from flows.practice.model import Reminders, Report, Setting, Status, Version
+from flows.practice.model import Practice, Setting, Status
 from flows.statistics.model import Registry, Rejected, Sheet
 from flows.team.view import Team
 
@@ -71,12 +71,8 @@ class Facts:
     sheet: Sheet | Rejected | None = None
     """A statistics file sent with this message, read by the shell before the turn (off the event loop): what it
     holds, or why it cannot be imported. None when no file was sent or it is no statistics file."""
-    reports: tuple[Report, ...] = ()
-    """The workspace's status reports on its measures, oldest first (flows.practice)."""
-    reminders: Reminders = Reminders()
-    """The person's reminder setting and their upcoming reminders (/erinnerungen)."""
-    versions: tuple[Version, ...] = ()
-    """The Werkstattplan's recorded versions, oldest first."""
+    practice: Practice | None = None
+    """The workspace's status reports, plan versions and the person's reminders (None: none at hand)."""
 
 
 @dataclass(frozen=True)

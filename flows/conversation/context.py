@@ -38,6 +38,7 @@ from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
+from flows.practice.model import Practice
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -90,6 +91,8 @@ class Ctx:
     """The answers as stored before this message (who wrote an entry is known of those)."""
     registry: Registry | None = None
     """The stored directory and statistics (see ``Facts.registry``)."""
+    practice: Practice | None = None
+    """Status reports, plan versions and reminders (see ``Facts.practice``)."""
     t: Translator = field(init=False)
 
     def __post_init__(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args
 
 Status = Literal["running", "done", "delayed", "stopped"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -122,3 +122,25 @@ class Version:
     answers: dict[str, object] = field(default_factory=dict)
     agreed_on: str | None = None
     at: datetime | None = None
+
+
+class Practice(Protocol):
+    """What storage knows about the plan in practice, asked only when a turn needs it (the shell's
+    ``bot.app.practice.StoredPractice`` for the person writing and their workspace)."""
+
+    def reports(self) -> list[Report]:
+        """The workspace's status reports, oldest first."""
+        ...
+
+    def reminders(self) -> Reminders:
+        """The person's reminder setting and their upcoming reminders, soonest first."""
+        ...
+
+    def versions(self) -> list[Version]:
+        """The Werkstattplan's recorded versions, oldest first."""
+        ...
+
+
+def latest(reports: list[Report], measure: str) -> Report | None:
+    """The newest report on a measure."""
+    return next((r for r in reversed(reports) if r.measure == measure), None)
