@@ -28,6 +28,7 @@ from storage.linking import Linking
 from storage.outbox import Outbox
 from storage.people import People
 from storage.places import Places
+from storage.plans import Plans
 from storage.statements import prepared
 
 __all__ = ["Account", "Conflict", "Opened", "Saved", "Store", "Unit"]
@@ -194,7 +195,7 @@ def contended(exc: Exception) -> bool:
     return code in ("40P01", "40001")
 
 
-class Unit(Conversations, People, Linking, Events, Outbox, Places, Figures):
+class Unit(Conversations, People, Linking, Events, Outbox, Places, Figures, Plans):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):

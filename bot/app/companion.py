@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.app import clock, metrics, privacy, statistics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
+from bot.app.practice import StoredPractice
 from bot.app.registry import StoredRegistry
 from bot.app.team import team_of
 from bot.documents.press import LIMITS, NotMade, Press
@@ -294,6 +295,7 @@ class Companion:
             deleted=saved.deleted,
             registry=StoredRegistry(unit),
             sheet=sheet,
+            practice=StoredPractice(unit, team.workspace_id if team is not None else None, account.user_id),
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts

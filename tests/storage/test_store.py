@@ -40,6 +40,10 @@ TABLES = {
     "place",
     "dataset",
     "figure",
+    "reminder",
+    "progress",
+    "planversion",
+    "remindersetting",
     "user",
     "identity",
     "municipality",
@@ -162,7 +166,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
         tables = await store.run_connection(lambda conn: set(inspect(conn).get_table_names()))
         assert tables == TABLES | {"alembic_version"}
         revision = await store.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
-        assert revision == HEAD == "0008"
+        assert revision == HEAD == "0009"
 
         def diff(metadata: MetaData) -> Callable[[Connection], list[Any]]:
             def compare(conn: Connection) -> list[Any]:

@@ -41,6 +41,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_reminder_due", "reminder", ["state", "due_at"])
     op.create_index("ix_reminder_user_id", "reminder", ["user_id"])
+    op.create_index("ix_reminder_workspace_id", "reminder", ["workspace_id"])
     op.create_table(
         "progress",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
@@ -54,6 +55,7 @@ def upgrade() -> None:
         sa.Column("at", _WHEN, nullable=False),
     )
     op.create_index("ix_progress_measure", "progress", ["workspace_id", "measure", "at"])
+    op.create_index("ix_progress_workspace_id", "progress", ["workspace_id"])
     op.create_table(
         "planversion",
         sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True),
@@ -75,8 +77,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("remindersetting")
     op.drop_table("planversion")
+    op.drop_index("ix_progress_workspace_id", "progress")
     op.drop_index("ix_progress_measure", "progress")
     op.drop_table("progress")
+    op.drop_index("ix_reminder_workspace_id", "reminder")
     op.drop_index("ix_reminder_user_id", "reminder")
     op.drop_index("ix_reminder_due", "reminder")
     op.drop_table("reminder")
