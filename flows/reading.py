@@ -488,6 +488,26 @@ def read_number(raw: str, scaled: bool = False) -> Decimal | None:
         return None
 
 
+_FIGURE = re.compile(r"([-+−–]?)\s*(\d{1,3}(?:[ \u00a0\u202f']\d{3}(?!\d))+(?:[.,]\d+)?|\d[\d.,]*\d|\d)")
+
+
+FIGURE_MAX = Decimal(10) ** 15
+"""Larger figures are no indicator's value (and would not survive as JSON numbers)."""
+
+
+def read_figure(text: str) -> float | None:
+    """The one number in ``text``, words around it aside: "40", "ca. 1.250 Nutzer", "−3,4 %", "12 000". None
+    where there is none, or several ("40 bis 2028": which one was meant cannot be told), or from ``FIGURE_MAX``."""
+    found = _FIGURE.findall(text)
+    if len(found) != 1:
+        return None
+    sign, digits = found[0]
+    value = read_number(digits)
+    if value is None or value >= FIGURE_MAX:
+        return None
+    return -float(value) if sign in ("-", "\u2212", "\u2013") else float(value)
+
+
 def _source(rest: str) -> str:
     """What remains of a budget once amounts and years are out: its parts without filler words and stray marks."""
     parts = []

@@ -39,8 +39,14 @@ class SimulatedUser:
         expects = reply.expects
         if expects == "stage_end":
             return press("_nextstage") if "_nextstage" in ids else None
-        if expects in ("text", "place"):
+        if expects in ("text", "place", "owner", "indicator", "unit"):
             return Inbound(text=f"Antwort {self.sent}")
+        if expects == "baseline":
+            return Inbound(text="12, 2025, Zählung")
+        if expects == "number":
+            return Inbound(text="40")
+        if expects == "more":
+            return press("_done")
         if expects == "date":
             return Inbound(text="15.03.2027")
         if expects == "budget":

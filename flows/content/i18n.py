@@ -90,6 +90,15 @@ class Translator:
             return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.lang)
         return str(parts[0])
 
+    def short_date(self, value: str) -> str:
+        """A date answer as stored, short: 31.12.2023, 12/2028, 2028 (fr 31 déc. 2023, en Dec 31, 2023)."""
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return self.date(date(*parts), "medium")
+        if len(parts) == 2:
+            return format_skeleton("yMM", date(parts[0], parts[1], 1), locale=self.lang)
+        return str(parts[0])
+
 
 def load_catalogues(locale_dir: Path, languages: list[str], problems: list[ContentProblem]) -> Catalogues:
     """Read ``<lang>/LC_MESSAGES/daks.po`` for each language and compile it in memory."""

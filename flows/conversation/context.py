@@ -39,6 +39,7 @@ from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
 from flows.practice.model import Practice
+from flows.practice.shown import indicators_text
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -81,6 +82,17 @@ def place_name(value: Any) -> str:
     return str(value or "")
 
 
+def new_uid(ctx: Ctx, records: list[dict[str, Any]]) -> str:
+    """An id for a new record (``r1``, ``r2`` … counted per conversation), none of ``records`` has yet: a teammate's
+    conversation counts on its own."""
+    taken = {r.get("uid") for r in records}
+    while True:
+        ctx.state.seq += 1
+        uid = f"r{ctx.state.seq}"
+        if uid not in taken:
+            return uid
+
+
 @dataclass
 class Ctx:
     content: Content
@@ -94,6 +106,8 @@ class Ctx:
     practice: Practice | None = None
     """Status reports, plan versions and reminders (see ``Facts.practice``)."""
     t: Translator = field(init=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What is worked out once per message (the municipality's official figures)."""
 
     def __post_init__(self) -> None:
         self.t = self.content.catalogues.translator(self.state.lang)
@@ -245,7 +259,7 @@ class Ctx:
             owner = owner_of(value)
             return owner.name if owner is not None else ""
         if isinstance(field_def, FieldIndicators):
-            return "; ".join(i.name for i in indicators_of({"indicators": value}))
+            return indicators_text(self.t, indicators_of({"indicators": value}))
         if isinstance(field_def, FieldBudget):
             return self.budget_text(value)
         if isinstance(field_def, FieldDate):

@@ -29,7 +29,7 @@ from flows.reading import (
     word_of,
 )
 
-FREE_TEXT = frozenset({"text", "list", "budget", "place"})
+FREE_TEXT = frozenset({"text", "list", "budget", "place", "owner", "indicator", "unit"})
 """What a step expects when any words may be the answer (a date or a choice has a form of its own)."""
 SKIPPING = DONE_WORDS | NONE_WORDS | NO_WORDS
 """Typed alone on an optional free-text question, these skip it."""

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flows.conversation.context import Ctx
-from flows.conversation.steps.records import new_uid
+from flows.conversation.context import Ctx, new_uid
 from flows.statistics import presenting
 from flows.statistics.indicators import Profile, compute
 from flows.statistics.model import Figure, Place, Sheet, Source

@@ -17,7 +17,19 @@ from flows.messages import Block, Bullets, Heading, Paragraph
 from flows.statistics.indicators import INDICATORS, Comparison, Indicator, IndicatorId, Profile
 from flows.statistics.model import Place
 
-__all__ = ["ALT_LIMIT", "OPTIONS", "blocks", "charts", "definitions", "notes", "records", "region_name", "table"]
+__all__ = [
+    "ALT_LIMIT",
+    "OPTIONS",
+    "blocks",
+    "charts",
+    "definitions",
+    "latest",
+    "notes",
+    "records",
+    "region_name",
+    "table",
+    "unit",
+]
 
 ALT_LIMIT = 1000
 """Characters a chart's text alternative may have (a Telegram caption holds 1,024)."""
@@ -290,6 +302,22 @@ def records(t: Translator, profile: Profile) -> list[dict[str, str]]:
             row["comparison"] = t.joined(_labelled(t, _region(p, when), number) for p, (number, when) in beside)
         found.append(row)
     return found
+
+
+def latest(profile: Profile, indicator_id: IndicatorId) -> tuple[float, str] | None:
+    """An indicator's latest value and what it is dated by, as a date answer is stored: its Stichtag
+    ("2023-12-31"), or the year for a year's births or moves and for a change since the first year ("2023")."""
+    indicator = profile.indicator(indicator_id)
+    if indicator is None or indicator.latest is None:
+        return None
+    year, value = indicator.latest
+    dated = str(year) if indicator_id == "change" or indicator_id in EVENTS else _day(profile, year).isoformat()
+    return value, dated
+
+
+def unit(t: Translator, indicator_id: IndicatorId) -> str:
+    """What an indicator is counted in: "inhabitants", "in %", "per 100 people aged 20–64"."""
+    return t(UNITS[indicator_id]) if indicator_id in UNITS else t("inhabitants")
 
 
 def definitions(t: Translator, profile: Profile) -> list[str]:

@@ -27,7 +27,7 @@ def may_change(team: Team | None, step_id: str, old: Any, new: Any) -> bool:
     touched = [r for uid, r in before.items() if after.get(uid) != r] + [
         r for uid, r in after.items() if before.get(uid) != r
     ]
-    return mine is not None and all(owns(r, mine) for r in touched)
+    return all(owns(r, mine, team.me) for r in touched)
 
 
 def may_edit(team: Team | None, step_id: str) -> bool:
@@ -35,10 +35,16 @@ def may_edit(team: Team | None, step_id: str) -> bool:
     return team is None or team.can_edit or (team.role == "owner" and step_id == OWNED_STEP)
 
 
-def owns(record: Any, name: str) -> bool:
-    """A measure is owned by ``name`` when its owner field says so (case and spaces aside)."""
+def owns(record: Any, name: str | None, user_id: int | None = None) -> bool:
+    """A measure is owned by the member ``user_id`` when its owner names them as a member (``{"member", "name"}``,
+    as flows.practice.model describes), else by ``name`` when it names them by name (case and spaces aside;
+    older measures hold the name alone)."""
     owner = record.get(OWNER_FIELD) if isinstance(record, dict) else None
-    return isinstance(owner, str) and _norm(owner) == _norm(name) and bool(_norm(name))
+    if isinstance(owner, dict):
+        if isinstance(owner.get("member"), int):
+            return owner["member"] == user_id
+        owner = owner.get("name")
+    return isinstance(owner, str) and name is not None and bool(_norm(name)) and _norm(owner) == _norm(name)
 
 
 def coordinators(team: Team) -> tuple[Mate, ...]:

@@ -9,6 +9,8 @@ from flows.conversation.context import Ctx
 from flows.conversation.documents import answers
 from flows.conversation.documents.money import Priced, Source, Totals, totals
 from flows.documents.model import Block, Items, Table, Text
+from flows.practice.measures import indicators_of
+from flows.practice.shown import indicators_text
 
 MEASURES, REVIEW = "wp_measures", "zb_review"
 _COLUMNS = ("field", "goal", "measure", "owner", "partners", "target_group")
@@ -30,7 +32,8 @@ def status(ctx: Ctx, record: dict[str, Any]) -> str:
 
 
 def table(ctx: Ctx) -> Table:
-    """The plan: field, goal, measure, owner, partners, target group, period, budget, indicator, status."""
+    """The plan: field, goal, measure, owner, partners, target group, period, budget, the indicators (each
+    "name (unit): baseline → target"), status."""
     step = _step(ctx, MEASURES)
     assert step is not None
     fields = {f.id: f for f in step.fields}
@@ -47,13 +50,12 @@ def table(ctx: Ctx) -> Table:
         cells = [ctx.field_value(fields[c], record.get(c)) for c in _COLUMNS]
         cells[2] = answers.titled(ctx, cells[2], author)
         start, end = (ctx.field_value(fields[c], record.get(c)) for c in ("start", "end"))
-        indicator, target = (str(record.get(c) or "") for c in ("indicator", "target"))
         rows.append(
             (
                 *cells,
                 f"{start} – {end}" if end else start,
                 ctx.budget_text(record.get("budget")),
-                f"{indicator} → {target}" if target else indicator,
+                indicators_text(ctx.t, indicators_of(record)),
                 status(ctx, record),
             )
         )

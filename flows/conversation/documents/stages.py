@@ -14,6 +14,8 @@ from flows.conversation.context import Ctx
 from flows.conversation.documents import answers, official, plan, series
 from flows.conversation.overview import approval_line
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
+from flows.practice.measures import indicators_of
+from flows.practice.shown import indicators_text
 
 SWOT = ("kp_strengths", "kp_weaknesses", "kp_opportunities", "kp_threats")
 """Stärken, Schwächen, Chancen, Risiken: read row by row as the 2×2 grid shows them."""
@@ -99,10 +101,9 @@ def review(ctx: Ctx, step: Step) -> list[Block]:
     if not isinstance(step, RecordsStep) or not ctx.state.has_value(step.id) or not records:
         return []
     fields = {f.id: f for f in step.fields}
-    target = next(f for f in _fields(ctx, plan.MEASURES) if f.id == "target")
     header = (
         ctx.t("Measure"),
-        ctx.text(target.label),
+        ctx.t("Indicator → target"),
         ctx.text(fields["indicator_now"].label),
         ctx.text(fields["status"].label),
         ctx.text(fields["decision"].label),
@@ -114,7 +115,7 @@ def review(ctx: Ctx, step: Step) -> list[Block]:
         rows.append(
             (
                 name,
-                str(record.get("target") or ""),
+                indicators_text(ctx.t, indicators_of(record)),
                 ctx.field_value(fields["indicator_now"], entry.get("indicator_now")),
                 plan.status(ctx, record),
                 ctx.field_value(fields["decision"], entry.get("decision")),
@@ -138,11 +139,6 @@ def _records(ctx: Ctx, step: Step) -> list[dict[str, Any]]:
     return (
         [r for r in value if isinstance(r, dict)] if isinstance(value, list) and not isinstance(step, ListStep) else []
     )
-
-
-def _fields(ctx: Ctx, step_id: str) -> list[Any]:
-    step = ctx.content.step(step_id)
-    return list(step.fields) if isinstance(step, RecordsStep) else []
 
 
 def _rank(priority: Any) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.content.model import FieldBudget, FieldDate, FieldSingle, RecordsStep
+from flows.content.model import FieldBudget, FieldDate, FieldIndicators, FieldOwner, FieldSingle, RecordsStep
 from flows.conversation import credits
-from flows.conversation.context import Ctx
+from flows.conversation.context import Ctx, new_uid
+from flows.conversation.steps import indicators, owner
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import (
     check_budget,
@@ -21,17 +22,6 @@ from flows.reading import DONE_WORDS
 
 _SEEN = {"phase": "overview", "seen": True}
 """The overview again within one visit: the records by title only, without the introduction."""
-
-
-def new_uid(ctx: Ctx, records: list[dict[str, Any]]) -> str:
-    """An id for a new record (``r1``, ``r2`` … counted per conversation), none of ``records`` has yet: a teammate's
-    conversation counts on its own."""
-    taken = {r.get("uid") for r in records}
-    while True:
-        ctx.state.seq += 1
-        uid = f"r{ctx.state.seq}"
-        if uid not in taken:
-            return uid
 
 
 class RecordsKind(StepKind):
@@ -61,15 +51,30 @@ class RecordsKind(StepKind):
 
     def expects(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
-        return step.fields[d["field"]].kind if d.get("phase") == "field" else "records"
+        if d.get("phase") != "field":
+            return "records"
+        f = step.fields[d["field"]]
+        return indicators.expects(f, d) if isinstance(f, FieldIndicators) else f.kind
 
     def optional(self, ctx: Ctx, step: RecordsStep) -> bool:
         d = ctx.state.draft
-        return step.fields[d["field"]].optional if d.get("phase") == "field" else step.optional
+        if d.get("phase") != "field":
+            return step.optional
+        f = step.fields[d["field"]]
+        if self._skips_step(ctx, step, d):
+            return True
+        return indicators.optional(f, d) if isinstance(f, FieldIndicators) else f.optional
+
+    def _skips_step(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any]) -> bool:
+        """At the first field of the first record of an optional step: skipping leaves the whole step."""
+        first = d.get("phase") == "field" and d["field"] == 0 and d.get("uid") is None
+        return step.optional and not step.for_each and first and not self.records(ctx, step)
 
     def key(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
-        return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}"
+        f = step.fields[d["field"]] if d.get("phase") == "field" else None
+        part = f":{indicators.key(f, d)}" if isinstance(f, FieldIndicators) else ""
+        return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}{part}"
 
     def _title(self, ctx: Ctx, step: RecordsStep, uid: str | None) -> str:
         if step.for_each:
@@ -95,7 +100,11 @@ class RecordsKind(StepKind):
             else:
                 heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
             blocks.append(Paragraph(heading))
+            if isinstance(f, FieldIndicators):
+                return blocks + indicators.question(ctx, f, d)
             blocks.append(Paragraph(ctx.text(f.prompt)))
+            if isinstance(f, FieldOwner):
+                blocks += owner.hint(ctx)
             current = d["values"].get(f.id)
             if current not in (None, ""):
                 blocks.append(Paragraph(ctx.t("Current answer: {value}", value=ctx.field_value(f, current))))
@@ -147,10 +156,18 @@ class RecordsKind(StepKind):
         phase = d.get("phase")
         if phase == "field":
             f = step.fields[d["field"]]
-            choices = ctx.offers(f) if isinstance(f, FieldSingle) else []
+            if isinstance(f, FieldIndicators):
+                return indicators.choices(ctx, f, d, d["values"].get("end"))
+            choices = (
+                ctx.offers(f)
+                if isinstance(f, FieldSingle)
+                else owner.choices(ctx, f)
+                if isinstance(f, FieldOwner)
+                else []
+            )
             if d["values"].get(f.id) not in (None, ""):
                 choices.append(Choice("_keep", ctx.t("Keep answer")))
-            if f.optional:
+            if f.optional or self._skips_step(ctx, step, d):
                 choices.append(Choice("_skip", ctx.t("Skip")))
             return choices
         if phase in ("pick_edit", "pick_delete"):
@@ -212,7 +229,12 @@ class RecordsKind(StepKind):
         f = step.fields[d["field"]]
         values = dict(d["values"])
         notes: list[Block] = []
-        if inp.choice == "_keep" and values.get(f.id) not in (None, ""):
+        if isinstance(f, FieldIndicators):
+            asked = indicators.handle(ctx, f, inp, d, values.get("end"))
+            if not asked.done:
+                return asked
+            values, notes = indicators.replacing(values, f.id, asked.value), asked.notes
+        elif inp.choice == "_keep" and values.get(f.id) not in (None, ""):
             pass
         elif inp.choice == "_skip":
             if not f.optional:
@@ -225,6 +247,8 @@ class RecordsKind(StepKind):
                 checked = check_date(ctx.t, inp.text or "")
             elif isinstance(f, FieldBudget):
                 checked = check_budget(ctx.t, inp.text or "", f.max_length, ctx.content.funding)
+            elif isinstance(f, FieldOwner):
+                checked = owner.handle(ctx, f, inp, d)
             else:
                 checked = check_text(ctx.t, inp.text or "", f.max_length)
             if not checked.done:
@@ -232,7 +256,7 @@ class RecordsKind(StepKind):
                 return checked
             values[f.id], notes = checked.value, checked.notes
         if d["field"] + 1 < len(step.fields):
-            return Result(notes=notes, draft={**d, "field": d["field"] + 1, "values": values})
+            return Result(notes=notes, draft={**_outside(d), "field": d["field"] + 1, "values": values})
         changed = self._changed(ctx, step, d, records)
         if changed:
             record = {**values, "uid": d["uid"]}
@@ -275,13 +299,24 @@ class RecordsKind(StepKind):
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft
+        f = step.fields[d["field"]] if d.get("phase") == "field" else None
+        if isinstance(f, FieldIndicators):
+            inner = indicators.back(ctx, f, d)
+            if inner is not None:
+                return inner
         if d.get("phase") == "field" and d["field"] > 0:
-            return {**d, "field": d["field"] - 1}
+            return {**_outside(d), "field": d["field"] - 1}
         if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):
             return {"phase": "overview"}
         return None
 
     def skip(self, ctx: Ctx, step: RecordsStep) -> Result | None:
-        if ctx.state.draft.get("phase") == "field":
+        d = ctx.state.draft
+        if d.get("phase") == "field" and not (self._skips_step(ctx, step, d) and not step.fields[0].optional):
             return self.handle(ctx, step, Input(text=None, choice="_skip", button=True))
         return None
+
+
+def _outside(d: dict[str, Any]) -> dict[str, Any]:
+    """The draft leaving a field: without the indicators dialogue of that field."""
+    return {k: v for k, v in d.items() if k != indicators.SUB}
