@@ -488,24 +488,26 @@ def read_number(raw: str, scaled: bool = False) -> Decimal | None:
         return None
 
 
-_FIGURE = re.compile(r"([-+−–]?)\s*(\d{1,3}(?:[ \u00a0\u202f']\d{3}(?!\d))+(?:[.,]\d+)?|\d[\d.,]*\d|\d)")
-
-
+_FIGURE = re.compile(
+    r"\s*(?:(?:ca|circa|etwa|rund|ungefähr|env|environ|about|around|approx)\.?\s+)?([-+\u2212\u2013]?)\s*"
+    r"(\d{1,3}(?:[ \u00a0\u202f']\d{3}(?!\d))+(?:[.,]\d+)?|\d[\d.,]*\d|\d)[^\d]*",
+    re.IGNORECASE,
+)
 FIGURE_MAX = Decimal(10) ** 15
 """Larger figures are no indicator's value (and would not survive as JSON numbers)."""
 
 
 def read_figure(text: str) -> float | None:
-    """The one number in ``text``, words around it aside: "40", "ca. 1.250 Nutzer", "−3,4 %", "12 000". None
-    where there is none, or several ("40 bis 2028": which one was meant cannot be told), or from ``FIGURE_MAX``."""
-    found = _FIGURE.findall(text)
-    if len(found) != 1:
+    """A number typed alone or followed by its unit: "40", "ca. 1.250 Nutzer", "−3,4 %", "12 000". None where
+    words come first or other digits follow ("zwei bis 2029", "40 bis 2028": which number is meant cannot be
+    told), and from ``FIGURE_MAX`` on."""
+    found = _FIGURE.fullmatch(text)
+    if found is None:
         return None
-    sign, digits = found[0]
-    value = read_number(digits)
+    value = read_number(found[2])
     if value is None or value >= FIGURE_MAX:
         return None
-    return -float(value) if sign in ("-", "\u2212", "\u2013") else float(value)
+    return -float(value) if found[1] in ("-", "\u2212", "\u2013") else float(value)
 
 
 def _source(rest: str) -> str:

@@ -307,12 +307,17 @@ class Ctx:
         return self.t("{label}: {value}", label=label, value=value)
 
     def record_details(self, step: RecordsStep, record: dict[str, Any]) -> list[str]:
-        """One labelled line per filled field of a record, the title field aside."""
-        return [
-            self.labelled(self.text(f.label), self.field_value(f, record.get(f.id)))
-            for f in step.fields
-            if f.id != step.title_field and record.get(f.id) not in (None, "")
-        ]
+        """One labelled line per filled field of a record, the title field aside (an older measure's indicator
+        and target texts on the indicators' line)."""
+        lines = []
+        for f in step.fields:
+            value = record.get(f.id)
+            shown = self.field_value(f, value) if value not in (None, "") else ""
+            if isinstance(f, FieldIndicators) and value is None:
+                shown = indicators_text(self.t, indicators_of(record))
+            if f.id != step.title_field and shown:
+                lines.append(self.labelled(self.text(f.label), shown))
+        return lines
 
     def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""

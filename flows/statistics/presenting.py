@@ -28,6 +28,7 @@ __all__ = [
     "records",
     "region_name",
     "table",
+    "tables_of",
     "unit",
 ]
 
@@ -313,6 +314,20 @@ def latest(profile: Profile, indicator_id: IndicatorId) -> tuple[float, str] | N
     year, value = indicator.latest
     dated = str(year) if indicator_id == "change" or indicator_id in EVENTS else _day(profile, year).isoformat()
     return value, dated
+
+
+STATISTICS: dict[IndicatorId, tuple[str, ...]] = {
+    "natural_balance": ("12612", "12613"),
+    "migration_balance": ("12711",),
+}
+"""The statistics (the first five digits of a German table code) an indicator counts from: births and deaths, moves;
+every other indicator counts from the population (12411)."""
+
+
+def tables_of(profile: Profile, indicator_id: IndicatorId) -> tuple[str, ...]:
+    """The profile's tables an indicator counts from; all of them where the codes do not tell (French data)."""
+    wanted = STATISTICS.get(indicator_id, ("12411",))
+    return tuple(c for c in profile.tables if c[:5] in wanted) or profile.tables
 
 
 def unit(t: Translator, indicator_id: IndicatorId) -> str:

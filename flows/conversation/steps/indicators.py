@@ -76,21 +76,25 @@ def officials(ctx: Ctx) -> list[Official]:
 
 
 def _officials(ctx: Ctx, profile: Profile) -> list[Official]:
-    name, tables = figures.source_name(ctx, profile), profile.tables
-    source = (
-        ctx.t.plural(
-            "{source}, table {tables}", "{source}, tables {tables}", len(tables), source=name, tables=", ".join(tables)
-        )
-        if tables
-        else name
-    )
     found = []
     for indicator_id in INDICATORS:
         latest = presenting.latest(profile, indicator_id)
         if latest is not None:
             label = ctx.t(presenting.NAMES[indicator_id])
-            found.append(Official(indicator_id, label, presenting.unit(ctx.t, indicator_id), *latest, source))
+            unit = presenting.unit(ctx.t, indicator_id)
+            found.append(Official(indicator_id, label, unit, *latest, _source(ctx, profile, indicator_id)))
     return found
+
+
+def _source(ctx: Ctx, profile: Profile, indicator_id: IndicatorId) -> str:
+    """Where an official value comes from: "Regionaldatenbank, Tabelle 12411-02-03-5"."""
+    name, tables = figures.source_name(ctx, profile), presenting.tables_of(profile, indicator_id)
+    if not tables:
+        return name
+    listed = ", ".join(tables)
+    return ctx.t.plural(
+        "{source}, table {tables}", "{source}, tables {tables}", len(tables), source=name, tables=listed
+    )
 
 
 # -- the dialogue's state -------------------------------------------------------------------------------------

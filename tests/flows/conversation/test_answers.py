@@ -117,11 +117,22 @@ def test_keine_ends_an_empty_optional_list_and_fertig_skips_an_optional_text(cha
 def test_a_control_word_in_a_record_text_field_is_not_the_value(chat):
     to_measure_start(chat)
     chat.says("03/2027")
-    chat.presses("Überspringen")  # end
+    chat.says("12/2028")
     chat.says("fertig")  # the optional budget: skipped
-    reply = chat.says("fertig")  # the indicator is needed
+    assert chat.state.draft["values"]["budget"] is None
+    chat.says("Neue Praxen"), chat.says("Praxen"), chat.says("0")
+    reply = chat.says("fertig")  # the indicator's target: a number is needed, "fertig" is none
+    assert "Bitte geben Sie den Zielwert als eine Zahl ein" in reply
+    assert chat.state.draft["ind"]["cur"].get("target") is None
+
+
+def test_a_control_word_is_not_the_name_of_a_required_field(chat):
+    onboard(chat)
+    chat.says("/phase 4")
+    chat.says("1")
+    reply = chat.says("fertig")  # the goal is needed
     assert "„fertig“ klingt nach einer Anweisung" in reply
-    assert chat.state.draft["values"].get("indicator") is None
+    assert chat.state.draft["values"].get("goal") is None
 
 
 # -- 3. a number in a list is a point of the list ---------------------------------------------------
@@ -140,7 +151,7 @@ def test_typing_1_in_a_list_adds_the_point_1(chat):
 def test_a_number_in_a_text_field_is_the_value_not_a_button(chat):
     to_measure_start(chat)
     chat.says("2027")
-    chat.presses("Überspringen")  # end
+    chat.says("2028")  # end
     chat.says("2")  # budget: "2" is the text, not button 2
     assert chat.state.draft["values"]["budget"]["text"] == "2"  # kept as written, not taken as a button
 

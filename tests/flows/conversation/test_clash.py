@@ -101,7 +101,7 @@ MEASURE = {
     "partners": None,
     "target_group": None,
     "start": "2027-03",
-    "end": None,
+    "end": "2028-12",
     "budget": "20.000 €",
     "indicator": "Zahl neu besetzter Praxen",
     "target": "2 bis 2029",
@@ -119,10 +119,10 @@ def test_a_measure_anna_changed_while_ben_edited_it(content, choice, goal):
     ben.presses("Eintrag ändern")
     ben.presses("beibehalten")  # the field of action
     ben.says("Ben's")  # the goal
-    for _ in range(8):
+    for _ in range(12):  # the fields up to the indicators, and the parts of its older indicator and target
         ben.presses("beibehalten") if any(c.id == "_keep" for c in ben.replies[-1].choices) else ben.presses("Über")
     ben.wrote(ANNA, "wp_measures", [{**MEASURE, "goal": "Anna's"}])
-    reply = ben.presses("beibehalten")  # the last field: the measure is complete
+    reply = ben.presses("Fertig")  # the last field: the measure is complete
     assert "Anna hat diesen Eintrag am 3. Dez. geändert, während Sie ihn bearbeitet haben." in reply, reply
     theirs, mine = reply.split("Antwort von Anna\n")[1].split("Ihre Antwort\n")
     assert "Ziel: Anna's" in theirs and "Ziel: Ben's" in mine

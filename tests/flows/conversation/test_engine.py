@@ -163,24 +163,30 @@ def test_measures_are_records_with_all_fields(chat):
     chat.presses("Überspringen")  # partners
     chat.presses("Überspringen")  # target group
     chat.says("03/2027")
-    chat.presses("Überspringen")  # end
+    chat.says("12/2028")
     chat.says("20.000 € aus dem Haushalt")
-    chat.says("Zahl neu besetzter Praxen")
-    reply = chat.says("2 bis 2029")
+    chat.says("Zahl neu besetzter Praxen"), chat.presses("Überspringen"), chat.presses("Überspringen")
+    chat.says("2"), chat.says("2029")
+    reply = chat.presses("Fertig")
     assert "Praxisbörse aufbauen" in reply
     [measure] = chat.answers["wp_measures"]
     assert measure["field"] == "daseinsvorsorge"
-    assert measure["start"] == "2027-03" and measure["end"] is None
-    assert measure["owner"] == "Wirtschaftsförderung"
+    assert measure["start"] == "2027-03" and measure["end"] == "2028-12"
+    assert measure["owner"] == {"name": "Wirtschaftsförderung"}
+    assert [(i["name"], i["target"], i["target_date"]) for i in measure["indicators"]] == [
+        ("Zahl neu besetzter Praxen", 2.0, "2029")
+    ]
     chat.presses("Eintrag ändern")
     assert "Aktuelle Antwort: Daseinsvorsorge" in chat.text
     chat.presses("beibehalten")
     chat.says("Mehr Hausärztinnen gewinnen")
     assert chat.answers["wp_measures"][0]["goal"] == "Mehr Ärztinnen gewinnen"  # saved only when complete
-    for _ in range(9):
+    for _ in range(7):
         chat.presses("beibehalten") if any(c.id == "_keep" for c in chat.replies[-1].choices) else chat.presses(
             "Überspringen"
         )
+    assert "1. Zahl neu besetzter Praxen: Ziel 2 bis 2029" in chat.text  # the indicators as stored, kept
+    chat.presses("Fertig")
     assert chat.answers["wp_measures"][0]["goal"] == "Mehr Hausärztinnen gewinnen"
     assert chat.answers["wp_measures"][0]["uid"] == measure["uid"]
     chat.presses("löschen")
@@ -193,8 +199,9 @@ def test_the_review_walks_every_measure_of_the_plan(chat):
     chat.says("/phase 4")
     for title in ("Praxisbörse", "Bürgerbus"):
         chat.says("1"), chat.says("Ziel"), chat.says(title), chat.says("Amt 1")
-        chat.presses("Überspringen"), chat.presses("Überspringen"), chat.says("2027")
-        chat.presses("Überspringen"), chat.presses("Überspringen"), chat.says("Indikator"), chat.says("Ziel 5")
+        chat.presses("Überspringen"), chat.presses("Überspringen"), chat.says("2027"), chat.says("2029")
+        chat.presses("Überspringen"), chat.says("Indikator"), chat.presses("Überspringen"), chat.presses("Über")
+        chat.says("5"), chat.presses("Überspringen"), chat.presses("Fertig")
         if title == "Praxisbörse":
             chat.presses("hinzufügen")
     chat.presses("Fertig")

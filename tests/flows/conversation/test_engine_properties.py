@@ -67,7 +67,16 @@ def offers_choices(c: Content, state: State) -> bool:
         if step.kind == "records" and state.draft.get("phase") == "field":
             # One field of a record is asked like a question of its own kind.
             f = step.fields[state.draft["field"]]
-            return f.kind == "single" or f.optional or state.draft["values"].get(f.id) not in (None, "")
+            if f.kind == "indicators":  # every part but a required first name has buttons (skip, keep, more)
+                part = state.draft.get("ind") or {}
+                return f.optional or bool(part.get("done")) or part.get("at", "name") != "name"
+            first = state.draft["field"] == 0 and state.draft.get("uid") is None and not state.answers.get(step.id)
+            return (
+                f.kind == "single"
+                or f.optional
+                or state.draft["values"].get(f.id) not in (None, "")
+                or (step.optional and first)  # skipping the first field of an optional records step skips it
+            )
         return True  # info, single, multi, checklist, list and the records overview always offer buttons
     return False
 
@@ -139,6 +148,11 @@ TYPED_ANSWERS = {
     "place": "Musterstadt",
     "date": "15.03.2027",
     "budget": "25.500 € Fördermittel LEADER 2027–2028",
+    "owner": "Anna Beispiel",
+    "indicator": "Kundinnen des Dorfladens pro Woche",
+    "unit": "Personen",
+    "baseline": "12, 2025, Zählung des Vereins",
+    "number": "40",
 }
 """What a diligent user types where an answer is typed."""
 
@@ -160,6 +174,8 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
     if expects == "list":
         items = state.answers.get(state.step or "") or []
         return Inbound(text="- Erster Punkt\n- Zweiter Punkt") if len(items) < 2 else press("_done")
+    if expects == "more":  # the parts of a field answered by buttons (another indicator, or done)
+        return press("_done" if "_done" in ids else "_cancel")
     if expects == "records":
         records = state.answers.get(state.step or "") or []
         if not records and "_add" in ids:
@@ -515,7 +531,7 @@ DETOURS = ["back", "progress", "help", "menu", "blank", "file", "stale", "unknow
 MAX_DETOUR_COST = 4
 """Messages one detour can cost at most: the detour itself and answering again what /back reopened."""
 BASE_MESSAGES = 100
-"""Bound for the messages of the five stages without any detour (89 with the current content)."""
+"""Bound for the messages of the five stages without any detour (96 with the current content)."""
 
 
 def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:

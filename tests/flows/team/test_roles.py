@@ -50,6 +50,16 @@ def test_an_owner_changes_only_their_own_measures():
     assert not may_change(team("owner", name=None), "wp_measures", [], [{**MEASURE, "owner": ""}])
 
 
+def test_an_owner_named_as_a_member_owns_the_measure_by_their_id_not_their_name():
+    mine = {**MEASURE, "owner": {"member": BEN, "name": "Mitglied 2"}}  # named by their place in the team
+    theirs = {**OTHERS, "owner": {"member": ANNA, "name": "Ben"}}  # another member called Ben
+    assert may_change(team("owner", name=None), "wp_measures", [], [mine])
+    assert may_change(team("owner"), "wp_measures", [mine], [{**mine, "goal": "Mehr"}])
+    assert not may_change(team("owner"), "wp_measures", [theirs], [{**theirs, "goal": "Mehr"}])
+    assert not may_change(team("owner"), "wp_measures", [mine], [{**mine, "owner": {"member": ANNA, "name": "A"}}])
+    assert may_change(team("owner"), "wp_measures", [], [{**MEASURE, "owner": {"name": "ben"}}])  # an outsider's name
+
+
 def test_a_viewer_reads_and_is_told_whom_to_ask_and_nothing_is_stored(content):
     viewer = TeamChat(content, role="viewer")
     assert viewer.changes == [] and "ob_welcome" not in viewer.answers  # passing the welcome marks nothing read
@@ -78,11 +88,11 @@ def test_a_viewer_in_french_asks_the_coordinators(content):
 
 
 def measure(chat: TeamChat, owner: str) -> str:
-    """Record one measure, field by field (None: skipped); the reply to the last field."""
-    values = ["1", "Mehr Ärztinnen gewinnen", "Praxisbörse", owner, None, None, "03/2027", None, "20.000 €"]
-    for value in [*values, "Zahl neu besetzter Praxen"]:
+    """Record one measure, field by field (None: skipped, as are its indicators); the reply to the last field."""
+    values = ["1", "Mehr Ärztinnen gewinnen", "Praxisbörse", owner, None, None, "03/2027", "12/2028", "20.000 €"]
+    for value in values:
         chat.says(value) if value is not None else chat.presses("Überspringen")
-    return chat.says("2 bis 2029")
+    return chat.presses("Überspringen")
 
 
 def test_an_owner_records_their_own_measure_and_nothing_else(content):

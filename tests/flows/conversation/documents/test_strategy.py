@@ -36,7 +36,12 @@ def test_the_plan_is_a_table_with_one_row_per_measure_and_the_exact_owners(conte
         first[7] == "10.000\u00a0€ (Haushalt, 2027)" and second[7] == "25.500\u00a0€ (Fördermittel LEADER, 2027–2028)"
     )
     assert third[6] == "Juni 2027 – Mai 2029"
-    assert first[8] == "Hausärzte je 10.000 EW: 4,1 → 5,0"
+    assert first[8] == "Hausärzte je 10.000 EW: Basis 4,1 (2025, KV) → Ziel 5 bis 12/2029"
+    assert second[8] == "Hausärzte je 10.000 EW: 4,1: Ziel 5"  # an older measure's indicator and target as typed
+    assert third[8] == (
+        "Hausärzte je 10.000 EW: Basis 4,1 (2025, KV) → Ziel 5 bis 12/2029; "
+        "Anteil 75 Jahre und älter (in %): Basis 10,2 (31.12.2023, Regionaldatenbank, Tabelle 12411-02-03-5)"
+    )
     assert (first[9], second[9]) == ("geplant", "läuft")  # from the Zwischenbilanz where there is one
     assert second[2] == "Jugendtreff <b>&amp; {{ body }} (Ben)"  # user text as written; the author after it
 
@@ -103,8 +108,9 @@ def test_ideas_by_priority_indicators_as_a_table_and_a_chart(content):
 def test_the_review_sets_target_against_current_value(content):
     document = build(workspace(content), "strategy", DAY)
     [review] = [t for t in tables(document) if t.header and t.header[0] == "Maßnahme"]
-    assert review.header == ("Maßnahme", "Zielwert", "Aktueller Indikatorwert", "Stand", "Entscheidung")
-    assert review.rows[1][1:] == ("5,0", "4,5", "läuft", "fortführen")
+    assert review.header == ("Maßnahme", "Indikator → Zielwert", "Aktueller Indikatorwert", "Stand", "Entscheidung")
+    assert review.rows[0][1] == "Hausärzte je 10.000 EW: Basis 4,1 (2025, KV) → Ziel 5 bis 12/2029"
+    assert review.rows[1][1:] == ("Hausärzte je 10.000 EW: 4,1: Ziel 5", "4,5", "läuft", "fortführen")
 
 
 def test_cover_fields_and_contributors_of_a_shared_strategy(content):

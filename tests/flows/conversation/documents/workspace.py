@@ -20,7 +20,27 @@ DEC_3 = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 OWNERS = ("Amt für Soziales (Frau Öztürk)", "Bürgermeister & Jugendpflege", "Verein „Dorfladen eG“ | Vorstand")
 
 
-def measure(uid: str, name: str, owner: str, budget: Any, start: str, end: str | None = None) -> dict[str, Any]:
+DOCTORS = {
+    "name": "Hausärzte je 10.000 EW",
+    "unit": None,
+    "statistic": None,
+    "baseline": {"value": 4.1, "date": "2025", "source": "KV"},
+    "target": 5.0,
+    "target_date": "2029-12",
+}
+"""An indicator as the Werkstattplan asks it: name, unit, baseline (value, date, source), target, target date."""
+AGED = {
+    "name": "Anteil 75 Jahre und älter",
+    "unit": "in %",
+    "statistic": "share_75",
+    "baseline": {"value": 10.2, "date": "2023-12-31", "source": "Regionaldatenbank, Tabelle 12411-02-03-5"},
+    "target": None,
+    "target_date": None,
+}
+
+
+def measure(uid: str, name: str, owner: Any, budget: Any, start: str, end: str | None = None) -> dict[str, Any]:
+    """A measure with one indicator; ``owner`` a name (an outsider) or a member as stored."""
     return {
         "uid": uid,
         "field": "health",
@@ -32,6 +52,15 @@ def measure(uid: str, name: str, owner: str, budget: Any, start: str, end: str |
         "start": start,
         "end": end,
         "budget": budget,
+        "indicators": [DOCTORS],
+    }
+
+
+def older(record: dict[str, Any]) -> dict[str, Any]:
+    """A measure as stored before indicators had parts: the owner and the indicator and target as typed."""
+    owner = record["owner"]
+    rest = {k: v for k, v in record.items() if k != "indicators"}
+    return {**rest, "owner": owner.get("name") if isinstance(owner, dict) else owner} | {
         "indicator": "Hausärzte je 10.000 EW: 4,1",
         "target": "5,0",
     }
@@ -41,31 +70,34 @@ MEASURES = [
     measure(
         "m1",
         "Landarztpraxis fördern",
-        OWNERS[0],
+        {"member": ANNA, "name": OWNERS[0]},
         {"text": "10.000 € Haushalt 2027", "amount": "10000", "source": "Haushalt", "funding": "own", "years": [2027]},
         "2027-03",
     ),
-    measure(
-        "m2",
-        "Jugendtreff <b>&amp; {{ body }}",
-        OWNERS[1],
-        {
-            "text": "25.500 € Fördermittel LEADER 2027–2028",
-            "amount": "25500",
-            "source": "Fördermittel LEADER",
-            "funding": "grant",
-            "years": [2027, 2028],
-        },
-        "2027-01",
+    older(
+        measure(
+            "m2",
+            "Jugendtreff <b>&amp; {{ body }}",
+            OWNERS[1],
+            {
+                "text": "25.500 € Fördermittel LEADER 2027–2028",
+                "amount": "25500",
+                "source": "Fördermittel LEADER",
+                "funding": "grant",
+                "years": [2027, 2028],
+            },
+            "2027-01",
+        )
     ),
     measure(
         "m3",
         "Dorfladen",
-        OWNERS[2],
+        {"name": OWNERS[2]},
         {"text": "250.000 € Stiftung", "amount": "250000", "source": "Stiftung Land", "funding": None, "years": []},
         "2027-06",
         "2029-05",
-    ),
+    )
+    | {"indicators": [DOCTORS, AGED]},
 ]
 
 ANSWERS: dict[str, Any] = {

@@ -23,15 +23,15 @@ def up_to_the_budget(chat: EngineChat, title: str) -> str:
 
 
 def after_the_budget(chat: EngineChat) -> str:
-    chat.says("Zahl neu besetzter Praxen")
-    return chat.says("2 bis 2029")
+    """Skips the indicators: the measure is saved."""
+    return chat.presses("Überspringen")
 
 
 def test_a_budget_is_told_back_as_understood_and_shown_with_the_measure(chat: EngineChat) -> None:
     onboard(chat)
     chat.says("/phase 4")
     asked = up_to_the_budget(chat, "Praxisbörse aufbauen")
-    assert "Budget und Finanzierung (9/11)" in asked and "25.500 € Fördermittel LEADER 2027–2028" in asked
+    assert "Budget und Finanzierung (9/10)" in asked and "25.500 € Fördermittel LEADER 2027–2028" in asked
     told = chat.says("25.500 € Fördermittel LEADER 2027–2028")
     assert f"Notiert: 25.500{NBSP}€ · Fördermittel LEADER · 2027–2028." in told
     saved = after_the_budget(chat)
@@ -63,7 +63,7 @@ def test_a_budget_without_an_amount_is_kept_as_text_and_the_person_learns_how_to
     told = chat.says("noch offen, Gespräch mit dem Kreis")
     assert "Ich habe „noch offen, Gespräch mit dem Kreis“ als Text übernommen" in told
     assert "schreiben Sie ihn zum Beispiel so: 25.500 € Fördermittel LEADER 2027–2028." in told
-    assert "Indikator (10/11)" in told, "the input was refused instead of kept"
+    assert "Indikatoren (10/10)" in told, "the input was refused instead of kept"
     saved = after_the_budget(chat)
     assert "Budget und Finanzierung: noch offen, Gespräch mit dem Kreis" in saved.split("\n")
     assert chat.answers["wp_measures"][0]["budget"]["amount"] is None
@@ -76,13 +76,12 @@ def test_french_budget_told_back_with_french_spaces(content: Content) -> None:
     chat.says("1")
     for line in ("Attirer des médecins", "Bourse aux cabinets", "Développement économique"):
         chat.says(line)
-    chat.presses("Passer"), chat.presses("Passer"), chat.says("03/2027"), chat.presses("Passer")
+    chat.presses("Passer"), chat.presses("Passer"), chat.says("03/2027"), chat.says("12/2029")
     told = chat.says("250 000 € subvention DETR 2027-2029")
     assert f"Noté{NBSP}: 250{NNBSP}000{NBSP}€ · subvention DETR · 2027–2029." in told
     budget = chat.answers.get("wp_measures") or []
     assert budget == []  # the measure is saved at its last field
-    chat.says("Cabinets repris")
-    saved = chat.says("2 d'ici 2029")
+    saved = chat.presses("Passer")  # the indicators
     assert f"Budget et financement{NBSP}: 250{NNBSP}000{NBSP}€ (subvention DETR, 2027–2029)" in saved
 
 

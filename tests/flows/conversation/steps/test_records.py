@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.content.content import Content
 from tests.conftest import EngineChat
+from tests.flows.conversation.steps.test_indicators import indicator
 from tests.flows.conversation.test_engine import onboard
 
 INTRO = "Der Werkstattplan verbindet die einzelnen Maßnahmen zu einer Gesamtstrategie."
@@ -12,7 +13,8 @@ HOW = "Jetzt wird es konkret"
 
 
 def record_measure(chat: EngineChat, title: str, owner: str = "Wirtschaftsförderung") -> list[str]:
-    """Answers the eleven fields of a measure (three skipped); returns every reply on the way."""
+    """Answers the ten fields of a measure (three skipped), one indicator with its parts; returns every reply on
+    the way."""
     replies = [chat.says("1")]  # field of action
     for line in ("Mehr Ärztinnen gewinnen", title, owner):
         replies.append(chat.says(line))
@@ -21,8 +23,8 @@ def record_measure(chat: EngineChat, title: str, owner: str = "Wirtschaftsförde
     replies.append(chat.says("03/2027"))
     replies.append(chat.says("12/2028"))
     replies.append(chat.presses("Überspringen"))  # budget
-    replies.append(chat.says("Zahl neu besetzter Praxen"))
-    replies.append(chat.says("2 bis 2029"))
+    replies.append(indicator(chat, "Neue Praxen", "Praxen", "0", "2", "2029"))
+    replies.append(chat.presses("Fertig"))  # no other indicator
     return replies
 
 
@@ -30,12 +32,12 @@ def test_the_plan_is_introduced_once_and_a_second_measure_gets_a_one_line_header
     onboard(chat)
     first = chat.says("/phase 4")
     assert first.count(INTRO) == 1 and HOW in first
-    assert "Maßnahme 1 · Handlungsfeld (1/11)" in first
+    assert "Maßnahme 1 · Handlungsfeld (1/10)" in first
     replies = record_measure(chat, "Praxisbörse aufbauen")
     assert not any(INTRO in r or HOW in r for r in replies), "the introduction came again within the measure"
-    assert "Maßnahme 1 · Ziel (2/11)" in replies[0]
+    assert "Maßnahme 1 · Ziel (2/10)" in replies[0]
     second = chat.presses("hinzufügen")
-    assert "Maßnahme 2 · Handlungsfeld (1/11)" in second and INTRO not in second and HOW not in second
+    assert "Maßnahme 2 · Handlungsfeld (1/10)" in second and INTRO not in second and HOW not in second
     replies = record_measure(chat, "Bürgerbus einrichten", owner="Ordnungsamt")
     assert not any(INTRO in r or HOW in r for r in replies)
     assert len(chat.answers["wp_measures"]) == 2
@@ -47,14 +49,13 @@ def test_a_saved_measure_is_shown_as_short_labelled_lines(chat: EngineChat):
     saved = record_measure(chat, "Praxisbörse aufbauen")[-1]
     lines = saved.split("\n")
     start = lines.index("Gespeichert: Praxisbörse aufbauen")
-    assert lines[start + 1 : start + 8] == [
+    assert lines[start + 1 : start + 7] == [
         "Handlungsfeld: Daseinsvorsorge und Nahversorgung",
         "Ziel: Mehr Ärztinnen gewinnen",
         "Verantwortlich: Wirtschaftsförderung",
         "Beginn: März 2027",
         "Ende: Dezember 2028",
-        "Indikator: Zahl neu besetzter Praxen",
-        "Zielwert: 2 bis 2029",
+        "Indikatoren: Neue Praxen (Praxen): Basis 0 → Ziel 2 bis 2029",
     ]
     assert "Partner:" not in saved and "Budget" not in saved  # skipped fields leave no empty line
     assert "Bisher erfasst (1):" in saved and "1. Praxisbörse aufbauen" in saved
@@ -92,9 +93,8 @@ def test_french_labels_take_a_no_break_space_before_the_colon(content: Content):
     for line in ("Attirer des médecins", "Bourse aux cabinets", "Développement économique"):
         chat.says(line)
     chat.presses("Passer"), chat.presses("Passer")
-    chat.says("03/2027"), chat.presses("Passer"), chat.presses("Passer")
-    chat.says("Cabinets repris")
-    saved = chat.says("2 d'ici 2029")
+    chat.says("03/2027"), chat.says("12/2028"), chat.presses("Passer")
+    saved = chat.presses("Passer")  # no indicator yet
     assert "Objectif\u00a0: Attirer des médecins" in saved
     assert "Pilote\u00a0: Développement économique" in saved
     assert "Objectif: " not in saved
