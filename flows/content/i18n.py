@@ -91,13 +91,17 @@ class Translator:
         return str(parts[0])
 
     def short_date(self, value: str) -> str:
-        """A date answer as stored, short: 31.12.2023, 12/2028, 2028 (fr 31 déc. 2023, en Dec 31, 2023)."""
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) == 3:
-            return self.date(date(*parts), "medium")
-        if len(parts) == 2:
-            return format_skeleton("yMM", date(parts[0], parts[1], 1), locale=self.lang)
-        return str(parts[0])
+        """A date answer as stored, short: 31.12.2023 (fr 31 déc. 2023, en Dec 31, 2023), 03/2028, 2028; anything
+        else as it is."""
+        try:
+            parts = [int(p) for p in value.split("-")]
+            if len(parts) == 3:
+                return self.date(date(*parts), "medium")
+        except ValueError:
+            return value
+        if len(parts) == 2 and 1 <= parts[1] <= 12:
+            return f"{parts[1]:02d}/{parts[0]}"
+        return str(parts[0]) if len(parts) == 1 else value
 
 
 def load_catalogues(locale_dir: Path, languages: list[str], problems: list[ContentProblem]) -> Catalogues:

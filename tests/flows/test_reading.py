@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.reading import is_question, parse_date, parse_when, terms_named
+from flows.reading import is_question, parse_date, parse_when, read_figure, terms_named
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -151,3 +151,31 @@ def test_questions_are_told_from_answers(typed: str, asks: bool) -> None:
 )
 def test_the_glossary_terms_a_question_names(content, typed: str, terms: list[str]) -> None:
     assert [t.id for t in terms_named(content.glossary, typed)] == terms
+
+
+@pytest.mark.parametrize(
+    ("typed", "figure"),
+    [
+        ("40", 40.0),
+        (" 40 ", 40.0),
+        ("ca. 1.250 Nutzer", 1250.0),
+        ("Etwa 40 Personen", 40.0),
+        ("\u22123,4 %", -3.4),
+        ("-5", -5.0),
+        ("12 000", 12000.0),
+        ("12\u202f000", 12000.0),  # French thousands
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("0,5", 0.5),
+        ("2,5%", 2.5),
+    ],
+)
+def test_read_figure_reads_one_number_with_its_unit(typed: str, figure: float) -> None:
+    assert read_figure(typed) == figure
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "vierzig", "zwei bis 2029", "40 bis 2028", "12 2025", "1.2.3", "9" * 16, "9" * 16_000]
+)
+def test_read_figure_refuses_what_is_not_one_number(typed: str) -> None:
+    assert read_figure(typed) is None

@@ -39,6 +39,8 @@ MEASURES = (
     ("Jugendtreff", OWNERS[1], "25.500 € Fördermittel LEADER 2027–2028"),
     ("Dorfladen", OWNERS[2], "250.000 € Stiftung 2028"),
 )
+INDICATOR = ("Hausärzte", "je 10.000 EW", "4,1, 2025, KV", "5", "12/2029")
+"""One indicator's parts as typed: name, unit, baseline (value, date, source), target, target date."""
 PLAN = PLAN_HEADER  # the Werkstattplan's header as the German documents write it
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -59,8 +61,9 @@ async def plans(person: Named, stage: str, measures: tuple[tuple[str, str, str],
             await person.presses("_add")
         for value in ("1", "Versorgung sichern", title, owner, "Landkreis", "Ältere", "03/2027", "12/2028", budget):
             await person.says(value)
-        await person.says("Hausärzte je 10.000 EW: 4")
-        reply = await person.says("5 bis 2029")
+        for value in INDICATOR:
+            await person.says(value)
+        reply = await person.presses("_done")
         assert owner in reply, reply  # saved, shown back as typed
     await person.presses("_done")
 
@@ -100,6 +103,9 @@ async def test_three_measures_make_a_council_report_in_docx_and_odt_and_the_swot
         plan = table_headed(blocks, PLAN)
         assert [row[PLAN.index("Verantwortlich")] for row in plan.rows[1:]] == list(OWNERS)
         assert [row[PLAN.index("Maßnahme")] for row in plan.rows[1:]] == [m[0] for m in MEASURES]
+        assert {row[PLAN.index("Indikator → Zielwert")] for row in plan.rows[1:]} == {
+            "Hausärzte (je 10.000 EW): Basis 4,1 (2025, KV) → Ziel 5 bis 12/2029"
+        }
         money = text_of(under(blocks, "Finanzielle Auswirkungen"))
         assert "285.500\u00a0€" in money  # babel's no-break space between amount and sign
 

@@ -18,10 +18,13 @@ from flows.statistics.presenting import (
     blocks,
     charts,
     definitions,
+    latest,
     notes,
     records,
     region_name,
     table,
+    tables_of,
+    unit,
 )
 from tests.flows.statistics.grabow import (
     GRABOW,
@@ -158,6 +161,20 @@ def test_records_fill_the_indicator_step_with_option_ids_values_and_comparisons(
     assert "comparison" not in by_id["migration_balance"]  # neither Kreis nor Land has moves
     # the step's own chart reading takes the numbers and years back as written
     assert number(by_id["natural_balance"]["value"]) == pytest.approx(-9.8) and year(by_id["change"]["year"]) == 2023
+
+
+def test_an_indicators_latest_value_is_dated_as_a_date_answer_with_its_unit_and_tables(content):
+    t = content.catalogues.translator("de")
+    profile = profile_of_grabow()
+    assert latest(profile, "population") == (5122.0, "2023-12-31")  # the Stichtag
+    value, dated = latest(profile, "natural_balance") or (None, None)
+    assert value == pytest.approx(-9.76, abs=0.01) and dated == "2023"  # the year's births and deaths
+    assert latest(profile, "change") == (pytest.approx(-3.36, abs=0.01), "2023")
+    assert latest(profile, "share_80") is None  # not available: no value to start from
+    assert (unit(t, "population"), unit(t, "share_75")) == ("Einwohner", "in %")
+    assert tables_of(profile, "population") == ("12411-02-03-5", "12411-03-03-4")
+    assert tables_of(profile, "natural_balance") == tuple(c for c in profile.tables if c[:5] in ("12612", "12613"))
+    assert tables_of(replace(profile, tables=("RP-2021",)), "population") == ("RP-2021",)  # codes that do not tell
 
 
 def test_records_with_single_years_carry_80_plus_and_the_median_age(content):

@@ -7,9 +7,11 @@ from flows.content.content import Content
 from tests.conftest import EngineChat
 from tests.flows.conversation.steps.test_indicators import indicator
 from tests.flows.conversation.test_engine import onboard
+from tests.flows.team.chat import CARLA, TeamChat
 
 INTRO = "Der Werkstattplan verbindet die einzelnen Maßnahmen zu einer Gesamtstrategie."
 HOW = "Jetzt wird es konkret"
+NNBSP = "\u202f"
 
 
 def record_measure(chat: EngineChat, title: str, owner: str = "Wirtschaftsförderung") -> list[str]:
@@ -98,3 +100,66 @@ def test_french_labels_take_a_no_break_space_before_the_colon(content: Content):
     assert "Objectif\u00a0: Attirer des médecins" in saved
     assert "Pilote\u00a0: Développement économique" in saved
     assert "Objectif: " not in saved
+
+
+# -- commitments: an optional records step at the end of the Zukunftswerkstatt --------------------------------
+
+ZW_BEFORE_COMMITMENTS = ("1", "15.03.2027", "1, 2", "Aushang im Rathaus", "1, 2", "Dorfladen", "1")
+"""The Zukunftswerkstatt's answers up to its ideas: format, date, target groups, reach, priorities, one idea."""
+
+
+def to_commitments(chat: EngineChat) -> str:
+    """Onboards, answers the Zukunftswerkstatt up to the commitments; returns their question."""
+    onboard(chat)
+    chat.says("/phase 3")
+    for line in (*ZW_BEFORE_COMMITMENTS, "/ueberspringen", "1", "fertig"):  # the idea: no champion, high priority
+        chat.says(line)
+    return chat.says("/ueberspringen")  # no feedback planned yet
+
+
+def test_commitments_record_who_promised_what(content: Content):
+    ben = TeamChat(content)
+    asked = to_commitments(ben)
+    assert "Zukunftswerkstatt · Frage 8 von 9" in asked and "Versprechen 1 · Wer (1/2)" in asked
+    assert "Halten wir fest, wer was zugesagt hat. In sechs Monaten frage ich nach" in asked
+    assert "1) Anna\n2) Ben (Sie)\n3) Carla\n4) Jemand anderes\n5) Überspringen" in asked
+    ben.presses("Carla")
+    saved = ben.says("Fragt beim Bäcker nach einem Lieferdienst")
+    assert "Gespeichert: Fragt beim Bäcker nach einem Lieferdienst\nWer: Carla" in saved
+    ben.presses("hinzufügen")
+    ben.says("Herr Krüger vom Heimatverein"), ben.says("Organisiert die erste Mitfahrbank")
+    ben.presses("Fertig")
+    assert ben.answers["zw_commitments"] == [
+        {"who": {"member": CARLA, "name": "Carla"}, "what": "Fragt beim Bäcker nach einem Lieferdienst", "uid": "r2"},
+        {"who": {"name": "Herr Krüger vom Heimatverein"}, "what": "Organisiert die erste Mitfahrbank", "uid": "r3"},
+    ]
+    assert ben.state.step == "zw_done"
+
+
+def test_commitments_can_be_skipped_at_once(chat: EngineChat):
+    to_commitments(chat)
+    assert "1) Überspringen" in chat.text  # alone: the name is typed, or the question skipped
+    chat.presses("Überspringen")
+    assert chat.state.step == "zw_done" and chat.answers["zw_commitments"] is None
+
+
+def test_keine_skips_the_commitments_and_a_started_one_needs_its_who(chat: EngineChat):
+    to_commitments(chat)
+    assert "Übersprungen." in chat.says("keine")
+    assert chat.state.step == "zw_done"
+    chat.says("/zurueck")
+    assert "Versprechen 1 · Wer (1/2)" in chat.text
+    chat.says("Frau Beispiel")
+    assert "Dieses Feld wird benötigt" in chat.says("/ueberspringen")  # the what, once the who is given
+
+
+def test_commitments_in_french(content: Content):
+    chat = EngineChat(content, lang="fr")
+    chat.says("Ville-Test"), chat.says("2"), chat.says("13"), chat.says("3"), chat.says("2, 5")
+    chat.says("/etape 3")
+    for line in (*ZW_BEFORE_COMMITMENTS, "/passer", "1", "terminé"):
+        chat.says(line)
+    asked = chat.says("/passer")
+    assert "engagement 1 · Qui (1/2)" in asked
+    assert f"Qui a pris cet engagement{NNBSP}?" in asked
+    assert f"«{NNBSP}je demande au boulanger s'il peut livrer{NNBSP}»{NNBSP}?" in asked
