@@ -443,11 +443,11 @@ def _after(ctx: Ctx, at: str, cur: dict[str, Any]) -> str:
 def read_baseline(text: str) -> dict[str, Any] | None:
     """A typed baseline, "value, date, source" ("12, 2025, Zählung des Vereins", "1.234 (31.12.2024; Melderegister)"):
     the value is needed, the date and source may be left out; a second part that is no date is the source."""
-    parts = [p for p in _PARTS.split(text.strip()) if p.strip()]
-    value = read_figure(parts[0]) if parts else None
+    first, *rest = [p.strip() for p in _PARTS.split(text.strip())]
+    value = read_figure(first)
     if value is None:
         return None
-    rest = parts[1:]
+    rest = [p for p in rest if p]
     day = parse_date(rest[0]) if rest else None
     if day is not None:
         rest = rest[1:]

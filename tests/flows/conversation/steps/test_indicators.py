@@ -4,7 +4,10 @@ bad numbers answered kindly; older records with an indicator text carried over."
 
 from __future__ import annotations
 
+import pytest
+
 from flows.content.content import Content
+from flows.conversation.steps.indicators import read_baseline
 from tests.conftest import EngineChat
 from tests.flows.conversation.registry import MemoryRegistry
 from tests.flows.conversation.test_engine import onboard
@@ -245,3 +248,22 @@ def test_french_indicator_with_french_numbers_and_spaces(content: Content):
         "date": "2025",
         "source": "ARS",
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("12, 2025, Zählung des Vereins", {"value": 12.0, "date": "2025", "source": "Zählung des Vereins"}),
+        ("1.234 (31.12.2024; Melderegister)", {"value": 1234.0, "date": "2024-12-31", "source": "Melderegister"}),
+        ("12,5, 03/2026", {"value": 12.5, "date": "2026-03", "source": None}),
+        ("40 %", {"value": 40.0, "date": None, "source": None}),
+        ("7, Umfrage im Ortsteil, Frühjahr", {"value": 7.0, "date": None, "source": "Umfrage im Ortsteil, Frühjahr"}),
+    ],
+)
+def test_a_typed_baseline_is_value_date_and_source(typed: str, read: dict):
+    assert read_baseline(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["", "ungefähr zwölf", "2025 bis 2027, Zählung", "; 2025"])
+def test_a_baseline_without_a_value_first_is_not_read(typed: str):
+    assert read_baseline(typed) is None
