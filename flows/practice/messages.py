@@ -7,7 +7,7 @@ from typing import Any
 
 from flows.content.content import Content
 from flows.content.i18n import Translator
-from flows.messages import Choice, Outbound, Paragraph
+from flows.messages import Block, Choice, Outbound, Paragraph
 from flows.practice.measures import measures, owner_of
 from flows.practice.model import STATUS_NAMES, STATUSES, Indicator, Kind, Measure, Report, latest
 from flows.practice.schedule import COMMITMENTS, Member, end_day, recipients, review_day
@@ -107,7 +107,7 @@ def _about_measure(
     else:
         first = t("How is “{measure}” going?", measure=measure.title)
     lines = [first, *_measure_lines(t, measure, reports, current, members)]
-    blocks = [Paragraph("\n".join(lines)), *_pause(content, t)]
+    blocks: list[Block] = [Paragraph("\n".join(lines)), *_pause(content, t)]
     return Outbound(blocks, status_choices(t, measure.uid), kind="broadcast")
 
 

@@ -18,8 +18,8 @@ def measure(uid: str, title: str, owner: object = None, end: str | None = None) 
     return {"uid": uid, "measure": title, "owner": owner, "end": end}
 
 
-def report(uid: str, status: str, at: datetime = utc(2027, 5, 1, 10)) -> Report:
-    return Report(uid, status, None, at, BEN, "Ben")  # type: ignore[arg-type]
+def report(uid: str, status: str) -> Report:
+    return Report(uid, status, None, utc(2027, 5, 1, 10), BEN, "Ben")  # type: ignore[arg-type]
 
 
 def kinds(dues: list) -> list[tuple[str, str, int, datetime]]:
