@@ -75,11 +75,17 @@ def review_day(answers: Mapping[str, Any]) -> date | None:
     return start + (max(ends) - start) / 2
 
 
-def months_later(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later (the month's last day where it is shorter)."""
+def months_later(day: date, months: int) -> date | None:
+    """The same day ``months`` calendar months later (the month's last day where it is shorter); None past 9999."""
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
+    if year > date.max.year:
+        return None
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def days_before(day: date, delta: timedelta) -> date | None:
+    return day - delta if day - date.min >= delta else None
 
 
 def _open(measure: Measure, reports: Sequence[Report]) -> bool:
@@ -99,7 +105,7 @@ def planned(answers: Mapping[str, Any], members: Sequence[Member], reports: Sequ
             dues += [Due("monitoring", measure.uid, user, monitoring) for user in to]
         end = end_day(measure.end)
         if end is not None:
-            at = local_at(end - ENDING_AHEAD, zone)
+            at = local_at(days_before(end, ENDING_AHEAD), zone)
             dues += [Due("ending", measure.uid, user, at) for user in to if at is not None]
     review = local_at(review_day(answers), zone)
     if review is not None:

@@ -1,5 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from flows.content.content import Content
 from flows.practice.model import Report
 from flows.practice.schedule import idle_nudge, planned, review_day, too_late, unfinished
@@ -132,3 +135,28 @@ def test_a_stage_is_unfinished_while_a_question_waits(content: Content) -> None:
     assert unfinished(content, {}, "kickoff")
     assert unfinished(content, {s: "x" for s in asked[1:]}, "kickoff")
     assert not unfinished(content, {s: None for s in asked}, "kickoff")  # skipped counts as answered
+
+
+dates = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.dates().map(lambda d: d.isoformat()),
+    st.dates().map(lambda d: d.isoformat()[:7]),
+    st.integers(-5, 10001).map(str),
+)
+
+
+@given(monitoring=dates, end=dates, kick_off=dates, workshop=dates)
+def test_any_stored_dates_give_reminders_or_none_but_never_an_error(
+    monitoring: str | None, end: str | None, kick_off: str | None, workshop: str | None
+) -> None:
+    answers = {
+        "wp_monitoring": monitoring,
+        "ko_date": kick_off,
+        "zw_date": workshop,
+        "wp_measures": [measure("r1", "D", {"member": BEN, "name": "Ben"}, end=end)],
+        "zw_commitments": [{"uid": "r1", "who": "Ben", "what": "x"}],
+    }
+    for zone in (BERLIN, "America/Cayenne", "Indian/Reunion"):
+        for due in planned(answers, TEAM, [], zone):
+            assert due.due_at.tzinfo is not None
