@@ -9,6 +9,7 @@ from flows.conversation.actions import Effect
 from flows.conversation.screens import (
     admin,
     export,
+    followup,
     indicators,
     members,
     menu,
@@ -73,6 +74,8 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "join": lambda: members.join_command(s, arg),
         "team": lambda: members.team_command(s),
         "template": lambda: templates.template_command(s),
+        "status": lambda: followup.status_command(s, arg),
+        "reminders": lambda: followup.reminders_command(s, arg),
     }
     handlers[command]()
 

@@ -38,7 +38,9 @@ from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
-from flows.practice.model import Practice
+from flows.practice.model import Measure, Practice, latest
+from flows.practice.progress import reported
+from flows.practice.zone import zone_of
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -304,3 +306,15 @@ class Ctx:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""
         title = self.record_title(step, record)
         return "\n".join([f"{number}. {title}" if number else title, *self.record_details(step, record)])
+
+    # -- the plan in practice ------------------------------------------------
+    def zone(self) -> str:
+        """The municipality's time zone (IANA), in which its dates are read and shown."""
+        return zone_of(self.state.answers, self.country())
+
+    def last_report(self, measure: Measure) -> str | None:
+        """The measure's latest status report on one line ("läuft, 42 Personen (07.12.2026, Anna)"), if any."""
+        last = latest(self.practice.reports(), measure.uid) if self.practice is not None else None
+        if last is None:
+            return None
+        return reported(self.t, last, self.zone(), measure.indicators[0] if measure.indicators else None)

@@ -111,7 +111,8 @@ def _about_measure(
     return Outbound(blocks, status_choices(t, measure.uid), kind="broadcast")
 
 
-def _summary(t: Translator, plan: Sequence[Measure], reports: Sequence[Report]) -> str:
+def summary(t: Translator, plan: Sequence[Measure], reports: Sequence[Report]) -> str:
+    """The measures by their latest status: "3 laufen, 1 erledigt, 2 ohne Meldung"."""
     counts = {status: 0 for status in STATUSES}
     silent = 0
     for measure in plan:
@@ -137,13 +138,13 @@ def _review(content: Content, t: Translator, answers: Mapping[str, Any], reports
     lines = [t("The mid-term review is due on {date}.", date=t.date(day, "long")) if day else ""]
     plan = measures(answers)
     if plan:
-        summary = _summary(t, plan, reports)
+        said = summary(t, plan, reports)
         lines.append(
             t.plural(
                 "The plan has {n} measure: {summary}.",
                 "The plan has {n} measures: {summary}.",
                 len(plan),
-                summary=summary,
+                summary=said,
             )
         )
     stage = next((s for s in content.daks_stages if s.id == REVIEW_STAGE), None)

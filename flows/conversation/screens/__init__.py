@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
 from flows.conversation.screens.export import Export
+from flows.conversation.screens.followup import AskValue, PickMeasure, PickStatus, ReminderSettings
 from flows.conversation.screens.indicators import Indicators
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
@@ -45,4 +46,8 @@ SCREENS: dict[Mode, Screen] = {
     "template": Templates(),
     "export": Export(),
     "indicators": Indicators(),
+    "report_measure": PickMeasure(),
+    "report_status": PickStatus(),
+    "report_value": AskValue(),
+    "reminders": ReminderSettings(),
 }

@@ -17,6 +17,7 @@ from flows.conversation.steps.checks import (
     not_skippable,
 )
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.practice.measures import MEASURES, measure_of
 from flows.reading import DONE_WORDS
 
 _SEEN = {"phase": "overview", "seen": True}
@@ -32,6 +33,12 @@ def new_uid(ctx: Ctx, records: list[dict[str, Any]]) -> str:
         uid = f"r{ctx.state.seq}"
         if uid not in taken:
             return uid
+
+
+def _status(ctx: Ctx, step: RecordsStep, record: dict[str, Any]) -> list[str]:
+    """A measure's latest status report, as its owner gave it (/stand)."""
+    said = ctx.last_report(measure_of(record)) if step.id == MEASURES else None
+    return [ctx.labelled(ctx.t("Status"), said)] if said else []
 
 
 class RecordsKind(StepKind):
@@ -126,7 +133,7 @@ class RecordsKind(StepKind):
                 blocks.append(Bullets(tuple(titles), numbered=True))
             else:
                 blocks += [
-                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r)]))
+                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r), *_status(ctx, step, r)]))
                     for number, (title, r) in enumerate(zip(titles, records, strict=True), 1)
                 ]
         return blocks
