@@ -389,9 +389,9 @@ class ReminderSettings:
     def choices(self, s: Session) -> list[Choice]:
         setting, _ = _setting(s)
         return [
+            *([Choice("_on", s.t("Turn them back on"))] if setting != "on" else []),
             *([Choice("_pause", s.t("Pause for 4 weeks"))] if setting == "on" else []),
             *([Choice("_off", s.t("Stop all reminders"))] if setting != "off" else []),
-            *([Choice("_on", s.t("Turn them back on"))] if setting != "on" else []),
             back_choice(s),
         ]
 
