@@ -28,7 +28,7 @@ from flows.team.view import Team
 
 PAUSE = timedelta(weeks=4)
 PAUSE_WORDS = frozenset({"pause", "pausieren", "pausiere", "unterbrechen", "suspendre"})
-STOP_WORDS = OFF_WORDS | {"stop", "stopp", "arret", "arreter", "ende", "never", "nie"}
+STOPPING = OFF_WORDS | {"stop", "stopp", "arret", "arreter", "ende", "never", "nie"}
 """What may follow ``/erinnerungen`` (folded), in every language; ON_WORDS turn them on."""
 
 
@@ -289,7 +289,7 @@ def reminders_command(s: Session, arg: str) -> None:
         return s.open_overlay("reminders")
     if word in ON_WORDS:
         return _set(s, "on")
-    if word in STOP_WORDS:
+    if word in STOPPING:
         return _set(s, "off")
     if word in PAUSE_WORDS:
         return _set(s, "paused")
