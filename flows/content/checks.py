@@ -285,7 +285,8 @@ def cross_check(
                         rel,
                         node,
                         (*where, "from_ideas"),
-                        f"from_ideas names {step.from_ideas!r}, which is no earlier records step with a 'priority' field",
+                        f"from_ideas names {step.from_ideas!r}, which is no earlier records step "
+                        "with a 'priority' field",
                     )
             for loc, source in sources:
                 if source.startswith("answer:") and source.removeprefix("answer:") not in known:

@@ -52,9 +52,7 @@ def _decided(ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> set[
     return linked | {str(u) for u in _dropped(ctx, step)}
 
 
-def pending(
-    ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]], dropped: Any = None
-) -> list[dict[str, Any]]:
+def pending(ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]], dropped: Any = None) -> list[dict[str, Any]]:
     """The ideas to offer, in their order: high or medium priority, neither linked to a record nor dropped
     (``dropped``: one more, dropped in this turn)."""
     decided = _decided(ctx, step, records) | ({str(dropped)} if dropped is not None else set())
@@ -178,13 +176,13 @@ def handle(ctx: Ctx, step: RecordsStep, inp: Input, records: list[dict[str, Any]
     d = ctx.state.draft
     uid, done = d.get("idea"), int(d.get("done") or 0)
     if uid not in {i["uid"] for i in pending(ctx, step, records)}:  # a teammate decided it, or it was deleted
-        note = Paragraph(ctx.t("This idea has been decided or changed in the meantime."))
-        return Result(notes=[note], draft=next_idea(ctx, step, records, done) or _after(records, fresh))
+        changed = Paragraph(ctx.t("This idea has been decided or changed in the meantime."))
+        return Result(notes=[changed], draft=next_idea(ctx, step, records, done) or _after(records, fresh))
     if d.get("phase") == MERGE:
         return _merge(ctx, step, inp, records, uid, done)
     if inp.choice == ACCEPT:
-        note = Paragraph(ctx.t("Filled in from the idea: keep each answer or type another."))
-        return Result(notes=[note], draft=_taken(ctx, step, uid, done, fresh))
+        filled = Paragraph(ctx.t("Filled in from the idea: keep each answer or type another."))
+        return Result(notes=[filled], draft=_taken(ctx, step, uid, done, fresh))
     if inp.choice == JOIN and records:
         return Result(draft={**d, "phase": MERGE})
     if inp.choice == DROP:
@@ -218,8 +216,8 @@ def _merge(ctx: Ctx, step: RecordsStep, inp: Input, records: list[dict[str, Any]
     if index is None:
         return Result.error(ctx.t("Please pick one of the entries by its number."), draft=d)
     record = records[index]
-    linked = record.get("ideas") if isinstance(record.get("ideas"), list) else []
-    records[index] = {**record, "ideas": [*linked, uid]}
+    linked = record.get("ideas")
+    records[index] = {**record, "ideas": [*(linked if isinstance(linked, list) else []), uid]}
     note = ctx.t(
         "The idea “{idea}” now belongs to the measure “{measure}”.",
         idea=title(ctx, step, uid),

@@ -192,7 +192,7 @@ def test_the_link_names_a_deleted_idea_as_removed_and_the_plan_document_shows_it
 @pytest.mark.parametrize(
     ("lang", "offer", "take"),
     [
-        ("fr", "Idée 1 sur 2\u202f: «\u202fDorfladen\u202f»", "Reprendre comme action"),
+        ("fr", "Idée 1 sur 2\u00a0: «\u202fDorfladen\u202f»", "Reprendre comme action"),
         ("en", "Idea 1 of 2: “Dorfladen”", "Take over as a measure"),
     ],
 )
