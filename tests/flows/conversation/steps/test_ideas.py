@@ -11,6 +11,7 @@ from flows.conversation.context import Ctx
 from flows.conversation.documents import plan
 from flows.conversation.state import State
 from flows.conversation.steps.ideas import dropped_key
+from flows.messages import Inbound
 from tests.conftest import EngineChat
 from tests.flows.conversation.test_engine import onboard
 
@@ -140,8 +141,6 @@ def test_an_old_button_of_an_earlier_idea_is_stale(planned: EngineChat):
     first = chat.replies[-1]
     chat.presses("Verwerfen")  # Dorfladen dropped, Mitfahrbank on screen
     drop = next(c for c in first.choices if c.label == "Verwerfen")
-    from flows.messages import Inbound
-
     chat._send(Inbound(choice=drop.id, turn=first.turn))
     assert "Diese Schaltfläche gehört zu einer früheren Nachricht" in chat.text
     assert chat.answers[dropped_key(wp_measures(chat))] == [chat.answers["zw_ideas"][0]["uid"]]  # Mitfahrbank stays
