@@ -295,12 +295,24 @@ class Ctx:
         return self.t("{label}: {value}", label=label, value=value)
 
     def record_details(self, step: RecordsStep, record: dict[str, Any]) -> list[str]:
-        """One labelled line per filled field of a record, the title field aside."""
+        """One labelled line per filled field of a record, the title field aside; then the ideas it came from."""
+        origin = self.origin(step, record)
         return [
             self.labelled(self.text(f.label), self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
-        ]
+        ] + ([origin] if origin else [])
+
+    def origin(self, step: RecordsStep, record: dict[str, Any]) -> str | None:
+        """ "From the future workshop: Dorfladen" for a record taken over from ideas (``from_ideas``); an idea
+        deleted since reads "(removed)"."""
+        linked = record.get("ideas")
+        source = self.content.step(step.from_ideas) if step.from_ideas in self.content.steps else None
+        if not isinstance(linked, list) or not linked or not isinstance(source, RecordsStep):
+            return None
+        ideas = {r.get("uid"): r for r in self.state.answers.get(source.id) or [] if isinstance(r, dict)}
+        titles = [self.record_title(source, ideas[u]) if u in ideas else self.t("(removed)") for u in linked]
+        return self.labelled(self.t("From the future workshop"), self.t.joined(titles))
 
     def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""
