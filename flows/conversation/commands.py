@@ -15,6 +15,7 @@ from flows.conversation.screens import (
     menu,
     newsletter,
     privacy,
+    reminders,
     team,
     templates,
     toolbox,
@@ -75,7 +76,7 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "team": lambda: members.team_command(s),
         "template": lambda: templates.template_command(s),
         "status": lambda: followup.status_command(s, arg),
-        "reminders": lambda: followup.reminders_command(s, arg),
+        "reminders": lambda: reminders.reminders_command(s, arg),
     }
     handlers[command]()
 

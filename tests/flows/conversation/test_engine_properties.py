@@ -38,7 +38,7 @@ from tests.flows.conversation.practice import MemoryPractice
 
 CONTENT_DIR = Path(__file__).resolve().parents[3] / "content"
 FOLLOW_UP = ("report_measure", "report_status", "report_value", "reminders")
-"""/stand and /erinnerungen (flows/conversation/screens/followup.py): overlays that always offer buttons."""
+"""/stand and /erinnerungen (flows/conversation/screens/followup.py and reminders.py): overlays with buttons."""
 IN_TEAM = Facts(
     team=Team(7, 1, "coordinator", members=(Mate(1, "coordinator", "Anna"),)),
     practice=MemoryPractice(stored=[Report("r1", "running", 3.0, datetime(2027, 1, 10, tzinfo=UTC), 1, "Anna")]),
