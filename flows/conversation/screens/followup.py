@@ -24,6 +24,11 @@ from flows.reading import fold
 from flows.team.roles import owns
 from flows.team.view import Team
 
+WORDS = 80
+"""Words of ``/stand …`` read at most (a measure's title, a status, a value); the rest of a long message is not."""
+STATUS_WORDS = 3
+"""A status name has at most this many words (en cours)."""
+
 
 # -- who reports on what ----------------------------------------------------------------------
 def mine(team: Team, measure: Measure) -> bool:
@@ -73,13 +78,13 @@ def status_command(s: Session, arg: str) -> None:
     reportable = _reportable(s, team)
     if not reportable:
         return s.say(_not_reporter(s, team))
-    words = arg.split()
+    words = arg.split()[:WORDS]
     if not words:
         return _open(s, "report_measure", {})
     measure, rest = _named(plan, words)
     if measure is None:
         named = next((words[:n] for n in range(1, len(words)) if _status_in(s, words[n:])[0] is not None), words)
-        s.say(s.t("There is no measure “{name}” in the action plan (any more).", name=" ".join(named)[:60]))
+        s.say(s.t("There is no measure “{name}” in the action plan (any more).", name=" ".join(named)[:60].rstrip()))
         return _open(s, "report_measure", {})
     if not may_report(team, measure):
         s.say(_not_reporter(s, team))
@@ -88,7 +93,7 @@ def status_command(s: Session, arg: str) -> None:
         return _open(s, "report_status", {"uid": measure.uid})
     status, more = _status_in(s, rest)
     if status is None:
-        s.say(s.t("“{word}” is no status I know. Please pick one:", word=" ".join(rest)[:40]))
+        s.say(s.t("“{word}” is no status I know. Please pick one:", word=" ".join(rest)[:40].rstrip()))
         return _open(s, "report_status", {"uid": measure.uid})
     if not more:
         _report(s, measure, status, None)
@@ -118,7 +123,7 @@ def _named(plan: list[Measure], words: list[str]) -> tuple[Measure | None, list[
 def _status_in(s: Session, words: list[str]) -> tuple[Status | None, str]:
     """The status the words start with, in any language ("en cours"), and what follows it (a value)."""
     translators = [s.t, *(s.content.catalogues.translator(x) for x in LANGUAGES if x != s.state.lang)]
-    for n in range(len(words), 0, -1):
+    for n in range(min(len(words), STATUS_WORDS), 0, -1):
         status = status_of(" ".join(words[:n]), translators)
         if status is not None:
             return status, " ".join(words[n:])
@@ -134,7 +139,7 @@ def _not_reporter(s: Session, team: Team) -> str:
 def _not_a_number(s: Session, text: str) -> str:
     return s.t(
         "I could not read “{text}” as a number. Please type just the number, for example {example}, or skip.",
-        text=text.strip()[:40],
+        text=text.strip()[:40].rstrip(),
         example=s.t.decimal(12.5),
     )
 

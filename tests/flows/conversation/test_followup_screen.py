@@ -281,3 +281,11 @@ def test_the_latest_status_shows_in_the_measures_and_in_the_progress(content: Co
     assert "\nStand: läuft, 12 Personen (07.12.2026, Anna)\n\n2. Mitfahrbank" in reply
     assert "\nIndikator: Fahrten\n\n3. Dorffest" in reply  # no report, no status line
     assert "\nVerantwortlich: Anna\nStand: erledigt (07.12.2026, Anna)" in reply
+
+
+@pytest.mark.parametrize("typed", ["/stand " + "x " * 7990, "/stand r1 " + "läuft " * 2600])
+def test_a_very_long_report_is_answered_at_once_and_stores_nothing(anna: FollowChat, typed: str):
+    """Only the first words are read: matching every prefix of 8,000 words against titles and statuses took minutes."""
+    reply = anna.says(typed)
+    assert "gibt es im Werkstattplan" in reply or "kann ich nicht als Zahl lesen" in reply
+    assert anna.actions == []
