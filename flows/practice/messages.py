@@ -66,6 +66,15 @@ def status_choices(t: Translator, uid: str) -> list[Choice]:
     return [Choice(f"status {uid} {status}", t(STATUS_NAMES[status])) for status in STATUSES]
 
 
+def _typed(content: Content, t: Translator, uid: str) -> list[Paragraph]:
+    """The buttons as a command to type, for channels that show a broadcast's commands in its text (Matrix)."""
+    words = [t(STATUS_NAMES[status]) for status in STATUSES]
+    typed = command(content, t.lang, "status", f"{uid} {words[0]}")
+    if typed is None:
+        return []
+    return [Paragraph(t("To answer by message: {command} (or {others})", command=typed, others=", ".join(words[1:])))]
+
+
 def _pause(content: Content, t: Translator) -> list[Paragraph]:
     typed = command(content, t.lang, "reminders")
     return [Paragraph(t("Pause or stop these reminders: {command}", command=typed))] if typed else []
@@ -107,7 +116,7 @@ def _about_measure(
     else:
         first = t("How is “{measure}” going?", measure=measure.title)
     lines = [first, *_measure_lines(t, measure, reports, current, members)]
-    blocks: list[Block] = [Paragraph("\n".join(lines)), *_pause(content, t)]
+    blocks: list[Block] = [Paragraph("\n".join(lines)), *_typed(content, t, measure.uid), *_pause(content, t)]
     return Outbound(blocks, status_choices(t, measure.uid), kind="broadcast")
 
 
