@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast, get_args
 
+from flows.content.i18n import Translator
+from flows.conversation.actions import ReportProgress, SetReminders
+from flows.messages import Outbound, Paragraph
 from flows.practice.model import KINDS, Due, Reminders, Report, Setting, Status, Version
 from storage.store import Unit
 
@@ -46,3 +50,19 @@ class StoredPractice:
         if self.workspace_id is None:
             return []
         return [Version(v.number, v.answers, v.agreed_on, v.at) for v in self.unit.plan_versions(self.workspace_id)]
+
+
+def act(
+    unit: Unit, user_id: int, action: ReportProgress | SetReminders, now: datetime, t: Translator
+) -> Outbound | None:
+    """Store what the person said: a status report with its author (a member of the workspace, by the name the team
+    knows them by), or their reminder setting. The engine has checked who may report and confirms it."""
+    if isinstance(action, SetReminders):
+        unit.set_reminder_setting(user_id, action.setting, action.until)
+        return None
+    member = unit.member(action.workspace_id, user_id)
+    if member is None:  # left the workspace since the engine looked
+        return Outbound([Paragraph(t("You are no longer a member of that team, so nothing was saved."))])
+    _, name = member
+    unit.add_report(action.workspace_id, action.measure, action.status, action.value, user_id, name, action.note, now)
+    return None

@@ -1,4 +1,5 @@
-"""Record tables: measures with several fields each; with ``for_each``, one record per earlier record."""
+"""Record tables: measures with several fields each; with ``for_each``, one record per earlier record; with
+``from_ideas``, the workshop's ideas offered first as draft records (:mod:`ideas`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from flows.content.model import FieldBudget, FieldDate, FieldIndicators, FieldOwner, FieldSingle, RecordsStep
 from flows.conversation import credits
 from flows.conversation.context import Ctx, new_uid
-from flows.conversation.steps import indicators, owner
+from flows.conversation.steps import ideas, indicators, owner
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import (
     check_budget,
@@ -18,10 +19,17 @@ from flows.conversation.steps.checks import (
     not_skippable,
 )
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.practice.measures import MEASURES, measure_of
 from flows.reading import DONE_WORDS
 
 _SEEN = {"phase": "overview", "seen": True}
 """The overview again within one visit: the records by title only, without the introduction."""
+
+
+def _status(ctx: Ctx, step: RecordsStep, record: dict[str, Any]) -> list[str]:
+    """A measure's latest status report, as its owner gave it (/stand)."""
+    said = ctx.last_report(measure_of(record)) if step.id == MEASURES else None
+    return [ctx.labelled(ctx.t("Status"), said)] if said else []
 
 
 class RecordsKind(StepKind):
@@ -47,10 +55,15 @@ class RecordsKind(StepKind):
         records = self.records(ctx, step)
         if step.for_each:
             return self._next_review(ctx, step, records)
+        offered = ideas.next_idea(ctx, step, records)
+        if offered is not None:
+            return offered
         return {"phase": "overview"} if records else self._open(ctx, step, None, records)
 
     def expects(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
+        if d.get("phase") == ideas.IDEA:
+            return "single"  # one of the buttons, as for a single choice
         if d.get("phase") != "field":
             return "records"
         f = step.fields[d["field"]]
@@ -74,7 +87,7 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         f = step.fields[d["field"]] if d.get("phase") == "field" else None
         part = f":{indicators.key(f, d)}" if isinstance(f, FieldIndicators) else ""
-        return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}{part}"
+        return f"{step.id}:{d.get('phase')}:{d.get('uid') or d.get('idea')}:{d.get('field')}{part}"
 
     def _title(self, ctx: Ctx, step: RecordsStep, uid: str | None) -> str:
         if step.for_each:
@@ -88,9 +101,11 @@ class RecordsKind(StepKind):
         item = ctx.text(step.item)
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.question(ctx, step, records)
         if phase == "field":
             blocks: list[Block] = []
-            if d["field"] == 0 and not records and not step.for_each:
+            if d["field"] == 0 and not records and not step.for_each and not d.get("seen"):
                 blocks.append(Paragraph(ctx.text(step.prompt)))
             f = step.fields[d["field"]]
             title = self._title(ctx, step, d.get("uid")) if d.get("uid") else ""
@@ -135,7 +150,7 @@ class RecordsKind(StepKind):
                 blocks.append(Bullets(tuple(titles), numbered=True))
             else:
                 blocks += [
-                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r)]))
+                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r), *_status(ctx, step, r)]))
                     for number, (title, r) in enumerate(zip(titles, records, strict=True), 1)
                 ]
         return blocks
@@ -144,7 +159,9 @@ class RecordsKind(StepKind):
         """At the first field of the first record, or at an overview not yet seen in this visit."""
         d = ctx.state.draft
         if d.get("phase") == "field":
-            return d["field"] == 0 and not self.records(ctx, step)
+            return d["field"] == 0 and not self.records(ctx, step) and not d.get("seen")
+        if d.get("phase") == ideas.IDEA:
+            return not d.get("done")
         return d.get("phase") in ("overview", "empty") and not d.get("seen")
 
     def status(self, ctx: Ctx, step: RecordsStep) -> list:
@@ -154,6 +171,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.choices(ctx, step, records)
         if phase == "field":
             f = step.fields[d["field"]]
             if isinstance(f, FieldIndicators):
@@ -187,6 +206,7 @@ class RecordsKind(StepKind):
                 choices.append(Choice("_add", ctx.t("Add another ({item})", item=item)))
             if records:
                 choices += [Choice("_editrec", ctx.t("Change an entry")), Choice("_delrec", ctx.t("Delete an entry"))]
+            choices += ideas.overview_choice(ctx, step, records)
         return [*choices, Choice("_done", ctx.t("Done"))]
 
     # -- input -------------------------------------------------------------
@@ -194,6 +214,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.handle(ctx, step, inp, records, self._open(ctx, step, None, records))
         if phase == "field":
             return self._field(ctx, step, inp, d, records)
         if phase in ("pick_edit", "pick_delete"):
@@ -221,6 +243,10 @@ class RecordsKind(StepKind):
             return Result(draft={"phase": "pick_edit"})
         if inp.choice == "_delrec" and records:
             return Result(draft={"phase": "pick_delete"})
+        if inp.choice == "_ideas" and not step.for_each:
+            offered = ideas.next_idea(ctx, step, records)
+            if offered is not None:
+                return Result(draft=offered)
         return not_offered(ctx.t, draft=d)
 
     def _field(
@@ -293,6 +319,8 @@ class RecordsKind(StepKind):
             records[index] = record
         note = ctx.t("Saved: {title}", title=ctx.record_text(step, record))
         after = self._next_review(ctx, step, records) if step.for_each else {"phase": "overview"}
+        if ctx.state.draft.get("idea") is not None:  # taken over from an idea: on to the next one
+            after = ideas.next_idea(ctx, step, records, int(ctx.state.draft.get("done") or 0) + 1) or after
         return Result(
             value=records, notes=[Paragraph(note)], draft=dict(_SEEN) if after["phase"] == "overview" else after
         )
@@ -306,6 +334,8 @@ class RecordsKind(StepKind):
                 return inner
         if d.get("phase") == "field" and d["field"] > 0:
             return {**_outside(d), "field": d["field"] - 1}
+        if (d.get("phase") == "field" and d.get("idea") is not None) or d.get("phase") == ideas.MERGE:
+            return {"phase": ideas.IDEA, "idea": d["idea"], "done": d.get("done") or 0}  # the idea again
         if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):
             return {"phase": "overview"}
         return None
@@ -314,6 +344,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         if d.get("phase") == "field" and not (self._skips_step(ctx, step, d) and not step.fields[0].optional):
             return self.handle(ctx, step, Input(text=None, choice="_skip", button=True))
+        if ctx.state.draft.get("phase") == ideas.IDEA:
+            return ideas.later(ctx, step, self.records(ctx, step), self._open(ctx, step, None, self.records(ctx, step)))
         return None
 
 

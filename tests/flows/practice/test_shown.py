@@ -27,8 +27,8 @@ SHOP = Indicator(
         ),
         (
             "fr",
-            f"Kunden des Dorfladens (pro Woche){NBSP}: départ 1{NNBSP}234,5 (03/2025, Zählung des Vereins) "
-            f"→ cible 1{NNBSP}500 d'ici 12/2028",
+            f"Kunden des Dorfladens (pro Woche){NBSP}: référence 1{NNBSP}234,5 (03/2025, Zählung des Vereins) "
+            f"→ cible 1{NNBSP}500 d’ici 12/2028",
         ),
         (
             "en",

@@ -240,7 +240,9 @@ def test_french_indicator_with_french_numbers_and_spaces(content: Content):
     chat.says("personnes"), chat.says("1 234,5 ; 2025 ; ARS")
     chat.says("1 500")
     listed = chat.says("fin 2028")
-    expected = f"Patients suivis (personnes){NBSP}: départ 1{NNBSP}234,5 (2025, ARS) → cible 1{NNBSP}500 d'ici 12/2028"
+    expected = (
+        f"Patients suivis (personnes){NBSP}: référence 1{NNBSP}234,5 (2025, ARS) → cible 1{NNBSP}500 d’ici 12/2028"
+    )
     assert expected in listed
     chat.presses("Terminé")
     assert chat.answers["wp_measures"][0]["indicators"][0]["baseline"] == {
