@@ -38,11 +38,13 @@ async def test_a_teammate_is_offered_only_the_ideas_nobody_decided(team: Team):
     await team.presses("ben", "Als Maßnahme übernehmen")
     for line in ("Antwort beibehalten", "Mitfahren im Dorf", "Antwort beibehalten", "Bauamt"):
         await (team.presses if line == "Antwort beibehalten" else team.says)("ben", line)
-    for line in ("/ueberspringen", "/ueberspringen", "05/2027", "/ueberspringen", "/ueberspringen", "Fahrten", "50"):
-        reply = await team.says("ben", line)
+    for line in ("/ueberspringen", "/ueberspringen", "05/2027", "12/2027", "/ueberspringen", "Fahrten"):
+        await team.says("ben", line)  # partners, target group, start, end, budget, an indicator …
+    for line in ("/ueberspringen", "/ueberspringen", "50", "/ueberspringen", "fertig"):
+        reply = await team.says("ben", line)  # … without unit, baseline or target date
     assert "Gespeichert: Mitfahrbank" in reply and "Aus der Zukunftswerkstatt: Mitfahrbank" in reply
     [measure] = (await team.answers())["wp_measures"]
-    assert measure["ideas"] == ["r2"] and measure["owner"] == "Bauamt"
+    assert measure["ideas"] == ["r2"] and measure["owner"] == {"name": "Bauamt"}
 
     again = await team.says("anna", "/phase 4")  # Anna comes back: nothing left to offer
     assert "Idee 1" not in again and "Werkstatt-Ideen" not in again

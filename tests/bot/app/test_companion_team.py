@@ -150,12 +150,12 @@ async def test_a_measure_owner_changes_only_their_own_measures(team):
 
 
 async def measure(team: Team, who: str, owner: str) -> str:
-    """Record one measure of the action plan, field by field (None: skipped, as are its indicators); the reply to
-    the last field."""
+    """Record one measure of the action plan, field by field (None: skipped), with one indicator (no unit, no
+    baseline, target 2 by 2029); the reply to the last field."""
     values = ["1", "Mehr Ärztinnen gewinnen", "Praxisbörse", owner, None, None, "03/2027", "12/2028", "20.000 €"]
-    for value in values:
+    for value in [*values, "Praxen", None, None, "2", "2029"]:
         await (team.says(who, value) if value is not None else team.presses(who, "Überspringen"))
-    return await team.presses(who, "Überspringen")
+    return await team.presses(who, "Fertig")
 
 
 async def test_two_members_appending_to_one_list_at_the_same_moment_both_land(team, content, database_url):
