@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.content import Content
+from flows.content.model import RecordsStep
 from tests.conftest import EngineChat
 from tests.flows.conversation.plan import indicator, measure
 from tests.flows.conversation.test_engine import onboard
@@ -34,12 +35,19 @@ def at_the_plan_checklist(content: Content, lang: str = "de", **answers: Any) ->
     return chat
 
 
+def indicators(content: Content, lang: str) -> str:
+    """The label of the measures' indicators field."""
+    step = content.step("wp_measures")
+    assert isinstance(step, RecordsStep)
+    return next(f.label.get(lang) for f in step.fields if f.id == "indicators")
+
+
 def test_a_measure_without_an_indicator_keeps_the_item_open_and_is_named_until_the_indicator_is_added(
     planned: Content,
 ):
-    chat = at_the_plan_checklist(planned)
+    chat, label = at_the_plan_checklist(planned), indicators(planned, "de")
     assert "Diese Punkte ergeben sich aus Ihren Antworten:" in chat.text
-    assert "✗ Indikatoren mit Zielwert — 1 von 2 Maßnahmen ohne „Indikatoren“: Dorfladen" in chat.text
+    assert f"✗ Indikatoren mit Zielwert — 1 von 2 Maßnahmen ohne „{label}“: Dorfladen" in chat.text
     assert "✓ Zeitpläne stehen — 2 von 2 Maßnahmen mit „Beginn“ und „Ende“" in chat.text
     assert "✓ Plan beschlossen — Beschluss: von der Steuerungsgruppe beschlossen" in chat.text
     assert [c.id for c in chat.replies[-1].choices] == ["_done"]  # nothing to tick: no button but "Fertig"
@@ -48,7 +56,7 @@ def test_a_measure_without_an_indicator_keeps_the_item_open_and_is_named_until_t
     reply = chat.says("Indikatoren mit Zielwert")
     assert reply.startswith(
         "„Indikatoren mit Zielwert“ ergibt sich aus Ihren Antworten und wird nicht von Hand abgehakt "
-        "(1 von 2 Maßnahmen ohne „Indikatoren“: Dorfladen). Um das zu ändern, ändern Sie Ihre Antwort zu "
+        f"(1 von 2 Maßnahmen ohne „{label}“: Dorfladen). Um das zu ändern, ändern Sie Ihre Antwort zu "
         "„Maßnahmen“: Am Ende der Phase führt „Antwort ändern“ dorthin."
     )
     assert "wp_done" not in chat.answers and chat.state is not None and chat.state.step == "wp_done"
@@ -64,7 +72,7 @@ def test_a_measure_without_an_indicator_keeps_the_item_open_and_is_named_until_t
     chat.says(f"{STAGE['de']} 4")
     chat.presses("Antwort ändern")
     reply = chat.presses("Checkliste Werkstattplan")
-    assert "✓ Indikatoren mit Zielwert — 2 von 2 Maßnahmen mit „Indikatoren“" in reply
+    assert f"✓ Indikatoren mit Zielwert — 2 von 2 Maßnahmen mit „{label}“" in reply
     chat.presses("Fertig")
     assert chat.answers["wp_done"] == ["owners", "timeline", "budget", "indicators", "adopted", "monitoring"]
 
@@ -73,7 +81,7 @@ def test_the_decided_items_read_in_french_and_english(planned: Content):
     fr = at_the_plan_checklist(planned, "fr")
     assert "Ces points découlent de vos réponses\u202f:" in fr.text
     assert (
-        f"✗ Indicateurs et cibles — Sur 2 actions, 1 sans «{NNBSP}Indicateurs de suivi{NNBSP}»{NNBSP}: Dorfladen"
+        f"✗ Indicateurs et cibles — Sur 2 actions, 1 sans «{NNBSP}{indicators(planned, 'fr')}{NNBSP}»{NNBSP}: Dorfladen"
         in fr.text
     )
     reply = fr.says("indicateurs et cibles")
@@ -81,7 +89,7 @@ def test_the_decided_items_read_in_french_and_english(planned: Content):
     assert f"changez votre réponse à «{NNBSP}Actions{NNBSP}»" in reply
     en = at_the_plan_checklist(planned, "en")
     assert "Your answers decide these:" in en.text
-    assert "✗ Indicators and targets — 1 of 2 measures without “Indicators”: Dorfladen" in en.text
+    assert f"✗ Indicators and targets — 1 of 2 measures without “{indicators(planned, 'en')}”: Dorfladen" in en.text
     assert "✓ Plan adopted — Adoption: adopted by the steering group" in en.text
 
 
