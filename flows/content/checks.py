@@ -271,26 +271,8 @@ def cross_check(
             if isinstance(step, RecordsStep):
                 for j, f in enumerate(step.fields):
                     sources += [((*where, "fields", j, "options_from"), s) for s in getattr(f, "options_from", [])]
-                if step.for_each and (
-                    step.for_each not in known or not isinstance(_step_in(content, step.for_each), RecordsStep)
-                ):
-                    problem(
-                        rel,
-                        node,
-                        (*where, "for_each"),
-                        f"for_each names {step.for_each!r}, which is no earlier records step",
-                    )
-                ideas = _step_in(content, step.from_ideas) if step.from_ideas in known else None
-                if step.from_ideas and not (
-                    isinstance(ideas, RecordsStep) and any(f.id == "priority" for f in ideas.fields)
-                ):
-                    problem(
-                        rel,
-                        node,
-                        (*where, "from_ideas"),
-                        f"from_ideas names {step.from_ideas!r}, which is no earlier records step "
-                        "with a 'priority' field",
-                    )
+                for loc, message in _records_problems(content, step, known):
+                    problem(rel, node, (*where, *loc), message)
             for loc, source in sources:
                 if source.startswith("answer:") and source.removeprefix("answer:") not in known:
                     problem(rel, node, loc, f"option source {source!r} names no earlier step")
@@ -308,6 +290,22 @@ def cross_check(
         earlier_stages |= seen_here
         for loc, message in stage_rule_problems(content, stage, earlier_stages):
             problem(rel, node, loc, message)
+
+
+def _records_problems(content: Content, step: RecordsStep, known: set[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """A records step's references to earlier records steps: ``for_each`` and ``from_ideas``."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if step.for_each and (step.for_each not in known or not isinstance(_step_in(content, step.for_each), RecordsStep)):
+        found.append((("for_each",), f"for_each names {step.for_each!r}, which is no earlier records step"))
+    ideas = _step_in(content, step.from_ideas) if step.from_ideas in known else None
+    if step.from_ideas and not (isinstance(ideas, RecordsStep) and any(f.id == "priority" for f in ideas.fields)):
+        found.append(
+            (
+                ("from_ideas",),
+                f"from_ideas names {step.from_ideas!r}, which is no earlier records step with a 'priority' field",
+            )
+        )
+    return found
 
 
 def stage_rule_problems(content: Content, stage: Stage, known: set[str]) -> list[tuple[tuple[Any, ...], str]]:
