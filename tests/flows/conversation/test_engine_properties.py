@@ -192,14 +192,14 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         return Inbound(text=TYPED_ANSWERS[expects])
     if expects == "single":
         return press(next(i for i in ids if not i.startswith("_")))
-    if expects in ("multi", "checklist"):
+    if expects == "multi":
         return Inbound(text="1, 2")
+    if expects == "checklist":  # the items the answers decide are no choice: there may be fewer than two to tick
+        return Inbound(text="1, 2") if len([i for i in ids if not i.startswith("_")]) >= 2 else press("_done")
     if expects == "list":
         items = state.answers.get(state.step or "") or []
         return Inbound(text="- Erster Punkt\n- Zweiter Punkt") if len(items) < 2 else press("_done")
-    if expects == "more":  # the parts of a field answered by buttons (another indicator, or done)
-        return press("_done" if "_done" in ids else "_cancel")
-    if expects == "records":
+    if expects in ("records", "more"):  # more: the parts of a field answered by buttons (another indicator, done)
         records = state.answers.get(state.step or "") or []
         if not records and "_add" in ids:
             return press("_add")
