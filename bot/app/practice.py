@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import cast, get_args
 
+from flows.content.content import Content
+from flows.conversation.actions import RecordVersion
+from flows.practice import versions
 from flows.practice.model import KINDS, Due, Reminders, Report, Setting, Status, Version
 from storage.store import Unit
 
@@ -46,3 +49,19 @@ class StoredPractice:
         if self.workspace_id is None:
             return []
         return [Version(v.number, v.answers, v.agreed_on, v.at) for v in self.unit.plan_versions(self.workspace_id)]
+
+
+def record_version(unit: Unit, content: Content, user_id: int, action: RecordVersion) -> int | None:
+    """Record the plan as a version, as flows.practice.versions.recording decides: a member records the first one,
+    the coordinator an agreed one (as for the approval it comes with). The version's number, or None."""
+    me = unit.member(action.workspace_id, user_id)
+    if me is None or (action.agreed_on is not None and me[0] != "coordinator"):
+        return None
+    stored = StoredPractice(unit, action.workspace_id, user_id).versions()
+    what = versions.recording(stored, action.answers, action.agreed_on, versions.fields_of(content))
+    if what == "new":
+        return unit.record_version(action.workspace_id, action.answers, action.agreed_on, user_id)
+    if what == "agree" and action.agreed_on is not None:
+        unit.agree_version(action.workspace_id, stored[-1].number, action.agreed_on, user_id)
+        return stored[-1].number
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import FieldBudget, FieldDate, FieldSingle, RecordsStep
-from flows.conversation import credits
+from flows.conversation import credits, progress
 from flows.conversation.context import Ctx
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import (
@@ -17,6 +17,7 @@ from flows.conversation.steps.checks import (
     not_skippable,
 )
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.practice.measures import MEASURES
 from flows.reading import DONE_WORDS
 
 _SEEN = {"phase": "overview", "seen": True}
@@ -44,7 +45,10 @@ class RecordsKind(StepKind):
 
     def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
         existing = next((r for r in records if r["uid"] == uid), None)
-        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {}), "was": existing}
+        values = dict(existing) if existing is not None else {}
+        if existing is None and uid is not None and step.for_each == MEASURES:
+            values = progress.prefilled(ctx, step, uid)  # a measure's review starts from its latest report
+        return {"phase": "field", "uid": uid, "field": 0, "values": values, "was": existing}
 
     def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
         reviewed = {r["uid"] for r in records}
@@ -95,6 +99,8 @@ class RecordsKind(StepKind):
             else:
                 heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
             blocks.append(Paragraph(heading))
+            if step.for_each == MEASURES and d["field"] == 0 and d.get("uid"):
+                blocks += [Paragraph(line) for line in progress.lines(ctx, d["uid"])]
             blocks.append(Paragraph(ctx.text(f.prompt)))
             current = d["values"].get(f.id)
             if current not in (None, ""):
@@ -237,7 +243,7 @@ class RecordsKind(StepKind):
         if changed:
             record = {**values, "uid": d["uid"]}
             return Result(held={"step": step.id, "uid": d["uid"], "value": record}, draft=dict(_SEEN))
-        return self._save(ctx, step, values, d.get("uid"), records)
+        return self._save(ctx, step, values, d.get("uid"), records, d.get("back"))
 
     def _changed(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any], records: list[dict[str, Any]]) -> bool:
         """Whether a teammate changed (or deleted) the entry being edited since it was opened."""
@@ -257,7 +263,13 @@ class RecordsKind(StepKind):
         ) != team.me
 
     def _save(
-        self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
+        self,
+        ctx: Ctx,
+        step: RecordsStep,
+        values: dict[str, Any],
+        uid: str | None,
+        records: list[dict[str, Any]],
+        back: str | None = None,
     ) -> Result:
         if uid is None:
             uid = new_uid(ctx, records)
@@ -267,11 +279,33 @@ class RecordsKind(StepKind):
             records.append(record)
         else:
             records[index] = record
-        note = ctx.t("Saved: {title}", title=ctx.record_text(step, record))
+        notes: list[Block] = [Paragraph(ctx.t("Saved: {title}", title=ctx.record_text(step, record)))]
+        if back is not None and back in ctx.content.steps:  # a record reopened by a review: back to the review
+            return Result(value=records, notes=notes, goto=(back, None))
+        if step.for_each and any(record.get(f) in ids for f, ids in step.reopens.items()):
+            reopened = self._reopen(ctx, step, uid)
+            if reopened is not None:
+                return Result(value=records, notes=[*notes, reopened[0]], goto=reopened[1])
         after = self._next_review(ctx, step, records) if step.for_each else {"phase": "overview"}
-        return Result(
-            value=records, notes=[Paragraph(note)], draft=dict(_SEEN) if after["phase"] == "overview" else after
+        return Result(value=records, notes=notes, draft=dict(_SEEN) if after["phase"] == "overview" else after)
+
+    def _reopen(self, ctx: Ctx, step: RecordsStep, uid: str) -> tuple[Paragraph, tuple[str, dict[str, Any]]] | None:
+        """The record a review went through, opened for editing (``reopens``); saving it comes back to the review."""
+        source = ctx.content.step(step.for_each) if step.for_each in ctx.content.steps else None
+        if not isinstance(source, RecordsStep):
+            return None
+        records = self.records(ctx, source)
+        if not any(r["uid"] == uid for r in records):
+            return None
+        draft = {**self._open(ctx, source, uid, records), "back": step.id}
+        stage = ctx.content.stage_of(source.id)
+        note = ctx.t(
+            "Now “{title}” in “{stage}”: change what needs changing and keep the rest. Then we go on with “{step}”.",
+            title=self._title(ctx, step, uid),
+            stage=ctx.text(stage.title),
+            step=ctx.text(step.label),
         )
+        return Paragraph(note), (source.id, draft)
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft
