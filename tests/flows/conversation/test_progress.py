@@ -63,16 +63,49 @@ def at_the_review(content: Content, reports: list[Report], lang: str = "de") -> 
 
 
 def test_the_review_shows_the_target_from_the_plan_and_the_latest_reported_value(content: Content):
-    anna = Report("r1", "running", 12.0, MARCH_15, author_id=12, author="Anna")
-    chat, first = at_the_review(content, [anna])
+    earlier = Report("r1", "running", 5.0, datetime(2027, 2, 1, tzinfo=UTC), author="Ben")
+    latest = Report("r1", "delayed", 12.0, MARCH_15, author_id=12, author="Anna")
+    chat, first = at_the_review(content, [earlier, latest])
     assert "Maßnahme „Dorfladen“ · Stand (1/5)" in first
     assert "Indikator Nutzer: Basis 0 Personen (Januar 2027) → Ziel 40 Personen bis Dezember 2028" in first
-    assert "Letzte Meldung (15.03.2027, Anna): 12 Personen; Stand: läuft" in first
-    assert "Bisherige Antwort: läuft" in first  # prefilled from the report: one tap keeps it
-    chat.presses("Antwort behalten")
-    assert chat.says("x") or True
+    assert "Letzte Meldung (15.03.2027, Anna): 12 Personen; Stand: verzögert" in first
+    assert "Aktuelle Antwort: verzögert" in first  # the review starts from the report: one tap keeps it
+    assert "Aktuelle Antwort: 12" in chat.presses("Antwort beibehalten")
+    chat.presses("Antwort beibehalten")
+    assert chat.state is not None and chat.state.draft["values"] == {"status": "delayed", "indicator_now": "12"}
 
 
-def test_an_older_measure_shows_its_typed_target_and_no_report_yet(content: Content):
-    chat, _ = at_the_review(content, [])
-    chat.presses("Antwort behalten") if "behalten" in chat.text else None
+def test_a_measure_without_a_report_is_asked_from_scratch_and_an_older_one_shows_its_typed_target(content: Content):
+    chat, first = at_the_review(content, [])
+    assert "Noch keine Statusmeldung." in first and "Aktuelle Antwort" not in first
+    assert "Antwort beibehalten" not in chat.text
+    for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen", "fortführen"):
+        second = chat.says(answer)
+    assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in second
+    assert "Indikator Fahrten pro Monat: Ziel 30 bis Ende 2028" in second  # the target as it was typed
+    assert chat.answers["zb_review"] == [{"uid": "r1", "status": "running", "indicator_now": None, "helped": None,
+                                          "blocked": None, "decision": "continue"}]  # fmt: skip
+
+
+def test_a_measure_without_an_indicator_says_so(content: Content):
+    chat = EngineChat(content, facts=Facts(practice=MemoryPractice([])))
+    onboard(chat)
+    assert chat.state is not None
+    chat.state.answers["wp_measures"] = [dorfladen(indicators=[])]
+    chat.says("/phase 5")
+    assert "Für diese Maßnahme ist noch kein Indikator festgelegt." in chat.says("15.11.2028")
+
+
+def test_in_french_and_english_the_lines_read_as_each_language_writes_them(content: Content):
+    report = Report("r1", "running", 1234.5, MARCH_15, author="Anna")
+    _, french = at_the_review(content, [report], lang="fr")
+    assert (
+        "Indicateur Nutzer\u00a0: référence 0 Personen (janvier 2027) → cible 40 Personen d’ici décembre 2028" in french
+    )
+    assert (
+        "Dernier point d’avancement (15 mars 2027, Anna)\u00a0: 1\u202f234,5 Personen\u202f; Avancement\u00a0: en cours"
+        in french
+    )
+    _, english = at_the_review(content, [report], lang="en")
+    assert "Indicator Nutzer: baseline 0 Personen (January 2027) → target 40 Personen by December 2028" in english
+    assert "Latest report (Mar 15, 2027, Anna): 1,234.5 Personen; Status: running" in english
