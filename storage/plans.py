@@ -98,12 +98,12 @@ class Plans(UnitBase):
         )
         return number
 
-    def agree_version(self, wid: int, number: int, agreed_on: str, by: int | None) -> None:
-        """Record that the steering group agreed version ``number`` (recorded before without an approval)."""
+    def agree_version(self, wid: int, number: int, answers: dict[str, Any], agreed_on: str, by: int | None) -> None:
+        """Version ``number``, recorded without an approval, becomes the plan the steering group agreed: ``answers``."""
         self.conn.execute(
             update(PlanVersion)
             .where(col(PlanVersion.workspace_id) == wid, col(PlanVersion.number) == number)
-            .values(agreed_on=agreed_on, by=by)
+            .values(answers=answers, agreed_on=agreed_on, by=by, at=utcnow())
         )
 
     def plan_versions(self, wid: int) -> list[VersionRow]:

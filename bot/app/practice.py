@@ -62,6 +62,6 @@ def record_version(unit: Unit, content: Content, user_id: int, action: RecordVer
     if what == "new":
         return unit.record_version(action.workspace_id, action.answers, action.agreed_on, user_id)
     if what == "agree" and action.agreed_on is not None:
-        unit.agree_version(action.workspace_id, stored[-1].number, action.agreed_on, user_id)
+        unit.agree_version(action.workspace_id, stored[-1].number, action.answers, action.agreed_on, user_id)
         return stored[-1].number
     return None

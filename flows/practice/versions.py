@@ -91,14 +91,17 @@ Recording = Literal["new", "agree", "none"]
 def recording(
     versions: Sequence[Version], answers: Mapping[str, Any], agreed_on: str | None, fields: Sequence[str]
 ) -> Recording:
-    """What recording the plan as it is now does: a new version; the last one, unchanged, agreed now ("agree");
-    or nothing (unchanged and already agreed, or a first version when one exists already)."""
+    """What recording the plan as it is now does: a new version (the first; or an agreed plan that changed since the
+    last agreed version); "agree": the last version, recorded without an approval, becomes the agreed plan (with the
+    answers now); or nothing (a first version when one exists, or an agreed plan unchanged)."""
     if not versions:
         return "new"
+    if agreed_on is None:
+        return "none"
     last = versions[-1]
-    if changes(last.answers, answers, fields):
-        return "new" if agreed_on is not None else "none"
-    return "agree" if agreed_on is not None and last.agreed_on is None else "none"
+    if last.agreed_on is None:
+        return "agree"
+    return "new" if changes(last.answers, answers, fields) else "none"
 
 
 def marked(found: Sequence[Change]) -> dict[str, frozenset[str]]:

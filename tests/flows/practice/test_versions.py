@@ -53,16 +53,18 @@ def test_the_version_now_is_the_last_recorded_one_until_the_plan_changes():
     assert current([first, agreed], plan(DORFLADEN, BUS), FIELDS) == (2, False)
 
 
-def test_recording_makes_a_first_version_agrees_an_unchanged_one_and_makes_the_next_only_when_agreed():
+def test_recording_makes_the_first_version_agrees_a_draft_one_and_makes_the_next_when_an_agreed_plan_changed():
     first = Version(1, plan(DORFLADEN), None, AT)
     assert recording([], plan(DORFLADEN), None, FIELDS) == "new"
     assert recording([], plan(DORFLADEN), "2027-03-12", FIELDS) == "new"
     assert recording([first], plan(DORFLADEN), None, FIELDS) == "none"  # completed again: still version 1
-    assert recording([first], plan(DORFLADEN), "2027-03-12", FIELDS) == "agree"  # the same plan, now agreed
     assert recording([first], plan(DORFLADEN, BUS), None, FIELDS) == "none"
-    assert recording([first], plan(DORFLADEN, BUS), "2027-03-12", FIELDS) == "new"
+    assert recording([first], plan(DORFLADEN), "2027-03-12", FIELDS) == "agree"  # the plan, now agreed
+    assert recording([first], plan(DORFLADEN, BUS), "2027-03-12", FIELDS) == "agree"  # as it is at the approval
     agreed = Version(1, plan(DORFLADEN), "2027-03-12", AT)
     assert recording([agreed], plan(DORFLADEN), "2027-04-01", FIELDS) == "none"  # agreed again: nothing new
+    assert recording([agreed], plan(DORFLADEN, BUS), "2027-04-01", FIELDS) == "new"
+    assert recording([agreed], plan(DORFLADEN, BUS), None, FIELDS) == "none"
 
 
 def test_marks_name_each_measure_s_changed_fields_and_its_newness():
