@@ -19,6 +19,7 @@ class StoredPractice:
         self.workspace_id = workspace_id
         self.user_id = user_id
         self._reports: list[Report] | None = None
+        self._versions: list[Version] | None = None
 
     def reports(self) -> list[Report]:
         if self.workspace_id is None:
@@ -48,7 +49,10 @@ class StoredPractice:
     def versions(self) -> list[Version]:
         if self.workspace_id is None:
             return []
-        return [Version(v.number, v.answers, v.agreed_on, v.at) for v in self.unit.plan_versions(self.workspace_id)]
+        if self._versions is None:
+            rows = self.unit.plan_versions(self.workspace_id)
+            self._versions = [Version(v.number, v.answers, v.agreed_on, v.at) for v in rows]
+        return self._versions
 
 
 def record_version(unit: Unit, content: Content, user_id: int, action: RecordVersion) -> int | None:

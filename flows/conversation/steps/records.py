@@ -311,6 +311,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         if d.get("phase") == "field" and d["field"] > 0:
             return {**d, "field": d["field"] - 1}
+        if d.get("phase") == "field" and d.get("back"):
+            return None  # a record reopened by a review: back to the review (it is the step before in the history)
         if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):
             return {"phase": "overview"}
         return None

@@ -147,3 +147,14 @@ def test_a_measure_deleted_while_it_was_reviewed_is_not_reopened(content: Conten
     chat.state.answers["wp_measures"] = [MITFAHRBANK]  # a teammate removed the Dorfladen meanwhile
     assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in chat.presses("anpassen")
     assert chat.state.step == "zb_review" and chat.answers["zb_review"][0]["decision"] == "adapt"
+
+
+def test_back_from_the_reopened_measure_returns_to_the_review(content: Content):
+    chat, _ = at_the_review(content, [])
+    for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen"):
+        chat.says(answer)
+    chat.presses("anpassen")
+    chat.presses("Antwort beibehalten")
+    assert "Maßnahme „Dorfladen“ · Handlungsfeld (1/" in chat.says("/zurueck")  # one field back
+    assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in chat.says("/zurueck")  # out of the plan: the review goes on
+    assert chat.state is not None and chat.state.step == "zb_review"
