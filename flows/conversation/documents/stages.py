@@ -15,6 +15,7 @@ from flows.conversation.context import Ctx
 from flows.conversation.documents import answers, changes, official, plan, series
 from flows.conversation.overview import approval_line
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
+from flows.practice import versions
 from flows.practice.measures import measure_of
 
 SWOT = ("kp_strengths", "kp_weaknesses", "kp_opportunities", "kp_threats")
@@ -30,6 +31,8 @@ def section(ctx: Ctx, stage: Stage) -> Section:
         blocks.append(Text(agreed, "note"))
     for step in stage.steps:
         blocks += _HANDLERS.get(step.id, answers.blocks)(ctx, step)
+    if stage.id == versions.STAGE and plan.measures(ctx) and (found := changes.standing(ctx)) is not None:
+        blocks += changes.blocks(ctx, found)  # what changed since the last recorded version, after all the answers
     if not any(not (isinstance(b, Text) and b.style == "note") for b in blocks):
         blocks.append(Text(ctx.t("Nothing recorded yet."), "note"))
     return Section(f"{stage.number}. {ctx.text(stage.title)}", tuple(blocks), state=answers.stage_state(ctx, stage))
@@ -89,16 +92,14 @@ def ideas(ctx: Ctx, step: Step) -> list[Block]:
 
 
 def measures(ctx: Ctx, step: Step) -> list[Block]:
-    """The plan's version, the Werkstattplan table (changed cells marked), its budget totals, the changes since the
-    last recorded version."""
+    """The plan's version, the Werkstattplan table (changed cells marked), its budget totals."""
     if not plan.measures(ctx):
         return []
     found = changes.standing(ctx)
     heading: list[Block] = [Text(changes.line(ctx, found), "strong")] if found is not None else []
     legend = [changes.legend(ctx, found)] if found is not None and found.base is not None and found.changes else []
-    listed = changes.blocks(ctx, found) if found is not None else []
     totals = [Text(ctx.t("Budget totals"), "strong"), *plan.totals_blocks(ctx, plan.budget_totals(ctx))]
-    return [*heading, plan.table(ctx), *legend, *totals, *listed]
+    return [*heading, plan.table(ctx), *legend, *totals]
 
 
 def review(ctx: Ctx, step: Step) -> list[Block]:
