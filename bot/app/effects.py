@@ -30,6 +30,7 @@ from flows.conversation.actions import (
     RecordVersion,
     RemoveMember,
     RemoveTemplate,
+    ReportProgress,
     RequestConsent,
     Role,
     SaveTemplate,
@@ -39,6 +40,7 @@ from flows.conversation.actions import (
     SetEditor,
     SetMemberRole,
     SetNotices,
+    SetReminders,
     ShowBroadcasts,
     ShowEditors,
     ShowEvents,
@@ -124,8 +126,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _team(unit, content, actor, action, now, t)
     elif isinstance(action, FileAction):
         return _files(unit, content, actor, action, t)
-    elif isinstance(action, RecordVersion):
-        practice.record_version(unit, content, actor.user_id, action)
+    elif isinstance(action, ReportProgress | SetReminders | RecordVersion):
+        return practice.act(unit, content, actor.user_id, action, now, t)
     return None
 
 

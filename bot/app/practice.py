@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast, get_args
 
 from flows.content.content import Content
-from flows.conversation.actions import RecordVersion
+from flows.content.i18n import Translator
+from flows.conversation.actions import RecordVersion, ReportProgress, SetReminders
+from flows.messages import Outbound, Paragraph
 from flows.practice import versions
 from flows.practice.model import KINDS, Due, Reminders, Report, Setting, Status, Version
 from storage.store import Unit
@@ -68,4 +71,29 @@ def record_version(unit: Unit, content: Content, user_id: int, action: RecordVer
     if what == "agree" and action.agreed_on is not None:
         unit.agree_version(action.workspace_id, stored[-1].number, action.answers, action.agreed_on, user_id)
         return stored[-1].number
+    return None
+
+
+def act(
+    unit: Unit,
+    content: Content,
+    user_id: int,
+    action: ReportProgress | SetReminders | RecordVersion,
+    now: datetime,
+    t: Translator,
+) -> Outbound | None:
+    """Store what the person said: a status report with its author (a member of the workspace, by the name the team
+    knows them by), or their reminder setting; or record a version of the plan. The engine has checked who may
+    report and confirms it."""
+    if isinstance(action, RecordVersion):
+        record_version(unit, content, user_id, action)
+        return None
+    if isinstance(action, SetReminders):
+        unit.set_reminder_setting(user_id, action.setting, action.until)
+        return None
+    member = unit.member(action.workspace_id, user_id)
+    if member is None:  # left the workspace since the engine looked
+        return Outbound([Paragraph(t("You are no longer a member of that team, so nothing was saved."))])
+    _, name = member
+    unit.add_report(action.workspace_id, action.measure, action.status, action.value, user_id, name, action.note, now)
     return None

@@ -277,6 +277,17 @@ def cross_check(
                         (*where, "for_each"),
                         f"for_each names {step.for_each!r}, which is no earlier records step",
                     )
+                ideas = _step_in(content, step.from_ideas) if step.from_ideas in known else None
+                if step.from_ideas and not (
+                    isinstance(ideas, RecordsStep) and any(f.id == "priority" for f in ideas.fields)
+                ):
+                    problem(
+                        rel,
+                        node,
+                        (*where, "from_ideas"),
+                        f"from_ideas names {step.from_ideas!r}, which is no earlier records step "
+                        "with a 'priority' field",
+                    )
             for loc, source in sources:
                 if source.startswith("answer:") and source.removeprefix("answer:") not in known:
                     problem(rel, node, loc, f"option source {source!r} names no earlier step")

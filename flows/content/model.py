@@ -340,12 +340,19 @@ class RecordsStep(StepBase):
         "review's decision: [adapt]) opens the record it goes through for editing right after it is saved; "
         "then this step goes on.",
     )
+    from_ideas: Identifier | None = Field(
+        default=None,
+        description="An earlier records step of ideas (idea, field, champion, priority): its high- and "
+        "medium-priority ideas are offered first as draft records (flows/conversation/steps/ideas.py).",
+    )
 
     @model_validator(mode="after")
     def _fields(self) -> RecordsStep:
         ids = [f.id for f in self.fields]
         if len(ids) != len(set(ids)):
             raise ValueError("field ids must be unique within a step")
+        if self.from_ideas is not None and self.for_each is not None:
+            raise ValueError("a step with for_each reviews records one by one; it cannot take ideas (from_ideas)")
         if self.for_each is None and self.title_field not in ids:
             raise ValueError(f"title_field {self.title_field!r} is not one of the fields {ids}")
         if self.reopens and self.for_each is None:

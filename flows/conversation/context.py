@@ -38,7 +38,9 @@ from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
-from flows.practice.model import Practice
+from flows.practice.model import Measure, Practice, latest
+from flows.practice.progress import reported
+from flows.practice.zone import zone_of
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -293,14 +295,38 @@ class Ctx:
         return self.t("{label}: {value}", label=label, value=value)
 
     def record_details(self, step: RecordsStep, record: dict[str, Any]) -> list[str]:
-        """One labelled line per filled field of a record, the title field aside."""
+        """One labelled line per filled field of a record, the title field aside; then the ideas it came from."""
+        origin = self.origin(step, record)
         return [
             self.labelled(self.text(f.label), self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
-        ]
+        ] + ([origin] if origin else [])
+
+    def origin(self, step: RecordsStep, record: dict[str, Any]) -> str | None:
+        """ "From the future workshop: Dorfladen" for a record taken over from ideas (``from_ideas``); an idea
+        deleted since reads "(removed)"."""
+        linked = record.get("ideas")
+        source = self.content.step(step.from_ideas) if step.from_ideas in self.content.steps else None
+        if not isinstance(linked, list) or not linked or not isinstance(source, RecordsStep):
+            return None
+        ideas = {r.get("uid"): r for r in self.state.answers.get(source.id) or [] if isinstance(r, dict)}
+        titles = [self.record_title(source, ideas[u]) if u in ideas else self.t("(removed)") for u in linked]
+        return self.labelled(self.t("From the future workshop"), self.t.joined(titles))
 
     def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""
         title = self.record_title(step, record)
         return "\n".join([f"{number}. {title}" if number else title, *self.record_details(step, record)])
+
+    # -- the plan in practice ------------------------------------------------
+    def zone(self) -> str:
+        """The municipality's time zone (IANA), in which its dates are read and shown."""
+        return zone_of(self.state.answers, self.country())
+
+    def last_report(self, measure: Measure) -> str | None:
+        """The measure's latest status report on one line ("läuft, 42 Personen (07.12.2026, Anna)"), if any."""
+        last = latest(self.practice.reports(), measure.uid) if self.practice is not None else None
+        if last is None:
+            return None
+        return reported(self.t, last, self.zone(), measure.indicators[0] if measure.indicators else None)

@@ -11,6 +11,8 @@ from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, ListSte
 from flows.conversation import credits
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
+from flows.practice.measures import measures
+from flows.practice.messages import summary as statuses
 from flows.team.approval import approval_of, changed_since
 from flows.team.messages import role_name
 
@@ -73,6 +75,9 @@ def progress(ctx: Ctx) -> list[Block]:
             ctx.t.plural("{n} stage of {total} complete.", "{n} stages of {total} complete.", done, total=len(stages))
         ),
     ]
+    plan = measures(ctx.state.answers)
+    if plan and ctx.practice is not None:
+        blocks.append(Paragraph(ctx.t("Measures: {summary}", summary=statuses(ctx.t, plan, ctx.practice.reports()))))
     following = next_up(ctx)
     return [*blocks, Paragraph(following)] if following else blocks
 

@@ -17,9 +17,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, get_args
 
+from flows.content.i18n import N_
+
 Status = Literal["running", "done", "delayed", "stopped"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 """A measure's status as its owner reports it (läuft, erledigt, verzögert, gestoppt)."""
+STATUS_NAMES: dict[Status, str] = {
+    "running": N_("running"),
+    "done": N_("done"),
+    "delayed": N_("delayed"),
+    "stopped": N_("stopped"),
+}
+"""Each status as people read it and press it (msgids)."""
 
 Kind = Literal["monitoring", "ending", "review", "idle", "commitment"]
 """What a reminder is about: a measure at the monitoring date, a measure a week before its end, the Zwischenbilanz

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import RecordsStep
-from flows.conversation import progress
 from flows.conversation.context import Ctx
 from flows.conversation.documents import answers, changes
 from flows.conversation.documents.money import Priced, Source, Totals, totals
+from flows.conversation.review import report_of, status_label
 from flows.documents.model import Block, Items, Table, Text
 from flows.practice.model import Report
 
@@ -26,7 +26,7 @@ def measures(ctx: Ctx) -> list[dict[str, Any]]:
 def newer_report(ctx: Ctx, record: dict[str, Any]) -> Report | None:
     """The measure's latest status report when it says more than its review: there is no review of the measure, or
     the report came after the review's date."""
-    report = progress.report_of(ctx, str(record.get("uid") or ""))
+    report = report_of(ctx, str(record.get("uid") or ""))
     if report is None:
         return None
     reviewed, day = review_of(ctx, record), ctx.state.answers.get("zb_date")
@@ -37,7 +37,7 @@ def status(ctx: Ctx, record: dict[str, Any]) -> str:
     """The measure's status: from a newer status report, else from the Zwischenbilanz, else "planned"."""
     report = newer_report(ctx, record)
     if report is not None and report.status is not None:
-        return progress.status_label(ctx, report.status)
+        return status_label(ctx, report.status)
     review = review_of(ctx, record)
     step = _step(ctx, REVIEW)
     if review and review.get("status") and step is not None:
@@ -64,6 +64,9 @@ def table(ctx: Ctx) -> Table:
     for record, author in zip(records, answers.authored(ctx, MEASURES, len(records)), strict=True):
         cells = [ctx.field_value(fields[c], record.get(c)) for c in _COLUMNS]
         cells[2] = answers.titled(ctx, cells[2], author)
+        origin = ctx.origin(step, record)  # "Aus der Zukunftswerkstatt: Dorfladen" under the measure
+        if origin:
+            cells[2] = f"{cells[2]}\n{origin}"
         start, end = (ctx.field_value(fields[c], record.get(c)) for c in ("start", "end"))
         indicator, target = (str(record.get(c) or "") for c in ("indicator", "target"))
         row = (

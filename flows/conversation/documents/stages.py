@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flows.content.model import ListStep, RecordsStep, Stage, Step
-from flows.conversation import progress
 from flows.conversation.context import Ctx
 from flows.conversation.documents import answers, changes, official, plan, series
 from flows.conversation.overview import approval_line
+from flows.conversation.review import dated, indicator_values
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
 from flows.practice import versions
 from flows.practice.measures import measure_of
@@ -120,14 +120,10 @@ def review(ctx: Ctx, step: Step) -> list[Block]:
         entry = plan.review_of(ctx, record) or {}
         measure = measure_of(record)
         name = measure.title
-        targets = [
-            ctx.labelled(i.name, values) if (values := progress.indicator_values(ctx, i)) else i.name
-            for i in measure.indicators
-        ]
+        targets = [indicator_values(ctx, i) for i in measure.indicators]
         report = plan.newer_report(ctx, record)
-        unit = measure.indicators[0].unit if measure.indicators else None
         now = (
-            progress.dated(ctx, progress.amount(ctx, report.value, unit), report)
+            dated(ctx, report, measure.indicators[0] if measure.indicators else None)
             if report is not None and report.value is not None
             else ctx.field_value(fields["indicator_now"], entry.get("indicator_now"))
         )

@@ -87,3 +87,25 @@ def test_codes_without_from_place_and_from_place_without_a_place_step_are_report
     assert len(found) == 14 and all(p.endswith("codes need from_place land, region or kind") for p in found)
     found = problems_of(tmp_path, ("    kind: place\n", "    kind: text\n"))
     assert len(found) == 4 and all(p.endswith("from_place needs a step of kind place in the same stage") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [("zw_priorities", "no earlier records step"), ("wp_nothing", "no earlier records step")],
+)
+def test_from_ideas_must_name_an_earlier_records_step_with_a_priority(tmp_path: Path, source: str, why: str):
+    copy, line = edited(tmp_path, "stages/werkstattplan.yaml", "from_ideas: zw_ideas", f"from_ideas: {source}")
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem == (
+        f"stages/werkstattplan.yaml:{line} [steps.0.from_ideas]: from_ideas names {source!r}, which is {why} "
+        "with a 'priority' field"
+    )
+
+
+def test_from_ideas_and_for_each_exclude_each_other(tmp_path: Path):
+    copy, _ = edited(tmp_path, "stages/werkstattplan.yaml", "title_field: measure", "for_each: zw_ideas")
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    assert any("cannot take ideas (from_ideas)" in str(p) for p in info.value.problems)

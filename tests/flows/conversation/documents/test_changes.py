@@ -12,7 +12,7 @@ from flows.documents.model import Document, Items, Table, Text
 from flows.practice.model import Report, Version
 from tests.flows.conversation.documents.workspace import workspace
 from tests.flows.conversation.practice import MemoryPractice
-from tests.flows.conversation.test_progress import MARCH_15, MITFAHRBANK, dorfladen
+from tests.flows.conversation.test_review import MARCH_15, MITFAHRBANK, dorfladen
 
 DAY = date(2027, 4, 1)
 AT = datetime(2027, 3, 12, 16, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def adapted(content: Content, recorded: list[Version], reports: tuple[Report, ..
     """The workspace with the plan as version 1 had it, but the Dorfladen ending half a year later."""
     later = dorfladen(end="2029-06")
     ctx = workspace(content, **{**PLAN, "wp_measures": [later, MITFAHRBANK], "zb_review": None, **answers})
-    ctx.practice = MemoryPractice(list(reports), recorded)
+    ctx.practice = MemoryPractice(list(reports), recorded=recorded)
     return ctx
 
 
@@ -100,7 +100,7 @@ def test_the_review_shows_baseline_target_the_latest_value_status_and_decision(c
     [table] = [b for b in plan_blocks(build(ctx, "strategy", DAY), "5.") if isinstance(b, Table)]
     assert table.rows[0] == (
         "Dorfladen",
-        "Nutzer: Basis 0 Personen (Januar 2027) → Ziel 40 Personen bis Dezember 2028",
+        "Nutzer (Personen): Basis 0 (Januar 2027) → Ziel 40 bis Dezember 2028",
         "12 Personen (15.03.2027)",  # reported after the review: newer than the value typed there
         "verzögert",
         "anpassen",

@@ -7,7 +7,7 @@ from flows.content.content import Content
 from flows.practice.model import Report
 from tests.conftest import EngineChat
 from tests.flows.conversation.test_engine import onboard
-from tests.flows.conversation.test_progress import MARCH_15, MITFAHRBANK, at_the_review
+from tests.flows.conversation.test_review import MARCH_15, MITFAHRBANK, at_the_review
 
 INTRO = "Der Werkstattplan verbindet die einzelnen Maßnahmen zu einer Gesamtstrategie."
 HOW = "Jetzt wird es konkret"

@@ -67,8 +67,9 @@ def test_the_review_shows_the_target_from_the_plan_and_the_latest_reported_value
     latest = Report("r1", "delayed", 12.0, MARCH_15, author_id=12, author="Anna")
     chat, first = at_the_review(content, [earlier, latest])
     assert "Maßnahme „Dorfladen“ · Stand (1/5)" in first
-    assert "Indikator Nutzer: Basis 0 Personen (Januar 2027) → Ziel 40 Personen bis Dezember 2028" in first
-    assert "Letzte Meldung (15.03.2027, Anna): 12 Personen; Stand: verzögert" in first
+    indicator = "Indikator: Nutzer (Personen) · Basis 0 (Januar 2027) · Ziel 40 bis Dezember 2028"
+    assert f"{indicator} · zuletzt 12 (15.03.2027, Anna)" in first  # as the owner's reminders say it
+    assert "Letzte Meldung: verzögert (15.03.2027, Anna)" in first
     assert "Aktuelle Antwort: verzögert" in first  # the review starts from the report: one tap keeps it
     assert "Aktuelle Antwort: 12" in chat.presses("Antwort beibehalten")
     chat.presses("Antwort beibehalten")
@@ -82,7 +83,7 @@ def test_a_measure_without_a_report_is_asked_from_scratch_and_an_older_one_shows
     for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen", "fortführen"):
         second = chat.says(answer)
     assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in second
-    assert "Indikator Fahrten pro Monat: Ziel 30 bis Ende 2028" in second  # the target as it was typed
+    assert "Indikator: Fahrten pro Monat · Ziel 30 bis Ende 2028" in second  # the target as it was typed
     assert chat.answers["zb_review"] == [{"uid": "r1", "status": "running", "indicator_now": None, "helped": None,
                                           "blocked": None, "decision": "continue"}]  # fmt: skip
 
@@ -100,12 +101,10 @@ def test_in_french_and_english_the_lines_read_as_each_language_writes_them(conte
     report = Report("r1", "running", 1234.5, MARCH_15, author="Anna")
     _, french = at_the_review(content, [report], lang="fr")
     assert (
-        "Indicateur Nutzer\u00a0: référence 0 Personen (janvier 2027) → cible 40 Personen d’ici décembre 2028" in french
-    )
-    assert (
-        "Dernier point d’avancement (15 mars 2027, Anna)\u00a0: 1\u202f234,5 Personen\u202f; Avancement\u00a0: en cours"
-        in french
-    )
+        "Indicateur\u00a0: Nutzer (Personen) · référence 0 (janvier 2027) · cible 40 d’ici décembre 2028"
+        " · dernière valeur 1\u202f234,5 (15 mars 2027, Anna)"
+    ) in french
+    assert "Dernier point\u00a0: en cours (15 mars 2027, Anna)" in french
     _, english = at_the_review(content, [report], lang="en")
-    assert "Indicator Nutzer: baseline 0 Personen (January 2027) → target 40 Personen by December 2028" in english
-    assert "Latest report (Mar 15, 2027, Anna): 1,234.5 Personen; Status: running" in english
+    assert "Indicator: Nutzer (Personen) · baseline 0 (January 2027) · target 40 by December 2028" in english
+    assert "Last report: running (Mar 15, 2027, Anna)" in english
