@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -225,26 +226,37 @@ class ListStep(StepBase):
     item_max_length: int = Field(default=500, ge=10, le=2000)
 
 
+def _listed(value: object) -> object:
+    """One id written alone is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class Rule(Strict):
     """How the answers decide a checklist item, so that people tick only what the data cannot tell
-    (flows/conversation/rules.py evaluates it; ``daks content check`` validates the ids).
+    (flows/conversation/rules.py evaluates it; ``daks content check`` validates the ids; content/README.md lists
+    the vocabulary).
 
     ``every`` names a records step: the item is done when it has records and each of them (with ``where``: each of
     those whose single-choice fields hold one of the listed option ids) has every field in ``has`` filled.
-    ``answer`` names a step: done when it is answered and (with ``among``) its answer is one of those option ids."""
+    ``answer`` names one or more steps: done when each is answered and (with ``among``, one step only) its answer
+    is one of those option ids."""
 
     every: Identifier | None = None
     where: dict[Identifier, list[Identifier]] = Field(default_factory=dict)
     has: list[Identifier] = Field(default_factory=list)
-    answer: Identifier | None = None
+    answer: Annotated[list[Identifier], BeforeValidator(_listed)] = Field(default_factory=list)
     among: list[Identifier] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_subject(self) -> Rule:
-        if (self.every is None) == (self.answer is None):
+        if (self.every is None) == (not self.answer):
             raise ValueError("a rule names exactly one of 'every' (a records step) or 'answer' (a step)")
         if self.every is not None and not self.has:
             raise ValueError("a rule with 'every' needs 'has': the fields each record must have")
+        if self.every is None and (self.has or self.where):
+            raise ValueError("'has' and 'where' go with 'every'")
+        if self.among and len(self.answer) != 1:
+            raise ValueError("'among' goes with 'answer' naming one step")
         return self
 
 

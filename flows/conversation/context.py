@@ -34,6 +34,7 @@ from flows.content.model import (
     SingleStep,
     Step,
 )
+from flows.conversation import rules
 from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
@@ -219,7 +220,8 @@ class Ctx:
                 return self.t.joined(f"{i}. {label}" for i, label in enumerate(labels, 1))
             return self.t.joined(labels)
         if isinstance(step, ChecklistStep):
-            return self.t.plural("{n} of {total} done", "{n} of {total} done", len(value), total=len(step.items))
+            done = len(rules.ticked(self, step, value))
+            return self.t.plural("{n} of {total} done", "{n} of {total} done", done, total=len(step.items))
         if isinstance(step, ListStep):
             return self.t.joined(value)
         if isinstance(step, RecordsStep):
@@ -233,7 +235,8 @@ class Ctx:
         if isinstance(step, RecordsStep) and value:
             return [Paragraph(self.record_text(step, r, number)) for number, r in enumerate(value, 1)]
         if isinstance(step, ChecklistStep) and value is not None:
-            open_items = [self.text(i.label) for i in step.items if i.id not in value]
+            done = rules.ticked(self, step, value)
+            open_items = [self.text(i.label) for i in step.items if i.id not in done]
             blocks: list[Block] = [Paragraph(self.short(step, value))]
             if open_items:
                 blocks += [Paragraph(self.t("Still open:")), Bullets(tuple(open_items))]

@@ -87,7 +87,7 @@ FIVE_STAGES: list[tuple[str, str]] = [
     ("fertig", "Werkstattplan · Frage 3 von 5"),
     ("1", "Werkstattplan · Frage 4 von 5"),
     ("01.03.2028", "Was davon ist erledigt?"),
-    ("1, 2, 3, 4", "Zusammenfassung: Werkstattplan"),
+    ("alle", "Zusammenfassung: Werkstattplan"),  # the answers decide all items but the indicators
     ("1", "Zwischenbilanz · Frage 1 von 8"),
     ("15.06.2029", "Maßnahme „Praxisbörse aufbauen“ · Stand (1/5)"),
     ("2", "(2/5)"),

@@ -109,9 +109,9 @@ def test_step_without_german_text(root: Path, content: Content) -> None:
 
 def test_duplicate_step_id_across_stages(root: Path, content: Content) -> None:
     rel = "stages/kommunalprofil.yaml"
-    index = step_index(content, "kommunalprofil", "kp_reference_date")
+    index = step_index(content, "kommunalprofil", "kp_inventory")  # a step no rule or option source names
     assert "ko_date" in content.steps and content.stage_of("ko_date").id == "kickoff"
-    edit(root, rel, "  - id: kp_reference_date\n", "  - id: ko_date\n")
+    edit(root, rel, "  - id: kp_inventory\n", "  - id: ko_date\n")
     problem = the_problem(root)
     assert problem.file == rel  # reported where the id is used the second time
     assert problem.location == f"steps.{index}.id"

@@ -180,8 +180,10 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         if "adapt" in ids and state.step == "zb_review":  # the review adapts the measure: it is reopened in the plan
             return press("adapt")
         return press(next(i for i in ids if not i.startswith("_")))
-    if expects in ("multi", "checklist"):
+    if expects == "multi":
         return Inbound(text="1, 2")
+    if expects == "checklist":  # the items the answers decide are no choice: there may be fewer than two to tick
+        return Inbound(text="1, 2") if len([i for i in ids if not i.startswith("_")]) >= 2 else press("_done")
     if expects == "list":
         items = state.answers.get(state.step or "") or []
         return Inbound(text="- Erster Punkt\n- Zweiter Punkt") if len(items) < 2 else press("_done")
