@@ -176,10 +176,9 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
     expects = last.expects
     if expects in TYPED_ANSWERS:
         return Inbound(text=TYPED_ANSWERS[expects])
-    if expects == "single":
-        if "adapt" in ids and state.step == "zb_review":  # the review adapts the measure: it is reopened in the plan
-            return press("adapt")
-        return press(next(i for i in ids if not i.startswith("_")))
+    if expects == "single":  # the first option; the review adapts its measure, which reopens it in the plan
+        options = [i for i in ids if not i.startswith("_")]
+        return press("adapt" if "adapt" in options and state.step == "zb_review" else options[0])
     if expects == "multi":
         return Inbound(text="1, 2")
     if expects == "checklist":  # the items the answers decide are no choice: there may be fewer than two to tick
