@@ -27,6 +27,7 @@ from flows.conversation.actions import (
     Join,
     MakeLinkCode,
     PublishEvent,
+    RecordVersion,
     RemoveMember,
     RemoveTemplate,
     ReportProgress,
@@ -125,8 +126,8 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _team(unit, content, actor, action, now, t)
     elif isinstance(action, FileAction):
         return _files(unit, content, actor, action, t)
-    elif isinstance(action, ReportProgress | SetReminders):
-        return practice.act(unit, actor.user_id, action, now, t)
+    elif isinstance(action, ReportProgress | SetReminders | RecordVersion):
+        return practice.act(unit, content, actor.user_id, action, now, t)
     return None
 
 

@@ -346,6 +346,12 @@ class RecordsStep(StepBase):
     min_records: int = Field(default=1, ge=0)
     max_records: int = Field(default=30, ge=1, le=100)
     for_each: Identifier | None = None
+    reopens: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict,
+        description="With for_each: a record whose single-choice field holds one of the listed option ids (the "
+        "review's decision: [adapt]) opens the record it goes through for editing right after it is saved; "
+        "then this step goes on.",
+    )
     from_ideas: Identifier | None = Field(
         default=None,
         description="An earlier records step of ideas (idea, field, champion, priority): its high- and "
@@ -361,6 +367,15 @@ class RecordsStep(StepBase):
             raise ValueError("a step with for_each reviews records one by one; it cannot take ideas (from_ideas)")
         if self.for_each is None and self.title_field not in ids:
             raise ValueError(f"title_field {self.title_field!r} is not one of the fields {ids}")
+        if self.reopens and self.for_each is None:
+            raise ValueError("'reopens' needs 'for_each': the records it would open")
+        for field_id, option_ids in self.reopens.items():
+            single = next((f for f in self.fields if f.id == field_id and isinstance(f, FieldSingle)), None)
+            if single is None:
+                raise ValueError(f"reopens: {field_id!r} is not a single-choice field of the step")
+            unknown = sorted(set(option_ids) - {o.id for o in single.options}) if single.options else []
+            if unknown:
+                raise ValueError(f"reopens: {unknown} are not options of the field {field_id!r}")
         return self
 
 

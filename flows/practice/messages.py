@@ -30,10 +30,14 @@ def _when(t: Translator, value: Any) -> str:
     return t.answer_date(value) if day_of(value) is not None else str(value)
 
 
-def indicator_line(t: Translator, indicator: Indicator, last: Report | None, current: float | None) -> str:
-    """ "Indicator: users (persons) · baseline 0 (January 2027) · target 40 by December 2028 · latest 12 (…)"."""
-    name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-    parts = [t("Indicator: {name}", name=name)]
+def indicator_name(indicator: Indicator) -> str:
+    """ "Nutzer (Personen)": the name, and the unit where there is one."""
+    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+
+
+def indicator_parts(t: Translator, indicator: Indicator) -> list[str]:
+    """ "baseline 0 (January 2027)", "target 40 by December 2028": what the plan set, where it set it."""
+    parts: list[str] = []
     base = indicator.baseline
     if base is not None and base.value is not None:
         value = t.number(base.value)
@@ -49,6 +53,12 @@ def indicator_line(t: Translator, indicator: Indicator, last: Report | None, cur
             if indicator.target_date
             else t("target {value}", value=target)
         )
+    return parts
+
+
+def indicator_line(t: Translator, indicator: Indicator, last: Report | None, current: float | None) -> str:
+    """ "Indicator: users (persons) · baseline 0 (January 2027) · target 40 by December 2028 · latest 12 (…)"."""
+    parts = [t("Indicator: {name}", name=indicator_name(indicator)), *indicator_parts(t, indicator)]
     if last is not None and last.value is not None:
         when = t.date(last.at.date(), "medium")
         parts.append(
@@ -59,6 +69,15 @@ def indicator_line(t: Translator, indicator: Indicator, last: Report | None, cur
     if current is not None:
         parts.append(t("official figure now {value}", value=t.number(current)))
     return " · ".join(parts)
+
+
+def report_line(t: Translator, last: Report) -> str:
+    """ "Letzte Meldung: läuft (15.03.2027, Anna)"."""
+    when = t.date(last.at.date(), "medium")
+    status = t(STATUS_NAMES[last.status]) if last.status is not None else "–"
+    if last.author:
+        return t("Last report: {status} ({date}, {author})", status=status, date=when, author=last.author)
+    return t("Last report: {status} ({date})", status=status, date=when)
 
 
 def status_choices(t: Translator, uid: str) -> list[Choice]:
@@ -89,13 +108,7 @@ def _measure_lines(
         lines.append(t("Owner: {name}, outside the team. Please ask them and report for them.", name=owner.name))
     last = latest(list(reports), measure.uid)
     if last is not None and last.status is not None:
-        when = t.date(last.at.date(), "medium")
-        status = t(STATUS_NAMES[last.status])
-        lines.append(
-            t("Last report: {status} ({date}, {author})", status=status, date=when, author=last.author)
-            if last.author
-            else t("Last report: {status} ({date})", status=status, date=when)
-        )
+        lines.append(report_line(t, last))
     for number, indicator in enumerate(measure.indicators):
         lines.append(indicator_line(t, indicator, last if number == 0 else None, current if number == 0 else None))
     return lines

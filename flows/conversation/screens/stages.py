@@ -152,7 +152,12 @@ def apply(s: Session, step: Step, result: Result) -> None:
         s.state.draft = result.draft
     s.notes += result.notes
     s.show_question = result.prompt
-    if result.done:
+    if result.goto is not None:
+        s.state.remember(step.id)
+        s.goto(result.goto[0])
+        if result.goto[1] is not None:
+            s.state.draft = result.goto[1]
+    elif result.done:
         s.advance(step)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.content.model import FieldBudget, FieldDate, FieldIndicators, FieldOwner, FieldSingle, RecordsStep
-from flows.conversation import credits
+from flows.conversation import credits, review
 from flows.conversation.context import Ctx, new_uid
 from flows.conversation.steps import ideas, indicators, owner
 from flows.conversation.steps.base import Input, Result, StepKind
@@ -42,7 +42,10 @@ class RecordsKind(StepKind):
 
     def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
         existing = next((r for r in records if r["uid"] == uid), None)
-        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {}), "was": existing}
+        values = dict(existing) if existing is not None else {}
+        if existing is None and uid is not None and step.for_each == MEASURES:
+            values = review.prefilled(ctx, step, uid)  # a measure's review starts from its latest report
+        return {"phase": "field", "uid": uid, "field": 0, "values": values, "was": existing}
 
     def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
         reviewed = {r["uid"] for r in records}
@@ -115,6 +118,8 @@ class RecordsKind(StepKind):
             else:
                 heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
             blocks.append(Paragraph(heading))
+            if step.for_each == MEASURES and d["field"] == 0 and d.get("uid"):
+                blocks += [Paragraph(line) for line in review.lines(ctx, d["uid"])]
             if isinstance(f, FieldIndicators):
                 return blocks + indicators.question(ctx, f, d)
             blocks.append(Paragraph(ctx.text(f.prompt)))
@@ -287,7 +292,7 @@ class RecordsKind(StepKind):
         if changed:
             record = {**values, "uid": d["uid"]}
             return Result(held={"step": step.id, "uid": d["uid"], "value": record}, draft=dict(_SEEN))
-        return self._save(ctx, step, values, d.get("uid"), records)
+        return self._save(ctx, step, values, d.get("uid"), records, d.get("back"))
 
     def _changed(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any], records: list[dict[str, Any]]) -> bool:
         """Whether a teammate changed (or deleted) the entry being edited since it was opened."""
@@ -307,7 +312,13 @@ class RecordsKind(StepKind):
         ) != team.me
 
     def _save(
-        self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
+        self,
+        ctx: Ctx,
+        step: RecordsStep,
+        values: dict[str, Any],
+        uid: str | None,
+        records: list[dict[str, Any]],
+        back: str | None = None,
     ) -> Result:
         if uid is None:
             uid = new_uid(ctx, records)
@@ -317,13 +328,35 @@ class RecordsKind(StepKind):
             records.append(record)
         else:
             records[index] = record
-        note = ctx.t("Saved: {title}", title=ctx.record_text(step, record))
+        notes: list[Block] = [Paragraph(ctx.t("Saved: {title}", title=ctx.record_text(step, record)))]
+        if back is not None and back in ctx.content.steps:  # a record reopened by a review: back to the review
+            return Result(value=records, notes=notes, goto=(back, None))
+        if step.for_each and any(record.get(f) in ids for f, ids in step.reopens.items()):
+            reopened = self._reopen(ctx, step, uid)
+            if reopened is not None:
+                return Result(value=records, notes=[*notes, reopened[0]], goto=reopened[1])
         after = self._next_review(ctx, step, records) if step.for_each else {"phase": "overview"}
         if ctx.state.draft.get("idea") is not None:  # taken over from an idea: on to the next one
             after = ideas.next_idea(ctx, step, records, int(ctx.state.draft.get("done") or 0) + 1) or after
-        return Result(
-            value=records, notes=[Paragraph(note)], draft=dict(_SEEN) if after["phase"] == "overview" else after
+        return Result(value=records, notes=notes, draft=dict(_SEEN) if after["phase"] == "overview" else after)
+
+    def _reopen(self, ctx: Ctx, step: RecordsStep, uid: str) -> tuple[Paragraph, tuple[str, dict[str, Any]]] | None:
+        """The record a review went through, opened for editing (``reopens``); saving it comes back to the review."""
+        source = ctx.content.step(step.for_each) if step.for_each in ctx.content.steps else None
+        if not isinstance(source, RecordsStep):
+            return None
+        records = self.records(ctx, source)
+        if not any(r["uid"] == uid for r in records):
+            return None
+        draft = {**self._open(ctx, source, uid, records), "back": step.id}
+        stage = ctx.content.stage_of(source.id)
+        note = ctx.t(
+            "Now “{title}” in “{stage}”: change what needs changing and keep the rest. Then we go on with “{step}”.",
+            title=self._title(ctx, step, uid),
+            stage=ctx.text(stage.title),
+            step=ctx.text(step.label),
         )
+        return Paragraph(note), (source.id, draft)
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft
@@ -334,6 +367,8 @@ class RecordsKind(StepKind):
                 return inner
         if d.get("phase") == "field" and d["field"] > 0:
             return {**_outside(d), "field": d["field"] - 1}
+        if d.get("phase") == "field" and d.get("back"):
+            return None  # a record reopened by a review: back to the review (it is the step before in the history)
         if (d.get("phase") == "field" and d.get("idea") is not None) or d.get("phase") == ideas.MERGE:
             return {"phase": ideas.IDEA, "idea": d["idea"], "done": d.get("done") or 0}  # the idea again
         if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):

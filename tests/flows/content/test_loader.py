@@ -166,6 +166,22 @@ def test_stage_without_checklist(root: Path, content: Content) -> None:
     assert text[problem.line - 1].strip().startswith("kind:")
 
 
+@pytest.mark.parametrize(
+    ("reopens", "said"),
+    [
+        ("{decision: [rethink]}", "reopens: ['rethink'] are not options of the field 'decision'"),
+        ("{helped: [adapt]}", "reopens: 'helped' is not a single-choice field of the step"),
+    ],
+)
+def test_a_review_reopens_only_on_an_option_of_one_of_its_single_choice_fields(
+    root: Path, reopens: str, said: str
+) -> None:
+    rel = "stages/zwischenbilanz.yaml"
+    edit(root, rel, "reopens: {decision: [adapt]}", f"reopens: {reopens}")
+    problem = the_problem(root)
+    assert problem.file == rel and said in problem.message
+
+
 def test_needs_names_unknown_step(root: Path) -> None:
     rel = "stages/werkstattplan.yaml"
     edit(root, rel, "needs: [zw_priorities]", "needs: [no_such_step]")
