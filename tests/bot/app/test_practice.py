@@ -135,8 +135,9 @@ async def monitoring(store: Store, anna: Named) -> str:
 
 
 async def keeps(anna: Named) -> str:
-    """Keeps a field's answer, skips an empty optional one, or types one where one is needed."""
-    for choice in ("_keep", "_skip"):
+    """Keeps a field's answer (the indicators as they are: done), skips an empty optional one, or types one where one
+    is needed."""
+    for choice in ("_keep", "_skip", "_done"):
         if choice in anna.offered:
             return await anna.presses(choice)
     return await anna.says("5 bis 2029")

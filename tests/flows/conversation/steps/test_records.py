@@ -168,9 +168,10 @@ def test_commitments_in_french(content: Content):
 
 
 def keep_the_rest(chat: EngineChat) -> str:
-    """Keeps the answer a field has, skips an optional empty one, and types one where it must have one."""
+    """Keeps the answer a field has (the indicators as they are: "Fertig"), skips an optional empty one, and types one
+    where it must have one."""
     offered = [c.label for c in chat.replies[-1].choices]
-    for button in ("Antwort beibehalten", "Überspringen"):
+    for button in ("Antwort beibehalten", "Überspringen", "Fertig"):
         if button in offered:
             return chat.presses(button)
     return chat.says("40 Nutzer")
