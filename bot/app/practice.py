@@ -21,18 +21,7 @@ class StoredPractice:
         if self.workspace_id is None:
             return []
         if self._reports is None:
-            self._reports = [
-                Report(
-                    r.measure,
-                    cast(Status, r.status) if r.status in get_args(Status) else None,
-                    r.value,
-                    r.at,
-                    r.author_id,
-                    r.author,
-                    r.note,
-                )
-                for r in self.unit.reports(self.workspace_id)
-            ]
+            self._reports = reports(self.unit, self.workspace_id)
         return self._reports
 
     def reminders(self) -> Reminders:
@@ -46,3 +35,19 @@ class StoredPractice:
         if self.workspace_id is None:
             return []
         return [Version(v.number, v.answers, v.agreed_on, v.at) for v in self.unit.plan_versions(self.workspace_id)]
+
+
+def reports(unit: Unit, workspace_id: int) -> list[Report]:
+    """A workspace's status reports as the plan reads them, oldest first."""
+    return [
+        Report(
+            r.measure,
+            cast(Status, r.status) if r.status in get_args(Status) else None,
+            r.value,
+            r.at,
+            r.author_id,
+            r.author,
+            r.note,
+        )
+        for r in unit.reports(workspace_id)
+    ]
