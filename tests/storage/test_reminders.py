@@ -63,7 +63,9 @@ async def test_a_sent_reminder_and_the_idle_nudge_stay_when_the_plan_no_longer_a
     await store.run(lambda unit: unit.plan(wid, [monitoring(anna)], DUE))
     await store.run(lambda unit: unit.nudge(wid, idle, DUE))
     fired = await store.run(
-        lambda unit: [unit.fire(r, ("telegram", "1001", "de"), DUE) for r in unit.due_reminders(DUE) if r.kind != "idle"]
+        lambda unit: [
+            unit.fire(r, ("telegram", "1001", "de"), DUE) for r in unit.due_reminders(DUE) if r.kind != "idle"
+        ]
     )
     assert fired[0] is not None
 
@@ -88,11 +90,17 @@ async def test_a_reminder_fires_once_when_two_processes_take_it_at_the_same_mome
     row = (await store.run(lambda unit: unit.reminders_of(wid)))[0]
     assert (row.state, row.broadcast_id) == ("sent", broadcasts[0])
     deliveries = await store.run(
-        lambda unit: unit.conn.execute(select(Delivery.user_id, Delivery.channel, Delivery.address, Delivery.state)).all()
+        lambda unit: unit.conn.execute(
+            select(Delivery.user_id, Delivery.channel, Delivery.address, Delivery.state)
+        ).all()
     )
     assert [tuple(d) for d in deliveries] == [(anna, "telegram", "1001", "queued")]
     kind = await store.run(lambda unit: unit.broadcast(broadcasts[0]))
-    assert kind is not None and (kind.kind, kind.status, kind.body) == ("followup", "sending", {"reminder": str(row.id)})
+    assert kind is not None and (kind.kind, kind.status, kind.body) == (
+        "followup",
+        "sending",
+        {"reminder": str(row.id)},
+    )
 
 
 async def test_a_deferred_reminder_is_due_at_its_new_time_and_a_skipped_one_never(store: Store):
@@ -164,7 +172,9 @@ async def test_a_reminder_to_someone_no_longer_in_the_workspace_comes_due_marked
     await store.run(lambda unit: unit.plan(wid, [monitoring(anna), monitoring(ben.user_id)], DUE))
     await store.run(lambda unit: unit.remove_member(wid, ben.user_id))
     await store.run(
-        lambda unit: unit.conn.execute(update(Reminder).where(Reminder.user_id == anna).values(due_at=DUE - timedelta(1)))
+        lambda unit: unit.conn.execute(
+            update(Reminder).where(Reminder.user_id == anna).values(due_at=DUE - timedelta(1))
+        )
     )
 
     due = await store.run(lambda unit: unit.due_reminders(DUE))
