@@ -195,7 +195,7 @@ class Courier:
             self._idle_seen = now
         sent = False
         while True:
-            outcomes = await self.store.run(lambda unit: followup.fire_due(unit, self.content, channels, now))
+            outcomes = await self.store.run(lambda unit: followup.fire_due(unit, channels, now))
             sent = sent or outcomes["sent"] > 0
             if outcomes.total() < followup.BATCH:
                 return sent

@@ -73,7 +73,7 @@ def replan(unit: Unit, workspace_id: int, now: datetime, answers: Mapping[str, A
     return unit.plan(workspace_id, [(d.key, d.kind, d.subject, d.user_id, d.due_at) for d in dues], now)
 
 
-def fire_due(unit: Unit, content: Content, channels: Iterable[str], now: datetime) -> Counter[str]:
+def fire_due(unit: Unit, channels: Iterable[str], now: datetime) -> Counter[str]:
     """Decide every reminder due by ``now`` (up to ``BATCH``): fire it into the outbox, defer it (quiet hours, a
     pause) or skip it (stopped, late, unreachable on ``channels``, gone). Outcomes counted, also as metrics."""
     rows = unit.due_reminders(now, BATCH)

@@ -58,8 +58,8 @@ async def planned(store: Store, wid: int) -> list[tuple[str, str, int, datetime,
     ]
 
 
-async def fire(store: Store, content: Content, now: datetime, channels: tuple[str, ...] = TELEGRAM) -> dict[str, int]:
-    return dict(await store.run(lambda unit: followup.fire_due(unit, content, channels, now)))
+async def fire(store: Store, now: datetime, channels: tuple[str, ...] = TELEGRAM) -> dict[str, int]:
+    return dict(await store.run(lambda unit: followup.fire_due(unit, channels, now)))
 
 
 async def seeded(companion: Companion, store: Store, content: Content) -> tuple[Person, int, int]:
@@ -91,9 +91,9 @@ async def test_a_due_reminder_is_queued_once_to_the_owner_and_says_how_the_measu
 ):
     _, anna_id, wid = await seeded(companion, store, content)
 
-    assert await fire(store, content, MONDAY - timedelta(seconds=1)) == {}
-    assert await fire(store, content, MONDAY) == {"sent": 1}
-    assert await fire(store, content, MONDAY + timedelta(minutes=1)) == {}
+    assert await fire(store, MONDAY - timedelta(seconds=1)) == {}
+    assert await fire(store, MONDAY) == {"sent": 1}
+    assert await fire(store, MONDAY + timedelta(minutes=1)) == {}
 
     [delivery] = await rows(store, Delivery)
     assert (delivery["user_id"], delivery["channel"], delivery["address"], delivery["state"]) == (
@@ -131,7 +131,7 @@ async def test_a_reminder_on_an_official_indicator_gives_its_value_from_the_impo
         followup.replan(unit, unit.memberships(account.user_id)[0][0], MONDAY)
 
     await store.run(imported)
-    assert await fire(store, content, MONDAY) == {"sent": 1}
+    assert await fire(store, MONDAY) == {"sent": 1}
     [delivery] = await rows(store, Delivery)
     broadcast = await store.run(lambda unit: unit.broadcast(delivery["broadcast_id"]))
     about = await store.run(lambda unit: followup.about(unit, broadcast))
@@ -148,12 +148,12 @@ async def test_stopped_reminders_are_skipped_and_paused_ones_come_after_the_paus
     back = MONDAY + timedelta(days=14)
     await store.run(lambda unit: unit.set_reminder_setting(anna_id, "paused", back))
 
-    assert await fire(store, content, MONDAY) == {"deferred": 1}
+    assert await fire(store, MONDAY) == {"deferred": 1}
     assert await planned(store, wid) == [("monitoring", "r1", anna_id, back, "scheduled")]
-    assert await fire(store, content, back - timedelta(seconds=1)) == {}
+    assert await fire(store, back - timedelta(seconds=1)) == {}
 
     await store.run(lambda unit: unit.set_reminder_setting(anna_id, "off"))
-    assert await fire(store, content, back) == {"off": 1}
+    assert await fire(store, back) == {"off": 1}
     assert await rows(store, Delivery) == []
 
 
@@ -164,23 +164,23 @@ async def test_inside_quiet_hours_a_reminder_waits_for_eight_in_the_morning_in_t
     evening = MONDAY + timedelta(hours=12)  # 21:00 in Berlin
     morning = datetime(2027, 9, 28, 6, tzinfo=UTC)  # 08:00 in Berlin
 
-    assert await fire(store, content, evening) == {"deferred": 1}
+    assert await fire(store, evening) == {"deferred": 1}
     assert await planned(store, wid) == [("monitoring", "r1", anna_id, morning, "scheduled")]
-    assert await fire(store, content, morning - timedelta(seconds=1)) == {}
-    assert await fire(store, content, morning) == {"sent": 1}
+    assert await fire(store, morning - timedelta(seconds=1)) == {}
+    assert await fire(store, morning) == {"sent": 1}
 
 
 async def test_a_reminder_for_someone_not_on_the_senders_messengers_is_skipped(
     companion: Companion, store: Store, content: Content
 ):
     await seeded(companion, store, content)
-    assert await fire(store, content, MONDAY, channels=("matrix", "console")) == {"unreachable": 1}
+    assert await fire(store, MONDAY, channels=("matrix", "console")) == {"unreachable": 1}
     assert await rows(store, Delivery) == []
 
 
 async def test_a_reminder_more_than_a_week_overdue_is_skipped(companion: Companion, store: Store, content: Content):
     await seeded(companion, store, content)
-    assert await fire(store, content, MONDAY + timedelta(days=7, seconds=1)) == {"late": 1}
+    assert await fire(store, MONDAY + timedelta(days=7, seconds=1)) == {"late": 1}
     assert await rows(store, Delivery) == []
 
 
@@ -203,7 +203,7 @@ async def test_a_measure_reported_done_or_an_owner_removed_gets_no_more_reminder
         ("monitoring", ben_id, "scheduled"),
     ]
     await store.run(lambda unit: unit.remove_member(wid, ben_id))
-    assert await fire(store, content, MONDAY) == {"gone": 1}  # removed before a replan: never sent to him
+    assert await fire(store, MONDAY) == {"gone": 1}  # removed before a replan: never sent to him
 
     await store.run(lambda unit: followup.after_turn(unit, None, [], [RemoveMember(wid, ben_id)], answers, MONDAY))
     assert [(u, s) for _, _, u, _, s in await planned(store, wid)] == [(anna_id, "scheduled"), (ben_id, "skipped")]
@@ -230,7 +230,7 @@ async def test_a_workspace_left_alone_for_a_month_gets_one_nudge_to_whoever_was_
     assert (kind, subject, to, state) == ("idle", "kickoff", anna_id, "scheduled")
 
     daytime = deferred(month, "Europe/Berlin") or month
-    assert await fire(store, content, daytime) == {"sent": 1}
+    assert await fire(store, daytime) == {"sent": 1}
     [delivery] = await rows(store, Delivery)
     broadcast = await store.run(lambda unit: unit.broadcast(delivery["broadcast_id"]))
     message = followup.message(content, await store.run(lambda unit: followup.about(unit, broadcast)), "de")

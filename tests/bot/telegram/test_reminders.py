@@ -103,7 +103,10 @@ class Served:
 @pytest.fixture
 async def served(api: FakeBotAPI, database_url: str, tmp_path: Path) -> AsyncIterator[Served]:
     store = await Store.open(database_url, busy_timeout=10)  # reads beside a running sender: wait for its writes
-    yield Served(api, store, database_url, tmp_path)
+    served = Served(api, store, database_url, tmp_path)
+    yield served
+    if served.process is not None and served.process.proc is not None:  # a test that failed left it running
+        await served.process.stop(signal.SIGKILL)
     await store.close()
 
 
