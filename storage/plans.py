@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.base import UnitBase, aware
@@ -97,6 +97,14 @@ class Plans(UnitBase):
             )
         )
         return number
+
+    def agree_version(self, wid: int, number: int, answers: dict[str, Any], agreed_on: str, by: int | None) -> None:
+        """Version ``number``, recorded without an approval, becomes the plan the steering group agreed: ``answers``."""
+        self.conn.execute(
+            update(PlanVersion)
+            .where(col(PlanVersion.workspace_id) == wid, col(PlanVersion.number) == number)
+            .values(answers=answers, agreed_on=agreed_on, by=by, at=utcnow())
+        )
 
     def plan_versions(self, wid: int) -> list[VersionRow]:
         rows = self.conn.execute(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from bot.app import privacy, statistics, templates
+from bot.app import practice, privacy, statistics, templates
 from bot.app import team as teamwork
 from flows.content.i18n import Translator
 from flows.content.loader import Content
@@ -27,8 +27,10 @@ from flows.conversation.actions import (
     Join,
     MakeLinkCode,
     PublishEvent,
+    RecordVersion,
     RemoveMember,
     RemoveTemplate,
+    ReportProgress,
     RequestConsent,
     Role,
     SaveTemplate,
@@ -38,6 +40,7 @@ from flows.conversation.actions import (
     SetEditor,
     SetMemberRole,
     SetNotices,
+    SetReminders,
     ShowBroadcasts,
     ShowEditors,
     ShowEvents,
@@ -93,18 +96,8 @@ def apply(unit: Unit, content: Content, actor: Actor, actions: list[Action], now
 
 
 def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: datetime, t: Translator) -> Outbound | None:
-    if isinstance(action, RequestConsent):
-        unit.request_subscription(
-            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
-        )
-    elif isinstance(action, Confirm):
-        unit.confirm_subscription(
-            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
-        )
-    elif isinstance(action, ChangeSubscription):
-        unit.change_subscription(actor.user_id, action.language, list(action.topics))
-    elif isinstance(action, Withdraw):
-        unit.withdraw_subscription(actor.user_id)
+    if isinstance(action, SubscriptionAction):
+        _subscription(unit, actor, action)
     elif isinstance(action, Attend):
         return _attend(unit, actor, action, t)
     elif isinstance(action, ShowEvents):
@@ -133,7 +126,27 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _team(unit, content, actor, action, now, t)
     elif isinstance(action, FileAction):
         return _files(unit, content, actor, action, t)
+    elif isinstance(action, ReportProgress | SetReminders | RecordVersion):
+        return practice.act(unit, content, actor.user_id, action, now, t)
     return None
+
+
+SubscriptionAction = RequestConsent | Confirm | ChangeSubscription | Withdraw
+
+
+def _subscription(unit: Unit, actor: Actor, action: SubscriptionAction) -> None:
+    if isinstance(action, RequestConsent):
+        unit.request_subscription(
+            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
+        )
+    elif isinstance(action, Confirm):
+        unit.confirm_subscription(
+            actor.user_id, actor.channel, actor.ref, action.language, list(action.topics), action.version
+        )
+    elif isinstance(action, ChangeSubscription):
+        unit.change_subscription(actor.user_id, action.language, list(action.topics))
+    else:
+        unit.withdraw_subscription(actor.user_id)
 
 
 FileAction = ShowTemplates | SendDefaultTemplates | SaveTemplate | RemoveTemplate | ImportSheet | SendRegisterTemplate

@@ -15,11 +15,14 @@ from flows.content.model import (
     ChecklistStep,
     Command,
     Country,
+    FieldSingle,
     GlossaryTerm,
     Handlungsfeld,
     LocalText,
     Option,
     RecordsStep,
+    Rule,
+    Stage,
     Step,
     ToolboxItem,
 )
@@ -268,15 +271,8 @@ def cross_check(
             if isinstance(step, RecordsStep):
                 for j, f in enumerate(step.fields):
                     sources += [((*where, "fields", j, "options_from"), s) for s in getattr(f, "options_from", [])]
-                if step.for_each and (
-                    step.for_each not in known or not isinstance(_step_in(content, step.for_each), RecordsStep)
-                ):
-                    problem(
-                        rel,
-                        node,
-                        (*where, "for_each"),
-                        f"for_each names {step.for_each!r}, which is no earlier records step",
-                    )
+                for loc, message in _records_problems(content, step, known):
+                    problem(rel, node, (*where, *loc), message)
             for loc, source in sources:
                 if source.startswith("answer:") and source.removeprefix("answer:") not in known:
                     problem(rel, node, loc, f"option source {source!r} names no earlier step")
@@ -292,6 +288,85 @@ def cross_check(
             if need not in earlier_stages:
                 problem(rel, node, ("needs", j), f"needs {need!r}, which is no step of an earlier stage")
         earlier_stages |= seen_here
+        for loc, message in stage_rule_problems(content, stage, earlier_stages):
+            problem(rel, node, loc, message)
+
+
+def _records_problems(content: Content, step: RecordsStep, known: set[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """A records step's references to earlier records steps: ``for_each`` and ``from_ideas``."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if step.for_each and (step.for_each not in known or not isinstance(_step_in(content, step.for_each), RecordsStep)):
+        found.append((("for_each",), f"for_each names {step.for_each!r}, which is no earlier records step"))
+    ideas = _step_in(content, step.from_ideas) if step.from_ideas in known else None
+    if step.from_ideas and not (isinstance(ideas, RecordsStep) and any(f.id == "priority" for f in ideas.fields)):
+        found.append(
+            (
+                ("from_ideas",),
+                f"from_ideas names {step.from_ideas!r}, which is no earlier records step with a 'priority' field",
+            )
+        )
+    return found
+
+
+def stage_rule_problems(content: Content, stage: Stage, known: set[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """The problems of the rules of a stage's checklist items, where in the stage file."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for i, step in enumerate(stage.steps):
+        for j, item in enumerate(step.items if isinstance(step, ChecklistStep) else []):
+            if item.rule is not None:
+                found += [
+                    (("steps", i, "items", j, "rule", *loc), message)
+                    for loc, message in rule_problems(content, item.rule, known)
+                ]
+    return found
+
+
+def rule_problems(content: Content, rule: Rule, known: set[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """A checklist rule's references (see ``Rule``): steps of this or an earlier stage (``known``), the records
+    step's fields, and option ids; where in the rule, and what."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if rule.every is not None:
+        records = _step_in(content, rule.every) if rule.every in known else None
+        if not isinstance(records, RecordsStep):
+            return [(("every",), f"every names {rule.every!r}, which is no records step of this or an earlier stage")]
+        fields = {f.id: f for f in records.fields}
+        for key, wanted in rule.where.items():
+            single = fields.get(key)
+            if not isinstance(single, FieldSingle):
+                message = f"where names {key!r}, which is no single-choice field of {rule.every!r}"
+                found.append((("where", key), message))
+                continue
+            found += [
+                (("where", key, k), f"where {key}: {option!r} is no option of that field")
+                for k, option in enumerate(wanted)
+                if option not in _option_ids(content, single)
+            ]
+        found += [
+            (("has", k), f"has names {name!r}, which is no field of {rule.every!r}")
+            for k, name in enumerate(rule.has)
+            if name not in fields
+        ]
+    for k, step_id in enumerate(rule.answer):
+        step = _step_in(content, step_id) if step_id in known else None
+        if step is None:
+            found.append((("answer", k), f"answer names {step_id!r}, which is no step of this or an earlier stage"))
+        elif rule.among and not _option_ids(content, step):
+            found.append((("among",), f"among needs a step with options; {step_id!r} has none"))
+        else:
+            found += [
+                (("among", m), f"among: {option!r} is no option of {step_id!r}")
+                for m, option in enumerate(rule.among)
+                if option not in _option_ids(content, step)
+            ]
+    return found
+
+
+def _option_ids(content: Content, step: Step | FieldSingle) -> set[str]:
+    """The option ids a step or field can hold: its options, or the Handlungsfelder it offers."""
+    listed = getattr(step, "options", None) or getattr(step, "items", None) or []
+    if listed:
+        return {o.id for o in listed}
+    return set(content.handlungsfelder) if getattr(step, "options_from", None) else set()
 
 
 def toolbox_references(

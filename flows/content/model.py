@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -225,26 +226,37 @@ class ListStep(StepBase):
     item_max_length: int = Field(default=500, ge=10, le=2000)
 
 
+def _listed(value: object) -> object:
+    """One id written alone is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class Rule(Strict):
     """How the answers decide a checklist item, so that people tick only what the data cannot tell
-    (flows/conversation/rules.py evaluates it; ``daks content check`` validates the ids).
+    (flows/conversation/rules.py evaluates it; ``daks content check`` validates the ids; content/README.md lists
+    the vocabulary).
 
     ``every`` names a records step: the item is done when it has records and each of them (with ``where``: each of
     those whose single-choice fields hold one of the listed option ids) has every field in ``has`` filled.
-    ``answer`` names a step: done when it is answered and (with ``among``) its answer is one of those option ids."""
+    ``answer`` names one or more steps: done when each is answered and (with ``among``, one step only) its answer
+    is one of those option ids."""
 
     every: Identifier | None = None
     where: dict[Identifier, list[Identifier]] = Field(default_factory=dict)
     has: list[Identifier] = Field(default_factory=list)
-    answer: Identifier | None = None
+    answer: Annotated[list[Identifier], BeforeValidator(_listed)] = Field(default_factory=list)
     among: list[Identifier] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_subject(self) -> Rule:
-        if (self.every is None) == (self.answer is None):
+        if (self.every is None) == (not self.answer):
             raise ValueError("a rule names exactly one of 'every' (a records step) or 'answer' (a step)")
         if self.every is not None and not self.has:
             raise ValueError("a rule with 'every' needs 'has': the fields each record must have")
+        if self.every is None and (self.has or self.where):
+            raise ValueError("'has' and 'where' go with 'every'")
+        if self.among and len(self.answer) != 1:
+            raise ValueError("'among' goes with 'answer' naming one step")
         return self
 
 
@@ -334,14 +346,36 @@ class RecordsStep(StepBase):
     min_records: int = Field(default=1, ge=0)
     max_records: int = Field(default=30, ge=1, le=100)
     for_each: Identifier | None = None
+    reopens: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict,
+        description="With for_each: a record whose single-choice field holds one of the listed option ids (the "
+        "review's decision: [adapt]) opens the record it goes through for editing right after it is saved; "
+        "then this step goes on.",
+    )
+    from_ideas: Identifier | None = Field(
+        default=None,
+        description="An earlier records step of ideas (idea, field, champion, priority): its high- and "
+        "medium-priority ideas are offered first as draft records (flows/conversation/steps/ideas.py).",
+    )
 
     @model_validator(mode="after")
     def _fields(self) -> RecordsStep:
         ids = [f.id for f in self.fields]
         if len(ids) != len(set(ids)):
             raise ValueError("field ids must be unique within a step")
+        if self.from_ideas is not None and self.for_each is not None:
+            raise ValueError("a step with for_each reviews records one by one; it cannot take ideas (from_ideas)")
         if self.for_each is None and self.title_field not in ids:
             raise ValueError(f"title_field {self.title_field!r} is not one of the fields {ids}")
+        if self.reopens and self.for_each is None:
+            raise ValueError("'reopens' needs 'for_each': the records it would open")
+        for field_id, option_ids in self.reopens.items():
+            single = next((f for f in self.fields if f.id == field_id and isinstance(f, FieldSingle)), None)
+            if single is None:
+                raise ValueError(f"reopens: {field_id!r} is not a single-choice field of the step")
+            unknown = sorted(set(option_ids) - {o.id for o in single.options}) if single.options else []
+            if unknown:
+                raise ValueError(f"reopens: {unknown} are not options of the field {field_id!r}")
         return self
 
 

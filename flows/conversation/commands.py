@@ -9,11 +9,13 @@ from flows.conversation.actions import Effect
 from flows.conversation.screens import (
     admin,
     export,
+    followup,
     indicators,
     members,
     menu,
     newsletter,
     privacy,
+    reminders,
     team,
     templates,
     toolbox,
@@ -73,6 +75,8 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "join": lambda: members.join_command(s, arg),
         "team": lambda: members.team_command(s),
         "template": lambda: templates.template_command(s),
+        "status": lambda: followup.status_command(s, arg),
+        "reminders": lambda: reminders.reminders_command(s, arg),
     }
     handlers[command]()
 

@@ -34,11 +34,14 @@ from flows.content.model import (
     SingleStep,
     Step,
 )
+from flows.conversation import rules
 from flows.conversation.state import State
 from flows.documents.budget import Budget
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
-from flows.practice.model import Practice
+from flows.practice.model import Measure, Practice, latest
+from flows.practice.progress import reported
+from flows.practice.zone import zone_of
 from flows.reading import funding_of
 from flows.statistics.model import Place, Registry
 from flows.team.view import Team
@@ -217,7 +220,8 @@ class Ctx:
                 return self.t.joined(f"{i}. {label}" for i, label in enumerate(labels, 1))
             return self.t.joined(labels)
         if isinstance(step, ChecklistStep):
-            return self.t.plural("{n} of {total} done", "{n} of {total} done", len(value), total=len(step.items))
+            done = len(rules.ticked(self, step, value))
+            return self.t.plural("{n} of {total} done", "{n} of {total} done", done, total=len(step.items))
         if isinstance(step, ListStep):
             return self.t.joined(value)
         if isinstance(step, RecordsStep):
@@ -231,7 +235,8 @@ class Ctx:
         if isinstance(step, RecordsStep) and value:
             return [Paragraph(self.record_text(step, r, number)) for number, r in enumerate(value, 1)]
         if isinstance(step, ChecklistStep) and value is not None:
-            open_items = [self.text(i.label) for i in step.items if i.id not in value]
+            done = rules.ticked(self, step, value)
+            open_items = [self.text(i.label) for i in step.items if i.id not in done]
             blocks: list[Block] = [Paragraph(self.short(step, value))]
             if open_items:
                 blocks += [Paragraph(self.t("Still open:")), Bullets(tuple(open_items))]
@@ -293,14 +298,38 @@ class Ctx:
         return self.t("{label}: {value}", label=label, value=value)
 
     def record_details(self, step: RecordsStep, record: dict[str, Any]) -> list[str]:
-        """One labelled line per filled field of a record, the title field aside."""
+        """One labelled line per filled field of a record, the title field aside; then the ideas it came from."""
+        origin = self.origin(step, record)
         return [
             self.labelled(self.text(f.label), self.field_value(f, record.get(f.id)))
             for f in step.fields
             if f.id != step.title_field and record.get(f.id) not in (None, "")
-        ]
+        ] + ([origin] if origin else [])
+
+    def origin(self, step: RecordsStep, record: dict[str, Any]) -> str | None:
+        """ "From the future workshop: Dorfladen" for a record taken over from ideas (``from_ideas``); an idea
+        deleted since reads "(removed)"."""
+        linked = record.get("ideas")
+        source = self.content.step(step.from_ideas) if step.from_ideas in self.content.steps else None
+        if not isinstance(linked, list) or not linked or not isinstance(source, RecordsStep):
+            return None
+        ideas = {r.get("uid"): r for r in self.state.answers.get(source.id) or [] if isinstance(r, dict)}
+        titles = [self.record_title(source, ideas[u]) if u in ideas else self.t("(removed)") for u in linked]
+        return self.labelled(self.t("From the future workshop"), self.t.joined(titles))
 
     def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""
         title = self.record_title(step, record)
         return "\n".join([f"{number}. {title}" if number else title, *self.record_details(step, record)])
+
+    # -- the plan in practice ------------------------------------------------
+    def zone(self) -> str:
+        """The municipality's time zone (IANA), in which its dates are read and shown."""
+        return zone_of(self.state.answers, self.country())
+
+    def last_report(self, measure: Measure) -> str | None:
+        """The measure's latest status report on one line ("läuft, 42 Personen (07.12.2026, Anna)"), if any."""
+        last = latest(self.practice.reports(), measure.uid) if self.practice is not None else None
+        if last is None:
+            return None
+        return reported(self.t, last, self.zone(), measure.indicators[0] if measure.indicators else None)

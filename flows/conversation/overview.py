@@ -8,9 +8,11 @@ from typing import Any, Protocol
 
 from flows.content.i18n import N_
 from flows.content.model import LANGUAGE_NAMES, ChecklistStep, InfoStep, ListStep, RecordsStep, Stage, Step
-from flows.conversation import credits
+from flows.conversation import credits, rules
 from flows.conversation.context import Ctx
 from flows.messages import Block, Bullets, Heading, Paragraph
+from flows.practice.measures import measures
+from flows.practice.messages import summary as statuses
 from flows.team.approval import approval_of, changed_since
 from flows.team.messages import role_name
 
@@ -58,10 +60,9 @@ def progress(ctx: Ctx) -> list[Block]:
         mark = "✓" if complete(ctx, stage) else "◐" if answered else "○"
         line = f"{mark} {stage.number}. {stage_line(ctx, stage)}"
         checklist = next((s for s in stage.steps if isinstance(s, ChecklistStep)), None)
-        if checklist and ctx.state.has_value(checklist.id):
-            line += ctx.t(
-                ", checklist {done}/{total}", done=len(ctx.state.answers[checklist.id]), total=len(checklist.items)
-            )
+        if checklist and isinstance(ctx.state.answers.get(checklist.id), list):
+            ticked = rules.ticked(ctx, checklist, ctx.state.answers[checklist.id])
+            line += ctx.t(", checklist {done}/{total}", done=len(ticked), total=len(checklist.items))
         if ctx.state.stage == stage.id:
             line += ctx.t(" ← you are here")
         lines.append(line)
@@ -73,6 +74,9 @@ def progress(ctx: Ctx) -> list[Block]:
             ctx.t.plural("{n} stage of {total} complete.", "{n} stages of {total} complete.", done, total=len(stages))
         ),
     ]
+    plan = measures(ctx.state.answers)
+    if plan and ctx.practice is not None:
+        blocks.append(Paragraph(ctx.t("Measures: {summary}", summary=statuses(ctx.t, plan, ctx.practice.reports()))))
     following = next_up(ctx)
     return [*blocks, Paragraph(following)] if following else blocks
 

@@ -11,12 +11,14 @@ from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.content.model import Stage, Step
 from flows.conversation import clash
-from flows.conversation.actions import Action, Effect, Facts, TellTeam
+from flows.conversation.actions import Action, Effect, Facts, RecordVersion, TellTeam
 from flows.conversation.context import Ctx
 from flows.conversation.state import Mode, State
 from flows.conversation.steps import kind_of
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Outbound, Paragraph
+from flows.practice import versions
+from flows.team.approval import snapshot
 
 
 class Screen(Protocol):
@@ -128,6 +130,7 @@ class Session:
         if stage.number == 0:
             return self.come_back() if self.state.comeback is not None else self.resume()
         self.tell_completed(stage)
+        self.first_version(stage)
         self.stage_end(stage)
 
     def tell_completed(self, stage: Stage) -> None:
@@ -140,6 +143,15 @@ class Session:
             told = TellTeam(team.workspace_id, stage.id, "completed")
             if told not in self.actions:
                 self.actions.append(told)
+
+    def first_version(self, stage: Stage) -> None:
+        """The Werkstattplan complete and no version of it recorded yet: it becomes version 1 (not agreed)."""
+        team, practice = self.facts.team, self.ctx.practice
+        if stage.id != versions.STAGE or team is None or practice is None:
+            return
+        asked = [x.id for x in stage.steps if x.kind != "info" and self.ctx.applies(x)]
+        if all(self.state.answered(x) for x in asked) and not practice.versions():
+            self.actions.append(RecordVersion(team.workspace_id, snapshot(stage, self.state.answers)))
 
     def _open(self, step_id: str) -> bool:
         """Not answered yet, and asked of this municipality."""

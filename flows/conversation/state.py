@@ -35,6 +35,10 @@ Mode = Literal[
     "template",
     "export",
     "indicators",
+    "report_measure",
+    "report_status",
+    "report_value",
+    "reminders",
 ]
 HISTORY_LIMIT = 100
 

@@ -30,10 +30,14 @@ def _when(t: Translator, value: Any) -> str:
     return t.answer_date(value) if day_of(value) is not None else str(value)
 
 
-def indicator_line(t: Translator, indicator: Indicator, last: Report | None, current: float | None) -> str:
-    """ "Indicator: users (persons) · baseline 0 (January 2027) · target 40 by December 2028 · latest 12 (…)"."""
-    name = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-    parts = [t("Indicator: {name}", name=name)]
+def indicator_name(indicator: Indicator) -> str:
+    """ "Nutzer (Personen)": the name, and the unit where there is one."""
+    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+
+
+def indicator_parts(t: Translator, indicator: Indicator) -> list[str]:
+    """ "baseline 0 (January 2027)", "target 40 by December 2028": what the plan set, where it set it."""
+    parts: list[str] = []
     base = indicator.baseline
     if base is not None and base.value is not None:
         value = t.number(base.value)
@@ -49,6 +53,12 @@ def indicator_line(t: Translator, indicator: Indicator, last: Report | None, cur
             if indicator.target_date
             else t("target {value}", value=target)
         )
+    return parts
+
+
+def indicator_line(t: Translator, indicator: Indicator, last: Report | None, current: float | None) -> str:
+    """ "Indicator: users (persons) · baseline 0 (January 2027) · target 40 by December 2028 · latest 12 (…)"."""
+    parts = [t("Indicator: {name}", name=indicator_name(indicator)), *indicator_parts(t, indicator)]
     if last is not None and last.value is not None:
         when = t.date(last.at.date(), "medium")
         parts.append(
@@ -61,9 +71,27 @@ def indicator_line(t: Translator, indicator: Indicator, last: Report | None, cur
     return " · ".join(parts)
 
 
+def report_line(t: Translator, last: Report) -> str:
+    """ "Letzte Meldung: läuft (15.03.2027, Anna)"."""
+    when = t.date(last.at.date(), "medium")
+    status = t(STATUS_NAMES[last.status]) if last.status is not None else "–"
+    if last.author:
+        return t("Last report: {status} ({date}, {author})", status=status, date=when, author=last.author)
+    return t("Last report: {status} ({date})", status=status, date=when)
+
+
 def status_choices(t: Translator, uid: str) -> list[Choice]:
     """One button per status; pressing it runs ``/stand <uid> <status>``."""
     return [Choice(f"status {uid} {status}", t(STATUS_NAMES[status])) for status in STATUSES]
+
+
+def _typed(content: Content, t: Translator, uid: str) -> list[Paragraph]:
+    """The buttons as a command to type, for channels that show a broadcast's commands in its text (Matrix)."""
+    words = [t(STATUS_NAMES[status]) for status in STATUSES]
+    typed = command(content, t.lang, "status", f"{uid} {words[0]}")
+    if typed is None:
+        return []
+    return [Paragraph(t("To answer by message: {command} (or {others})", command=typed, others=", ".join(words[1:])))]
 
 
 def _pause(content: Content, t: Translator) -> list[Paragraph]:
@@ -80,13 +108,7 @@ def _measure_lines(
         lines.append(t("Owner: {name}, outside the team. Please ask them and report for them.", name=owner.name))
     last = latest(list(reports), measure.uid)
     if last is not None and last.status is not None:
-        when = t.date(last.at.date(), "medium")
-        status = t(STATUS_NAMES[last.status])
-        lines.append(
-            t("Last report: {status} ({date}, {author})", status=status, date=when, author=last.author)
-            if last.author
-            else t("Last report: {status} ({date})", status=status, date=when)
-        )
+        lines.append(report_line(t, last))
     for number, indicator in enumerate(measure.indicators):
         lines.append(indicator_line(t, indicator, last if number == 0 else None, current if number == 0 else None))
     return lines
@@ -107,11 +129,12 @@ def _about_measure(
     else:
         first = t("How is “{measure}” going?", measure=measure.title)
     lines = [first, *_measure_lines(t, measure, reports, current, members)]
-    blocks: list[Block] = [Paragraph("\n".join(lines)), *_pause(content, t)]
+    blocks: list[Block] = [Paragraph("\n".join(lines)), *_typed(content, t, measure.uid), *_pause(content, t)]
     return Outbound(blocks, status_choices(t, measure.uid), kind="broadcast")
 
 
-def _summary(t: Translator, plan: Sequence[Measure], reports: Sequence[Report]) -> str:
+def summary(t: Translator, plan: Sequence[Measure], reports: Sequence[Report]) -> str:
+    """The measures by their latest status: "3 laufen, 1 erledigt, 2 ohne Meldung"."""
     counts = {status: 0 for status in STATUSES}
     silent = 0
     for measure in plan:
@@ -137,13 +160,13 @@ def _review(content: Content, t: Translator, answers: Mapping[str, Any], reports
     lines = [t("The mid-term review is due on {date}.", date=t.date(day, "long")) if day else ""]
     plan = measures(answers)
     if plan:
-        summary = _summary(t, plan, reports)
+        said = summary(t, plan, reports)
         lines.append(
             t.plural(
                 "The plan has {n} measure: {summary}.",
                 "The plan has {n} measures: {summary}.",
                 len(plan),
-                summary=summary,
+                summary=said,
             )
         )
     stage = next((s for s in content.daks_stages if s.id == REVIEW_STAGE), None)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flows.content.i18n import N_
 from flows.content.model import ChecklistStep, InfoStep, ListStep, RecordsStep, Stage, Step
-from flows.conversation import credits
+from flows.conversation import credits, rules
 from flows.conversation.context import Ctx
 from flows.documents.model import Block, Items, Text
 
@@ -41,8 +41,9 @@ def entries(ctx: Ctx, step_id: str, texts: list[str]) -> list[str]:
 
 def blocks(ctx: Ctx, step: Step) -> list[Block]:
     """One answer: "Label: value" (and who changed it), a list under its label, a checklist with what is open."""
-    if isinstance(step, InfoStep) or not ctx.state.has_value(step.id):
-        return []
+    ticks = isinstance(step, ChecklistStep) and isinstance(ctx.state.answers.get(step.id), list)
+    if isinstance(step, InfoStep) or not (ctx.state.has_value(step.id) or ticks):
+        return []  # a checklist answered with no ticks is shown: the answers may decide some of its items
     value = ctx.state.answers[step.id]
     label = ctx.text(step.label)
     notes: list[Block] = [Text(n, "note") for n in credits.noted(ctx, step, you=False)]
@@ -52,7 +53,8 @@ def blocks(ctx: Ctx, step: Step) -> list[Block]:
         texts = [ctx.record_text(step, r) for r in value]
         return [Text(label, "strong"), Items(tuple(_headed(ctx, step.id, texts)))]
     if isinstance(step, ChecklistStep):
-        open_items = tuple(ctx.text(i.label) for i in step.items if i.id not in value)
+        done = rules.ticked(ctx, step, value)
+        open_items = tuple(ctx.text(i.label) for i in step.items if i.id not in done)
         found: list[Block] = [Text(ctx.labelled(label, ctx.short(step, value)))]
         if open_items:
             found += [Text(ctx.t("Still open:")), Items(open_items)]

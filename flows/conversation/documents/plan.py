@@ -6,12 +6,16 @@ from typing import Any
 
 from flows.content.model import RecordsStep
 from flows.conversation.context import Ctx
-from flows.conversation.documents import answers
+from flows.conversation.documents import answers, changes
 from flows.conversation.documents.money import Priced, Source, Totals, totals
+from flows.conversation.review import report_of, status_label
 from flows.documents.model import Block, Items, Table, Text
+from flows.practice.model import Report
 
 MEASURES, REVIEW = "wp_measures", "zb_review"
 _COLUMNS = ("field", "goal", "measure", "owner", "partners", "target_group")
+_FIELDS_OF_CELLS = (*((c,) for c in _COLUMNS), ("start", "end"), ("budget",), ("indicator", "target", "indicators"), ())
+"""The fields each column of the plan's table shows (a change to one of them marks the cell)."""
 
 
 def measures(ctx: Ctx) -> list[dict[str, Any]]:
@@ -19,8 +23,21 @@ def measures(ctx: Ctx) -> list[dict[str, Any]]:
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
+def newer_report(ctx: Ctx, record: dict[str, Any]) -> Report | None:
+    """The measure's latest status report when it says more than its review: there is no review of the measure, or
+    the report came after the review's date."""
+    report = report_of(ctx, str(record.get("uid") or ""))
+    if report is None:
+        return None
+    reviewed, day = review_of(ctx, record), ctx.state.answers.get("zb_date")
+    return report if not reviewed or not isinstance(day, str) or report.at.date().isoformat() > day else None
+
+
 def status(ctx: Ctx, record: dict[str, Any]) -> str:
-    """The measure's status from the Zwischenbilanz, else "planned"."""
+    """The measure's status: from a newer status report, else from the Zwischenbilanz, else "planned"."""
+    report = newer_report(ctx, record)
+    if report is not None and report.status is not None:
+        return status_label(ctx, report.status)
     review = review_of(ctx, record)
     step = _step(ctx, REVIEW)
     if review and review.get("status") and step is not None:
@@ -42,22 +59,36 @@ def table(ctx: Ctx) -> Table:
         ctx.t("Status"),
     )
     records = measures(ctx)
+    marked = changes.marks(ctx)
     rows = []
     for record, author in zip(records, answers.authored(ctx, MEASURES, len(records)), strict=True):
         cells = [ctx.field_value(fields[c], record.get(c)) for c in _COLUMNS]
         cells[2] = answers.titled(ctx, cells[2], author)
+        origin = ctx.origin(step, record)  # "Aus der Zukunftswerkstatt: Dorfladen" under the measure
+        if origin:
+            cells[2] = f"{cells[2]}\n{origin}"
         start, end = (ctx.field_value(fields[c], record.get(c)) for c in ("start", "end"))
         indicator, target = (str(record.get(c) or "") for c in ("indicator", "target"))
-        rows.append(
-            (
-                *cells,
-                f"{start} – {end}" if end else start,
-                ctx.budget_text(record.get("budget")),
-                f"{indicator} → {target}" if target else indicator,
-                status(ctx, record),
-            )
+        row = (
+            *cells,
+            f"{start} – {end}" if end else start,
+            ctx.budget_text(record.get("budget")),
+            f"{indicator} → {target}" if target else indicator,
+            status(ctx, record),
         )
+        rows.append(_marked(row, marked.get(str(record.get("uid")), frozenset())))
     return Table(header, tuple(rows), caption=ctx.text(step.label))
+
+
+def _marked(row: tuple[str, ...], changed: frozenset[str]) -> tuple[str, ...]:
+    """The cells showing a changed field marked ●; a new measure's title too."""
+    if not changed:
+        return row
+    title = _COLUMNS.index("measure")
+    return tuple(
+        f"{cell} {changes.MARK}".strip() if changed.intersection(ids) or (i == title and "*" in changed) else cell
+        for i, (cell, ids) in enumerate(zip(row, _FIELDS_OF_CELLS, strict=True))
+    )
 
 
 def budget_totals(ctx: Ctx) -> Totals:

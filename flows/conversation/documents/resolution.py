@@ -12,7 +12,7 @@ from datetime import date
 
 from flows.content.i18n import N_
 from flows.conversation.context import Ctx
-from flows.conversation.documents import answers, official, plan, stages
+from flows.conversation.documents import answers, changes, official, plan, stages
 from flows.conversation.documents.strategy import fields, labels
 from flows.documents.model import Block, Document, Items, Section, Text
 
@@ -27,7 +27,7 @@ def resolution(ctx: Ctx, today: date) -> Document:
         "decision": decision(ctx, municipality),
         "background": Section(ctx.t("Background"), tuple(background(ctx, municipality))),
         "money": Section(ctx.t("Financial implications"), tuple(plan.totals_blocks(ctx, sums))),
-        "appendix": Section(ctx.t("Appendix: action plan"), (plan.table(ctx),) if plan.measures(ctx) else _none(ctx)),
+        "appendix": Section(ctx.t("Appendix: action plan"), appendix(ctx) if plan.measures(ctx) else _none(ctx)),
     }
     order = ORDER_FR if ctx.state.lang == "fr" else ORDER
     return Document(
@@ -135,6 +135,15 @@ def _task(ctx: Ctx) -> str:
             date=monitoring,
         )
     return ctx.t("The administration is asked to carry out the measures and to report regularly on progress.")
+
+
+def appendix(ctx: Ctx) -> tuple[Block, ...]:
+    """The plan's version, its table (changed cells marked) and the changes since the last recorded version."""
+    found = changes.standing(ctx)
+    if found is None:
+        return (plan.table(ctx),)
+    legend = [changes.legend(ctx, found)] if found.base is not None and found.changes else []
+    return (Text(changes.line(ctx, found), "strong"), plan.table(ctx), *legend, *changes.blocks(ctx, found))
 
 
 def _none(ctx: Ctx) -> tuple[Block, ...]:

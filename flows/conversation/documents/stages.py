@@ -11,9 +11,12 @@ from typing import Any
 
 from flows.content.model import ListStep, RecordsStep, Stage, Step
 from flows.conversation.context import Ctx
-from flows.conversation.documents import answers, official, plan, series
+from flows.conversation.documents import answers, changes, official, plan, series
 from flows.conversation.overview import approval_line
+from flows.conversation.review import dated, indicator_values
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
+from flows.practice import versions
+from flows.practice.measures import measure_of
 
 SWOT = ("kp_strengths", "kp_weaknesses", "kp_opportunities", "kp_threats")
 """Stärken, Schwächen, Chancen, Risiken: read row by row as the 2×2 grid shows them."""
@@ -28,6 +31,8 @@ def section(ctx: Ctx, stage: Stage) -> Section:
         blocks.append(Text(agreed, "note"))
     for step in stage.steps:
         blocks += _HANDLERS.get(step.id, answers.blocks)(ctx, step)
+    if stage.id == versions.STAGE and plan.measures(ctx) and (found := changes.standing(ctx)) is not None:
+        blocks += changes.blocks(ctx, found)  # what changed since the last recorded version, after all the answers
     if not any(not (isinstance(b, Text) and b.style == "note") for b in blocks):
         blocks.append(Text(ctx.t("Nothing recorded yet."), "note"))
     return Section(f"{stage.number}. {ctx.text(stage.title)}", tuple(blocks), state=answers.stage_state(ctx, stage))
@@ -87,22 +92,25 @@ def ideas(ctx: Ctx, step: Step) -> list[Block]:
 
 
 def measures(ctx: Ctx, step: Step) -> list[Block]:
-    """The Werkstattplan table, then its budget totals."""
+    """The plan's version, the Werkstattplan table (changed cells marked), its budget totals."""
     if not plan.measures(ctx):
         return []
-    return [plan.table(ctx), Text(ctx.t("Budget totals"), "strong"), *plan.totals_blocks(ctx, plan.budget_totals(ctx))]
+    found = changes.standing(ctx)
+    heading: list[Block] = [Text(changes.line(ctx, found), "strong")] if found is not None else []
+    legend = [changes.legend(ctx, found)] if found is not None and found.base is not None and found.changes else []
+    totals = [Text(ctx.t("Budget totals"), "strong"), *plan.totals_blocks(ctx, plan.budget_totals(ctx))]
+    return [*heading, plan.table(ctx), *legend, *totals]
 
 
 def review(ctx: Ctx, step: Step) -> list[Block]:
-    """Per measure: its target value against the current value, the status and the decision."""
+    """Per measure: its indicators' baseline → target, the latest value, the status and the decision."""
     records = plan.measures(ctx)
     if not isinstance(step, RecordsStep) or not ctx.state.has_value(step.id) or not records:
         return []
     fields = {f.id: f for f in step.fields}
-    target = next(f for f in _fields(ctx, plan.MEASURES) if f.id == "target")
     header = (
         ctx.t("Measure"),
-        ctx.text(target.label),
+        ctx.t("Indicator: baseline → target"),
         ctx.text(fields["indicator_now"].label),
         ctx.text(fields["status"].label),
         ctx.text(fields["decision"].label),
@@ -110,12 +118,20 @@ def review(ctx: Ctx, step: Step) -> list[Block]:
     rows, notes = [], []
     for record in records:
         entry = plan.review_of(ctx, record) or {}
-        name = str(record.get("measure") or "…")
+        measure = measure_of(record)
+        name = measure.title
+        targets = [indicator_values(ctx, i) for i in measure.indicators]
+        report = plan.newer_report(ctx, record)
+        now = (
+            dated(ctx, report, measure.indicators[0] if measure.indicators else None)
+            if report is not None and report.value is not None
+            else ctx.field_value(fields["indicator_now"], entry.get("indicator_now"))
+        )
         rows.append(
             (
                 name,
-                str(record.get("target") or ""),
-                ctx.field_value(fields["indicator_now"], entry.get("indicator_now")),
+                ctx.t.joined(targets),
+                now,
                 plan.status(ctx, record),
                 ctx.field_value(fields["decision"], entry.get("decision")),
             )
@@ -138,11 +154,6 @@ def _records(ctx: Ctx, step: Step) -> list[dict[str, Any]]:
     return (
         [r for r in value if isinstance(r, dict)] if isinstance(value, list) and not isinstance(step, ListStep) else []
     )
-
-
-def _fields(ctx: Ctx, step_id: str) -> list[Any]:
-    step = ctx.content.step(step_id)
-    return list(step.fields) if isinstance(step, RecordsStep) else []
 
 
 def _rank(priority: Any) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
 from flows.conversation.screens.export import Export
+from flows.conversation.screens.followup import AskValue, PickMeasure, PickStatus
 from flows.conversation.screens.indicators import Indicators
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
+from flows.conversation.screens.reminders import ReminderSettings
 from flows.conversation.screens.stages import Question, StageEnd, Start
 from flows.conversation.screens.team import Approval
 from flows.conversation.screens.templates import Templates
@@ -45,4 +47,8 @@ SCREENS: dict[Mode, Screen] = {
     "template": Templates(),
     "export": Export(),
     "indicators": Indicators(),
+    "report_measure": PickMeasure(),
+    "report_status": PickStatus(),
+    "report_value": AskValue(),
+    "reminders": ReminderSettings(),
 }

@@ -130,17 +130,19 @@ def apply(s: Session, step: Step, result: Result) -> None:
         s.state.clash, s.state.draft, s.show_question = result.held, result.draft or s.state.draft, True
         return None
     answers = s.state.answers
-    if result.value is not KEEP and result.value != answers.get(step.id, _NONE):
-        changed = {step.id: result.value, **result.also}
+    mine = result.value is not KEEP and result.value != answers.get(step.id, _NONE)
+    if mine or (result.value is KEEP and result.also):  # KEEP with ``also``: only other answers (a dropped idea)
+        changed = {**({step.id: result.value} if mine else {}), **result.also}
         if not all(roles.may_change(s.ctx.team, k, answers.get(k), v) for k, v in changed.items()):
             if result.draft is not None:
                 s.state.draft = result.draft
             return refuse(s)
-        if clash.newer(s.ctx, step) is not None:
+        if mine and clash.newer(s.ctx, step) is not None:
             clash.hold(s.ctx, step, result.value, result.also)
             s.show_question = True
             return None
-        answers[step.id] = result.value
+        if mine:
+            answers[step.id] = result.value
         for k, v in result.also.items():  # answers that come with it (a place's Land and size): None lets one go
             if v is None:
                 answers.pop(k, None)
@@ -150,7 +152,12 @@ def apply(s: Session, step: Step, result: Result) -> None:
         s.state.draft = result.draft
     s.notes += result.notes
     s.show_question = result.prompt
-    if result.done:
+    if result.goto is not None:
+        s.state.remember(step.id)
+        s.goto(result.goto[0])
+        if result.goto[1] is not None:
+            s.state.draft = result.goto[1]
+    elif result.done:
         s.advance(step)
 
 

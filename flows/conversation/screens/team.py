@@ -6,11 +6,12 @@ from dataclasses import replace
 from datetime import date
 
 from flows.content.model import Stage
-from flows.conversation.actions import Approve, SetNotices, TellTeam
+from flows.conversation.actions import Approve, RecordVersion, SetNotices, TellTeam
 from flows.conversation.screens.menu import back_choice
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.messages import Block, Choice, Paragraph
+from flows.practice import versions
 from flows.reading import fold, parse_date
 from flows.team.approval import APPROVABLE, snapshot
 
@@ -131,6 +132,8 @@ def agreed(s: Session, stage: Stage, day: str) -> None:
     assert team is not None
     answers = snapshot(stage, s.state.answers)
     s.actions.append(Approve(team.workspace_id, stage.id, day, answers))
+    if stage.id == versions.STAGE:  # the plan as agreed is a version of it
+        s.actions.append(RecordVersion(team.workspace_id, answers, day))
     if team.shared:
         s.actions.append(TellTeam(team.workspace_id, stage.id, "approved", day))
     s.ctx.team = replace(team, approvals={**team.approvals, stage.id: (day, answers)})

@@ -38,7 +38,11 @@ class Result:
     """An entry not stored because a teammate changed it while it was being edited (``State.clash``)."""
     also: dict[str, Any] = field(default_factory=dict)
     """Answers of other steps that come with ``value`` and are stored with it in the same turn (the Land and size
-    a place picked in the directory gives); None removes an answer, so that its step is asked again."""
+    a place picked in the directory gives); None removes an answer, so that its step is asked again. With ``value``
+    KEEP they are stored alone (the ideas a records step dropped, flows/conversation/steps/ideas.py)."""
+    goto: tuple[str, dict[str, Any] | None] | None = None
+    """Go on at this step (with this draft, else where it starts) instead of the stage's next question: a review
+    reopening a measure of the plan, and back to the review after it."""
 
     @classmethod
     def error(cls, message: str, draft: dict[str, Any] | None = None) -> Result:

@@ -1,12 +1,14 @@
-"""Record tables: measures with several fields each; with ``for_each``, one record per earlier record."""
+"""Record tables: measures with several fields each; with ``for_each``, one record per earlier record; with
+``from_ideas``, the workshop's ideas offered first as draft records (:mod:`ideas`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flows.content.model import FieldBudget, FieldDate, FieldSingle, RecordsStep
-from flows.conversation import credits
+from flows.conversation import credits, review
 from flows.conversation.context import Ctx
+from flows.conversation.steps import ideas
 from flows.conversation.steps.base import Input, Result, StepKind
 from flows.conversation.steps.checks import (
     check_budget,
@@ -17,6 +19,7 @@ from flows.conversation.steps.checks import (
     not_skippable,
 )
 from flows.messages import Block, Bullets, Choice, Paragraph
+from flows.practice.measures import MEASURES, measure_of
 from flows.reading import DONE_WORDS
 
 _SEEN = {"phase": "overview", "seen": True}
@@ -34,6 +37,12 @@ def new_uid(ctx: Ctx, records: list[dict[str, Any]]) -> str:
             return uid
 
 
+def _status(ctx: Ctx, step: RecordsStep, record: dict[str, Any]) -> list[str]:
+    """A measure's latest status report, as its owner gave it (/stand)."""
+    said = ctx.last_report(measure_of(record)) if step.id == MEASURES else None
+    return [ctx.labelled(ctx.t("Status"), said)] if said else []
+
+
 class RecordsKind(StepKind):
     # -- helpers -----------------------------------------------------------
     def records(self, ctx: Ctx, step: RecordsStep) -> list[dict[str, Any]]:
@@ -44,7 +53,10 @@ class RecordsKind(StepKind):
 
     def _open(self, ctx: Ctx, step: RecordsStep, uid: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
         existing = next((r for r in records if r["uid"] == uid), None)
-        return {"phase": "field", "uid": uid, "field": 0, "values": dict(existing or {}), "was": existing}
+        values = dict(existing) if existing is not None else {}
+        if existing is None and uid is not None and step.for_each == MEASURES:
+            values = review.prefilled(ctx, step, uid)  # a measure's review starts from its latest report
+        return {"phase": "field", "uid": uid, "field": 0, "values": values, "was": existing}
 
     def _next_review(self, ctx: Ctx, step: RecordsStep, records: list[dict[str, Any]]) -> dict[str, Any]:
         reviewed = {r["uid"] for r in records}
@@ -57,10 +69,15 @@ class RecordsKind(StepKind):
         records = self.records(ctx, step)
         if step.for_each:
             return self._next_review(ctx, step, records)
+        offered = ideas.next_idea(ctx, step, records)
+        if offered is not None:
+            return offered
         return {"phase": "overview"} if records else self._open(ctx, step, None, records)
 
     def expects(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
+        if d.get("phase") == ideas.IDEA:
+            return "single"  # one of the buttons, as for a single choice
         return step.fields[d["field"]].kind if d.get("phase") == "field" else "records"
 
     def optional(self, ctx: Ctx, step: RecordsStep) -> bool:
@@ -69,7 +86,7 @@ class RecordsKind(StepKind):
 
     def key(self, ctx: Ctx, step: RecordsStep) -> str:
         d = ctx.state.draft
-        return f"{step.id}:{d.get('phase')}:{d.get('uid')}:{d.get('field')}"
+        return f"{step.id}:{d.get('phase')}:{d.get('uid') or d.get('idea')}:{d.get('field')}"
 
     def _title(self, ctx: Ctx, step: RecordsStep, uid: str | None) -> str:
         if step.for_each:
@@ -83,9 +100,11 @@ class RecordsKind(StepKind):
         item = ctx.text(step.item)
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.question(ctx, step, records)
         if phase == "field":
             blocks: list[Block] = []
-            if d["field"] == 0 and not records and not step.for_each:
+            if d["field"] == 0 and not records and not step.for_each and not d.get("seen"):
                 blocks.append(Paragraph(ctx.text(step.prompt)))
             f = step.fields[d["field"]]
             title = self._title(ctx, step, d.get("uid")) if d.get("uid") else ""
@@ -95,6 +114,8 @@ class RecordsKind(StepKind):
             else:
                 heading = ctx.t("{item} {number} · {field} ({index}/{total})", number=len(records) + 1, **where)
             blocks.append(Paragraph(heading))
+            if step.for_each == MEASURES and d["field"] == 0 and d.get("uid"):
+                blocks += [Paragraph(line) for line in review.lines(ctx, d["uid"])]
             blocks.append(Paragraph(ctx.text(f.prompt)))
             current = d["values"].get(f.id)
             if current not in (None, ""):
@@ -126,7 +147,7 @@ class RecordsKind(StepKind):
                 blocks.append(Bullets(tuple(titles), numbered=True))
             else:
                 blocks += [
-                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r)]))
+                    Paragraph("\n".join([f"{number}. {title}", *ctx.record_details(step, r), *_status(ctx, step, r)]))
                     for number, (title, r) in enumerate(zip(titles, records, strict=True), 1)
                 ]
         return blocks
@@ -135,7 +156,9 @@ class RecordsKind(StepKind):
         """At the first field of the first record, or at an overview not yet seen in this visit."""
         d = ctx.state.draft
         if d.get("phase") == "field":
-            return d["field"] == 0 and not self.records(ctx, step)
+            return d["field"] == 0 and not self.records(ctx, step) and not d.get("seen")
+        if d.get("phase") == ideas.IDEA:
+            return not d.get("done")
         return d.get("phase") in ("overview", "empty") and not d.get("seen")
 
     def status(self, ctx: Ctx, step: RecordsStep) -> list:
@@ -145,6 +168,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.choices(ctx, step, records)
         if phase == "field":
             f = step.fields[d["field"]]
             choices = ctx.offers(f) if isinstance(f, FieldSingle) else []
@@ -170,6 +195,7 @@ class RecordsKind(StepKind):
                 choices.append(Choice("_add", ctx.t("Add another ({item})", item=item)))
             if records:
                 choices += [Choice("_editrec", ctx.t("Change an entry")), Choice("_delrec", ctx.t("Delete an entry"))]
+            choices += ideas.overview_choice(ctx, step, records)
         return [*choices, Choice("_done", ctx.t("Done"))]
 
     # -- input -------------------------------------------------------------
@@ -177,6 +203,8 @@ class RecordsKind(StepKind):
         d = ctx.state.draft
         records = self.records(ctx, step)
         phase = d.get("phase")
+        if phase in ideas.PHASES:
+            return ideas.handle(ctx, step, inp, records, self._open(ctx, step, None, records))
         if phase == "field":
             return self._field(ctx, step, inp, d, records)
         if phase in ("pick_edit", "pick_delete"):
@@ -204,6 +232,10 @@ class RecordsKind(StepKind):
             return Result(draft={"phase": "pick_edit"})
         if inp.choice == "_delrec" and records:
             return Result(draft={"phase": "pick_delete"})
+        if inp.choice == "_ideas" and not step.for_each:
+            offered = ideas.next_idea(ctx, step, records)
+            if offered is not None:
+                return Result(draft=offered)
         return not_offered(ctx.t, draft=d)
 
     def _field(
@@ -237,7 +269,7 @@ class RecordsKind(StepKind):
         if changed:
             record = {**values, "uid": d["uid"]}
             return Result(held={"step": step.id, "uid": d["uid"], "value": record}, draft=dict(_SEEN))
-        return self._save(ctx, step, values, d.get("uid"), records)
+        return self._save(ctx, step, values, d.get("uid"), records, d.get("back"))
 
     def _changed(self, ctx: Ctx, step: RecordsStep, d: dict[str, Any], records: list[dict[str, Any]]) -> bool:
         """Whether a teammate changed (or deleted) the entry being edited since it was opened."""
@@ -257,7 +289,13 @@ class RecordsKind(StepKind):
         ) != team.me
 
     def _save(
-        self, ctx: Ctx, step: RecordsStep, values: dict[str, Any], uid: str | None, records: list[dict[str, Any]]
+        self,
+        ctx: Ctx,
+        step: RecordsStep,
+        values: dict[str, Any],
+        uid: str | None,
+        records: list[dict[str, Any]],
+        back: str | None = None,
     ) -> Result:
         if uid is None:
             uid = new_uid(ctx, records)
@@ -267,16 +305,44 @@ class RecordsKind(StepKind):
             records.append(record)
         else:
             records[index] = record
-        note = ctx.t("Saved: {title}", title=ctx.record_text(step, record))
+        notes: list[Block] = [Paragraph(ctx.t("Saved: {title}", title=ctx.record_text(step, record)))]
+        if back is not None and back in ctx.content.steps:  # a record reopened by a review: back to the review
+            return Result(value=records, notes=notes, goto=(back, None))
+        if step.for_each and any(record.get(f) in ids for f, ids in step.reopens.items()):
+            reopened = self._reopen(ctx, step, uid)
+            if reopened is not None:
+                return Result(value=records, notes=[*notes, reopened[0]], goto=reopened[1])
         after = self._next_review(ctx, step, records) if step.for_each else {"phase": "overview"}
-        return Result(
-            value=records, notes=[Paragraph(note)], draft=dict(_SEEN) if after["phase"] == "overview" else after
+        if ctx.state.draft.get("idea") is not None:  # taken over from an idea: on to the next one
+            after = ideas.next_idea(ctx, step, records, int(ctx.state.draft.get("done") or 0) + 1) or after
+        return Result(value=records, notes=notes, draft=dict(_SEEN) if after["phase"] == "overview" else after)
+
+    def _reopen(self, ctx: Ctx, step: RecordsStep, uid: str) -> tuple[Paragraph, tuple[str, dict[str, Any]]] | None:
+        """The record a review went through, opened for editing (``reopens``); saving it comes back to the review."""
+        source = ctx.content.step(step.for_each) if step.for_each in ctx.content.steps else None
+        if not isinstance(source, RecordsStep):
+            return None
+        records = self.records(ctx, source)
+        if not any(r["uid"] == uid for r in records):
+            return None
+        draft = {**self._open(ctx, source, uid, records), "back": step.id}
+        stage = ctx.content.stage_of(source.id)
+        note = ctx.t(
+            "Now “{title}” in “{stage}”: change what needs changing and keep the rest. Then we go on with “{step}”.",
+            title=self._title(ctx, step, uid),
+            stage=ctx.text(stage.title),
+            step=ctx.text(step.label),
         )
+        return Paragraph(note), (source.id, draft)
 
     def back(self, ctx: Ctx, step: RecordsStep) -> dict[str, Any] | None:
         d = ctx.state.draft
         if d.get("phase") == "field" and d["field"] > 0:
             return {**d, "field": d["field"] - 1}
+        if d.get("phase") == "field" and d.get("back"):
+            return None  # a record reopened by a review: back to the review (it is the step before in the history)
+        if (d.get("phase") == "field" and d.get("idea") is not None) or d.get("phase") == ideas.MERGE:
+            return {"phase": ideas.IDEA, "idea": d["idea"], "done": d.get("done") or 0}  # the idea again
         if d.get("phase") in ("pick_edit", "pick_delete") or (d.get("phase") == "field" and self.records(ctx, step)):
             return {"phase": "overview"}
         return None
@@ -284,4 +350,6 @@ class RecordsKind(StepKind):
     def skip(self, ctx: Ctx, step: RecordsStep) -> Result | None:
         if ctx.state.draft.get("phase") == "field":
             return self.handle(ctx, step, Input(text=None, choice="_skip", button=True))
+        if ctx.state.draft.get("phase") == ideas.IDEA:
+            return ideas.later(ctx, step, self.records(ctx, step), self._open(ctx, step, None, self.records(ctx, step)))
         return None

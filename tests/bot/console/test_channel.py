@@ -69,6 +69,7 @@ FIVE_STAGES: list[tuple[str, str]] = [
     ("fertig", "Zukunftswerkstatt · Frage 7 von 8"),
     ("/ueberspringen", "Was davon ist erledigt?"),
     ("alle", "Zusammenfassung: Zukunftswerkstatt"),
+    ("1", "Idee 1 von 1: „Gemeinschaftspraxis im Ortskern“"),
     ("1", "Maßnahme 1 · Handlungsfeld (1/11)"),
     ("2", "Maßnahme 1 · Ziel (2/11)"),
     ("Bis 2028 zwei Praxen neu besetzen", "(3/11)"),
@@ -86,7 +87,7 @@ FIVE_STAGES: list[tuple[str, str]] = [
     ("fertig", "Werkstattplan · Frage 3 von 5"),
     ("1", "Werkstattplan · Frage 4 von 5"),
     ("01.03.2028", "Was davon ist erledigt?"),
-    ("1, 2, 3, 4", "Zusammenfassung: Werkstattplan"),
+    ("alle", "Zusammenfassung: Werkstattplan"),  # the answers decide all items but the indicators
     ("1", "Zwischenbilanz · Frage 1 von 8"),
     ("15.06.2029", "Maßnahme „Praxisbörse aufbauen“ · Stand (1/5)"),
     ("2", "(2/5)"),
@@ -133,6 +134,7 @@ def test_a_user_walks_all_five_stages_exports_and_resumes(database_url: str, tmp
         "Bürgermeisterin Dr. Beispiel",
         "Starkes Ehrenamt",
         "Praxisbörse aufbauen",
+        "Aus der Zukunftswerkstatt: Gemeinschaftspraxis im Ortskern",  # the measure was taken over from the idea
         "Wirtschaftsförderung",
         "Wohnraum für Ärztinnen fehlt",
     ):

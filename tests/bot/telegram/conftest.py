@@ -130,6 +130,10 @@ class Person:
             return
         options = _options(last)
         toggles = any(text.startswith(TICKS) for text, _ in options)
+        if not toggles and line == "alle":  # the answers decide every item: nothing to tick, only "Fertig"
+            done = next(data for row in last.buttons() for _, data in row if data.endswith(":_done"))
+            await self.presses(last, done, expect)
+            return
         if not toggles:
             await self._tap_option(int(line), expect)
             return

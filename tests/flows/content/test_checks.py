@@ -87,3 +87,105 @@ def test_codes_without_from_place_and_from_place_without_a_place_step_are_report
     assert len(found) == 14 and all(p.endswith("codes need from_place land, region or kind") for p in found)
     found = problems_of(tmp_path, ("    kind: place\n", "    kind: text\n"))
     assert len(found) == 4 and all(p.endswith("from_place needs a step of kind place in the same stage") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [("zw_priorities", "no earlier records step"), ("wp_nothing", "no earlier records step")],
+)
+def test_from_ideas_must_name_an_earlier_records_step_with_a_priority(tmp_path: Path, source: str, why: str):
+    copy, line = edited(tmp_path, "stages/werkstattplan.yaml", "from_ideas: zw_ideas", f"from_ideas: {source}")
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem == (
+        f"stages/werkstattplan.yaml:{line} [steps.0.from_ideas]: from_ideas names {source!r}, which is {why} "
+        "with a 'priority' field"
+    )
+
+
+def test_from_ideas_and_for_each_exclude_each_other(tmp_path: Path):
+    copy, _ = edited(tmp_path, "stages/werkstattplan.yaml", "title_field: measure", "for_each: zw_ideas")
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    assert any("cannot take ideas (from_ideas)" in str(p) for p in info.value.problems)
+
+
+# -- checklist rules --------------------------------------------------------------------------------------
+
+
+def rule_problems(tmp_path: Path, rel: str, old: str, new: str) -> list[str]:
+    """The problems of a copy of the content with one rule edited, without the file and line."""
+    copy, line = edited(tmp_path, rel, old, new)
+    with pytest.raises(ContentInvalid) as info:
+        load_content(copy)
+    found = [str(p) for p in info.value.problems if p.file == rel]  # a stage that does not load leaves gaps later
+    assert all(p.startswith(f"{rel}:{line} [") for p in found), found
+    return [p.split("]: ", 1)[1].removeprefix("Value error, ") for p in found]
+
+
+OWNERS = "rule: {every: wp_measures, has: [owner]}"
+ADOPTED = "rule: {answer: wp_adoption, among: [council, steering]}"
+PRIORITY = "rule: {every: zw_ideas, where: {priority: [high]}, has: [champion]}"
+WP, ZW = "stages/werkstattplan.yaml", "stages/zukunftswerkstatt.yaml"
+
+
+def test_the_shipped_rules_name_steps_fields_and_options_that_exist():
+    content = load_content(CONTENT)
+    ruled = [i.id for s in content.stages for st in s.steps for i in getattr(st, "items", []) if i.rule]
+    assert {"owners", "timeline", "budget", "adopted", "monitoring", "permanence", "steering"} <= set(ruled)
+
+
+def test_every_must_name_a_records_step_of_this_or_an_earlier_stage(tmp_path: Path):
+    assert rule_problems(tmp_path, WP, OWNERS, "rule: {every: wp_adoption, has: [owner]}") == [
+        "every names 'wp_adoption', which is no records step of this or an earlier stage"
+    ]
+    later = "rule: {every: wp_measures, has: [owner]}"
+    assert rule_problems(tmp_path / "later", ZW, PRIORITY, later) == [
+        "every names 'wp_measures', which is no records step of this or an earlier stage"
+    ]
+
+
+def test_where_needs_a_single_choice_field_and_its_options(tmp_path: Path):
+    assert rule_problems(tmp_path, ZW, PRIORITY, "rule: {every: zw_ideas, where: {champion: [x]}, has: [idea]}") == [
+        "where names 'champion', which is no single-choice field of 'zw_ideas'"
+    ]
+    urgent = "rule: {every: zw_ideas, where: {priority: [high, urgent]}, has: [champion]}"
+    assert rule_problems(tmp_path / "option", ZW, PRIORITY, urgent) == [
+        "where priority: 'urgent' is no option of that field"
+    ]
+
+
+def test_has_names_fields_of_the_records_step(tmp_path: Path):
+    assert rule_problems(tmp_path, WP, OWNERS, "rule: {every: wp_measures, has: [owner, sponsor]}") == [
+        "has names 'sponsor', which is no field of 'wp_measures'"
+    ]
+
+
+def test_answer_names_a_step_and_among_its_options(tmp_path: Path):
+    assert rule_problems(tmp_path, WP, ADOPTED, "rule: {answer: [wp_adoption, zb_date]}") == [
+        "answer names 'zb_date', which is no step of this or an earlier stage"
+    ]
+    assert rule_problems(tmp_path / "among", WP, ADOPTED, "rule: {answer: wp_adoption, among: [council, mayor]}") == [
+        "among: 'mayor' is no option of 'wp_adoption'"
+    ]
+    assert rule_problems(tmp_path / "date", WP, ADOPTED, "rule: {answer: wp_monitoring, among: [council]}") == [
+        "among needs a step with options; 'wp_monitoring' has none"
+    ]
+
+
+def test_a_rule_says_what_it_is_about_in_one_way(tmp_path: Path):
+    assert rule_problems(tmp_path, WP, ADOPTED, "rule: {answer: wp_adoption, every: wp_measures, has: [owner]}") == [
+        "a rule names exactly one of 'every' (a records step) or 'answer' (a step)"
+    ]
+    assert rule_problems(tmp_path / "has", WP, OWNERS, "rule: {every: wp_measures}") == [
+        "a rule with 'every' needs 'has': the fields each record must have"
+    ]
+    assert rule_problems(tmp_path / "where", WP, ADOPTED, "rule: {answer: wp_adoption, has: [owner]}") == [
+        "'has' and 'where' go with 'every'"
+    ]
+    two = "rule: {answer: [wp_adoption, wp_monitoring], among: [council]}"
+    assert rule_problems(tmp_path / "among", WP, ADOPTED, two) == ["'among' goes with 'answer' naming one step"]
+    assert rule_problems(tmp_path / "key", WP, ADOPTED, "rule: {answer: wp_adoption, when: soon}") == [
+        "Extra inputs are not permitted"
+    ]

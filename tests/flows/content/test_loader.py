@@ -109,9 +109,9 @@ def test_step_without_german_text(root: Path, content: Content) -> None:
 
 def test_duplicate_step_id_across_stages(root: Path, content: Content) -> None:
     rel = "stages/kommunalprofil.yaml"
-    index = step_index(content, "kommunalprofil", "kp_reference_date")
+    index = step_index(content, "kommunalprofil", "kp_inventory")  # a step no rule or option source names
     assert "ko_date" in content.steps and content.stage_of("ko_date").id == "kickoff"
-    edit(root, rel, "  - id: kp_reference_date\n", "  - id: ko_date\n")
+    edit(root, rel, "  - id: kp_inventory\n", "  - id: ko_date\n")
     problem = the_problem(root)
     assert problem.file == rel  # reported where the id is used the second time
     assert problem.location == f"steps.{index}.id"
@@ -164,6 +164,22 @@ def test_stage_without_checklist(root: Path, content: Content) -> None:
     assert problem.location == f"steps.{last}.kind"
     text = path.read_text(encoding="utf-8").splitlines()
     assert text[problem.line - 1].strip().startswith("kind:")
+
+
+@pytest.mark.parametrize(
+    ("reopens", "said"),
+    [
+        ("{decision: [rethink]}", "reopens: ['rethink'] are not options of the field 'decision'"),
+        ("{helped: [adapt]}", "reopens: 'helped' is not a single-choice field of the step"),
+    ],
+)
+def test_a_review_reopens_only_on_an_option_of_one_of_its_single_choice_fields(
+    root: Path, reopens: str, said: str
+) -> None:
+    rel = "stages/zwischenbilanz.yaml"
+    edit(root, rel, "reopens: {decision: [adapt]}", f"reopens: {reopens}")
+    problem = the_problem(root)
+    assert problem.file == rel and said in problem.message
 
 
 def test_needs_names_unknown_step(root: Path) -> None:

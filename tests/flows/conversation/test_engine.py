@@ -207,7 +207,7 @@ def test_the_review_walks_every_measure_of_the_plan(chat):
     chat.says("1")  # decision
     assert "„Bürgerbus“" in chat.text
     chat.says("3"), chat.presses("Überspringen"), chat.says("Fahrer fehlen"), chat.presses("Überspringen")
-    chat.says("2")
+    chat.says("3")  # decision: end it ("anpassen" would reopen it in the plan first)
     reviews = chat.answers["zb_review"]
     uids = [m["uid"] for m in chat.answers["wp_measures"]]
     assert [r["uid"] for r in reviews] == uids

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,15 +24,29 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from flows.content.content import Content
 from flows.content.loader import load_content
+from flows.content.model import RecordsStep
+from flows.conversation.actions import Facts
 from flows.conversation.engine import Engine, Turn
 from flows.conversation.state import State
+from flows.conversation.steps.ideas import dropped_key
 from flows.messages import Choice as Offer
 from flows.messages import Inbound, Outbound
+from flows.practice.model import Report
 from flows.reading import pick_many
+from flows.team.view import Mate, Team
+from tests.flows.conversation.practice import MemoryPractice
 
 CONTENT_DIR = Path(__file__).resolve().parents[3] / "content"
+FOLLOW_UP = ("report_measure", "report_status", "report_value", "reminders")
+"""/stand and /erinnerungen (flows/conversation/screens/followup.py and reminders.py): overlays with buttons."""
+IN_TEAM = Facts(
+    team=Team(7, 1, "coordinator", members=(Mate(1, "coordinator", "Anna"),)),
+    practice=MemoryPractice(stored=[Report("r1", "running", 3.0, datetime(2027, 1, 10, tzinfo=UTC), 1, "Anna")]),
+    now=datetime(2027, 1, 15, 9, tzinfo=UTC),
+)
+"""A coordinator in a workspace with a status report, so that /stand opens once the plan has measures."""
 TODAY = date(2027, 1, 15)
-OVERLAYS = ("menu", "pick_stage", "pick_edit", "confirm_delete")
+OVERLAYS = ("menu", "pick_stage", "pick_edit", "confirm_delete", *FOLLOW_UP)
 
 
 def pressed(payload: str) -> Inbound:
@@ -109,6 +123,9 @@ def check_turn(c: Content, old: State | None, old_dump: dict[str, Any] | None, t
             # Info steps are marked as read (True) when they are shown; that adds no user answer.
             if key not in before and key in c.steps and c.step(key).kind == "info" and after[key] is True:
                 continue
+            # A records step that offers the workshop's ideas (from_ideas) lists the ones dropped next to its answer.
+            if current in c.steps and key == _dropped_ideas(c.step(current)):
+                continue
             raise AssertionError(
                 f"answer {key!r} changed although the current step was {current!r}: "
                 f"{before.get(key, '<absent>')!r} -> {after[key]!r}"
@@ -134,6 +151,12 @@ def check_turn(c: Content, old: State | None, old_dump: dict[str, Any] | None, t
         assert json.loads(json.dumps(ch.new)) == after.get(ch.step_id)
 
 
+def _dropped_ideas(step: Any) -> str | None:
+    """The answer a records step with ``from_ideas`` keeps its dropped ideas in (flows/conversation/steps/ideas.py);
+    its idea phase expects "single" (one of its buttons) and its merge phase "records" (pick one or cancel)."""
+    return dropped_key(step) if isinstance(step, RecordsStep) and step.from_ideas else None
+
+
 TYPED_ANSWERS = {
     "text": "Eine sorgfältige Antwort",
     "place": "Musterstadt",
@@ -153,10 +176,13 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
     expects = last.expects
     if expects in TYPED_ANSWERS:
         return Inbound(text=TYPED_ANSWERS[expects])
-    if expects == "single":
-        return press(next(i for i in ids if not i.startswith("_")))
-    if expects in ("multi", "checklist"):
+    if expects == "single":  # the first option; the review adapts its measure, which reopens it in the plan
+        options = [i for i in ids if not i.startswith("_")]
+        return press("adapt" if "adapt" in options and state.step == "zb_review" else options[0])
+    if expects == "multi":
         return Inbound(text="1, 2")
+    if expects == "checklist":  # the items the answers decide are no choice: there may be fewer than two to tick
+        return Inbound(text="1, 2") if len([i for i in ids if not i.startswith("_")]) >= 2 else press("_done")
     if expects == "list":
         items = state.answers.get(state.step or "") or []
         return Inbound(text="- Erster Punkt\n- Zweiter Punkt") if len(items) < 2 else press("_done")
@@ -187,6 +213,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "export",
         "template",
         "indicators",
+        *FOLLOW_UP,
     ):
         return press("_close" if "_close" in ids else "_cancel")
     if expects == "team_remove":
@@ -286,6 +313,8 @@ class Conversation(RuleBasedStateMachine):
         self.state: State | None = None
         self.replies: list[Outbound] = []
         self.turn: Turn | None = None
+        self.facts: Facts | None = None
+        """What the shell knows: nothing, or a workspace with a status report (``IN_TEAM``)."""
 
     # -- sending -------------------------------------------------------------
     def send(self, inbound: Inbound, lang: str | None = None) -> Turn:
@@ -296,7 +325,7 @@ class Conversation(RuleBasedStateMachine):
             if len(repr(inbound)) < 300
             else f"send {repr(inbound)[:300]}… ({len(inbound.text or '')} chars)"
         )
-        turn = self.engine.handle(old, inbound, lang=lang)  # (a) never raises
+        turn = self.engine.handle(old, inbound, lang=lang, facts=self.facts)  # (a) never raises
         check_turn(self.content, old, old_dump, turn)
         self.state, self.replies, self.turn = turn.state, turn.replies, turn
         note(
@@ -325,10 +354,12 @@ class Conversation(RuleBasedStateMachine):
         first=st.sampled_from(["start", "text", "none"]),
         head_start=st.integers(min_value=0, max_value=100),
         at_stage_end=st.booleans(),
+        in_team=st.booleans(),
     )
-    def begin(self, lang: str | None, first: str, head_start: int, at_stage_end: bool) -> None:
+    def begin(self, lang: str | None, first: str, head_start: int, at_stage_end: bool, in_team: bool) -> None:
         """Start, and answer a number of questions first, so that random input meets every stage."""
-        key = (lang, first, head_start, at_stage_end)
+        self.facts = IN_TEAM if in_team else None
+        key = (lang, first, head_start, at_stage_end, in_team)
         if key in HEAD_STARTS:  # the engine is pure, so the same messages lead to the same state
             self.state, self.replies = HEAD_STARTS[key]
             note(f"head start {key}: mode={self.state and self.state.mode} step={self.state and self.state.step}")
@@ -434,6 +465,13 @@ class Conversation(RuleBasedStateMachine):
                         "Kick-Off",
                         "werkstattplan",
                         "zwei",
+                        "r1",
+                        "r1 läuft",
+                        "r1 en cours 12,5",
+                        "R2 done -3",
+                        "r1 vielleicht",
+                        "pause",
+                        "aus",
                         "99999999999999999999",
                     ]
                 ),
@@ -446,7 +484,11 @@ class Conversation(RuleBasedStateMachine):
         padding = data.draw(st.sampled_from(["", " ", "\n"]), label="padding")
         self.send(Inbound(text=padding + text + padding))
 
-    @rule(name=st.sampled_from(["menue", "menü", "menu", "phase", "stage", "aendern", "modifier", "loeschen"]))
+    @rule(
+        name=st.sampled_from(
+            ["menue", "menü", "menu", "phase", "stage", "aendern", "modifier", "loeschen", "stand", "erinnerungen"]
+        )
+    )
     def open_overlay(self, name: str) -> None:
         """The commands that open a menu or a picker (also sent by ``send_command``, here more often)."""
         self.send(Inbound(text=f"/{name}"))
@@ -460,6 +502,18 @@ class Conversation(RuleBasedStateMachine):
         if name.split(" ", 1)[0].split("@", 1)[0].casefold() in self.content.command_names:
             name = "zz" + name
         self.send(Inbound(text=f"/{name}"))
+
+    @rule(data=st.data())
+    def tap_broadcast(self, data: st.DataObject) -> None:
+        """A button under a broadcast or a reminder (``status <uid> done``): a command by id, never stale."""
+        uids = (
+            [r.get("uid") for r in (self.state.answers.get("wp_measures") or []) if isinstance(r, dict)]
+            if self.state
+            else []
+        )
+        uid = data.draw(st.sampled_from([*uids, "r9"]), label="measure")
+        command = data.draw(st.sampled_from([f"status {uid} done", f"status {uid}", f"status {uid} x 3", "rsvp 3"]))
+        self.send(Inbound(command=command))
 
     @rule(name=files)
     def send_file(self, name: str) -> None:
@@ -514,8 +568,9 @@ TestConversation.settings = settings(
 DETOURS = ["back", "progress", "help", "menu", "blank", "file", "stale", "unknown_command", "out_of_range"]
 MAX_DETOUR_COST = 4
 """Messages one detour can cost at most: the detour itself and answering again what /back reopened."""
-BASE_MESSAGES = 100
-"""Bound for the messages of the five stages without any detour (89 with the current content)."""
+BASE_MESSAGES = 120
+"""Bound for the messages of the five stages without any detour (99 with the current content, the review adapting
+its measure)."""
 
 
 def detour(state: State, last: Outbound, kind: str) -> list[Inbound]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flows.content.content import Content
-from flows.conversation.actions import Approve, Facts, SetNotices, TellTeam
+from flows.conversation.actions import Approve, Facts, RecordVersion, SetNotices, TellTeam
 from flows.conversation.engine import Engine, Turn
 from flows.conversation.state import State
 from flows.messages import Inbound
+from flows.practice.model import Version
 from flows.team.view import Mate, Role, Team
+from tests.flows.conversation.practice import MemoryPractice
 from tests.flows.conversation.test_overview import KICKOFF as KICKOFF_ANSWERS
 
 WID = 7
@@ -51,6 +53,8 @@ class TeamChat:
         self.state: State | None = None
         self.actions: list = []
         self.turn: Turn | None = None
+        self.practice: MemoryPractice | None = None
+        """The plan's recorded versions and reports as storage would hand them on (None: none at hand)."""
 
     def says(self, text: str) -> str:
         return self._send(Inbound(text=text))
@@ -61,7 +65,8 @@ class TeamChat:
         return self._send(Inbound(choice=choice, turn=self.turn.closing.turn))
 
     def _send(self, inbound: Inbound) -> str:
-        self.turn = self.engine.handle(self.state, inbound, lang="de", facts=Facts(team=self.team))
+        facts = Facts(team=self.team, practice=self.practice)
+        self.turn = self.engine.handle(self.state, inbound, lang="de", facts=facts)
         self.state, self.actions = self.turn.state, list(self.turn.actions)
         return "\n\n".join(r.text() for r in self.turn.replies)
 
@@ -123,3 +128,42 @@ def test_notices_are_toggled_or_set_by_word(content: Content):
     assert anna.actions == [SetNotices(WID, True)]
     anna.says("/avis désactiver")
     assert anna.actions == [SetNotices(WID, False)]
+
+
+PLAN = {
+    "wp_measures": [{"uid": "r1", "field": "health", "goal": "Versorgung", "measure": "Praxisbörse", "owner": "Amt"}],
+    "wp_quick_wins": None,
+    "wp_adoption": "planned",
+    "wp_done": [],
+}
+"""The Werkstattplan answered but for its monitoring date (optional, asked last but one)."""
+
+
+def planned(content: Content, recorded: list[Version]) -> TeamChat:
+    anna = TeamChat(content)
+    anna.walk(ONBOARDING)
+    anna.practice = MemoryPractice(recorded=recorded)
+    assert anna.state is not None
+    anna.state.answers.update(PLAN)
+    return anna
+
+
+def test_completing_the_werkstattplan_records_its_first_version_unless_one_is_recorded(content: Content):
+    anna = planned(content, [])
+    anna.says("/phase 4")
+    anna.says("30.09.2027")  # the monitoring date: the stage is complete
+    [version] = [a for a in anna.actions if isinstance(a, RecordVersion)]
+    assert version == RecordVersion(WID, {**PLAN, "wp_monitoring": "2027-09-30"}, None)
+    again = planned(content, [Version(1, PLAN)])
+    again.says("/phase 4")
+    again.says("30.09.2027")
+    assert not [a for a in again.actions if isinstance(a, RecordVersion)]
+
+
+def test_agreeing_on_the_werkstattplan_records_the_plan_as_agreed(content: Content):
+    anna = planned(content, [Version(1, PLAN)])
+    anna.says("/beschliessen werkstattplan")
+    anna.says("12.03.2027")
+    approve, version, _ = anna.actions
+    assert isinstance(approve, Approve) and approve.stage_id == "werkstattplan"
+    assert version == RecordVersion(WID, approve.answers, "2027-03-12")

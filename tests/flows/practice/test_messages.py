@@ -54,6 +54,7 @@ def test_the_monitoring_reminder_asks_with_the_indicator_and_status_buttons(paus
         "Letzte Meldung: läuft (15.03.2027, Anna)\n"
         "Indikator: Nutzer (Personen) · Basis 0 (Januar 2027) · Ziel 40 bis Dezember 2028"
         " · zuletzt 12 (15.03.2027, Anna)\n\n"
+        "Per Nachricht antworten: /stand r1 läuft (oder erledigt, verzögert, gestoppt)\n\n"
         "Erinnerungen pausieren oder abbestellen: /erinnerungen"
     )
     assert [(c.id, c.label) for c in out.choices] == [

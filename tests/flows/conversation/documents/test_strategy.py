@@ -103,8 +103,8 @@ def test_ideas_by_priority_indicators_as_a_table_and_a_chart(content):
 def test_the_review_sets_target_against_current_value(content):
     document = build(workspace(content), "strategy", DAY)
     [review] = [t for t in tables(document) if t.header and t.header[0] == "Maßnahme"]
-    assert review.header == ("Maßnahme", "Zielwert", "Aktueller Indikatorwert", "Stand", "Entscheidung")
-    assert review.rows[1][1:] == ("5,0", "4,5", "läuft", "fortführen")
+    assert review.header == ("Maßnahme", "Indikator: Basis → Ziel", "Aktueller Indikatorwert", "Stand", "Entscheidung")
+    assert review.rows[1][1:] == ("Hausärzte je 10.000 EW: 4,1: Ziel 5", "4,5", "läuft", "fortführen")  # older texts
 
 
 def test_cover_fields_and_contributors_of_a_shared_strategy(content):

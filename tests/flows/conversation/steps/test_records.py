@@ -4,8 +4,10 @@ labelled lines."""
 from __future__ import annotations
 
 from flows.content.content import Content
+from flows.practice.model import Report
 from tests.conftest import EngineChat
 from tests.flows.conversation.test_engine import onboard
+from tests.flows.conversation.test_review import MARCH_15, MITFAHRBANK, at_the_review
 
 INTRO = "Der Werkstattplan verbindet die einzelnen Maßnahmen zu einer Gesamtstrategie."
 HOW = "Jetzt wird es konkret"
@@ -98,3 +100,61 @@ def test_french_labels_take_a_no_break_space_before_the_colon(content: Content):
     assert "Objectif\u00a0: Attirer des médecins" in saved
     assert "Pilote\u00a0: Développement économique" in saved
     assert "Objectif: " not in saved
+
+
+def keep_the_rest(chat: EngineChat) -> str:
+    """Keeps the answer a field has, skips an optional empty one, and types one where it must have one."""
+    offered = [c.label for c in chat.replies[-1].choices]
+    for button in ("Antwort beibehalten", "Überspringen"):
+        if button in offered:
+            return chat.presses(button)
+    return chat.says("40 Nutzer")
+
+
+def test_adapting_a_measure_in_the_review_reopens_it_in_the_plan_and_comes_back_to_the_review(content: Content):
+    chat, _ = at_the_review(content, [Report("r1", "delayed", 12.0, MARCH_15, author="Anna")])
+    for answer in ("Antwort beibehalten", "Antwort beibehalten", "Überspringen", "Überspringen"):
+        chat.presses(answer)
+    reopened = chat.presses("anpassen")
+    assert chat.answers["zb_review"][0]["decision"] == "adapt"  # the review is saved first
+    assert "Jetzt passen wir „Dorfladen“ an (Phase „Werkstattplan“)" in reopened
+    assert "Werkstattplan · Frage 1 von" in reopened and "Maßnahme „Dorfladen“ · Handlungsfeld (1/" in reopened
+    assert chat.state is not None and (chat.state.stage, chat.state.step) == ("werkstattplan", "wp_measures")
+    while "Ende (" not in chat.text:  # every field before the end kept as it is
+        keep_the_rest(chat)
+    chat.says("06/2029")
+    while chat.state.step == "wp_measures":
+        back = keep_the_rest(chat)
+    assert "Gespeichert: Dorfladen" in back and "Ende: Juni 2029" in back
+    assert "Zwischenbilanz · Frage 2 von" in back and "Maßnahme „Mitfahrbank“ · Stand (1/5)" in back
+    assert [r.get("end") for r in chat.answers["wp_measures"]] == ["2029-06", None]
+    assert [r["uid"] for r in chat.answers["zb_review"]] == ["r1"]
+
+
+def test_a_review_that_keeps_the_measure_goes_on_to_the_next_one(content: Content):
+    chat, _ = at_the_review(content, [])
+    for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen"):
+        chat.says(answer)
+    assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in chat.presses("fortführen")
+    assert chat.state is not None and chat.state.step == "zb_review"
+
+
+def test_a_measure_deleted_while_it_was_reviewed_is_not_reopened(content: Content):
+    chat, _ = at_the_review(content, [])
+    for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen"):
+        chat.says(answer)
+    assert chat.state is not None
+    chat.state.answers["wp_measures"] = [MITFAHRBANK]  # a teammate removed the Dorfladen meanwhile
+    assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in chat.presses("anpassen")
+    assert chat.state.step == "zb_review" and chat.answers["zb_review"][0]["decision"] == "adapt"
+
+
+def test_back_from_the_reopened_measure_returns_to_the_review(content: Content):
+    chat, _ = at_the_review(content, [])
+    for answer in ("läuft", "/ueberspringen", "/ueberspringen", "/ueberspringen"):
+        chat.says(answer)
+    chat.presses("anpassen")
+    chat.presses("Antwort beibehalten")
+    assert "Maßnahme „Dorfladen“ · Handlungsfeld (1/" in chat.says("/zurueck")  # one field back
+    assert "Maßnahme „Mitfahrbank“ · Stand (1/5)" in chat.says("/zurueck")  # out of the plan: the review goes on
+    assert chat.state is not None and chat.state.step == "zb_review"
