@@ -47,22 +47,6 @@ class StoredPractice:
         return self._versions
 
 
-def reports(unit: Unit, workspace_id: int) -> list[Report]:
-    """A workspace's status reports as the plan reads them, oldest first."""
-    return [
-        Report(
-            r.measure,
-            cast(Status, r.status) if r.status in get_args(Status) else None,
-            r.value,
-            r.at,
-            r.author_id,
-            r.author,
-            r.note,
-        )
-        for r in unit.reports(workspace_id)
-    ]
-
-
 def record_version(unit: Unit, content: Content, user_id: int, action: RecordVersion) -> int | None:
     """Record the plan as a version, as flows.practice.versions.recording decides: a member records the first one,
     the coordinator an agreed one (as for the approval it comes with). The version's number, or None."""
@@ -102,3 +86,19 @@ def act(
     _, name = member
     unit.add_report(action.workspace_id, action.measure, action.status, action.value, user_id, name, action.note, now)
     return None
+
+
+def reports(unit: Unit, workspace_id: int) -> list[Report]:
+    """A workspace's status reports as the plan reads them, oldest first."""
+    return [
+        Report(
+            r.measure,
+            cast(Status, r.status) if r.status in get_args(Status) else None,
+            r.value,
+            r.at,
+            r.author_id,
+            r.author,
+            r.note,
+        )
+        for r in unit.reports(workspace_id)
+    ]

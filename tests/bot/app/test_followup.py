@@ -235,3 +235,12 @@ async def test_a_workspace_left_alone_for_a_month_gets_one_nudge_to_whoever_was_
     broadcast = await store.run(lambda unit: unit.broadcast(delivery["broadcast_id"]))
     message = followup.message(content, await store.run(lambda unit: followup.about(unit, broadcast)), "de")
     assert message is not None and message.text().startswith("In „Kick-Off“ ist seit 30 Tagen nichts passiert.")
+
+
+async def test_tapping_done_under_a_reminder_cancels_the_measures_next_reminders(
+    companion: Companion, store: Store, content: Content
+):
+    anna, anna_id, wid = await seeded(companion, store, content)
+    await anna.taps("status r1 done")
+    assert await planned(store, wid) == [("monitoring", "r1", anna_id, MONDAY, "cancelled")]
+    assert await fire(store, MONDAY) == {}
