@@ -5,23 +5,21 @@ before its end is cancelled, and nothing more comes when that date passes."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from nio import RoomMessageText
-from sqlalchemy import select
 
 from bot.app import clock, followup
 from flows.content.content import Content
 from flows.conversation.state import State
 from storage.conversations import Change
-from storage.models import Courier
 from storage.store import Store, Unit
 from tests.bot.matrix import test_channel
 from tests.bot.matrix.test_channel import Member
+from tests.bot.rounds import looked
 
 matrix = test_channel.matrix
 """The fixture: the running bot on the test Synapse, and a factory for members with their own E2EE clients."""
@@ -74,24 +72,6 @@ def plan(content: Content, mxid: str, now: datetime):
     return work
 
 
-async def looked(db: Store, beats: int = 3) -> None:
-    """Wait for ``beats`` more heartbeats of the bot's sender: each round of its housekeeping begins with one and
-    ends with the reminders due, so after the second a whole round has run on the clock as it is now; the third
-    covers the beat of a round already under way."""
-
-    async def seen() -> list[tuple[str, datetime]]:
-        return await db.run(lambda unit: [tuple(r) for r in unit.conn.execute(select(Courier.id, Courier.seen_at))])
-
-    for _ in range(beats):
-        before = await seen()
-        for _ in range(300):
-            if await seen() != before:
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the sender stopped beating")
-
-
 def reminders(person: Member, room: str) -> list[str]:
     """What reached the room as ``m.text`` (broadcasts; the bot's replies are notices)."""
     return [e.body for r, e in person.notices if r == room and isinstance(e, RoomMessageText)]
@@ -111,7 +91,7 @@ async def test_the_owner_gets_one_reminder_answers_it_by_typing_and_hears_no_mor
     room = await anna.dm(bot_id, encrypted)
     wid = await db.run(plan(content, str(anna.client.user_id), MONDAY - timedelta(days=1)))
     assert await states(db, wid) == {"monitoring": "scheduled", "ending": "scheduled"}
-    await looked(db)
+    await looked(db, output=bot.output)
     assert reminders(anna, room) == [], "nothing before the monitoring date"
 
     clock.set_to(test_clock, MONDAY + timedelta(seconds=1))
@@ -134,7 +114,7 @@ async def test_the_owner_gets_one_reminder_answers_it_by_typing_and_hears_no_mor
     assert await states(db, wid) == {"monitoring": "sent", "ending": "cancelled"}, "a done measure ends no more"
 
     clock.set_to(test_clock, ENDING + timedelta(seconds=1))
-    await looked(db)
+    await looked(db, output=bot.output)
     assert await states(db, wid) == {"monitoring": "sent", "ending": "cancelled"}
     assert len(reminders(anna, room)) == 1, reminders(anna, room)
     assert "Traceback" not in bot.output(), bot.output()

@@ -4,21 +4,20 @@ never to someone who stopped them; inside quiet hours only at 08:00 in the munic
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot.app import clock, followup
 from flows.content.content import Content
 from flows.conversation.state import State
 from storage.conversations import Change
-from storage.models import Courier, Reminder
+from storage.models import Reminder
 from storage.store import Store, Unit
+from tests.bot.rounds import looked
 from tests.bot.telegram.conftest import BotProcess, bot_env
 from tests.fakes.bot_api import FakeBotAPI, FakeUser, Sent
 
@@ -40,7 +39,7 @@ def plan(content: Content, ref: str, setting: str | None = None) -> Callable[[Un
             "indicators": [{"name": "Nutzer", "unit": "Personen", "target": 40, "target_date": "2028-12"}],
         }
         answers = {"ob_name": "Musterstadt", "wp_measures": [measure], "wp_monitoring": "2027-09-27"}
-        where = State(version=content.version, mode="step", stage="werkstattplan", step="wp_approval")
+        where = State(version=content.version, mode="step", stage="werkstattplan", step="wp_done")
         changes = [Change(step, "answer", None, value) for step, value in answers.items()]
         unit.save(account.user_id, saved, content.version, where.position(), changes, "de")
         assert unit.workspace is not None
@@ -77,22 +76,8 @@ class Served:
         assert "Traceback" not in self.process.output(), self.process.output()
 
     async def looked(self, beats: int = 3) -> None:
-        """Wait for ``beats`` more heartbeats of the sender. Each round of its housekeeping begins with one and ends
-        with the reminders due, so after the second a whole round has run on the clock as it is now; the third
-        covers the beat of its start, which no round follows yet."""
-        for _ in range(beats):
-            seen = await self._beats()
-            for _ in range(300):
-                if await self._beats() != seen:
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError(f"the sender stopped beating:\n{self.process.output() if self.process else ''}")
-
-    async def _beats(self) -> list[tuple[str, datetime]]:
-        return await self.store.run(
-            lambda unit: [tuple(r) for r in unit.conn.execute(select(Courier.id, Courier.seen_at))]
-        )
+        """Until the sender has looked at the clock as it is now (:func:`tests.bot.rounds.looked`)."""
+        await looked(self.store, beats, lambda: self.process.output() if self.process else "")
 
     async def reminder(self) -> Reminder:
         """The Dorfladen's monitoring reminder."""
