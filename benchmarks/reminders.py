@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.broadcast import cpu_seconds
-from benchmarks.telegram import peak_rss_mb
+from benchmarks.broadcast import serve
 from bot.app import clock, followup
 from flows.content.loader import load_content
 from flows.conversation.state import State
 from storage.conversations import Change
 from storage.store import Store, Unit
-from tests.fakes.bot_api import FakeBotAPI, Sent, bot_token
+from tests.fakes.bot_api import FakeBotAPI, bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = 800_000_000
@@ -40,7 +36,7 @@ def seed(workspaces: int, measures: int, version: str) -> Callable[[Unit], list[
 
     def work(unit: Unit) -> list[int]:
         wids = []
-        where = State(version=version, mode="step", stage="werkstattplan", step="wp_approval").position()
+        where = State(version=version, mode="step", stage="werkstattplan", step="wp_done").position()
         for w in range(workspaces):
             people = []
             for m in range(measures):
@@ -94,49 +90,17 @@ async def run(url: str, workspaces: int, measures: int) -> str:
             finally:
                 await store.close()
             planning = await plan(url, wids)
-            delivered: list[Sent] = []
-            api.on_message = delivered.append
             moment = Path(tmp) / "clock"
             clock.set_to(moment, DUE - timedelta(minutes=1))
-            env = {
-                **os.environ,
-                "TELEGRAM_TOKEN": api.token,
-                "TELEGRAM_BASE_URL": api.base_url,
-                "TELEGRAM_BASE_FILE_URL": api.base_file_url,
-                "DAKS_DATABASE_URL": url,
-                "DAKS_DATA_DIR": tmp,
-                "DAKS_CLOCK": str(moment),
-                "TELEGRAM_PACING": "true",
-                "DAKS_LOG_LEVEL": "WARNING",
-            }
-            with open(f"{tmp}/bot.log", "wb") as log:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-                )
-                try:
-                    await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
-                    cpu0 = cpu_seconds(process.pid)
-                    started = time.perf_counter()
-                    clock.set_to(moment, DUE)
-                    try:
-                        await api.wait_for(lambda: len(delivered) >= n, timeout=n / 20 + 120)
-                    except TimeoutError:
-                        pass  # reported: fewer than n delivered
-                    wall = time.perf_counter() - started
-                    cpu = cpu_seconds(process.pid) - cpu0
-                    rss = peak_rss_mb(process.pid)
-                finally:
-                    process.terminate()
-                    process.wait(60)
-        sends = sorted(c.at for c in api.calls if c.method == "sendMessage" and c.status == 200)
-        refused = sum(1 for c in api.calls if c.status == 429)
-        steady = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
+            env = {"DAKS_CLOCK": str(moment)}
+            served = await serve(api, tmp, url, n, pacing=True, env=env, go=lambda: clock.set_to(moment, DUE))
+            busiest = api.busiest()
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     return (
         f"{database:<10} {workspaces} workspaces × {measures} measures: planned in {planning:.1f} s; "
-        f"{len(sends)} of {n} reminders delivered in {wall:.1f} s: sustained {steady:.1f} msg/s = {steady / 30:.3f} "
-        f"of 30/s, busiest sliding second {api.busiest()}, 429s: {refused}, sender CPU {cpu:.1f} s "
-        f"({1000 * cpu / n:.2f} ms/reminder), peak RSS {rss:.0f} MB"
+        f"{len(served.sends)} of {n} reminders delivered in {served.wall:.1f} s: sustained {served.steady:.1f} msg/s "
+        f"= {served.steady / 30:.3f} of 30/s, busiest sliding second {busiest}, 429s: {served.refused}, sender CPU "
+        f"{served.cpu:.1f} s ({1000 * served.cpu / n:.2f} ms/reminder), peak RSS {served.rss:.0f} MB"
     )
 
 
