@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.telegram --users 200 --db "sqlite:///{tmp}/bench.db" \
 		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 	$(BIN)/python -m benchmarks.broadcast --subscribers 10000 --ceiling 10000
+	$(BIN)/python -m benchmarks.reminders --workspaces 2000 --measures 10
 	$(BIN)/python -m benchmarks.matrix --users 20
 	$(BIN)/python -m benchmarks.matrix --users 20 --encrypted
 	$(BIN)/python -m benchmarks.documents --runs 20 --workers 2 --users 8 --exports 5

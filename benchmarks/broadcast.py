@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.telegram import peak_rss_mb
@@ -54,50 +56,86 @@ async def seed(url: str, api: FakeBotAPI, n: int, version: str) -> int:
         await store.close()
 
 
+@dataclass
+class Served:
+    """What one `daks serve` run delivered: wall time, the process's CPU and peak memory, the sends and 429s."""
+
+    wall: float
+    cpu: float
+    rss: float
+    sends: list[float]
+    refused: int
+
+    @property
+    def steady(self) -> float:
+        """Messages per second between the first and the last send."""
+        s = self.sends
+        return (len(s) - 1) / (s[-1] - s[0]) if len(s) > 1 else 0.0
+
+
+async def serve(
+    api: FakeBotAPI,
+    tmp: str,
+    url: str,
+    n: int,
+    *,
+    pacing: bool,
+    env: dict[str, str] | None = None,
+    go: Callable[[], None] | None = None,
+) -> Served:
+    """Run `daks serve` on ``url`` against ``api`` until ``n`` messages arrived (or a timeout); ``go`` is called once
+    it is up (e.g. to move a test clock to the due time)."""
+    delivered: list[Sent] = []
+    api.on_message = delivered.append
+    variables = {
+        **os.environ,
+        "TELEGRAM_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "TELEGRAM_BASE_FILE_URL": api.base_file_url,
+        "DAKS_DATABASE_URL": url,
+        "DAKS_DATA_DIR": tmp,
+        "TELEGRAM_PACING": "true" if pacing else "false",
+        "DAKS_LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    with open(f"{tmp}/bot.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=variables, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
+            cpu0 = cpu_seconds(process.pid)
+            started = time.perf_counter()
+            if go is not None:
+                go()
+            try:
+                await api.wait_for(lambda: len(delivered) >= n, timeout=n / 20 + 120)
+            except TimeoutError:
+                pass  # reported: fewer than n delivered
+            wall = time.perf_counter() - started
+            cpu = cpu_seconds(process.pid) - cpu0
+            rss = peak_rss_mb(process.pid)
+        finally:
+            process.terminate()
+            process.wait(60)
+    sends = sorted(c.at for c in api.calls if c.method == "sendMessage" and c.status == 200)
+    return Served(wall, cpu, rss, sends, sum(1 for c in api.calls if c.status == 429))
+
+
 async def run(n: int, limits: bool, version: str) -> str:
     with tempfile.TemporaryDirectory(prefix="daks-bcast-") as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         async with FakeBotAPI(bot_token(random.randrange(10**8, 10**9)), limits=limits) as api:
             await seed(url, api, n, version)
-            delivered: list[Sent] = []
-            api.on_message = delivered.append
-            env = {
-                **os.environ,
-                "TELEGRAM_TOKEN": api.token,
-                "TELEGRAM_BASE_URL": api.base_url,
-                "TELEGRAM_BASE_FILE_URL": api.base_file_url,
-                "DAKS_DATABASE_URL": url,
-                "DAKS_DATA_DIR": tmp,
-                "TELEGRAM_PACING": "true" if limits else "false",
-                "DAKS_LOG_LEVEL": "WARNING",
-            }
-            with open(f"{tmp}/bot.log", "wb") as log:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-                )
-                try:
-                    await api.wait_for(lambda: bool(api.called("deleteWebhook")), timeout=60)
-                    cpu0 = cpu_seconds(process.pid)
-                    started = time.perf_counter()
-                    try:
-                        await api.wait_for(lambda: len(delivered) >= n, timeout=n / 20 + 120)
-                    except TimeoutError:
-                        pass  # reported: fewer than n delivered
-                    wall = time.perf_counter() - started
-                    cpu = cpu_seconds(process.pid) - cpu0
-                    rss = peak_rss_mb(process.pid)
-                finally:
-                    process.terminate()
-                    process.wait(60)
-        sends = sorted(c.at for c in api.calls if c.method == "sendMessage" and c.status == 200)
-        refused = sum(1 for c in api.calls if c.status == 429)
-        steady = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
-        busiest = api.busiest() if limits else 0
+            served = await serve(api, tmp, url, n, pacing=limits)
+            busiest = api.busiest() if limits else 0
     name = "limits on (30/s)" if limits else "limits off (ceiling)"
+    steady = served.steady
     line = (
-        f"{name:<22} {len(sends):>6} of {n} messages in {wall:6.1f} s: sustained {steady:7.1f} msg/s"
+        f"{name:<22} {len(served.sends):>6} of {n} messages in {served.wall:6.1f} s: sustained {steady:7.1f} msg/s"
         + (f" = {steady / 30:.3f} of 30/s, busiest sliding second {busiest}" if limits else "")
-        + f", 429s: {refused}, sender CPU {cpu:.1f} s ({1000 * cpu / n:.2f} ms/message), peak RSS {rss:.0f} MB"
+        + f", 429s: {served.refused}, sender CPU {served.cpu:.1f} s ({1000 * served.cpu / n:.2f} ms/message), "
+        f"peak RSS {served.rss:.0f} MB"
     )
     return line
 

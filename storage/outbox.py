@@ -14,8 +14,11 @@ from storage.base import UnitBase, stored_id
 from storage.models import Broadcast, Courier, Delivery, Identity, ProcessedMessage, Rsvp, Subscription, utcnow
 
 OPEN = ("queued", "claimed", "sending")
-NOT_SUBSCRIBED = ("reminder", "team")
-"""Kinds sent to people who did not subscribe: reminders to attendees, team notices to members who want them."""
+FOLLOWUP = "followup"
+"""The broadcast kind of a fired follow-up reminder (storage/reminders.py): one delivery, to the person it is for."""
+NOT_SUBSCRIBED = ("reminder", "team", FOLLOWUP)
+"""Kinds sent to people who did not subscribe: reminders to attendees, team notices to members who want them,
+follow-ups to the people a plan names."""
 IN_FLIGHT_AT_CRASH = "in_flight_at_crash"
 """The reason of a delivery that was in flight when its sender died: it may have arrived."""
 

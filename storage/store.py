@@ -29,6 +29,7 @@ from storage.outbox import Outbox
 from storage.people import People
 from storage.places import Places
 from storage.plans import Plans
+from storage.reminders import Reminders
 from storage.statements import prepared
 
 __all__ = ["Account", "Conflict", "Opened", "Saved", "Store", "Unit"]
@@ -195,7 +196,7 @@ def contended(exc: Exception) -> bool:
     return code in ("40P01", "40001")
 
 
-class Unit(Conversations, People, Linking, Events, Outbox, Places, Figures, Plans):
+class Unit(Conversations, People, Linking, Events, Reminders, Outbox, Places, Figures, Plans):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):

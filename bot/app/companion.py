@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import clock, metrics, privacy, statistics
+from bot.app import clock, followup, metrics, privacy, statistics
 from bot.app.effects import Actor, apply
 from bot.app.identities import IDENTITIES
 from bot.app.practice import StoredPractice
@@ -322,6 +322,9 @@ class Companion:
             turn.results += apply(unit, self.content, actor, turn.actions, now)
             if any(r.expects == JOINED for r in turn.results):
                 turn.closing = self._in_team(unit, account.user_id, channel, ref, turn.state.lang, facts)
+        followup.after_turn(
+            unit, unit.workspace, [c.step_id for c in turn.changes], turn.actions, turn.state.answers, now
+        )
         if Effect.SHOW_MY_DATA in turn.effects:
             data = overview.StoredData(**unit.stored(account.user_id))
             turn.results.append(Outbound(overview.stored_data(Ctx(self.content, turn.state), data)))

@@ -17,10 +17,11 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
+from bot.app import clock, followup
 from bot.app.companion import TRANSIENT
 from bot.app.team import TEAM
 from flows.content.loader import Content
@@ -38,6 +39,8 @@ STALE = timedelta(seconds=10)
 """A courier silent this long is taken for dead; its in-flight rows are settled by others."""
 PROGRESS_EVERY = 3.0
 PRUNE_EVERY = 3600.0
+IDLE_EVERY = timedelta(hours=1)
+"""How often (by the product's clock) workspaces left alone are looked for."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Courier:
         self._tasks: list[asyncio.Task[None]] = []
         self._messages: dict[tuple[int, str], Outbound | None] = {}
         self._shown: dict[int, float] = {}
+        self._idle_seen: datetime | None = None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
@@ -132,7 +136,8 @@ class Courier:
             recovered = await self.store.run(lambda unit: self._tick(unit, resendable))
             if any(recovered.values()):
                 log.warning("settled deliveries of a stopped sender: %s", dict(recovered))
-            if await self._start_due():
+            started = await self._start_due()
+            if await self._follow_up() or started:
                 self.wake()
             await self._progress()
             if time.monotonic() - pruned > PRUNE_EVERY:
@@ -181,6 +186,19 @@ class Courier:
             return started
 
         return await self.store.run(start)
+
+    async def _follow_up(self) -> bool:
+        """Nudge about workspaces left alone (hourly), then fire the reminders due now; True when any was sent."""
+        now, channels = clock.now(), frozenset(self.postmen)
+        if self._idle_seen is None or not self._idle_seen <= now < self._idle_seen + IDLE_EVERY:
+            await self.store.run(lambda unit: followup.nudge_idle(unit, self.content, now))
+            self._idle_seen = now
+        sent = False
+        while True:
+            outcomes = await self.store.run(lambda unit: followup.fire_due(unit, channels, now))
+            sent = sent or outcomes["sent"] > 0
+            if outcomes.total() < followup.BATCH:
+                return sent
 
     async def _progress(self) -> None:
         """Keep each running broadcast's progress message up to date, editing it in place."""
@@ -274,10 +292,15 @@ class Courier:
         wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
         if wanted:
 
-            def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None]]:
+            def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None, followup.About | None]]:
                 found = {b: unit.broadcast(b) for b, _ in wanted}
                 return {
-                    b: (row, unit.event(row.event_id) if row and row.event_id else None) for b, row in found.items()
+                    b: (
+                        row,
+                        unit.event(row.event_id) if row and row.event_id else None,
+                        followup.about(unit, row) if row and row.kind == followup.FOLLOWUP else None,
+                    )
+                    for b, row in found.items()
                 }
 
             loaded = await self.store.run(rows)
@@ -288,11 +311,15 @@ class Courier:
                     del self._messages[key]
         return {(p.broadcast_id, p.language): self._messages.get((p.broadcast_id, p.language)) for p in parcels}
 
-    def _message(self, row: Broadcast | None, event: Event | None, lang: str) -> Outbound | None:
+    def _message(
+        self, row: Broadcast | None, event: Event | None, about: followup.About | None, lang: str
+    ) -> Outbound | None:
         if row is None:
             return None
         lang = lang if lang in self.content.manifest.languages else "de"
         try:
+            if row.kind == followup.FOLLOWUP:
+                return followup.message(self.content, about, lang)
             if row.kind == TEAM:
                 return notice_message(row.body, lang)
             if row.kind == "newsletter":

@@ -81,6 +81,13 @@ class Metrics:
             ["error"],
             registry=registry,
         )
+        self.reminders = Counter(
+            "daks_reminders",
+            "Follow-up reminders decided when due, by kind (monitoring, ending, review, idle, commitment) and outcome "
+            "(sent, deferred, taken by another process, or skipped: off, paused, late, unreachable, gone).",
+            ["kind", "outcome"],
+            registry=registry,
+        )
         self.outbox = Outbox()
         registry.register(self.outbox)
 
@@ -121,3 +128,8 @@ def handled(channel: str, inbound: Inbound, outcome: str, seconds: float) -> Non
 
 def database_error(error: BaseException) -> None:
     METRICS.database_errors.labels(type(error).__name__).inc()
+
+
+def reminded(kind: str, outcome: str) -> None:
+    """Count one due reminder's outcome (bot/app/followup.py)."""
+    METRICS.reminders.labels(kind, outcome).inc()

@@ -28,18 +28,7 @@ class StoredPractice:
         if self.workspace_id is None:
             return []
         if self._reports is None:
-            self._reports = [
-                Report(
-                    r.measure,
-                    cast(Status, r.status) if r.status in get_args(Status) else None,
-                    r.value,
-                    r.at,
-                    r.author_id,
-                    r.author,
-                    r.note,
-                )
-                for r in self.unit.reports(self.workspace_id)
-            ]
+            self._reports = reports(self.unit, self.workspace_id)
         return self._reports
 
     def reminders(self) -> Reminders:
@@ -97,3 +86,19 @@ def act(
     _, name = member
     unit.add_report(action.workspace_id, action.measure, action.status, action.value, user_id, name, action.note, now)
     return None
+
+
+def reports(unit: Unit, workspace_id: int) -> list[Report]:
+    """A workspace's status reports as the plan reads them, oldest first."""
+    return [
+        Report(
+            r.measure,
+            cast(Status, r.status) if r.status in get_args(Status) else None,
+            r.value,
+            r.at,
+            r.author_id,
+            r.author,
+            r.note,
+        )
+        for r in unit.reports(workspace_id)
+    ]
