@@ -227,6 +227,7 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "export",
         "template",
         "indicators",
+        "approve",
         *FOLLOW_UP,
     ):
         return press("_close" if "_close" in ids else "_cancel")
