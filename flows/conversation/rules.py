@@ -99,20 +99,18 @@ def explain(ctx: Reader, rule: Rule, verdict: Verdict) -> str:
     if verdict.met:
         labels = [_quoted(ctx, ctx.text(f.label)) for f in step.fields if f.id in rule.has]
         return t.plural(
-            "{n} of {n} {item} with {fields}",
-            "{n} of {n} {records} with {fields}",
+            "{n} of {n} {noun} with {fields}",
+            "{n} of {n} {noun} with {fields}",
             verdict.total,
-            item=item,
-            records=records,
+            noun=item if verdict.total == 1 else records,
             fields=t(" and ").join(labels),
         )
     return t.plural(
-        "{missing} of {n} {item} without {fields}: {names}",
-        "{missing} of {n} {records} without {fields}: {names}",
+        "{missing} of {n} {noun} without {fields}: {names}",
+        "{missing} of {n} {noun} without {fields}: {names}",
         verdict.total,
         missing=t.number(len(verdict.missing)),
-        item=item,
-        records=records,
+        noun=item if verdict.total == 1 else records,
         fields=t(" or ").join(_quoted(ctx, label) for label in verdict.lacking),
         names=", ".join(verdict.missing),
     )
