@@ -271,11 +271,9 @@ class Session:
 
     def _typing_hint(self, expects: str, choices: list[Choice]) -> str | None:
         """How to pick several options by typing; channels with numbered lines show it."""
-        if expects == "checklist":
-            return self.t(notices.TYPE_NUMBERS_OR_ALL)
-        if any(c.selected is not None for c in choices):
-            return self.t(notices.TYPE_NUMBERS)
-        return None
+        if not any(c.selected is not None for c in choices):  # nothing to tick (a checklist the data decides)
+            return None
+        return self.t(notices.TYPE_NUMBERS_OR_ALL if expects == "checklist" else notices.TYPE_NUMBERS)
 
     def expects(self) -> str:
         """What the message on screen asks for: a step kind (a records field's kind), or the mode."""

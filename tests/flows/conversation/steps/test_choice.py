@@ -52,6 +52,7 @@ def test_a_measure_without_an_indicator_keeps_the_item_open_and_is_named_until_t
     assert "✓ Plan beschlossen — Beschluss: von der Steuerungsgruppe beschlossen" in chat.text
     assert [c.id for c in chat.replies[-1].choices] == ["_done"]  # nothing to tick: no button but "Fertig"
     assert "Von Hand ist hier nichts abzuhaken." in chat.text
+    assert chat.replies[-1].typing_hint is None  # no "type the numbers, or all" where there is nothing to tick
 
     reply = chat.says("Indikatoren mit Zielwert")
     assert reply.startswith(
