@@ -9,8 +9,9 @@ from typing import Any
 
 from flows.content.model import FieldSingle, RecordsStep
 from flows.conversation.context import Ctx
+from flows.practice import shown
 from flows.practice.measures import MEASURES, measure_of
-from flows.practice.messages import indicator_line, indicator_name, indicator_parts, report_line
+from flows.practice.messages import indicator_line, report_line
 from flows.practice.model import STATUS_NAMES, STATUSES, Indicator, Measure, Report, Status, latest
 from flows.practice.progress import local, value_text
 from flows.practice.zone import zone_of
@@ -29,10 +30,8 @@ def report_of(ctx: Ctx, uid: str) -> Report | None:
 
 
 def indicator_values(ctx: Ctx, indicator: Indicator) -> str:
-    """ "Nutzer (Personen): Basis 0 (Januar 2027) → Ziel 40 bis Dezember 2028" (the name alone without baseline and
-    target)."""
-    parts = indicator_parts(ctx.t, indicator)
-    return ctx.labelled(indicator_name(indicator), " → ".join(parts)) if parts else indicator_name(indicator)
+    """ "Nutzer (Personen): Basis 0 (01/2027) → Ziel 40 bis 12/2028" (the name alone without baseline and target)."""
+    return shown.indicator_text(ctx.t, indicator)
 
 
 def dated(ctx: Ctx, report: Report, indicator: Indicator | None) -> str:

@@ -273,7 +273,8 @@ class Session:
         """How to pick several options by typing; channels with numbered lines show it."""
         if not any(c.selected is not None for c in choices):  # nothing to tick (a checklist the data decides)
             return None
-        return self.t(notices.TYPE_NUMBERS_OR_ALL if expects == "checklist" else notices.TYPE_NUMBERS)
+        hint = notices.TYPE_NUMBERS_OR_ALL if expects == "checklist" else notices.TYPE_NUMBERS
+        return self.t(hint)
 
     def expects(self) -> str:
         """What the message on screen asks for: a step kind (a records field's kind), or the mode."""

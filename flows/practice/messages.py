@@ -8,10 +8,10 @@ from typing import Any
 from flows.content.content import Content
 from flows.content.i18n import Translator
 from flows.messages import Block, Choice, Outbound, Paragraph
+from flows.practice import shown
 from flows.practice.measures import measures, owner_of
 from flows.practice.model import STATUS_NAMES, STATUSES, Indicator, Kind, Measure, Report, latest
 from flows.practice.schedule import COMMITMENTS, Member, end_day, recipients, review_day
-from flows.practice.zone import day_of
 
 REVIEW_STAGE = "zwischenbilanz"
 
@@ -25,40 +25,15 @@ def command(content: Content, lang: str, command_id: str, arg: str = "") -> str 
     return f"/{names[0]} {arg}".rstrip()
 
 
-def _when(t: Translator, value: Any) -> str:
-    """A stored ISO date in words (März 2027), or the text as stored where it is none."""
-    return t.answer_date(value) if day_of(value) is not None else str(value)
-
-
-def indicator_name(indicator: Indicator) -> str:
-    """ "Nutzer (Personen)": the name, and the unit where there is one."""
-    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-
-
 def indicator_parts(t: Translator, indicator: Indicator) -> list[str]:
-    """ "baseline 0 (January 2027)", "target 40 by December 2028": what the plan set, where it set it."""
-    parts: list[str] = []
-    base = indicator.baseline
-    if base is not None and base.value is not None:
-        value = t.number(base.value)
-        parts.append(
-            t("baseline {value} ({date})", value=value, date=_when(t, base.date))
-            if base.date
-            else t("baseline {value}", value=value)
-        )
-    target = t.number(indicator.target) if indicator.target is not None else indicator.target_text
-    if target:
-        parts.append(
-            t("target {value} by {date}", value=target, date=_when(t, indicator.target_date))
-            if indicator.target_date
-            else t("target {value}", value=target)
-        )
-    return parts
+    """ "Basis 0 (01/2027, Zählung)", "Ziel 40 bis 12/2028": what the plan set, as documents show it."""
+    base = shown.baseline(t, indicator.baseline) if indicator.baseline is not None else ""
+    return [p for p in (base, shown.target(t, indicator)) if p]
 
 
 def indicator_line(t: Translator, indicator: Indicator, last: Report | None, current: float | None) -> str:
     """ "Indicator: users (persons) · baseline 0 (January 2027) · target 40 by December 2028 · latest 12 (…)"."""
-    parts = [t("Indicator: {name}", name=indicator_name(indicator)), *indicator_parts(t, indicator)]
+    parts = [t("Indicator: {name}", name=shown.named(t, indicator)), *indicator_parts(t, indicator)]
     if last is not None and last.value is not None:
         when = t.date(last.at.date(), "medium")
         parts.append(

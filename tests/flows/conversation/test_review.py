@@ -67,7 +67,7 @@ def test_the_review_shows_the_target_from_the_plan_and_the_latest_reported_value
     latest = Report("r1", "delayed", 12.0, MARCH_15, author_id=12, author="Anna")
     chat, first = at_the_review(content, [earlier, latest])
     assert "Maßnahme „Dorfladen“ · Stand (1/5)" in first
-    indicator = "Indikator: Nutzer (Personen) · Basis 0 (Januar 2027) · Ziel 40 bis Dezember 2028"
+    indicator = "Indikator: Nutzer (Personen) · Basis 0 (01/2027, Zählung) · Ziel 40 bis 12/2028"
     assert f"{indicator} · zuletzt 12 (15.03.2027, Anna)" in first  # as the owner's reminders say it
     assert "Letzte Meldung: verzögert (15.03.2027, Anna)" in first
     assert "Aktuelle Antwort: verzögert" in first  # the review starts from the report: one tap keeps it
@@ -101,10 +101,10 @@ def test_in_french_and_english_the_lines_read_as_each_language_writes_them(conte
     report = Report("r1", "running", 1234.5, MARCH_15, author="Anna")
     _, french = at_the_review(content, [report], lang="fr")
     assert (
-        "Indicateur\u00a0: Nutzer (Personen) · référence 0 (janvier 2027) · cible 40 d’ici décembre 2028"
+        "Indicateur\u00a0: Nutzer (Personen) · référence 0 (01/2027, Zählung) · cible 40 d’ici 12/2028"
         " · dernière valeur 1\u202f234,5 (15 mars 2027, Anna)"
     ) in french
     assert "Dernier point\u00a0: en cours (15 mars 2027, Anna)" in french
     _, english = at_the_review(content, [report], lang="en")
-    assert "Indicator: Nutzer (Personen) · baseline 0 (January 2027) · target 40 by December 2028" in english
+    assert "Indicator: Nutzer (Personen) · baseline 0 (01/2027, Zählung) · target 40 by 12/2028" in english
     assert "Last report: running (Mar 15, 2027, Anna)" in english

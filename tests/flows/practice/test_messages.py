@@ -52,7 +52,7 @@ def test_the_monitoring_reminder_asks_with_the_indicator_and_status_buttons(paus
     assert out.text() == (
         "Wie steht es um „Dorfladen“?\n"
         "Letzte Meldung: läuft (15.03.2027, Anna)\n"
-        "Indikator: Nutzer (Personen) · Basis 0 (Januar 2027) · Ziel 40 bis Dezember 2028"
+        "Indikator: Nutzer (Personen) · Basis 0 (01/2027, Zählung) · Ziel 40 bis 12/2028"
         " · zuletzt 12 (15.03.2027, Anna)\n\n"
         "Per Nachricht antworten: /stand r1 läuft (oder erledigt, verzögert, gestoppt)\n\n"
         "Erinnerungen pausieren oder abbestellen: /erinnerungen"
@@ -68,7 +68,7 @@ def test_the_monitoring_reminder_asks_with_the_indicator_and_status_buttons(paus
 def test_the_official_figure_is_shown_where_there_is_one(paused: Content) -> None:
     out = reminder(paused, "en", "monitoring", "r1", PLAN, [], current=1234.5)
     assert out is not None
-    assert "Indicator: Nutzer (Personen) · baseline 0 (January 2027) · target 40 by December 2028" in out.text()
+    assert "Indicator: Nutzer (Personen) · baseline 0 (01/2027, Zählung) · target 40 by 12/2028" in out.text()
     assert "official figure now 1,234.5" in out.text()
 
 

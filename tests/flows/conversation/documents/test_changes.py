@@ -100,7 +100,7 @@ def test_the_review_shows_baseline_target_the_latest_value_status_and_decision(c
     [table] = [b for b in plan_blocks(build(ctx, "strategy", DAY), "5.") if isinstance(b, Table)]
     assert table.rows[0] == (
         "Dorfladen",
-        "Nutzer (Personen): Basis 0 (Januar 2027) → Ziel 40 bis Dezember 2028",
+        "Nutzer (Personen): Basis 0 (01/2027, Zählung) → Ziel 40 bis 12/2028",
         "12 Personen (15.03.2027)",  # reported after the review: newer than the value typed there
         "verzögert",
         "anpassen",
