@@ -128,6 +128,9 @@ class Person:
         if last is None or not last.buttons() or not (_NUMBERS.match(line) or line == "alle"):
             await self.says(line, expect)
             return
+        if line != "alle" and not _answer_buttons(last):  # only controls (Skip): a typed number is the answer
+            await self.says(line, expect)
+            return
         options = _options(last)
         toggles = any(text.startswith(TICKS) for text, _ in options)
         if not toggles and line == "alle":  # the answers decide every item: nothing to tick, only "Fertig"
@@ -167,11 +170,15 @@ def _visible(message: Sent) -> str:
     return message.text + "\n" + "\n".join(text for row in message.buttons() for text, _ in row)
 
 
+def _answer_buttons(message: Sent) -> list[tuple[str, str]]:
+    """The buttons that answer the question: not page turns, not controls (Skip, Done)."""
+    buttons = [(t, d) for row in message.buttons() for t, d in row if not d.startswith("p:")]
+    return [(t, d) for t, d in buttons if not d.partition(":")[2].startswith("_")]
+
+
 def _options(message: Sent) -> list[tuple[str, str]]:
     """The answer buttons (not page turns); controls count only when there are no answers."""
-    buttons = [(t, d) for row in message.buttons() for t, d in row if not d.startswith("p:")]
-    answers = [(t, d) for t, d in buttons if not d.partition(":")[2].startswith("_")]
-    return answers or buttons
+    return _answer_buttons(message) or [(t, d) for row in message.buttons() for t, d in row if not d.startswith("p:")]
 
 
 def _page(message: Sent) -> tuple[int, int]:
