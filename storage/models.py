@@ -578,3 +578,93 @@ class ReminderSetting(SQLModel, table=True):
     setting: str = Field(default="on", max_length=8)
     until: datetime | None = _maybe()
     at: datetime = _when()
+
+
+# -- learning from each other (flows/exchange) ---------------------------------------------------
+class ExchangeProfile(SQLModel, table=True):
+    """A workspace opted in to the exchange (flows.exchange.model.Profile), under the exchange consent's version.
+
+    ``facts`` are what its answers say (kind, size, region, fields, stage), refreshed on every save of the
+    workspace. The row goes when the workspace withdraws, when it is deleted, and when the person who opted it in
+    erases their data (their contact is in it)."""
+
+    workspace_id: int = _workspace(primary_key=True)
+    user_id: int = _owner()
+    """Who opted it in (a coordinator), whose consent it rests on."""
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    offers: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    seeks: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    languages: list[str] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    contact: str = Field(default="", max_length=500)
+    twin_town: str = Field(default="", max_length=255)
+    consent_version: str = Field(max_length=32)
+    opted_in_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class Introduction(SQLModel, table=True):
+    """Workspace ``asking`` asked to be introduced to ``asked`` (double opt-in): asked -> accepted, declined or
+    closed (no answer within 14 days, or either side left the exchange)."""
+
+    __table_args__ = (Index("ix_introduction_asked", "asked", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    asking: int = Field(
+        sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    asked: int = Field(sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False))
+    asked_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(Json, nullable=False))
+    status: str = Field(default="asked", max_length=16)
+    asked_at: datetime = _when()
+    answered_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    answered_at: datetime | None = _maybe()
+
+
+class SharedPractice(SQLModel, table=True):
+    """A measure submitted as good practice (flows.exchange.model.SharedPractice): submitted -> approved or
+    rejected by an editor. Goes with its workspace."""
+
+    __table_args__ = (Index("ix_sharedpractice_status", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace()
+    measure: str = Field(max_length=64)
+    municipality: str = Field(default="", max_length=255, description="The submitter's municipality, as shown.")
+    field: str = Field(max_length=32)
+    lang: str = Field(max_length=8)
+    texts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(Json, nullable=False))
+    status: str = Field(default="submitted", max_length=16)
+    submitted_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    submitted_at: datetime = _when()
+    reviewed_by: str | None = Field(default=None, max_length=255, description="The editor's channel:ref.")
+    reviewed_at: datetime | None = _maybe()
+    updated_at: datetime = _when()
+
+
+class Adoption(SQLModel, table=True):
+    """A workspace took a toolbox item (a shared practice ``gp-12`` or a content item) over as a draft measure."""
+
+    item: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = _workspace(primary_key=True)
+    measure: str = Field(max_length=64)
+    at: datetime = _when()
+
+
+class Quote(SQLModel, table=True):
+    """An editor's decision on one free-text obstacle or ask before it may appear in the pooled report: the text
+    as approved (shortened, names removed) or rejected. ``digest`` names the source entry without naming its
+    workspace (a keyed hash of workspace, answer and text)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    field: str = Field(max_length=32)
+    source: str = Field(max_length=16, description="blocked, hindered or ask.")
+    text: str = Field(default="", max_length=2000)
+    status: str = Field(max_length=16, description="approved or rejected.")
+    reviewed_by: str = Field(max_length=255)
+    reviewed_at: datetime = _when()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.base import Account, AnswerCache, Conflict, Direct, NeedsTransaction, Reading, Saved
+from storage.commons import Commons
 from storage.conversations import Conversations, Opened
 from storage.database import (
     checkpoint,
@@ -23,8 +24,11 @@ from storage.database import (
     open_failure,
 )
 from storage.events import Events
+from storage.exchange import Profiles
 from storage.figures import Figures
+from storage.introductions import Introductions
 from storage.linking import Linking
+from storage.obstacles import Obstacles
 from storage.outbox import Outbox
 from storage.people import People
 from storage.places import Places
@@ -196,7 +200,21 @@ def contended(exc: Exception) -> bool:
     return code in ("40P01", "40001")
 
 
-class Unit(Conversations, People, Linking, Events, Reminders, Outbox, Places, Figures, Plans):
+class Unit(
+    Conversations,
+    People,
+    Linking,
+    Events,
+    Reminders,
+    Outbox,
+    Places,
+    Figures,
+    Plans,
+    Profiles,
+    Introductions,
+    Commons,
+    Obstacles,
+):
     """Reads and writes inside one transaction (or, ``optimistic``, reads and one kept save)."""
 
     def __init__(self, conn: Connection, dialect: str, cache: AnswerCache, key: bytes, optimistic: bool = False):

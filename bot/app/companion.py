@@ -13,8 +13,11 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import clock, followup, metrics, privacy, statistics
+from bot.app.commons import StoredCommons
 from bot.app.effects import Actor, apply
+from bot.app.exchange import StoredProfiles
 from bot.app.identities import IDENTITIES
+from bot.app.introductions import StoredIntroductions
 from bot.app.practice import StoredPractice
 from bot.app.registry import StoredRegistry
 from bot.app.team import team_of
@@ -281,12 +284,14 @@ class Companion:
         account, saved, sub, granted = opened.account, opened.saved, opened.subscriber, opened.granted
         self._remember(channel, ref, saved.shared.workspace_id if saved.shared is not None else None)
         team = team_of(saved.shared, account.user_id)
+        wid = team.workspace_id if team is not None else None
         now = clock.now()
+        role = role_of(f"{channel}:{ref}" in self.admins, granted)
         facts = Facts(
             subscribed=bool(sub and sub.active),
             topics=sub.topics if sub else (),
             sub_language=sub.language if sub else None,
-            role=role_of(f"{channel}:{ref}" in self.admins, granted),
+            role=role,
             now=now,
             identities=IDENTITIES,
             erased=opened.erased,
@@ -295,7 +300,10 @@ class Companion:
             deleted=saved.deleted,
             registry=StoredRegistry(unit),
             sheet=sheet,
-            practice=StoredPractice(unit, team.workspace_id if team is not None else None, account.user_id),
+            practice=StoredPractice(unit, wid, account.user_id),
+            profiles=StoredProfiles(unit, wid),
+            introductions=StoredIntroductions(unit, wid),
+            commons=StoredCommons(unit, wid, role is not None),
         )
         turn = self.engine.handle(
             Stored(saved.position, saved.answers, account.language), inbound, lang=lang, facts=facts

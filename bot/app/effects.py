@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from bot.app import practice, privacy, statistics, templates
+from bot.app import commons, exchange, introductions, practice, privacy, statistics, templates
 from bot.app import team as teamwork
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
     Action,
+    AdoptPractice,
+    AnswerIntroduction,
     Approve,
+    AskIntroduction,
     Attend,
     CancelBroadcast,
     ChangeSubscription,
@@ -25,6 +28,7 @@ from flows.conversation.actions import (
     ImportSheet,
     Invite,
     Join,
+    LeaveExchange,
     MakeLinkCode,
     PublishEvent,
     RecordVersion,
@@ -32,7 +36,9 @@ from flows.conversation.actions import (
     RemoveTemplate,
     ReportProgress,
     RequestConsent,
+    ReviewPractice,
     Role,
+    SaveProfile,
     SaveTemplate,
     SendDefaultTemplates,
     SendNewsletter,
@@ -45,7 +51,9 @@ from flows.conversation.actions import (
     ShowEditors,
     ShowEvents,
     ShowTemplates,
+    SubmitPractice,
     TellTeam,
+    TranslatePractice,
     Withdraw,
     allowed,
     logged_view,
@@ -128,7 +136,32 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
         return _files(unit, content, actor, action, t)
     elif isinstance(action, ReportProgress | SetReminders | RecordVersion):
         return practice.act(unit, content, actor.user_id, action, now, t)
+    elif isinstance(action, ExchangeAction):
+        return _exchange(unit, content, actor, action, now, t)
     return None
+
+
+ExchangeAction = (
+    SaveProfile
+    | LeaveExchange
+    | AskIntroduction
+    | AnswerIntroduction
+    | SubmitPractice
+    | ReviewPractice
+    | TranslatePractice
+    | AdoptPractice
+)
+
+
+def _exchange(
+    unit: Unit, content: Content, actor: Actor, action: ExchangeAction, now: datetime, t: Translator
+) -> Outbound | None:
+    """Learning from each other: profiles, introductions, shared practice."""
+    if isinstance(action, SaveProfile | LeaveExchange):
+        return exchange.act(unit, content, actor.user_id, action, now, t)
+    if isinstance(action, AskIntroduction | AnswerIntroduction):
+        return introductions.act(unit, content, actor.user_id, action, now, t)
+    return commons.act(unit, content, actor.name, actor.user_id, action, now, t)
 
 
 SubscriptionAction = RequestConsent | Confirm | ChangeSubscription | Withdraw

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from flows.exchange.model import CommonsPort, Introductions, Profiles, Reason
 from flows.practice.model import Practice, Setting, Status
 from flows.statistics.model import Registry, Rejected, Sheet
 from flows.team.view import Team
@@ -73,6 +74,12 @@ class Facts:
     holds, or why it cannot be imported. None when no file was sent or it is no statistics file."""
     practice: Practice | None = None
     """The workspace's status reports, plan versions and the person's reminders (None: none at hand)."""
+    profiles: Profiles | None = None
+    """The workspace's exchange profile and the other opted-in ones (None: none at hand)."""
+    introductions: Introductions | None = None
+    """Introductions the workspace asked for or was asked for (None: none at hand)."""
+    commons: CommonsPort | None = None
+    """Shared good practice: approved, waiting for review, the workspace's own (None: none at hand)."""
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,84 @@ class RecordVersion:
     agreed_on: str | None = None
 
 
+# -- learning from each other (flows/exchange) ----------------------------------------------------
+@dataclass(frozen=True)
+class SaveProfile:
+    """Opt the workspace in to the exchange (or change its profile), under the exchange consent ``version``. Only a
+    coordinator may; the shell checks again. ``facts`` are derived by the shell from the stored answers."""
+
+    workspace_id: int | None
+    offers: tuple[str, ...]
+    seeks: tuple[str, ...]
+    languages: tuple[str, ...]
+    contact: str
+    twin_town: str
+    version: str
+
+
+@dataclass(frozen=True)
+class LeaveExchange:
+    """Withdraw the workspace from the exchange: its profile is gone from every result at once, open
+    introductions of it are closed."""
+
+    workspace_id: int
+
+
+@dataclass(frozen=True)
+class AskIntroduction:
+    """Workspace ``asking`` asks to be introduced to ``asked``, for ``reasons`` (as the asker saw them)."""
+
+    asking: int
+    asked: int
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class AnswerIntroduction:
+    """A coordinator of the asked workspace accepts or declines introduction ``introduction_id``."""
+
+    introduction_id: int
+    accept: bool
+
+
+@dataclass(frozen=True)
+class SubmitPractice:
+    """Submit measure ``measure`` of the workspace as good practice, with its parts (PRACTICE_PARTS) in ``lang``."""
+
+    workspace_id: int
+    measure: str
+    field: str
+    lang: str
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReviewPractice:
+    """An editor approves (or rejects) a submitted practice."""
+
+    practice_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
+class TranslatePractice:
+    """An editor adds (or replaces) a practice's text in ``lang``."""
+
+    practice_id: int
+    lang: str
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class AdoptPractice:
+    """The workspace took toolbox item ``item`` (``gp-12`` or a content item's id) over as draft measure ``measure``
+    (the engine added the measure to the answers in this turn): counted once per workspace and item."""
+
+    workspace_id: int | None
+    item: str
+    measure: str
+
+
 Action = (
     RequestConsent
     | Confirm
@@ -346,8 +431,25 @@ Action = (
     | ReportProgress
     | SetReminders
     | RecordVersion
+    | SaveProfile
+    | LeaveExchange
+    | AskIntroduction
+    | AnswerIntroduction
+    | SubmitPractice
+    | ReviewPractice
+    | TranslatePractice
+    | AdoptPractice
 )
-ADMIN_ACTIONS = (PublishEvent, SendNewsletter, ShowBroadcasts, CancelBroadcast, SetEditor, ShowEditors)
+ADMIN_ACTIONS = (
+    PublishEvent,
+    SendNewsletter,
+    ShowBroadcasts,
+    CancelBroadcast,
+    SetEditor,
+    ShowEditors,
+    ReviewPractice,
+    TranslatePractice,
+)
 
 
 def allowed(action: Action, role: Role | str | None) -> bool:

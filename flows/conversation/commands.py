@@ -8,12 +8,16 @@ from flows.content.model import LANGUAGES
 from flows.conversation.actions import Effect
 from flows.conversation.screens import (
     admin,
+    exchange,
     export,
     followup,
     indicators,
+    introductions,
     members,
     menu,
+    models,
     newsletter,
+    practices,
     privacy,
     reminders,
     team,
@@ -77,6 +81,11 @@ def run_command(s: Session, command: str | None, arg: str, name: str = "") -> No
         "template": lambda: templates.template_command(s),
         "status": lambda: followup.status_command(s, arg),
         "reminders": lambda: reminders.reminders_command(s, arg),
+        "exchange": lambda: (
+            introductions.answer_command(s, arg) if introductions.is_answer(arg) else exchange.exchange_command(s, arg)
+        ),
+        "models": lambda: models.models_command(s, arg),
+        "practices": lambda: practices.practices_command(s, arg),
     }
     handlers[command]()
 

@@ -39,6 +39,15 @@ Mode = Literal[
     "report_status",
     "report_value",
     "reminders",
+    "exchange",
+    "exchange_profile",
+    "exchange_consent",
+    "exchange_match",
+    "exchange_asked",
+    "models",
+    "practices",
+    "practice_form",
+    "practice_review",
 ]
 HISTORY_LIMIT = 100
 

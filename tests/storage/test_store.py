@@ -44,6 +44,11 @@ TABLES = {
     "progress",
     "planversion",
     "remindersetting",
+    "exchangeprofile",
+    "introduction",
+    "sharedpractice",
+    "adoption",
+    "quote",
     "user",
     "identity",
     "municipality",
@@ -166,7 +171,7 @@ async def test_open_creates_schema_that_matches_the_models(database_url: str) ->
         tables = await store.run_connection(lambda conn: set(inspect(conn).get_table_names()))
         assert tables == TABLES | {"alembic_version"}
         revision = await store.run_connection(lambda conn: MigrationContext.configure(conn).get_current_revision())
-        assert revision == HEAD == "0009"
+        assert revision == HEAD == "0010"
 
         def diff(metadata: MetaData) -> Callable[[Connection], list[Any]]:
             def compare(conn: Connection) -> list[Any]:

@@ -1,0 +1,20 @@
+"""Introductions by double opt-in: asking for one, answering one, and what the asker sees meanwhile."""
+
+from __future__ import annotations
+
+from flows.conversation.session import Session
+from flows.reading import fold
+
+ACCEPT_WORDS = frozenset({"accept", "annehmen", "ja", "accepter", "oui", "yes"})
+DECLINE_WORDS = frozenset({"decline", "ablehnen", "nein", "refuser", "non", "no"})
+
+
+def is_answer(arg: str) -> bool:
+    """``/austausch annehmen 12`` (or the button's ``accept 12``): an answer to an introduction, in any language."""
+    word = fold(arg.strip().partition(" ")[0])
+    return word in ACCEPT_WORDS | DECLINE_WORDS
+
+
+def answer_command(s: Session, arg: str) -> None:
+    """Accept or decline introduction N (the asked workspace's coordinators only)."""
+    s.say(s.t("The exchange is not available yet."))
