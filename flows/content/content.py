@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.content.consent import Consent
+from flows.content.exchange import Exchange
 from flows.content.forms import Form
 from flows.content.i18n import Catalogues
 from flows.content.model import (
@@ -46,6 +47,8 @@ class Content:
     """Kinds of events, which subscribers can also pick as topics."""
     consent: Consent | None = None
     """The newsletter consent text and its version."""
+    exchange: Exchange | None = None
+    """The exchange between municipalities: its consent text and neighbouring regions (content/exchange.yaml)."""
     forms: dict[str, Form] = field(default_factory=dict)
     """Forms admins fill in chat: events, newsletters."""
     glossary: list[GlossaryTerm] = field(default_factory=list)

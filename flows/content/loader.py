@@ -20,6 +20,7 @@ from flows.content.checks import (
 )
 from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
+from flows.content.exchange import REGION_STEPS, load_exchange
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
 from flows.content.model import (
@@ -91,11 +92,14 @@ def load_content(root: Path | str) -> Content:
 
 
 def _broadcast_content(content: Content, root: Path, problems: list[ContentProblem]) -> None:
-    """Consent text, event kinds and admin forms: optional files, checked when present."""
+    """Consent texts, event kinds and admin forms: optional files, checked when present."""
     if (root / "consent.yaml").exists():
         content.consent = _optional("consent.yaml", lambda: load_consent(root), problems)
     if (root / "event_kinds.yaml").exists():
         content.event_kinds = _optional("event_kinds.yaml", lambda: load_event_kinds(root), problems) or {}
+    if (root / "exchange.yaml").exists():
+        regions = [o.id for s in REGION_STEPS if s in content.steps for o in getattr(content.step(s), "options", ())]
+        content.exchange = _optional("exchange.yaml", lambda: load_exchange(root, regions), problems)
     if (root / "forms").is_dir():
         content.forms = _optional("forms", lambda: load_forms(root), problems) or {}
 

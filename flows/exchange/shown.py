@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flows.content.content import Content
+from flows.content.exchange import REGION_STEPS
 from flows.content.i18n import Translator
 from flows.exchange.model import Facts, Reason
 
-KIND_STEP, SIZE_STEP, REGION_STEPS = "ob_kind", "ob_size", ("ob_land", "ob_region")
+KIND_STEP, SIZE_STEP = "ob_kind", "ob_size"
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "français", "en": "English"}
 """Each language by its own name, as people choose the language they speak."""
 
