@@ -2,8 +2,109 @@
 
 from __future__ import annotations
 
-from storage.base import UnitBase
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import col
+
+from storage.base import UnitBase, aware
+from storage.models import Answer, ExchangeProfile, Workspace, utcnow
+
+
+class ProfileRow(NamedTuple):
+    """One opted-in workspace: what its answers say (``facts``), what its coordinator chose to share, and the
+    consent it rests on (who, which version of the text, when)."""
+
+    workspace_id: int
+    user_id: int
+    facts: dict[str, Any]
+    offers: list[str]
+    seeks: list[str]
+    languages: list[str]
+    contact: str
+    twin_town: str
+    consent_version: str
+    opted_in_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS = tuple(col(getattr(ExchangeProfile, name)) for name in ProfileRow._fields)
+
+
+def _row(values: Any) -> ProfileRow:
+    row = ProfileRow(*values)
+    return row._replace(opted_in_at=aware(row.opted_in_at), updated_at=aware(row.updated_at))
 
 
 class Profiles(UnitBase):
     """Reads and writes of this part (a mixin of the unit of work)."""
+
+    def save_profile(
+        self,
+        wid: int,
+        user_id: int,
+        facts: dict[str, Any],
+        offers: list[str],
+        seeks: list[str],
+        languages: list[str],
+        contact: str,
+        twin_town: str,
+        consent_version: str,
+        now: datetime | None = None,
+    ) -> bool:
+        """Opt the workspace in, or change its profile; True when it is new. ``user_id`` agreed to the exchange's
+        consent text ``consent_version`` just now (a changed profile is agreed again)."""
+        now = now or utcnow()
+        values = {
+            "user_id": user_id,
+            "facts": facts,
+            "offers": offers,
+            "seeks": seeks,
+            "languages": languages,
+            "contact": contact[:500],
+            "twin_town": twin_town[:255],
+            "consent_version": consent_version[:32],
+            "opted_in_at": now,
+            "updated_at": now,
+        }
+        where = col(ExchangeProfile.workspace_id) == wid
+        if self.conn.execute(update(ExchangeProfile).where(where).values(**values)).rowcount:
+            return False
+        self.conn.execute(insert(ExchangeProfile).values(workspace_id=wid, **values))
+        return True
+
+    def profile(self, wid: int) -> ProfileRow | None:
+        found = self.conn.execute(select(*_COLUMNS).where(col(ExchangeProfile.workspace_id) == wid)).first()
+        return _row(found) if found is not None else None
+
+    def candidates(self, excluding: int | None) -> list[ProfileRow]:
+        """Every opted-in workspace but ``excluding``, in the order they opted in."""
+        query = select(*_COLUMNS).order_by(col(ExchangeProfile.workspace_id))
+        if excluding is not None:
+            query = query.where(col(ExchangeProfile.workspace_id) != excluding)
+        return [_row(r) for r in self.conn.execute(query)]
+
+    def refresh_facts(self, wid: int, facts: dict[str, Any]) -> bool:
+        """Keep the profile's facts in step with the workspace's answers; False when it has no profile."""
+        query = update(ExchangeProfile).where(col(ExchangeProfile.workspace_id) == wid)
+        return bool(self.conn.execute(query.values(facts=facts, updated_at=utcnow())).rowcount)
+
+    def leave(self, wid: int) -> bool:
+        """Withdraw the workspace from the exchange: its profile is deleted (gone from every result at once)."""
+        return bool(self.conn.execute(delete(ExchangeProfile).where(col(ExchangeProfile.workspace_id) == wid)).rowcount)
+
+    def stored_answers(self, wid: int) -> dict[str, Any]:
+        """The workspace's answers as stored (a profile's facts are derived from them when it opts in)."""
+        query = select(col(Answer.step_id), col(Answer.value)).where(col(Answer.workspace_id) == wid)
+        return {step_id: value for step_id, value in self.conn.execute(query)}
+
+    def exchange_profiles(self, user_id: int) -> list[tuple[str | None, ProfileRow]]:
+        """The profiles whose consent ``user_id`` gave, with their workspace's name (for 'my data')."""
+        query = (
+            select(col(Workspace.name), *_COLUMNS)
+            .join(Workspace, col(Workspace.id) == col(ExchangeProfile.workspace_id))
+            .where(col(ExchangeProfile.user_id) == user_id)
+            .order_by(col(ExchangeProfile.workspace_id))
+        )
+        return [(r[0], _row(r[1:])) for r in self.conn.execute(query)]

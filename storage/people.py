@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from storage.base import PROFILE_FIELDS, aware
 from storage.events import Events
+from storage.exchange import Profiles
 from storage.models import (
     AdminLog,
     Answer,
@@ -59,7 +60,7 @@ def subject_of(key: bytes, channel: str, ref: str) -> str:
     return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
-class People(Events, Workspaces, Templates):
+class People(Events, Workspaces, Templates, Profiles):
     """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
@@ -378,6 +379,19 @@ class People(Events, Workspaces, Templates):
             "consent": self.consent_history(user_id),
             "attending": sorted(self.attending(user_id)),
             "templates": self.uploaded_templates(user_id),
+            "exchange": [
+                {
+                    "workspace": name,
+                    "consent_version": row.consent_version,
+                    "opted_in_at": row.opted_in_at,
+                    "offers": row.offers,
+                    "seeks": row.seeks,
+                    "languages": row.languages,
+                    "contact": row.contact,
+                    "twin_town": row.twin_town,
+                }
+                for name, row in self.exchange_profiles(user_id)
+            ],
         }
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import clock, followup, metrics, privacy, statistics
+from bot.app import clock, exchange, followup, metrics, privacy, statistics
 from bot.app.commons import StoredCommons
 from bot.app.effects import Actor, apply
-from bot.app.exchange import StoredProfiles
 from bot.app.identities import IDENTITIES
 from bot.app.introductions import StoredIntroductions
 from bot.app.practice import StoredPractice
@@ -287,6 +286,7 @@ class Companion:
         wid = team.workspace_id if team is not None else None
         now = clock.now()
         role = role_of(f"{channel}:{ref}" in self.admins, granted)
+        profiles, registry = exchange.StoredProfiles(unit, wid), StoredRegistry(unit)
         facts = Facts(
             subscribed=bool(sub and sub.active),
             topics=sub.topics if sub else (),
@@ -298,10 +298,10 @@ class Companion:
             team=team,
             removed=saved.removed,
             deleted=saved.deleted,
-            registry=StoredRegistry(unit),
+            registry=registry,
             sheet=sheet,
             practice=StoredPractice(unit, wid, account.user_id),
-            profiles=StoredProfiles(unit, wid),
+            profiles=profiles,
             introductions=StoredIntroductions(unit, wid),
             commons=StoredCommons(unit, wid, role is not None),
         )
@@ -321,6 +321,8 @@ class Companion:
             return early
         called = inbound.name[:64] if inbound.name else None
         self._persist(unit, account.user_id, saved, turn, called)
+        if turn.changes and wid is not None:
+            exchange.refresh(unit, self.content, profiles, turn.state.answers, registry)
         me = team.mate(account.user_id) if team is not None else None
         if team is not None and me is not None and called and called != me.name:
             unit.rename_member(team.workspace_id, account.user_id, called)

@@ -1,33 +1,126 @@
-"""Exchange profiles in the shell: the ``Profiles`` port on one unit of work, and storing what the engine asked."""
+"""Exchange profiles in the shell: the ``Profiles`` port on one unit of work, storing what the engine asked, and
+keeping an opted-in workspace's facts in step with its answers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any, cast
 
+from bot.app import directory
 from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import LeaveExchange, SaveProfile
-from flows.exchange.model import Profile
-from flows.messages import Outbound
+from flows.exchange.model import Facts, Profile
+from flows.exchange.profile import derive
+from flows.messages import Outbound, Paragraph
+from flows.statistics.model import Country, Place, Registry
+from flows.team import messages as team_messages
+from flows.team.view import Mate, Role
+from storage.exchange import ProfileRow
 from storage.store import Unit
+
+_UNREAD: Any = object()
 
 
 class StoredProfiles:
-    """:class:`flows.exchange.model.Profiles` for the person's workspace (None: they have none)."""
+    """:class:`flows.exchange.model.Profiles` for the person's workspace (None: they have none); each read once per
+    message, when the engine first asks."""
 
     def __init__(self, unit: Unit, workspace_id: int | None):
         self.unit = unit
         self.workspace_id = workspace_id
+        self._mine: Profile | None = _UNREAD
+        self._candidates: list[Profile] | None = None
 
     def mine(self) -> Profile | None:
-        return None
+        if self._mine is _UNREAD:
+            row = self.unit.profile(self.workspace_id) if self.workspace_id is not None else None
+            self._mine = profile_of(row) if row is not None else None
+        return self._mine
 
     def candidates(self) -> list[Profile]:
-        return []
+        if self._candidates is None:
+            self._candidates = [profile_of(r) for r in self.unit.candidates(self.workspace_id)]
+        return self._candidates
+
+
+def profile_of(row: ProfileRow) -> Profile:
+    return Profile(
+        workspace_id=row.workspace_id,
+        facts=facts_of(row.facts),
+        offers=tuple(row.offers),
+        seeks=tuple(row.seeks),
+        languages=tuple(row.languages),
+        contact=row.contact,
+        twin_town=row.twin_town,
+        opted_in_at=row.opted_in_at,
+    )
+
+
+def facts_of(stored: Mapping[str, Any]) -> Facts:
+    """Facts as stored (JSON): unknown keys are left out, lists become tuples."""
+    known = {k: v for k, v in stored.items() if k in Facts.__dataclass_fields__}
+    if "fields" in known:
+        known["fields"] = tuple(known["fields"] or ())
+    return Facts(**known)
+
+
+def stored_facts(facts: Facts) -> dict[str, Any]:
+    return {**asdict(facts), "fields": list(facts.fields)}
+
+
+def place_of(content: Content, answers: Mapping[str, Any], lookup: Registry | Unit) -> Place | None:
+    """The municipality picked in the directory (its key is in the name answer), from the registry or the unit."""
+    picked = answers.get(content.profile_steps.get("name", ""))
+    if not isinstance(picked, dict) or not picked.get("key"):
+        return None
+    country: Country = "fr" if picked.get("country") == "fr" else "de"
+    if isinstance(lookup, Unit):
+        return directory.place(lookup, str(picked["key"]), country)
+    return lookup.place(str(picked["key"]), country)
+
+
+def refresh(
+    unit: Unit, content: Content, profiles: StoredProfiles, answers: Mapping[str, Any], registry: Registry
+) -> bool:
+    """After a save that changed the workspace's answers: an opted-in workspace's facts follow them (an UPDATE only
+    when they differ from the stored ones). Whether they were written."""
+    mine = profiles.mine()
+    if mine is None:
+        return False
+    facts = derive(content, answers, place_of(content, answers, registry))
+    if facts == mine.facts:
+        return False
+    return unit.refresh_facts(mine.workspace_id, stored_facts(facts))
 
 
 def act(
     unit: Unit, content: Content, user_id: int, action: SaveProfile | LeaveExchange, now: datetime, t: Translator
 ) -> Outbound | None:
     """Store the opt-in, a changed profile or the withdrawal (a coordinator's only; checked again here)."""
+    wid = action.workspace_id if action.workspace_id is not None else unit.workspace
+    assert wid is not None, "the turn's save gives a person without a workspace their own"
+    members = [Mate(u, cast(Role, r), n) for u, r, n in unit.members(wid)]
+    if not any(m.user_id == user_id and m.role == "coordinator" for m in members):
+        names = [team_messages.label(t, members, m.user_id) for m in members if m.role == "coordinator"]
+        return Outbound([Paragraph(team_messages.not_coordinator(t, names))])  # demoted since the engine looked
+    if isinstance(action, LeaveExchange):
+        unit.leave(wid)
+        return None
+    answers = unit.stored_answers(wid)
+    facts = derive(content, answers, place_of(content, answers, unit))
+    unit.save_profile(
+        wid,
+        user_id,
+        stored_facts(facts),
+        list(action.offers),
+        list(action.seeks),
+        list(action.languages),
+        action.contact,
+        action.twin_town,
+        action.version,
+        now,
+    )
     return None

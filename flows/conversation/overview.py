@@ -186,6 +186,8 @@ class StoredData:
     """The workspaces they are a member of: name (None before the municipality is named) and role."""
     templates: list[tuple[str | None, str, datetime]] = field(default_factory=list)
     """The document templates they sent that are still stored: workspace name, format (docx, odt) and when."""
+    exchange: list[dict[str, Any]] = field(default_factory=list)
+    """The exchange profiles they opted their workspaces in with (storage.people ``stored``)."""
 
 
 def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
@@ -225,6 +227,7 @@ def stored_data(ctx: Ctx, data: StoredData) -> list[Block]:
             + t.plural("The change log has {n} entry.", "The change log has {n} entries.", data.audit_entries)
         ),
         *subscription_blocks(ctx, data),
+        *exchange_blocks(ctx, data),
         Paragraph(t("/export gives you all answers as a file; /delete removes everything.")),
     ]
 
@@ -252,6 +255,38 @@ def workspace_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
             for name, fmt, at in data.templates
         )
         blocks += [Paragraph(t("Document templates you sent:")), Bullets(sent)]
+    return blocks
+
+
+def exchange_blocks(ctx: Ctx, data: StoredData) -> list[Block]:
+    """The exchange profiles the person opted in, with the consent they rest on and everything they share."""
+    t, fields = ctx.t, ctx.content.handlungsfelder
+    blocks: list[Block] = []
+
+    def labels(ids: list[str]) -> str:
+        return ", ".join(ctx.text(fields[f].label) for f in ids if f in fields) or "–"
+
+    for profile in data.exchange:
+        lines = [
+            t("Offers: {fields}", fields=labels(profile["offers"])),
+            t("Seeks: {fields}", fields=labels(profile["seeks"])),
+            t("Languages: {languages}", languages=", ".join(LANGUAGE_NAMES.get(x, x) for x in profile["languages"])),
+            t("Contact, shared only after an agreed introduction: {contact}", contact=profile["contact"]),
+        ]
+        if profile["twin_town"]:
+            lines.append(t("Partner town: {town}", town=profile["twin_town"]))
+        blocks += [
+            Paragraph(
+                t(
+                    "Exchange between municipalities: {name} takes part since {at}, with your consent "
+                    "(consent text version {version}).",
+                    name=profile["workspace"] or t("a municipality not named yet"),
+                    at=_moment(profile["opted_in_at"]),
+                    version=profile["consent_version"],
+                )
+            ),
+            Bullets(tuple(lines)),
+        ]
     return blocks
 
 

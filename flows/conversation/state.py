@@ -44,6 +44,7 @@ Mode = Literal[
     "exchange_consent",
     "exchange_match",
     "exchange_asked",
+    "exchange_leave",
     "models",
     "practices",
     "practice_form",

@@ -27,7 +27,9 @@ def option_label(content: Content, lang: str, step_ids: Iterable[str], option_id
 
 
 def field_labels(content: Content, lang: str, fields: Iterable[str]) -> list[str]:
-    return [content.handlungsfelder[f].label.get(lang) for f in fields if f in content.handlungsfelder]
+    """The fields' short labels ("Wohnen und Ortsmitte"), which read well in a sentence; the label without one."""
+    found = [content.handlungsfelder[f] for f in fields if f in content.handlungsfelder]
+    return [(h.short or h.label).get(lang) for h in found]
 
 
 def listed(t: Translator, items: list[str]) -> str:

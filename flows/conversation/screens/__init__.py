@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.conversation.screens.admin import Admin, Form, FormPreview, FormWhen
+from flows.conversation.screens.exchange import ConfirmLeave, ExchangeList, ProfileConsent, ProfileForm
 from flows.conversation.screens.export import Export
 from flows.conversation.screens.followup import AskValue, PickMeasure, PickStatus
 from flows.conversation.screens.indicators import Indicators
@@ -51,4 +52,8 @@ SCREENS: dict[Mode, Screen] = {
     "report_status": PickStatus(),
     "report_value": AskValue(),
     "reminders": ReminderSettings(),
+    "exchange": ExchangeList(),
+    "exchange_profile": ProfileForm(),
+    "exchange_consent": ProfileConsent(),
+    "exchange_leave": ConfirmLeave(),
 }
