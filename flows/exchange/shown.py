@@ -32,6 +32,11 @@ def field_labels(content: Content, lang: str, fields: Iterable[str]) -> list[str
     return [(h.short or h.label).get(lang) for h in found]
 
 
+def fields_text(content: Content, lang: str, fields: Iterable[str]) -> str:
+    """Fields of action in a sentence, by commas alone (their labels hold "und" themselves)."""
+    return ", ".join(field_labels(content, lang, fields))
+
+
 def listed(t: Translator, items: list[str]) -> str:
     """Items as a sentence lists them: "Gesundheit, Wohnen und Mobilität"."""
     if len(items) <= 1:
@@ -48,9 +53,9 @@ def describe(content: Content, t: Translator, lang: str, facts: Facts) -> str:
     if size:
         said = t("{place} ({size} inhabitants)", place=said, size=size)
     parts = [said]
-    fields = field_labels(content, lang, facts.fields[:3])
+    fields = fields_text(content, lang, facts.fields[:3])
     if fields:
-        parts.append(t("priorities: {fields}", fields=listed(t, fields)))
+        parts.append(t("priorities: {fields}", fields=fields))
     if facts.stage in {s.id for s in content.daks_stages}:
         parts.append(t("working on “{stage}”", stage=content.stage(facts.stage).title.get(lang)))
     return ", ".join(parts)
@@ -64,15 +69,15 @@ def reason_text(content: Content, t: Translator, lang: str, reason: Reason) -> s
     if reason.kind == "kind":
         return t("also: {kind}", kind=option_label(content, lang, [KIND_STEP], values[0]))
     if reason.kind == "fields":
-        return t("also a focus on {fields}", fields=listed(t, field_labels(content, lang, values)))
+        return t("also a focus on {fields}", fields=fields_text(content, lang, values))
     if reason.kind == "stage":
         return t("also working on “{stage}”", stage=content.stage(values[0]).title.get(lang))
     if reason.kind == "plan":
         return t("has a Werkstattplan")
     if reason.kind == "offers":
-        return t("has experience to share in {fields}", fields=listed(t, field_labels(content, lang, values)))
+        return t("has experience to share in {fields}", fields=fields_text(content, lang, values))
     if reason.kind == "seeks":
-        return t("looks for what you offer: {fields}", fields=listed(t, field_labels(content, lang, values)))
+        return t("looks for what you offer: {fields}", fields=fields_text(content, lang, values))
     if reason.kind == "twin":
         return t("your partner town")
     if reason.kind == "language":

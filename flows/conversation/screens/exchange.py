@@ -16,7 +16,7 @@ from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
 from flows.exchange.model import Facts, Match, Profile
 from flows.exchange.profile import derive
-from flows.exchange.shown import describe, field_labels, reasons_text
+from flows.exchange.shown import describe, fields_text, reasons_text
 from flows.exchange.similarity import Yardstick, match, matches
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
 from flows.reading import fold
@@ -401,8 +401,8 @@ class ProfileConsent:
     def question(self, s: Session) -> list[Block]:
         t, form, lang = s.t, _form(s), s.state.lang
         facts = _facts(s)
-        offers = ", ".join(field_labels(s.content, lang, form["offers"])) or "–"
-        seeks = ", ".join(field_labels(s.content, lang, form["seeks"])) or "–"
+        offers = fields_text(s.content, lang, form["offers"]) or "–"
+        seeks = fields_text(s.content, lang, form["seeks"]) or "–"
         shared = [
             t("Offers: {fields}", fields=offers),
             t("Seeks: {fields}", fields=seeks),
