@@ -45,6 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.documents --runs 20 --workers 2 --users 8 --exports 5
 	$(BIN)/python -m benchmarks.statistics --gemeinden 11000 --land 2100 --db "sqlite:///{tmp}/statistics.db" \
 		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python -m benchmarks.exchange --profiles 10000 --runs 50 --db "sqlite:///{tmp}/exchange.db" \
+		--db "$${DAKS_BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 
 # The house rules: ruff (lint and format), the import contracts in pyproject.toml (layers, independence,
 # no circles), mypy.

@@ -42,7 +42,18 @@ class StoredProfiles:
 
     def candidates(self) -> list[Profile]:
         if self._candidates is None:
-            self._candidates = [profile_of(r) for r in self.unit.candidates(self.workspace_id)]
+            self._candidates = [
+                Profile(
+                    c.workspace_id,
+                    facts_of(c.facts),
+                    tuple(c.offers),
+                    tuple(c.seeks),
+                    tuple(c.languages),
+                    "",
+                    c.twin_town,
+                )
+                for c in self.unit.candidates(self.workspace_id)
+            ]
         return self._candidates
 
 
@@ -60,11 +71,14 @@ def profile_of(row: ProfileRow) -> Profile:
 
 
 def facts_of(stored: Mapping[str, Any]) -> Facts:
-    """Facts as stored (JSON): unknown keys are left out, lists become tuples."""
-    known = {k: v for k, v in stored.items() if k in Facts.__dataclass_fields__}
-    if "fields" in known:
-        known["fields"] = tuple(known["fields"] or ())
-    return Facts(**known)
+    """Facts as stored (JSON): lists become tuples, keys no Facts has (written by a later version) are left out."""
+    fields = tuple(stored.get("fields") or ())
+    try:
+        return Facts(**{**stored, "fields": fields})
+    except TypeError:
+        return Facts(
+            **{k: v for k, v in stored.items() if k in Facts.__dataclass_fields__ and k != "fields"}, fields=fields
+        )
 
 
 def stored_facts(facts: Facts) -> dict[str, Any]:

@@ -12,9 +12,10 @@
   country 0.2, else 0;
 - kind: the same kind (Stadt, Gemeinde, commune, EPCI …) 1, else 0.
 
-A partner town (either side named the other, names compared folded) adds 1, which puts it first. Two
-municipalities without a shared language never match. A list holds 3 to 5 (fewer only when fewer exist): the fourth
-and fifth only when they score at least ``ENOUGH``; with no filter it holds the best of each country that has one.
+A partner town (either side named the other, names compared folded) adds 1, which puts it first ("your partner
+town" is said only to the side that named it). Two municipalities without a shared language never match. A list
+holds 3 to 5 (fewer only when fewer exist): the fourth and fifth only when they score at least ``ENOUGH``; with no
+filter it holds the best of each country that has one.
 """
 
 from __future__ import annotations
@@ -87,37 +88,44 @@ def nearness(me: Profile, them: Profile, y: Yardstick) -> str:
 
 def twins(me: Profile, them: Profile) -> bool:
     """Either named the other as its partner town (Städtepartnerschaft, jumelage)."""
+    return _named(me, them) or _named(them, me)
 
-    def named(profile: Profile, other: Profile) -> bool:
-        return bool(profile.twin_town.strip() and other.facts.name) and folded_name(profile.twin_town) == folded_name(
-            other.facts.name
-        )
 
-    return named(me, them) or named(them, me)
+def _named(profile: Profile, other: Profile) -> bool:
+    """``profile`` named ``other`` as its partner town."""
+    town = profile.twin_town.strip()
+    return bool(town and other.facts.name) and folded_name(town) == folded_name(other.facts.name)
 
 
 def shared_languages(me: Profile, them: Profile) -> tuple[str, ...]:
     return tuple(x for x in me.languages if x in them.languages)
 
 
-def match(me: Profile, them: Profile, y: Yardstick) -> Match | None:
-    """``them`` as a match for ``me``: the score and its reasons; None without a shared language."""
-    languages = shared_languages(me, them)
-    if not languages:
+def score(me: Profile, them: Profile, y: Yardstick) -> float | None:
+    """The similarity of ``them`` to ``me``; None without a shared language."""
+    if not any(x in them.languages for x in me.languages):
         return None
     found = parts(me, them, y)
-    twin = twins(me, them)
-    score = sum(WEIGHTS[k] * v for k, v in found.items()) + (TWIN_BONUS if twin else 0.0)
-    return Match(them, round(score, 6), _reasons(me, them, y, found, twin, languages))
+    total = sum(WEIGHTS[k] * v for k, v in found.items()) + (TWIN_BONUS if twins(me, them) else 0.0)
+    return round(total, 6)
+
+
+def match(me: Profile, them: Profile, y: Yardstick) -> Match | None:
+    """``them`` as a match for ``me``: the score and its reasons; None without a shared language."""
+    found = score(me, them, y)
+    if found is None:
+        return None
+    return Match(them, found, _reasons(me, them, y, parts(me, them, y), shared_languages(me, them)))
 
 
 def _reasons(
-    me: Profile, them: Profile, y: Yardstick, found: Mapping[str, float], twin: bool, languages: tuple[str, ...]
+    me: Profile, them: Profile, y: Yardstick, found: Mapping[str, float], languages: tuple[str, ...]
 ) -> tuple[Reason, ...]:
-    """What the two share, the weightiest first; a plan and a language to talk in come last."""
+    """What the two share, the weightiest first; a plan and a language to talk in come last. "Your partner town"
+    only where ``me`` named it: that the other named ``me`` would tell who they are."""
     mine, theirs = me.facts, them.facts
     weighed: list[tuple[float, Reason]] = []
-    if twin:
+    if _named(me, them):
         weighed.append((TWIN_BONUS, Reason("twin")))
     if mine.size and mine.size == theirs.size:
         weighed.append((WEIGHTS["size"], Reason("size", (theirs.size,))))
@@ -148,30 +156,33 @@ def _reasons(
 
 def matches(me: Profile, candidates: Iterable[Profile], y: Yardstick, country: Country | None = None) -> list[Match]:
     """The municipalities most like ``me``, best first (see the module's documentation); ``country`` keeps only
-    those in that country."""
-    found = [
-        m
+    those in that country. Every candidate is scored; only those shown get their reasons."""
+    scored = [
+        (found, c)
         for c in candidates
         if c.workspace_id != me.workspace_id and (country is None or c.facts.country == country)
-        for m in [match(me, c, y)]
-        if m is not None
+        for found in [score(me, c, y)]
+        if found is not None
     ]
-    found.sort(key=lambda m: (-m.score, m.profile.workspace_id))
-    shown = [m for i, m in enumerate(found[:MOST]) if i < LEAST or m.score >= ENOUGH]
+    scored.sort(key=lambda x: (-x[0], x[1].workspace_id))
+    shown = [c for i, (found, c) in enumerate(scored[:MOST]) if i < LEAST or found >= ENOUGH]
     if country is None:
-        shown = _both_countries(shown, found)
-    return shown
+        shown = _both_countries(shown, [c for _, c in scored])
+    return sorted(
+        (m for m in (match(me, c, y) for c in shown) if m is not None),
+        key=lambda m: (-m.score, m.profile.workspace_id),
+    )
 
 
-def _both_countries(shown: list[Match], found: Sequence[Match]) -> list[Match]:
+def _both_countries(shown: list[Profile], found: Sequence[Profile]) -> list[Profile]:
     """The list with the best of each country that has a match, in place of the weakest where it is full."""
     for country in ("de", "fr"):
-        if any(m.profile.facts.country == country for m in shown):
+        if any(p.facts.country == country for p in shown):
             continue
-        best = next((m for m in found if m.profile.facts.country == country), None)
+        best = next((p for p in found if p.facts.country == country), None)
         if best is not None:
             shown = [*shown[: MOST - 1], best] if len(shown) >= MOST else [*shown, best]
-    return sorted(shown, key=lambda m: (-m.score, m.profile.workspace_id))
+    return shown
 
 
 def _closeness(order: Sequence[str], a: str, b: str) -> float:
