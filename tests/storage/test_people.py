@@ -97,7 +97,9 @@ async def test_stored_lists_what_is_kept_about_a_user(store: Store) -> None:
         "attending",
         "workspaces",
         "templates",
+        "exchange",
     }
+    assert data["exchange"] == []  # tests/storage/test_exchange.py: a profile she opted in
     assert data["user_id"] == str(user_id)
     assert data["language"] == "de"
     assert [(c, r) for c, r, _ in data["identities"]] == [("telegram", "anna")]
