@@ -116,7 +116,7 @@ class Engine:
         if lang in LANGUAGES:
             state.lang = lang
         facts = facts or Facts()
-        ctx = Ctx(self.content, state, facts.team, before, facts.registry, facts.practice)
+        ctx = Ctx(self.content, state, facts.team, before, facts.registry, facts.practice, facts.commons)
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))
