@@ -104,6 +104,12 @@ def _cannot_share(s: Session) -> str:
     )
 
 
+def _status(s: Session, practice: SharedPractice) -> str:
+    """ "freigegeben · Von 2 Kommunen übernommen." (the adoptions once there are any)."""
+    said = [s.t(STATUS_NAMES[practice.status])]
+    return " · ".join(said + [adoptions_text(s, practice.adoptions)] if practice.adoptions else said)
+
+
 class Practices:
     """The person's submissions and the measures they may share; for editors what waits and what is shared."""
 
@@ -130,10 +136,7 @@ class Practices:
             blocks += [Heading(t("Shared good practice"))]
             blocks += [Bullets(approved)] if approved else [Paragraph(t("No practice has been approved yet."))]
         if shareable(s):
-            mine = tuple(
-                s.ctx.labelled(_title(p, lang), " · ".join([t(STATUS_NAMES[p.status]), adoptions_text(s, p.adoptions)]))
-                for p in shown.mine
-            )
+            mine = tuple(s.ctx.labelled(_title(p, lang), _status(s, p)) for p in shown.mine)
             blocks += [Heading(t("Good practice from your action plan"))]
             blocks += [Bullets(mine)] if mine else [Paragraph(t("You have not shared any measure yet."))]
             blocks.append(Paragraph(t("Which measure would you like to share with other municipalities?")))
