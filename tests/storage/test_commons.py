@@ -43,7 +43,9 @@ async def test_a_practice_is_submitted_reviewed_translated_and_submitted_again(s
     assert not await store.run(lambda u: u.translate_practice(999, "fr", FRENCH, NOW))
 
     again = {**TEXT, "what": "Ein Laden im Ort, mit Lieferdienst."}
-    assert await store.run(lambda u: u.submit_practice(wid, "r1", "Musterstadt", "health", "de", again, anna, NOW)) == pid
+    assert (
+        await store.run(lambda u: u.submit_practice(wid, "r1", "Musterstadt", "health", "de", again, anna, NOW)) == pid
+    )
     [resubmitted] = await store.run(lambda u: u.practices_of(wid))
     assert (resubmitted.status, resubmitted.texts, resubmitted.reviewed_by) == ("submitted", {"de": again}, None)
     assert await store.run(lambda u: u.approved_practices()) == []

@@ -10,7 +10,7 @@ import pytest
 from bot.app.companion import Companion
 from flows.content.content import Content
 from flows.messages import Inbound
-from storage.models import Adoption, AdminLog, SharedPractice
+from storage.models import AdminLog, Adoption, SharedPractice
 from storage.store import Store
 from tests.bot.app.test_companion_team import Team, measure
 from tests.bot.talk import rows

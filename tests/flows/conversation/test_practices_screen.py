@@ -212,7 +212,9 @@ def test_eva_approves_adds_the_french_text_and_bernd_takes_it_over(content, comm
     ]
     reply = eva.presses("Freigeben")
     assert eva.actions == [ReviewPractice(1, True)]
-    assert reply.startswith("Freigegeben: „Dorfladen mit Bürgerbus“. Andere Kommunen finden es jetzt im Werkzeugkoffer.")
+    assert reply.startswith(
+        "Freigegeben: „Dorfladen mit Bürgerbus“. Andere Kommunen finden es jetzt im Werkzeugkoffer."
+    )
 
     reply = claire.says("/chercher Dorfladen Bürgerbus")  # no French text yet: the German one, marked
     assert "Dorfladen mit Bürgerbus" in reply

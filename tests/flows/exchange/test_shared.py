@@ -37,7 +37,12 @@ def de(content: Content) -> Translator:
 
 def test_a_practice_is_a_toolbox_item_in_every_language_the_missing_ones_in_the_submitters():
     item = item_of(BUS)
-    assert (item.id, item.type, item.fields, item.stages) == ("gp-12", "praxisbeispiel", ["mobility"], ["werkstattplan"])
+    assert (item.id, item.type, item.fields, item.stages) == (
+        "gp-12",
+        "praxisbeispiel",
+        ["mobility"],
+        ["werkstattplan"],
+    )
     assert item.example_of == "Musterstadt"
     assert {lang: item.title.get(lang) for lang in ("de", "fr", "en")} == dict.fromkeys(
         ("de", "fr", "en"), "Bürgerbus Musterstadt"
