@@ -95,6 +95,9 @@ async def test_a_practice_is_found_only_once_approved_and_taken_over_with_its_ba
     assert [(a["item"], a["measure"]) for a in await rows(store, Adoption)] == [(item, draft["uid"])]
     reply = await team.presses("bernd", "Werkstattplan öffnen")
     assert "Übernommen aus: Praxisbörse (eingereicht von Musterstadt)" in reply
+    await team.says("bernd", "/export md")
+    [file] = [a for r in team.replies for a in r.attachments]
+    assert "Praxisbörse<br>Übernommen aus: Praxisbörse (eingereicht von Musterstadt)" in file.data.decode()
 
     reply = await team.says(EVA, "/praxis")
     assert "• Praxisbörse (Musterstadt): Von 1 Kommune übernommen." in reply
