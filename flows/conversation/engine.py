@@ -308,7 +308,9 @@ def on_text(s: Session, text: str) -> None:
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
 
 
-TYPED = frozenset({"text", "list", "date", "budget", "place", "report_value", "unit", "baseline", "number"})
+TYPED = frozenset(
+    {"text", "list", "date", "budget", "place", "report_value", "unit", "baseline", "number", "practice_form"}
+)
 """Questions whose answer is typed: a number typed there is the answer ("1" in a list), not a button."""
 
 
