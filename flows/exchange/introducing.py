@@ -249,9 +249,9 @@ def status_lines(
         other = describe(content, t, lang, unnamed((intro.asked_facts if mine else intro.asking_facts) or Facts()))
         if mine:
             if state == "waiting":
-                lines.append(t("Asked on {date}: {municipality} – no answer yet", date=when, municipality=other))
+                lines.append(t("{municipality}: asked on {date}, no answer yet", date=when, municipality=other))
             elif now < closes_at(intro) + again:
-                lines.append(t("Asked on {date}: {municipality} – closed, no answer", date=when, municipality=other))
+                lines.append(t("{municipality}: asked on {date}, closed, no answer", date=when, municipality=other))
         elif state == "waiting" and intro.status == "asked":
             if not coordinates:
                 waiting_for_us += 1
