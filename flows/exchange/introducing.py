@@ -227,47 +227,39 @@ def asked_now(t: Translator) -> str:
 def status_lines(
     content: Content, t: Translator, workspace_id: int, intros: Iterable[Introduction], now: datetime, coordinates: bool
 ) -> list[str]:
-    """The workspace's introductions as its members read them: its asks (no names before acceptance, a refusal reads
-    as no answer), the accepted ones with the other side's name and contact, and requests waiting for an answer."""
+    """The workspace's introductions as its members read them: requests waiting for its answer (coordinators get the
+    commands, others a count), the accepted ones with the other side's name and contact, then its own asks (no names
+    before acceptance; a refusal reads as no answer, then closed), newest first in each group."""
     lang = t.lang
     again = timedelta(days=ASK_AGAIN_AFTER_DAYS)
-    lines: list[str] = []
-    waiting_for_us = 0
+    waiting: list[str] = []
+    accepted: list[str] = []
+    asks: list[str] = []
     for intro in sorted(intros, key=lambda i: i.asked_at, reverse=True):
         state = seen(intro, now)
         when = t.date(intro.asked_at.date(), "medium")
-        if state == "accepted":
-            lines.append(
-                t(
-                    "Introduced (asked on {date}): {contact}",
-                    date=when,
-                    contact=contact_line(t, intro.name or "", intro.contact or ""),
-                )
-            )
-            continue
         mine = intro.asking == workspace_id
         other = describe(content, t, lang, unnamed((intro.asked_facts if mine else intro.asking_facts) or Facts()))
-        if mine:
-            if state == "waiting":
-                lines.append(t("{municipality}: asked on {date}, no answer yet", date=when, municipality=other))
-            elif now < closes_at(intro) + again:
-                lines.append(t("{municipality}: asked on {date}, closed, no answer", date=when, municipality=other))
-        elif state == "waiting" and intro.status == "asked":
-            if not coordinates:
-                waiting_for_us += 1
-                continue
+        if state == "accepted":
+            contact = contact_line(t, intro.name or "", intro.contact or "")
+            accepted.append(t("Introduced (asked on {date}): {contact}", date=when, contact=contact))
+        elif mine and state == "waiting":
+            asks.append(t("{municipality}: asked on {date}, no answer yet", date=when, municipality=other))
+        elif mine and now < closes_at(intro) + again:
+            asks.append(t("{municipality}: asked on {date}, closed, no answer", date=when, municipality=other))
+        elif not mine and state == "waiting" and intro.status == "asked":
             accept, decline = answers_typed(content, lang, intro.id)
             why = reasons_text(content, t, lang, intro.reasons)
             said = t("Request {id} of {date}: {municipality}", id=intro.id, date=when, municipality=other)
             if why:
                 said += " – " + t("why it fits: {reasons}", reasons=why)
-            lines.append(said + " – " + t("answer: {accept} or {decline}", accept=accept, decline=decline))
-    if waiting_for_us:
-        lines.append(
+            waiting.append(said + " – " + t("answer: {accept} or {decline}", accept=accept, decline=decline))
+    if waiting and not coordinates:
+        waiting = [
             t.plural(
                 "{n} request for an introduction waits for your coordinators’ answer.",
                 "{n} requests for an introduction wait for your coordinators’ answer.",
-                waiting_for_us,
+                len(waiting),
             )
-        )
-    return lines
+        ]
+    return waiting + accepted + asks
