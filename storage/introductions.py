@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlmodel import col
 
-from storage.base import UnitBase, aware, stored_id
-from storage.models import ExchangeProfile, Identity, Introduction, Member, User, Workspace
+from storage.base import aware, stored_id
+from storage.models import ExchangeProfile, Introduction, Member, Workspace
+from storage.workspaces import Workspaces
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _open_row(value: Any) -> Introduction:
     return row
 
 
-class Introductions(UnitBase):
+class Introductions(Workspaces):
     """Reads and writes of this part (a mixin of the unit of work)."""
 
     def ask_introduction(
@@ -133,30 +134,8 @@ class Introductions(UnitBase):
     def reach_members(
         self, wid: int, role: str | None = None, user_id: int | None = None
     ) -> list[tuple[int, str, str, str]]:
-        """(user id, channel, address, language) of the workspace's members (only ``role``, or only ``user_id``),
-        each on the messenger they linked last that can still be reached (a terminal cannot)."""
-        where = [
-            col(Member.workspace_id) == wid,
-            col(Identity.active).is_(True),
-            col(Identity.channel) != "console",
-        ]
-        if role is not None:
-            where.append(col(Member.role) == role)
+        """Where the workspace's members (only ``role``, or only ``user_id``) can be reached (see ``reachable``)."""
+        where = [col(Member.role) == role] if role is not None else []
         if user_id is not None:
             where.append(col(Member.user_id) == user_id)
-        rows = self.conn.execute(
-            select(
-                col(Member.user_id),
-                col(Identity.channel),
-                func.coalesce(Identity.address, Identity.ref),
-                col(User.language),
-            )
-            .join(Identity, col(Identity.user_id) == col(Member.user_id))
-            .join(User, col(User.id) == col(Member.user_id))
-            .where(*where)
-            .order_by(col(Member.user_id), col(Identity.created_at).desc(), col(Identity.id).desc())
-        ).all()
-        chosen: dict[int, tuple[int, str, str, str]] = {}
-        for member, channel, address, language in rows:
-            chosen.setdefault(member, (member, channel, address, language))
-        return list(chosen.values())
+        return self.reachable(wid, *where)
