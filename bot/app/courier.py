@@ -305,11 +305,7 @@ class Courier:
                     b: (
                         row,
                         unit.event(row.event_id) if row and row.event_id else None,
-                        followup.about(unit, row)
-                        if row and row.kind == followup.FOLLOWUP
-                        else introductions.about(unit, row)
-                        if row and row.kind == introductions.EXCHANGE
-                        else None,
+                        _about(unit, row),
                     )
                     for b, row in found.items()
                 }
@@ -347,6 +343,14 @@ class Courier:
 
 About = followup.About | introductions.About | None
 """What a follow-up or an introduction's delivery is made of, read when it goes out."""
+
+
+def _about(unit: Unit, row: Broadcast | None) -> About:
+    if row is not None and row.kind == followup.FOLLOWUP:
+        return followup.about(unit, row)
+    if row is not None and row.kind == introductions.EXCHANGE:
+        return introductions.about(unit, row)
+    return None
 
 
 def _address(unit: Unit, actor: str) -> str | None:
