@@ -89,7 +89,7 @@ class Pooled:
     hidden: int
     """Fields with fewer than K contributing municipalities (at least one)."""
     municipalities: int
-    """Municipalities contributing in all, 0 when fewer than K."""
+    """Municipalities contributing to the shown fields (those only in hidden fields are not counted)."""
 
 
 @dataclass(frozen=True)
@@ -151,18 +151,18 @@ def pool(contributions: Iterable[Contribution], approved: Mapping[str, str], onl
             members.setdefault(f, []).append(c)
     if only is not None:
         members = {only: members[only]} if only in members else {}
-    shown, hidden = [], 0
+    shown, hidden, counted = [], 0, set()
     for f, group in members.items():
         if len(group) < K:
             hidden += 1
             continue
+        counted |= {c.municipality for c in group}
         counts = Counter(category for c in group for category in c.categories)
         shown.append(
             FieldReport(f, len(group), tuple(sorted(counts.items(), key=_most)), _quotes(f, group, approved, names))
         )
     shown.sort(key=lambda r: (-r.municipalities, r.field))
-    total = len({c.municipality for group in members.values() for c in group})
-    return Pooled(tuple(shown), hidden, total if total >= K else 0)
+    return Pooled(tuple(shown), hidden, len(counted))
 
 
 def shown_fields(contributions: Iterable[Contribution]) -> set[str]:
