@@ -5,7 +5,6 @@ is not there or cannot be reached in exit code 3 (bot/app/failures.py)."""
 from __future__ import annotations
 
 import asyncio
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -16,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from bot.app import failures
-from bot.app.settings import Settings, load_settings
+from bot.app.settings import Settings
+from bot.cli.admin import ACTOR, Db, _open
 from flows.messages import clean_text
 
 if TYPE_CHECKING:
-    from flows.content.loader import Content
     from flows.documents.model import Format
     from flows.exchange.obstacles import Contribution
     from storage.store import Unit
@@ -30,9 +29,7 @@ report_app = typer.Typer(help="The obstacles report for the programmes (k-anonym
 quotes_app = typer.Typer(help="Free texts of the obstacles report: list those waiting, approve or reject them.")
 report_app.add_typer(quotes_app, name="quotes")
 
-Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: DAKS_DATABASE_URL or SQLite).")]
 Digest = Annotated[str, typer.Argument(help="The digest as listed (its first 8 characters or more).")]
-ACTOR = f"cli:{getpass.getuser()}"
 FORMATS: tuple[Format, ...] = ("md", "odt")
 SHOWN_DIGEST = 12
 """Characters of a digest the listing shows; any unique prefix of at least MIN_PREFIX is accepted."""
@@ -197,13 +194,6 @@ def _contributions(unit: Unit) -> list[Contribution]:
         if c is not None:
             found.append(c)
     return found
-
-
-def _open(db: str | None) -> tuple[Settings, Content]:
-    from flows.content.loader import load_content
-
-    settings = load_settings(db)
-    return settings, load_content(settings.content_dir)
 
 
 def _in_unit(settings: Settings, work: Callable[[Unit], T]) -> T:

@@ -4,7 +4,6 @@ after an editor approved them; operator mistakes end in one line on stderr and a
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ from bot.cli.main import app
 from bot.cli.report import report_app
 from flows.exchange.obstacles import digest
 from storage.models import AdminLog, Answer, Quote, Workspace, utcnow
-from storage.store import Store, Unit
+from storage.store import Unit
+from tests.bot.cli.test_data import in_store
 from tests.bot.talk import rows
 from tests.flows.exchange.municipalities import HEALTH, MOBILITY, NAMES, OFFICIAL_KEYS
 
@@ -45,17 +45,6 @@ def daks(db: str, *args: str) -> Result:
     result = CliRunner().invoke(app, ["admin", "report", *args, "--db", db])
     assert "Traceback" not in result.output, result.output
     return result
-
-
-def in_store(db: str, work: Any) -> Any:
-    async def run() -> Any:
-        store = await Store.open(db)
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
 
 
 def workspaces(db: str, *groups: dict[int, dict[str, Any]]) -> None:
