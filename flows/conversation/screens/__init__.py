@@ -9,6 +9,7 @@ from flows.conversation.screens.indicators import Indicators
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
+from flows.conversation.screens.practices import PracticeForm, PracticeReview, Practices
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
 from flows.conversation.screens.reminders import ReminderSettings
 from flows.conversation.screens.stages import Question, StageEnd, Start
@@ -51,4 +52,7 @@ SCREENS: dict[Mode, Screen] = {
     "report_status": PickStatus(),
     "report_value": AskValue(),
     "reminders": ReminderSettings(),
+    "practices": Practices(),
+    "practice_form": PracticeForm(),
+    "practice_review": PracticeReview(),
 }
