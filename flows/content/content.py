@@ -8,6 +8,7 @@ from pathlib import Path
 from flows.content.consent import Consent
 from flows.content.forms import Form
 from flows.content.i18n import Catalogues
+from flows.content.model_municipalities import ModelDirectory
 from flows.content.model import (
     Command,
     FundingCategory,
@@ -52,6 +53,8 @@ class Content:
     """Terms of the method explained when someone asks about them (content/glossary.yaml)."""
     funding: list[FundingCategory] = field(default_factory=list)
     """Where a measure's money comes from, told by keywords of its source (content/funding.yaml)."""
+    model_municipalities: ModelDirectory | None = None
+    """The model municipalities of the federal programmes (content/model_municipalities.yaml)."""
 
     @property
     def topics(self) -> list[str]:

@@ -22,6 +22,7 @@ from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
+from flows.content.model_municipalities import load_model_directory
 from flows.content.model import (
     Command,
     Funding,
@@ -85,6 +86,8 @@ def load_content(root: Path | str) -> Content:
     _broadcast_content(content, root, problems)
     content.glossary = _glossary(root, problems)
     content.funding = _funding(root, problems)
+    steps = [step for stage in stages for step in stage.steps]
+    content.model_municipalities = load_model_directory(root, steps, set(content.handlungsfelder), problems)
     if problems:
         raise ContentInvalid(problems)
     return content
