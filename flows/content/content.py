@@ -8,7 +8,6 @@ from pathlib import Path
 from flows.content.consent import Consent
 from flows.content.forms import Form
 from flows.content.i18n import Catalogues
-from flows.content.model_municipalities import ModelDirectory
 from flows.content.model import (
     Command,
     FundingCategory,
@@ -21,6 +20,7 @@ from flows.content.model import (
     Step,
     ToolboxItem,
 )
+from flows.content.model_municipalities import ModelDirectory
 
 
 @dataclass(eq=False)

@@ -22,7 +22,6 @@ from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
-from flows.content.model_municipalities import load_model_directory
 from flows.content.model import (
     Command,
     Funding,
@@ -33,6 +32,7 @@ from flows.content.model import (
     Stage,
     ToolboxItem,
 )
+from flows.content.model_municipalities import load_model_directory
 from flows.content.problems import ContentInvalid, ContentProblem, YamlTree, line_of, read_yaml, validate
 from flows.content.versions import read_versions
 

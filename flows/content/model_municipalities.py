@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from flows.content.model import Country, Identifier, LocalText, Step, Strict
-from flows.content.problems import ContentProblem, YamlTree, locate, read_yaml, validate
+from flows.content.problems import ContentProblem, locate, read_yaml, validate
 
 FILE = "model_municipalities.yaml"
 Fact = Literal["kind", "region", "programmes"]
@@ -26,6 +26,9 @@ class Programme(Strict):
     label: LocalText
     years: str = Field(min_length=4, max_length=20, description="As the sources give them: 2016–2020, 2020/21.")
     franco_german: bool = Field(default=False, description="A German–French programme (the DFZW).")
+    keywords: list[str] = Field(
+        default_factory=list, description="What people type for it (DFZW, deutsch-französisch, franco-allemand)."
+    )
 
 
 class Kind(Strict):
