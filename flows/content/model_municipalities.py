@@ -77,14 +77,15 @@ class ModelDirectory(Strict):
 
 
 def region_steps(steps: list[Step]) -> dict[str, tuple[Country, Step]]:
-    """The onboarding steps that say where a municipality is (``from_place`` land or région), by option id: the
-    country of each Land or région and the step that names it."""
+    """The onboarding steps that say where a municipality is, by option id: the country of each Land or région and
+    the step that names it. Those are the steps of one country whose options stand for official region codes (the
+    Land key, the région code), answered ``from_place`` land or région."""
     found: dict[str, tuple[Country, Step]] = {}
     for step in steps:
-        if step.from_place in ("land", "region") and step.countries:
-            for option in getattr(step, "options", ()):
-                if not option.codes:
-                    continue  # "outside Germany" is no place
+        if not step.countries or step.from_place in ("kind", "size"):
+            continue
+        for option in getattr(step, "options", ()):
+            if option.codes:  # "outside Germany" has none: it is no place
                 found[option.id] = (step.countries[0], step)
     return found
 
