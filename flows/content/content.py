@@ -20,6 +20,7 @@ from flows.content.model import (
     Step,
     ToolboxItem,
 )
+from flows.content.model_municipalities import ModelDirectory
 
 
 @dataclass(eq=False)
@@ -52,6 +53,8 @@ class Content:
     """Terms of the method explained when someone asks about them (content/glossary.yaml)."""
     funding: list[FundingCategory] = field(default_factory=list)
     """Where a measure's money comes from, told by keywords of its source (content/funding.yaml)."""
+    model_municipalities: ModelDirectory | None = None
+    """The model municipalities of the federal programmes (content/model_municipalities.yaml)."""
 
     @property
     def topics(self) -> list[str]:

@@ -32,6 +32,7 @@ from flows.content.model import (
     Stage,
     ToolboxItem,
 )
+from flows.content.model_municipalities import load_model_directory
 from flows.content.problems import ContentInvalid, ContentProblem, YamlTree, line_of, read_yaml, validate
 from flows.content.versions import read_versions
 
@@ -85,6 +86,8 @@ def load_content(root: Path | str) -> Content:
     _broadcast_content(content, root, problems)
     content.glossary = _glossary(root, problems)
     content.funding = _funding(root, problems)
+    steps = [step for stage in stages for step in stage.steps]
+    content.model_municipalities = load_model_directory(root, steps, set(content.handlungsfelder), problems)
     if problems:
         raise ContentInvalid(problems)
     return content

@@ -45,6 +45,7 @@ Mode = Literal[
     "exchange_match",
     "exchange_asked",
     "models",
+    "models_list",
     "practices",
     "practice_form",
     "practice_review",
