@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, delete, insert, select, type_coerce, update
+from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from storage.base import UnitBase, aware
@@ -129,11 +130,15 @@ class Profiles(UnitBase):
         return {step_id: value for step_id, value in self.conn.execute(query)}
 
     def exchange_profiles(self, user_id: int) -> list[tuple[str | None, ProfileRow]]:
-        """The profiles whose consent ``user_id`` gave, with their workspace's name (for 'my data')."""
-        query = (
-            select(col(Workspace.name), *_COLUMNS)
-            .join(Workspace, col(Workspace.id) == col(ExchangeProfile.workspace_id))
-            .where(col(ExchangeProfile.user_id) == user_id)
-            .order_by(col(ExchangeProfile.workspace_id))
-        )
-        return [(r[0], _row(r[1:])) for r in self.conn.execute(query)]
+        return agreed_by(self.conn, user_id)
+
+
+def agreed_by(conn: Connection, user_id: int) -> list[tuple[str | None, ProfileRow]]:
+    """The profiles whose consent ``user_id`` gave, with their workspace's name (for 'my data')."""
+    query = (
+        select(col(Workspace.name), *_COLUMNS)
+        .join(Workspace, col(Workspace.id) == col(ExchangeProfile.workspace_id))
+        .where(col(ExchangeProfile.user_id) == user_id)
+        .order_by(col(ExchangeProfile.workspace_id))
+    )
+    return [(r[0], _row(r[1:])) for r in conn.execute(query)]

@@ -16,9 +16,12 @@ from storage.models import Broadcast, Courier, Delivery, Identity, ProcessedMess
 OPEN = ("queued", "claimed", "sending")
 FOLLOWUP = "followup"
 """The broadcast kind of a fired follow-up reminder (storage/reminders.py): one delivery, to the person it is for."""
-NOT_SUBSCRIBED = ("reminder", "team", FOLLOWUP)
+EXCHANGE = "exchange"
+"""The broadcast kind of introduction messages (bot/app/introductions.py): a request to the asked workspace's
+coordinators, the contact after acceptance to the person who asked."""
+NOT_SUBSCRIBED = ("reminder", "team", FOLLOWUP, EXCHANGE)
 """Kinds sent to people who did not subscribe: reminders to attendees, team notices to members who want them,
-follow-ups to the people a plan names."""
+follow-ups to the people a plan names, introductions to the municipalities of the exchange."""
 IN_FLIGHT_AT_CRASH = "in_flight_at_crash"
 """The reason of a delivery that was in flight when its sender died: it may have arrived."""
 

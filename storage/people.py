@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from storage.base import PROFILE_FIELDS, aware
 from storage.events import Events
-from storage.exchange import Profiles
+from storage.exchange import agreed_by
 from storage.models import (
     AdminLog,
     Answer,
@@ -60,7 +60,7 @@ def subject_of(key: bytes, channel: str, ref: str) -> str:
     return hmac.new(key, f"{channel}:{ref}".encode(), hashlib.sha256).hexdigest()
 
 
-class People(Events, Workspaces, Templates, Profiles):
+class People(Events, Workspaces, Templates):
     """Mixed into the unit of work. On top of ``Events``: what a person attends is part of their data."""
 
     def subscription(self, user_id: int) -> Subscriber | None:
@@ -390,7 +390,7 @@ class People(Events, Workspaces, Templates, Profiles):
                     "contact": row.contact,
                     "twin_town": row.twin_town,
                 }
-                for name, row in self.exchange_profiles(user_id)
+                for name, row in agreed_by(self.conn, user_id)
             ],
         }
 

@@ -231,8 +231,12 @@ class Workspaces(UnitBase):
         return bool(changed)
 
     def to_tell(self, wid: int, leaving_out: int) -> list[tuple[int, str, str, str]]:
-        """(user id, channel, address, language) of the other members with notices on, each on the messenger
-        they linked last that can still be reached (a terminal cannot)."""
+        """(user id, channel, address, language) of the other members with notices on (see ``reachable``)."""
+        return self.reachable(wid, col(Member.user_id) != leaving_out, col(Member.notices).is_(True))
+
+    def reachable(self, wid: int, *where: Any) -> list[tuple[int, str, str, str]]:
+        """(user id, channel, address, language) of the workspace's members that match ``where``, each on the
+        messenger they linked last that can still be reached (a terminal cannot)."""
         rows = self.conn.execute(
             select(
                 col(Member.user_id),
@@ -244,10 +248,9 @@ class Workspaces(UnitBase):
             .join(User, col(User.id) == col(Member.user_id))
             .where(
                 col(Member.workspace_id) == wid,
-                col(Member.user_id) != leaving_out,
-                col(Member.notices).is_(True),
                 col(Identity.active).is_(True),
                 col(Identity.channel) != "console",
+                *where,
             )
             .order_by(col(Member.user_id), col(Identity.created_at).desc(), col(Identity.id).desc())
         ).all()

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
-from bot.app import clock, followup
+from bot.app import clock, followup, introductions
 from bot.app.companion import TRANSIENT
 from bot.app.team import TEAM
 from flows.content.loader import Content
@@ -41,6 +41,8 @@ PROGRESS_EVERY = 3.0
 PRUNE_EVERY = 3600.0
 IDLE_EVERY = timedelta(hours=1)
 """How often (by the product's clock) workspaces left alone are looked for."""
+CLOSE_EVERY = timedelta(minutes=10)
+"""How often (by the product's clock) introductions nobody answered are closed."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Courier:
         self._messages: dict[tuple[int, str], Outbound | None] = {}
         self._shown: dict[int, float] = {}
         self._idle_seen: datetime | None = None
+        self._closed_seen: datetime | None = None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
@@ -153,6 +156,10 @@ class Courier:
 
     def _tick(self, unit: Unit, resendable: frozenset[str]) -> Counter[str]:
         unit.heartbeat(self.worker)
+        now = clock.now()
+        if self._closed_seen is None or not self._closed_seen <= now < self._closed_seen + CLOSE_EVERY:
+            introductions.close_unanswered(unit, now)
+            self._closed_seen = now
         return unit.recover(STALE, resendable)
 
     async def _start_due(self) -> bool:
@@ -292,13 +299,13 @@ class Courier:
         wanted = {(p.broadcast_id, p.language) for p in parcels} - set(self._messages)
         if wanted:
 
-            def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None, followup.About | None]]:
+            def rows(unit: Unit) -> dict[int, tuple[Broadcast | None, Event | None, About]]:
                 found = {b: unit.broadcast(b) for b, _ in wanted}
                 return {
                     b: (
                         row,
                         unit.event(row.event_id) if row and row.event_id else None,
-                        followup.about(unit, row) if row and row.kind == followup.FOLLOWUP else None,
+                        _about(unit, row),
                     )
                     for b, row in found.items()
                 }
@@ -311,15 +318,16 @@ class Courier:
                     del self._messages[key]
         return {(p.broadcast_id, p.language): self._messages.get((p.broadcast_id, p.language)) for p in parcels}
 
-    def _message(
-        self, row: Broadcast | None, event: Event | None, about: followup.About | None, lang: str
-    ) -> Outbound | None:
+    def _message(self, row: Broadcast | None, event: Event | None, about: About, lang: str) -> Outbound | None:
         if row is None:
             return None
         lang = lang if lang in self.content.manifest.languages else "de"
         try:
             if row.kind == followup.FOLLOWUP:
-                return followup.message(self.content, about, lang)
+                return followup.message(self.content, about if isinstance(about, followup.About) else None, lang)
+            if row.kind == introductions.EXCHANGE:
+                found = about if isinstance(about, introductions.About) else None
+                return introductions.message(self.content, found, lang)
             if row.kind == TEAM:
                 return notice_message(row.body, lang)
             if row.kind == "newsletter":
@@ -331,6 +339,18 @@ class Courier:
         except Exception:
             log.exception("broadcast %s cannot be rendered in %s", row.id, lang)
             return None
+
+
+About = followup.About | introductions.About | None
+"""What a follow-up or an introduction's delivery is made of, read when it goes out."""
+
+
+def _about(unit: Unit, row: Broadcast | None) -> About:
+    if row is not None and row.kind == followup.FOLLOWUP:
+        return followup.about(unit, row)
+    if row is not None and row.kind == introductions.EXCHANGE:
+        return introductions.about(unit, row)
+    return None
 
 
 def _address(unit: Unit, actor: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The `daks` command line: chat, serve, db, content, bench; admin and data (bot/cli/admin.py, bot/cli/data.py).
+"""The `daks` command line: chat, serve, db, content, bench; admin and data (bot/cli/admin.py, bot/cli/data.py), the
+obstacles report (bot/cli/report.py).
 Failures end in one or two lines and an exit code (bot/app/failures.py)."""
 
 from __future__ import annotations
@@ -334,7 +335,9 @@ def bench(
 def main() -> None:
     from bot.cli.admin import admin_app
     from bot.cli.data import data_app
+    from bot.cli.report import report_app
 
+    admin_app.add_typer(report_app, name="report")
     app.add_typer(admin_app, name="admin")
     app.add_typer(data_app, name="data")
     try:

@@ -59,6 +59,7 @@ def missing_translations(content: Content) -> list[ContentProblem]:
         ("toolbox.yaml", list(content.toolbox.values())),
         ("glossary.yaml", content.glossary),
         ("funding.yaml", content.funding),
+        ("model_municipalities.yaml", content.model_municipalities),
     )
     for rel, tree, lazy in files:
         for value, path in _nodes(tree):

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.content.consent import Consent
-from flows.content.exchange import Exchange
 from flows.content.forms import Form
 from flows.content.i18n import Catalogues
 from flows.content.model import (
@@ -21,6 +20,7 @@ from flows.content.model import (
     Step,
     ToolboxItem,
 )
+from flows.content.model_municipalities import ModelDirectory
 
 
 @dataclass(eq=False)
@@ -47,14 +47,16 @@ class Content:
     """Kinds of events, which subscribers can also pick as topics."""
     consent: Consent | None = None
     """The newsletter consent text and its version."""
-    exchange: Exchange | None = None
-    """The exchange between municipalities: its consent text and neighbouring regions (content/exchange.yaml)."""
+    exchange: Consent | None = None
+    """The exchange between municipalities' own consent text and its version (content/exchange.yaml)."""
     forms: dict[str, Form] = field(default_factory=dict)
     """Forms admins fill in chat: events, newsletters."""
     glossary: list[GlossaryTerm] = field(default_factory=list)
     """Terms of the method explained when someone asks about them (content/glossary.yaml)."""
     funding: list[FundingCategory] = field(default_factory=list)
     """Where a measure's money comes from, told by keywords of its source (content/funding.yaml)."""
+    model_municipalities: ModelDirectory | None = None
+    """The model municipalities of the federal programmes (content/model_municipalities.yaml)."""
 
     @property
     def topics(self) -> list[str]:

@@ -20,7 +20,7 @@ from flows.content.checks import (
 )
 from flows.content.consent import load_consent, load_event_kinds
 from flows.content.content import Content
-from flows.content.exchange import REGION_STEPS, load_exchange
+from flows.content.exchange import load_exchange
 from flows.content.forms import load_forms
 from flows.content.i18n import load_catalogues
 from flows.content.model import (
@@ -33,6 +33,7 @@ from flows.content.model import (
     Stage,
     ToolboxItem,
 )
+from flows.content.model_municipalities import load_model_directory
 from flows.content.problems import ContentInvalid, ContentProblem, YamlTree, line_of, read_yaml, validate
 from flows.content.versions import read_versions
 
@@ -86,6 +87,8 @@ def load_content(root: Path | str) -> Content:
     _broadcast_content(content, root, problems)
     content.glossary = _glossary(root, problems)
     content.funding = _funding(root, problems)
+    steps = [step for stage in stages for step in stage.steps]
+    content.model_municipalities = load_model_directory(root, steps, set(content.handlungsfelder), problems)
     if problems:
         raise ContentInvalid(problems)
     return content
@@ -98,8 +101,7 @@ def _broadcast_content(content: Content, root: Path, problems: list[ContentProbl
     if (root / "event_kinds.yaml").exists():
         content.event_kinds = _optional("event_kinds.yaml", lambda: load_event_kinds(root), problems) or {}
     if (root / "exchange.yaml").exists():
-        regions = [o.id for s in REGION_STEPS if s in content.steps for o in getattr(content.step(s), "options", ())]
-        content.exchange = _optional("exchange.yaml", lambda: load_exchange(root, regions), problems)
+        content.exchange = _optional("exchange.yaml", lambda: load_exchange(root), problems)
     if (root / "forms").is_dir():
         content.forms = _optional("forms", lambda: load_forms(root), problems) or {}
 

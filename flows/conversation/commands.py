@@ -43,6 +43,9 @@ def on_command(s: Session, text: str) -> None:
 
 def run_command(s: Session, command: str | None, arg: str, name: str = "") -> None:
     """A command by its id (typed by name, or pressed on a broadcast's button)."""
+    on_back = getattr(s.screen, "on_back", None)  # a form overlay takes /back as its previous question
+    if command == "back" and on_back is not None:
+        return on_back(s)
     if s.screen.overlay and command not in _KEEP_OVERLAY:
         s.close_overlay()
     if command is None:

@@ -37,6 +37,8 @@ from flows.content.model import (
 from flows.conversation import rules
 from flows.conversation.state import State
 from flows.documents.budget import Budget
+from flows.exchange.model import CommonsPort
+from flows.exchange.shared import approved, is_shared
 from flows.messages import Block, Bullets, Choice, Paragraph
 from flows.practice.measures import indicators_of, owner_of
 from flows.practice.model import Measure, Practice, latest
@@ -108,6 +110,8 @@ class Ctx:
     """The stored directory and statistics (see ``Facts.registry``)."""
     practice: Practice | None = None
     """Status reports, plan versions and reminders (see ``Facts.practice``)."""
+    commons: CommonsPort | None = None
+    """Shared good practice (see ``Facts.commons``): what a measure taken over from the toolbox names."""
     t: Translator = field(init=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What is worked out once per message (the municipality's official figures)."""
@@ -322,8 +326,7 @@ class Ctx:
                 shown = indicators_text(self.t, indicators_of(record))
             if f.id != step.title_field and shown:
                 lines.append(self.labelled(self.text(f.label), shown))
-        origin = self.origin(step, record)
-        return lines + ([origin] if origin else [])
+        return lines + [x for x in (self.origin(step, record), self.adopted(record)) if x]
 
     def origin(self, step: RecordsStep, record: dict[str, Any]) -> str | None:
         """ "From the future workshop: Dorfladen" for a record taken over from ideas (``from_ideas``); an idea
@@ -335,6 +338,24 @@ class Ctx:
         ideas = {r.get("uid"): r for r in self.state.answers.get(source.id) or [] if isinstance(r, dict)}
         titles = [self.record_title(source, ideas[u]) if u in ideas else self.t("(removed)") for u in linked]
         return self.labelled(self.t("From the future workshop"), self.t.joined(titles))
+
+    def adopted(self, record: dict[str, Any]) -> str | None:
+        """ "Taken over from: Bürgerbus (submitted by Musterstadt)" for a measure taken over from the toolbox
+        (``practice``: a toolbox id); a practice no longer shared reads "(removed)"."""
+        item_id = record.get("practice")
+        if not isinstance(item_id, str) or not item_id:
+            return None
+        item = self.content.toolbox.get(item_id)
+        if item is not None:
+            return self.labelled(self.t("Taken over from"), self.text(item.title))
+        if not is_shared(item_id) or self.commons is None:
+            return None
+        practice = approved(self.commons.commons(), item_id)
+        if practice is None:
+            return self.labelled(self.t("Taken over from"), self.t("(removed)"))
+        title = practice.text(self.state.lang).get("title", "…")
+        shown = self.t("{title} (submitted by {municipality})", title=title, municipality=practice.municipality)
+        return self.labelled(self.t("Taken over from"), shown)
 
     def record_text(self, step: RecordsStep, record: dict[str, Any], number: int | None = None) -> str:
         """A record as short lines: its title (numbered in a list), then one labelled line per filled field."""

@@ -116,7 +116,7 @@ class Engine:
         if lang in LANGUAGES:
             state.lang = lang
         facts = facts or Facts()
-        ctx = Ctx(self.content, state, facts.team, before, facts.registry, facts.practice)
+        ctx = Ctx(self.content, state, facts.team, before, facts.registry, facts.practice, facts.commons)
         session = Session(self.content, ctx, facts, SCREENS, self.today)
         for note in moved:
             session.say(ctx.text(note))
@@ -308,7 +308,9 @@ def on_text(s: Session, text: str) -> None:
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
 
 
-TYPED = frozenset({"text", "list", "date", "budget", "place", "report_value", "unit", "baseline", "number"})
+TYPED = frozenset(
+    {"text", "list", "date", "budget", "place", "report_value", "unit", "baseline", "number", "practice_form"}
+)
 """Questions whose answer is typed: a number typed there is the answer ("1" in a list), not a button."""
 
 

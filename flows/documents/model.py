@@ -20,7 +20,8 @@ MEDIA_TYPES: dict[Format, str] = {
     "md": "text/markdown",
     "png": "image/png",
 }
-Kind = Literal["strategy", "resolution"]
+Kind = Literal["strategy", "resolution", "obstacles"]
+"""The strategy and the council resolution of a workspace; the obstacles report for the programmes (pooled)."""
 
 
 @dataclass(frozen=True)

@@ -111,9 +111,15 @@ class Introduction:
     reasons: tuple[Reason, ...] = ()
     answered_at: datetime | None = None
     asking_facts: Facts | None = None
-    """A's profile facts, shown to B with the request."""
+    """A's profile facts, shown to B with the request (without name or keys: flows/exchange/introducing.unnamed)."""
+    asked_facts: Facts | None = None
+    """B's profile facts, for A's list of its asks (without name or keys)."""
+    name: str | None = None
+    """The other side's municipality name: only filled once accepted (the shell never reads it otherwise)."""
     contact: str | None = None
-    """The other side's name and contact: only filled once accepted (the shell never reads it otherwise)."""
+    """The other side's contact: only filled once accepted (the shell never reads it otherwise)."""
+    left: bool = False
+    """Either side left the exchange (has no profile): closed, whatever is stored."""
 
 
 class Introductions(Protocol):

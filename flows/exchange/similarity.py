@@ -8,8 +8,8 @@
 - fit: half how much of what I seek they offer, half how much of what they seek I offer (each a share, 0 when
   nothing is sought);
 - distance: the same Kreis or département 1, the same Land or région 0.7, a neighbouring one 0.4 (across the
-  border too: Saarland, Rheinland-Pfalz and Baden-Württemberg border Grand Est; content/exchange.yaml), the same
-  country 0.2, else 0;
+  border too: Saarland, Rheinland-Pfalz and Baden-Württemberg border Grand Est; the ``neighbours`` of
+  content/model_municipalities.yaml), the same country 0.2, else 0;
 - kind: the same kind (Stadt, Gemeinde, commune, EPCI …) 1, else 0.
 
 A partner town (either side named the other, names compared folded) adds 1, which puts it first ("your partner
@@ -57,7 +57,8 @@ class Yardstick:
         sizes = (
             tuple(o.id for o in getattr(content.step(SIZE_STEP), "options", ())) if SIZE_STEP in content.steps else ()
         )
-        neighbours = content.exchange.neighbours if content.exchange is not None else {}
+        directory = content.model_municipalities
+        neighbours = {r: frozenset(near) for r, near in directory.neighbours.items()} if directory is not None else {}
         return cls(sizes, tuple(s.id for s in content.daks_stages), neighbours)
 
 

@@ -17,6 +17,7 @@ VERIFIED_ADDRESSES = {
     "https://www.wegweiser-kommune.de",
     "https://www.regionalstatistik.de",
     "https://df-zukunftswerk.eu/newsletter",
+    "https://df-zukunftswerk.eu",
 }
 
 

@@ -67,9 +67,9 @@ def table(ctx: Ctx) -> Table:
     for record, author in zip(records, answers.authored(ctx, MEASURES, len(records)), strict=True):
         cells = [ctx.field_value(fields[c], record.get(c)) for c in _COLUMNS]
         cells[2] = answers.titled(ctx, cells[2], author)
-        origin = ctx.origin(step, record)  # "Aus der Zukunftswerkstatt: Dorfladen" under the measure
-        if origin:
-            cells[2] = f"{cells[2]}\n{origin}"
+        for origin in (ctx.origin(step, record), ctx.adopted(record)):  # "Aus der Zukunftswerkstatt: Dorfladen"
+            if origin:
+                cells[2] = f"{cells[2]}\n{origin}"
         start, end = (ctx.field_value(fields[c], record.get(c)) for c in ("start", "end"))
         row = (
             *cells,

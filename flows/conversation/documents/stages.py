@@ -15,6 +15,7 @@ from flows.conversation.documents import answers, changes, official, plan, serie
 from flows.conversation.overview import approval_line
 from flows.conversation.review import dated, indicator_values
 from flows.documents.model import Block, Cell, Items, Section, Table, Text
+from flows.exchange.obstacles import POOL
 from flows.practice import versions
 from flows.practice.measures import measure_of
 
@@ -167,4 +168,5 @@ _HANDLERS: dict[str, Callable[[Ctx, Step], list[Block]]] = {
     "zw_ideas": ideas,
     plan.MEASURES: measures,
     plan.REVIEW: review,
+    POOL: _skip,  # whether the answers may go into the programmes' report: no part of the council's strategy
 }

@@ -9,7 +9,9 @@ from flows.conversation.screens.followup import AskValue, PickMeasure, PickStatu
 from flows.conversation.screens.indicators import Indicators
 from flows.conversation.screens.members import PickInviteRole, TeamList, TeamMember, TeamRemove
 from flows.conversation.screens.menu import Menu, PickEdit, PickLang, PickStage
+from flows.conversation.screens.models import ModelList, ModelMenu
 from flows.conversation.screens.newsletter import SubConsent, SubLang, SubManage, Subscribe
+from flows.conversation.screens.practices import PracticeForm, PracticeReview, Practices
 from flows.conversation.screens.privacy import ConfirmDelete, ConfirmWorkspaceDelete
 from flows.conversation.screens.reminders import ReminderSettings
 from flows.conversation.screens.stages import Question, StageEnd, Start
@@ -56,4 +58,9 @@ SCREENS: dict[Mode, Screen] = {
     "exchange_profile": ProfileForm(),
     "exchange_consent": ProfileConsent(),
     "exchange_leave": ConfirmLeave(),
+    "practices": Practices(),
+    "practice_form": PracticeForm(),
+    "practice_review": PracticeReview(),
+    "models": ModelMenu(),
+    "models_list": ModelList(),
 }

@@ -165,7 +165,7 @@ class ExchangeList:
                 )
             )
             if s.content.exchange is not None:
-                blocks.append(Paragraph(s.ctx.text(s.content.exchange.consent.text)))
+                blocks.append(Paragraph(s.ctx.text(s.content.exchange.text)))
             if not rules.may_manage(s.facts.team):
                 blocks.append(Paragraph(_refused(s)))
             return blocks
@@ -425,7 +425,7 @@ class ProfileConsent:
         if form["twin"]:
             blocks.append(Paragraph(t("Partner town: {town}", town=form["twin"])))
         if not form.get("new") and s.content.exchange is not None:
-            blocks.append(Paragraph(s.ctx.text(s.content.exchange.consent.text)))
+            blocks.append(Paragraph(s.ctx.text(s.content.exchange.text)))
         return blocks
 
     def choices(self, s: Session) -> list[Choice]:
@@ -456,7 +456,7 @@ class ProfileConsent:
                 languages=tuple(form["languages"]),
                 contact=form["contact"],
                 twin_town=form["twin"],
-                version=s.content.exchange.consent.version,
+                version=s.content.exchange.version,
             )
         )
         s.say(

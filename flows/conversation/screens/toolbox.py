@@ -1,13 +1,22 @@
-"""The toolbox in chat: browse by stage, field or kind, a list of tools, one tool with feedback."""
+"""The toolbox in chat: browse by stage, field or kind, search (the content's items and the good practice shared
+by other municipalities), a list of tools, one tool with feedback; a good practice taken over into the plan."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flows.content.model import ToolboxItem
+from flows.conversation.actions import AdoptPractice
+from flows.conversation.context import new_uid
+from flows.conversation.screens.menu import refuse
 from flows.conversation.session import Session
 from flows.conversation.steps.base import Input
+from flows.exchange import shared
+from flows.exchange.model import SharedPractice
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
+from flows.practice.measures import MEASURES
+from flows.team.roles import may_change
 from flows.toolbox.recommend import Suggestion, index_of, recommend, similar
 
 BROWSE_LIMIT = 12
@@ -39,6 +48,9 @@ def search(s: Session, query: str) -> None:
     if not query.strip():
         return s.say(s.t("What should I look for? For example: /search youth participation"))
     hits = index_of(s.ctx).search(query[:200], s.state.lang, limit=5)
+    if s.facts.commons is not None and s.facts.commons.commons().approved:
+        theirs = shared.index_of(s.content, s.facts.commons.commons())
+        hits = shared.search(index_of(s.ctx), theirs, query[:200], s.state.lang, limit=5)
     if not hits:
         s.say(s.t("Nothing in the toolbox fits “{query}”. Browse it instead:", query=query[:60]))
         return browse(s)
@@ -113,11 +125,25 @@ class Browse:
         return None
 
 
+def practice_of(s: Session, item_id: str) -> SharedPractice | None:
+    """The approved shared practice of a toolbox id (``gp-12``), read only for such an id."""
+    if not shared.is_shared(item_id) or s.facts.commons is None:
+        return None
+    return shared.approved(s.facts.commons.commons(), item_id)
+
+
+def item_of(s: Session, item_id: str) -> ToolboxItem | None:
+    """A toolbox item by its id: the content's, or an approved shared practice (None: gone)."""
+    practice = practice_of(s, item_id)
+    return shared.item_of(practice) if practice is not None else s.content.toolbox.get(item_id)
+
+
 class Tools:
     overlay = True
 
     def _items(self, s: Session) -> list[tuple[ToolboxItem, str]]:
-        return [(s.content.toolbox[i], why) for i, why in s.state.view.get("items", []) if i in s.content.toolbox]
+        found = ((item_of(s, i), why) for i, why in s.state.view.get("items", []))
+        return [(item, why) for item, why in found if item is not None]
 
     def question(self, s: Session) -> list[Block]:
         return [
@@ -135,7 +161,7 @@ class Tools:
         if inp.choice == "_close":
             return s.close_overlay()
         item_id = (inp.choice or "").removeprefix("t:")
-        if item_id not in s.content.toolbox:
+        if item_of(s, item_id) is None:
             return s.say_only(s.t("Please pick one of the options below."))
         s.state.view = {**s.state.view, "item": item_id}
         s.state.mode = "tool"
@@ -145,12 +171,22 @@ class Tool:
     overlay = True
 
     def question(self, s: Session) -> list[Block]:
-        item = s.content.toolbox.get(s.state.view.get("item", ""))
-        return tool_blocks(s, item) if item is not None else []
+        item_id = s.state.view.get("item", "")
+        practice = practice_of(s, item_id)
+        if practice is not None:
+            return practice_blocks(s, practice)
+        item = s.content.toolbox.get(item_id)
+        return tool_blocks(s, item) if item is not None else [Paragraph(s.t("(removed)"))]
 
     def choices(self, s: Session) -> list[Choice]:
         t = s.t
+        item = item_of(s, s.state.view.get("item", ""))
+        if s.state.view.get("adopted"):
+            adopt = [Choice("_open", t("Open the action plan"))]
+        else:
+            adopt = [Choice("_adopt", t("Take over"))] if item is not None and item.type == shared.TYPE else []
         return [
+            *adopt,
             Choice("_useful", t("Useful")),
             Choice("_useless", t("Not useful")),
             Choice("_similar", t("More like this")),
@@ -159,9 +195,16 @@ class Tool:
         ]
 
     def on_input(self, s: Session, inp: Input) -> None:
-        item = s.content.toolbox.get(s.state.view.get("item", ""))
+        item = item_of(s, s.state.view.get("item", ""))
         if item is None or inp.choice == "_close":
             return s.close_overlay()
+        if inp.choice == "_adopt":
+            return adopt(s, item)
+        if inp.choice == "_open":
+            s.state.back_to = None
+            if s.state.step and s.state.step != MEASURES:
+                s.state.remember(s.state.step)
+            return s.goto(MEASURES)
         if inp.choice == "_list":
             s.state.mode = "tools"
             return None
@@ -174,6 +217,62 @@ class Tool:
                 s, similar(s.ctx, item, limit=5), s.t("More like “{title}”", title=s.ctx.text(item.title))
             )
         return s.say_only(s.t("Please pick one of the options below."))
+
+
+def adopt(s: Session, item: ToolboxItem) -> None:
+    """Take a good practice over as a draft measure of the plan (title, field, goal; ``practice`` links back), once;
+    only for those who may add measures."""
+    records: list[dict[str, Any]] = [r for r in s.state.answers.get(MEASURES) or [] if isinstance(r, dict)]
+    title = s.ctx.text(item.title)
+    before = next((r for r in records if r.get("practice") == item.id), None)
+    if before is not None:
+        s.state.view = {**s.state.view, "adopted": before.get("uid")}
+        return s.say_only(s.t("This is in your action plan already: “{title}”.", title=before.get("measure") or title))
+    practice = practice_of(s, item.id)
+    goal = practice.text(s.state.lang).get("what", "") if practice is not None else s.ctx.text(item.summary)
+    field = next((f for f in item.fields if f in s.content.handlungsfelder), None)
+    record = {"uid": new_uid(s.ctx, records), "measure": title[:500], "goal": goal.strip()[:500], "practice": item.id}
+    record |= {"field": field} if field is not None else {}
+    if not may_change(s.ctx.team, MEASURES, s.state.answers.get(MEASURES), [*records, record]):
+        return refuse(s)
+    s.state.answers[MEASURES] = [*records, record]
+    team = s.facts.team
+    s.actions.append(AdoptPractice(team.workspace_id if team is not None else None, item.id, record["uid"]))
+    s.state.view = {**s.state.view, "adopted": record["uid"]}
+    stage = s.content.stage_of(MEASURES)
+    s.say_only(
+        s.t(
+            "Taken over into your action plan as a draft: “{title}”. Add the owner, timeframe and indicator under "
+            "/{command} {number}.",
+            title=title,
+            command=s.ctx.command_name("stage"),
+            number=stage.number,
+        )
+    )
+
+
+def practice_blocks(s: Session, practice: SharedPractice) -> list[Block]:
+    """A shared practice in the reader's language (else the submitter's, marked): who submitted it, its parts."""
+    t, lang = s.t, s.state.lang
+    parts = practice.text(lang)
+    facts = [type_names(s)[shared.TYPE], t("submitted by {municipality}", municipality=practice.municipality)]
+    marker = shared.not_translated(t, practice, lang)
+    blocks: list[Block] = [
+        Heading(parts.get("title", "…")),
+        Paragraph(" · ".join(facts) + (f" {marker}" if marker else "")),
+        Paragraph("\n".join(shared.parts_text(t, parts))),
+    ]
+    field = s.content.handlungsfelder.get(practice.field)
+    stage = s.ctx.text(s.content.stage(shared.STAGE).title)
+    fields = s.ctx.text(field.label) if field is not None else ""
+    blocks.append(Paragraph(t("Fields of action: {fields}. Stages: {stages}.", fields=fields, stages=stage)))
+    if practice.adoptions:
+        blocks.append(Paragraph(adoptions_text(s, practice.adoptions)))
+    return blocks
+
+
+def adoptions_text(s: Session, n: int) -> str:
+    return s.t.plural("Taken over by {n} municipality.", "Taken over by {n} municipalities.", n)
 
 
 def tool_blocks(s: Session, item: ToolboxItem) -> list[Block]:

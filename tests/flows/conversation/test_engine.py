@@ -434,10 +434,24 @@ def test_search_finds_items_in_every_language_and_forgives_typos(chat):
     assert "Rien dans la boîte à outils ne correspond" in chat.text and chat.state.mode == "browse"
 
 
-def test_search_says_nothing_fits_and_offers_the_browse_menu(chat):
+def test_a_partner_town_in_france_finds_the_franco_german_peer_dialogues_in_german_and_french(content):
+    chat = EngineChat(content)
     onboard(chat)
     chat.says("/suche Partnerstadt Frankreich")
-    assert "Nichts im Werkzeugkoffer passt zu „Partnerstadt Frankreich“" in chat.text
+    assert [c.id for c in chat.replies[-1].choices][0] == "t:dfzw_peer_dialoge"
+    assert "Kinderstadtplan" not in chat.text
+    chat.presses("t:dfzw_peer_dialoge")
+    assert "4 bis 40 Teilnehmenden, zweisprachiger Moderation und Simultandolmetschen" in chat.text
+    assert "https://df-zukunftswerk.eu" in chat.text
+    french = EngineChat(content, lang="fr")
+    french.says("/chercher jumelage")
+    assert [c.id for c in french.replies[-1].choices][0] == "t:dfzw_peer_dialoge"
+
+
+def test_search_says_nothing_fits_and_offers_the_browse_menu(chat):
+    onboard(chat)
+    chat.says("/suche Fußballergebnisse von gestern Abend")
+    assert "Nichts im Werkzeugkoffer passt zu „Fußballergebnisse von gestern Abend“" in chat.text
     assert chat.state.mode == "browse" and "Nach Phase" in chat.text
     chat.presses("Nach Phase")
     chat.presses("Kick-Off")

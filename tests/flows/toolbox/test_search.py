@@ -101,10 +101,30 @@ def test_a_paraphrase_without_a_shared_word_is_found_by_its_meaning(index: Toolb
 
 @pytest.mark.parametrize(
     ("query", "lang"),
-    [("Partnerstadt Frankreich", "de"), ("xqzzv", "de"), ("", "fr"), ("football results last night", "en")],
+    [("Fußballergebnisse von gestern Abend", "de"), ("xqzzv", "de"), ("", "fr"), ("football results last night", "en")],
 )
 def test_nothing_fits(index: ToolboxIndex, query: str, lang: str):
     assert index.search(query, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ("Partnerstadt Frankreich", "de"),
+        ("Städtepartnerschaft", "de"),
+        ("jumelage", "fr"),
+        ("ville jumelle en Allemagne", "fr"),
+        ("twin town in France", "en"),
+    ],
+)
+def test_a_twin_town_finds_the_franco_german_peer_dialogues_first(index: ToolboxIndex, query: str, lang: str):
+    assert ids(index.search(query, lang))[0] == "dfzw_peer_dialoge"
+
+
+def test_french_data_sources_are_found_in_french(index: ToolboxIndex):
+    assert ids(index.search("projections de population INSEE", "fr"))[0] == "insee_recensement_omphale"
+    assert ids(index.search("Observatoire des territoires", "fr"))[0] == "observatoire_des_territoires"
+    assert "insee_recensement_omphale" in ids(index.search("Bevölkerungsdaten für eine Kommune in Frankreich", "de"))
 
 
 def test_a_close_hit_is_about_the_query_and_shares_its_words(index: ToolboxIndex):
