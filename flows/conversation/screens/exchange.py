@@ -6,6 +6,7 @@ list keeps the workspace ids it showed in ``state.view`` so that "Introduce me: 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES
@@ -19,7 +20,7 @@ from flows.exchange.profile import derive
 from flows.exchange.shown import describe, fields_text, reasons_text
 from flows.exchange.similarity import Yardstick, match, matches
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
-from flows.reading import fold
+from flows.reading import fold, pick_many
 from flows.statistics.model import Country
 from flows.team import messages, rules
 
@@ -359,7 +360,7 @@ class ProfileForm:
             s.say(s.t("Nothing was changed."))
             return s.close_overlay()
         if at in ("offers", "seeks", "languages"):
-            return _toggle(s, form, at, choice)
+            return _toggle(s, form, at, inp)
         if choice == "_keep":
             return _next(s, form)
         if at == "twin" and choice == "_none":
@@ -379,9 +380,12 @@ class ProfileForm:
         _next(s, form, **{at: text})
 
 
-def _toggle(s: Session, form: dict[str, Any], at: str, choice: str) -> None:
+def _toggle(s: Session, form: dict[str, Any], at: str, inp: Input) -> None:
     known = s.content.handlungsfelder if at != "languages" else LANGUAGES
     picked: list[str] = form[at]
+    choice = inp.choice or ""
+    if not choice and (inp.text or "").strip():
+        return _typed(s, form, at, inp.text or "", known)
     if choice == "_done":
         if at == "languages" and not picked:
             return s.say_only(s.t("Please pick at least one language."))
@@ -391,6 +395,23 @@ def _toggle(s: Session, form: dict[str, Any], at: str, choice: str) -> None:
         return _pick_one(s)
     now = [x for x in known if (x in picked) != (x == item)]
     s.state.view = {"exchange": {**_view(s), "form": {**form, at: now}}}
+
+
+def _typed(s: Session, form: dict[str, Any], at: str, text: str, known: Iterable[str]) -> None:
+    """Numbers or names typed as the hint under the list invites ("2, 7"): they are the answer, and on to the next
+    question (as a multiple-choice question takes them)."""
+    toggles = [c for c in ProfileForm().choices(s) if c.selected is not None]
+    picked, unknown = pick_many(toggles, text)
+    if unknown or not picked:
+        return s.say_only(
+            s.t(
+                "I could not match “{what}” to an option. Type the numbers of your choices, "
+                "for example “1, 3”, or their names.",
+                what=", ".join(unknown) or text.strip(),
+            )
+        )
+    chosen = {c[2:] for c in picked}
+    _next(s, form, **{at: [x for x in known if x in chosen]})
 
 
 class ProfileConsent:

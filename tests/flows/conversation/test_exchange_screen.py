@@ -276,6 +276,27 @@ def test_a_contact_too_long_is_refused_and_cancelling_saves_nothing(anna: Exchan
     assert reply.startswith("Nichts wurde geändert.") and anna.actions == [] and anna.profiles.mine() is None
 
 
+def test_numbers_typed_as_the_hint_says_are_the_answer_on_a_channel_without_buttons(anna: ExchangeChat):
+    anna.says("/austausch")
+    anna.presses("Teilnehmen")
+    assert anna.replies[-1].typing_hint == "Sie können auch die Nummern schreiben, zum Beispiel „1, 3“."
+    reply = anna.says("7, 3")  # Gesundheit …, Wohnen …: in the order of the list, and on to the next question
+    assert "Worüber möchte Ihre Kommune von anderen lernen?" in reply
+    reply = anna.says("2, 99")
+    assert reply.startswith("„99“ konnte ich keiner Option zuordnen.")
+    assert [c.label for c in anna.replies[-1].choices if c.selected] == []  # nothing half-taken
+    anna.says("4")  # one number is one tap, as before
+    assert [c.label for c in anna.replies[-1].choices if c.selected] == ["Mobilität und ÖPNV"]
+    anna.presses("Fertig")
+    assert "Welchen Kontakt soll eine andere Kommune bekommen" in anna.says("Deutsch; français")
+    anna.says("Anna Muster, 030 1234567")
+    anna.presses("Keine Partnerstadt")
+    anna.presses("Zustimmen und teilnehmen")
+    [saved] = anna.actions
+    assert isinstance(saved, SaveProfile)
+    assert (saved.offers, saved.seeks, saved.languages) == (("housing", "health"), ("mobility",), ("de", "fr"))
+
+
 def test_opting_in_needs_the_municipality_named_first(content: Content):
     chat = ExchangeChat(content)
     assert chat.state is not None
