@@ -384,7 +384,7 @@ def _toggle(s: Session, form: dict[str, Any], at: str, inp: Input) -> None:
     known = s.content.handlungsfelder if at != "languages" else LANGUAGES
     picked: list[str] = form[at]
     choice = inp.choice or ""
-    if not choice and (inp.text or "").strip():
+    if not inp.button and choice != "_done":
         return _typed(s, form, at, inp.text or "", known)
     if choice == "_done":
         if at == "languages" and not picked:
@@ -398,8 +398,8 @@ def _toggle(s: Session, form: dict[str, Any], at: str, inp: Input) -> None:
 
 
 def _typed(s: Session, form: dict[str, Any], at: str, text: str, known: Iterable[str]) -> None:
-    """Numbers or names typed as the hint under the list invites ("2, 7"): they are the answer, and on to the next
-    question (as a multiple-choice question takes them)."""
+    """Numbers or names typed as the hint under the list invites ("2, 7", "7"): they are the whole answer, and on to
+    the next question (as a multiple-choice question takes them); a tap toggles one."""
     toggles = [c for c in ProfileForm().choices(s) if c.selected is not None]
     picked, unknown = pick_many(toggles, text)
     if unknown or not picked:
