@@ -100,9 +100,11 @@ async def bea_opts_in(bea: MatrixMember, room: str) -> None:
     await bea.says(room, "2, 5", "Kick-Off · Frage 1 von 10")
     await bea.says(room, "/austausch", "1) Teilnehmen")
     await bea.says(room, "Teilnehmen", "Worüber kann Ihre Kommune anderen berichten?")
-    await bea.says(room, "2, 7", "Worüber möchte Ihre Kommune von anderen lernen?")  # as the hint says
-    await bea.says(room, "3", "In welchen Sprachen kann sich Ihr Team austauschen?")
-    await bea.says(room, "Deutsch", "Welchen Kontakt soll eine andere Kommune bekommen")
+    await bea.says(room, "2, 7", "2) [x] Daseinsvorsorge")  # as the hint under the list says: ticks both
+    await bea.says(room, "Fertig", "Worüber möchte Ihre Kommune von anderen lernen?")
+    await bea.says(room, "3", "3) [x] Wohnen")
+    await bea.says(room, "Fertig", "In welchen Sprachen kann sich Ihr Team austauschen?")
+    await bea.says(room, "Fertig", "Welchen Kontakt soll eine andere Kommune bekommen")  # Deutsch is ticked
     await bea.says(room, BEA_CONTACT, "Hat Ihre Kommune eine Partnerstadt")
     await bea.says(room, "Keine Partnerstadt", "Zustimmen und teilnehmen")
     await bea.says(room, "Zustimmen und teilnehmen", "Danke: Ihre Kommune nimmt am Austausch teil.")

@@ -6,7 +6,6 @@ list keeps the workspace ids it showed in ``state.view`` so that "Introduce me: 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from flows.content.model import LANGUAGE_NAMES, LANGUAGES
@@ -20,7 +19,7 @@ from flows.exchange.profile import derive
 from flows.exchange.shown import describe, fields_text, reasons_text
 from flows.exchange.similarity import Yardstick, match, matches
 from flows.messages import Block, Bullets, Choice, Heading, Paragraph
-from flows.reading import fold, pick_many
+from flows.reading import fold
 from flows.statistics.model import Country
 from flows.team import messages, rules
 
@@ -220,7 +219,16 @@ class ExchangeList:
             return [*([Choice("_join", t("Take part"))] if manage else []), back_choice(s)]
         country = _view(s).get("country")
         asks = [Choice(f"_ask:{i}", t("Introduce me: {n}", n=i)) for i in range(1, len(_shown(s)) + 1)]
+        answers = [
+            choice
+            for i in introductions.waiting(s)
+            for choice in (
+                Choice(f"_yes:{i.id}", t("Accept request {id}", id=i.id)),
+                Choice(f"_no:{i.id}", t("Decline request {id}", id=i.id)),
+            )
+        ]
         return [
+            *answers,
             *asks,
             *([Choice("_fr", t("Only in France"))] if country != "fr" else []),
             *([Choice("_de", t("Only in Germany"))] if country != "de" else []),
@@ -242,6 +250,10 @@ class ExchangeList:
             return _join(s)
         if choice.startswith("_ask:"):
             return introductions.ask(s, _shown(s)[int(choice[5:]) - 1])
+        verb, _, number = choice.partition(":")
+        if verb in ("_yes", "_no"):  # a request waiting for this coordinator's answer
+            s.close_overlay()
+            return introductions.answer_command(s, f"{'accept' if verb == '_yes' else 'decline'} {number}")
         if choice in ("_fr", "_de", "_all"):
             return show(s, None if choice == "_all" else "fr" if choice == "_fr" else "de")
         if choice == "_profile":
@@ -360,7 +372,7 @@ class ProfileForm:
             s.say(s.t("Nothing was changed."))
             return s.close_overlay()
         if at in ("offers", "seeks", "languages"):
-            return _toggle(s, form, at, inp)
+            return _toggle(s, form, at, choice)
         if choice == "_keep":
             return _next(s, form)
         if at == "twin" and choice == "_none":
@@ -380,12 +392,9 @@ class ProfileForm:
         _next(s, form, **{at: text})
 
 
-def _toggle(s: Session, form: dict[str, Any], at: str, inp: Input) -> None:
+def _toggle(s: Session, form: dict[str, Any], at: str, choice: str) -> None:
     known = s.content.handlungsfelder if at != "languages" else LANGUAGES
     picked: list[str] = form[at]
-    choice = inp.choice or ""
-    if not inp.button and choice != "_done":
-        return _typed(s, form, at, inp.text or "", known)
     if choice == "_done":
         if at == "languages" and not picked:
             return s.say_only(s.t("Please pick at least one language."))
@@ -395,23 +404,6 @@ def _toggle(s: Session, form: dict[str, Any], at: str, inp: Input) -> None:
         return _pick_one(s)
     now = [x for x in known if (x in picked) != (x == item)]
     s.state.view = {"exchange": {**_view(s), "form": {**form, at: now}}}
-
-
-def _typed(s: Session, form: dict[str, Any], at: str, text: str, known: Iterable[str]) -> None:
-    """Numbers or names typed as the hint under the list invites ("2, 7", "7"): they are the whole answer, and on to
-    the next question (as a multiple-choice question takes them); a tap toggles one."""
-    toggles = [c for c in ProfileForm().choices(s) if c.selected is not None]
-    picked, unknown = pick_many(toggles, text)
-    if unknown or not picked:
-        return s.say_only(
-            s.t(
-                "I could not match “{what}” to an option. Type the numbers of your choices, "
-                "for example “1, 3”, or their names.",
-                what=", ".join(unknown) or text.strip(),
-            )
-        )
-    chosen = {c[2:] for c in picked}
-    _next(s, form, **{at: [x for x in known if x in chosen]})
 
 
 class ProfileConsent:

@@ -276,26 +276,6 @@ def test_a_contact_too_long_is_refused_and_cancelling_saves_nothing(anna: Exchan
     assert reply.startswith("Nichts wurde geändert.") and anna.actions == [] and anna.profiles.mine() is None
 
 
-def test_numbers_typed_as_the_hint_says_are_the_answer_on_a_channel_without_buttons(anna: ExchangeChat):
-    anna.says("/austausch")
-    anna.presses("Teilnehmen")
-    assert anna.replies[-1].typing_hint == "Sie können auch die Nummern schreiben, zum Beispiel „1, 3“."
-    reply = anna.says("7, 3")  # Gesundheit …, Wohnen …: in the order of the list, and on to the next question
-    assert "Worüber möchte Ihre Kommune von anderen lernen?" in reply
-    reply = anna.says("2, 99")
-    assert reply.startswith("„99“ konnte ich keiner Option zuordnen.")
-    assert [c.label for c in anna.replies[-1].choices if c.selected] == []  # nothing half-taken
-    anna.presses("Wohnen und Ortsmitte")  # a tap toggles one
-    assert "In welchen Sprachen kann sich Ihr Team austauschen?" in anna.says("4")  # typed, one is the answer too
-    assert "Welchen Kontakt soll eine andere Kommune bekommen" in anna.says("Deutsch; français")
-    anna.says("Anna Muster, 030 1234567")
-    anna.presses("Keine Partnerstadt")
-    anna.presses("Zustimmen und teilnehmen")
-    [saved] = anna.actions
-    assert isinstance(saved, SaveProfile)
-    assert (saved.offers, saved.seeks, saved.languages) == (("housing", "health"), ("mobility",), ("de", "fr"))
-
-
 def test_opting_in_needs_the_municipality_named_first(content: Content):
     chat = ExchangeChat(content)
     assert chat.state is not None
@@ -321,3 +301,14 @@ def test_the_screens_work_without_storage(content: Content):
     reply = chat.says("/austausch")
     assert "Teilnehmen" in chat.buttons and "Einwilligung" in reply
     assert "Vorstellen lassen" not in chat.presses("Teilnehmen")
+
+
+def test_the_fields_an_exchange_profile_offers_can_be_typed_as_numbers(anna: ExchangeChat):
+    """Regression: the profile's tick boxes showed the hint to type "1, 3" but took only one number at a time."""
+    anna.says("/austausch")
+    anna.presses("Teilnehmen")
+    anna.says("7, 3")
+    assert [c.label for c in anna.replies[-1].choices if c.selected] == [
+        "Wohnen, Leerstand und Ortsmitte",
+        "Gesundheit, Pflege und gut alt werden",
+    ]
