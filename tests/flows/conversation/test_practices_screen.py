@@ -312,6 +312,14 @@ def test_a_content_practice_example_is_taken_over_once(content: Content, commons
     assert f"Übernommen aus: {example.title.get('de')}" in reply
 
 
+def test_editors_see_how_often_the_toolbox_examples_were_taken_over(content: Content, commons, eva: Chat):
+    example = first_example(content)
+    assert "Übernommene Beispiele aus dem Werkzeugkoffer" not in eva.says("/praxis")
+    commons.adoptions |= {(example.id, BEISPIELDORF), (example.id, BEISPIELDORF + 1)}
+    reply = eva.says("/praxis")
+    assert f"Übernommene Beispiele aus dem Werkzeugkoffer\n\n• {example.title.get('de')}: Von 2 Kommunen" in reply
+
+
 def test_a_viewer_cannot_take_a_practice_over(content: Content, commons):
     viewer = Chat(content, commons, "Beispieldorf", BEISPIELDORF, team_role="viewer")
     opens_first_example(viewer, first_example(content))
