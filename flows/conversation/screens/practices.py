@@ -136,7 +136,7 @@ class Practices:
             blocks += [Heading(t("Shared good practice"))]
             blocks += [Bullets(approved)] if approved else [Paragraph(t("No practice has been approved yet."))]
             toolbox = tuple(
-                t("{title}: {adoptions}", title=s.ctx.text(s.content.toolbox[i].title), adoptions=adoptions_text(s, n))
+                s.ctx.labelled(s.ctx.text(s.content.toolbox[i].title), adoptions_text(s, n))
                 for i, n in sorted(shown.adopted.items(), key=lambda x: (-x[1], x[0]))
                 if i in s.content.toolbox and n
             )
