@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, delete, insert, select, type_coerce, update
+from sqlalchemy import Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
@@ -52,6 +52,11 @@ _CANDIDATES = select(
     col(ExchangeProfile.twin_town),
 ).order_by(col(ExchangeProfile.workspace_id))
 """Every profile, its JSON as the driver gives it: text is decoded as one JSON array per row."""
+_REVISION = select(
+    func.count(),
+    func.coalesce(func.sum(col(ExchangeProfile.workspace_id)), 0),
+    type_coerce(func.max(col(ExchangeProfile.updated_at)), Text),
+)
 _PREPARED: dict[str, Prepared] = {}
 
 
@@ -77,7 +82,8 @@ class Profiles(UnitBase):
         now: datetime | None = None,
     ) -> bool:
         """Opt the workspace in, or change its profile; True when it is new. ``user_id`` agreed to the exchange's
-        consent text ``consent_version`` just now (a changed profile is agreed again)."""
+        consent text ``consent_version`` just now (a changed profile is agreed again). ``updated_at`` is the time
+        of the write, whatever ``now`` says (matching's cache of profiles looks for a newer one)."""
         now = now or utcnow()
         values = {
             "user_id": user_id,
@@ -89,7 +95,7 @@ class Profiles(UnitBase):
             "twin_town": twin_town[:255],
             "consent_version": consent_version[:32],
             "opted_in_at": now,
-            "updated_at": now,
+            "updated_at": utcnow(),
         }
         where = col(ExchangeProfile.workspace_id) == wid
         if self.conn.execute(update(ExchangeProfile).where(where).values(**values)).rowcount:
@@ -114,6 +120,15 @@ class Profiles(UnitBase):
                 facts, offers, seeks, languages = json.loads(f"[{facts},{offers},{seeks},{languages}]")
             found.append(Candidate(wid, facts, offers, seeks, languages, twin_town))
         return found
+
+    def profiles_revision(self) -> tuple[Any, ...]:
+        """What changes whenever what matching reads changes: how many profiles, the sum of their workspace ids
+        (a leave, a deletion and an opt-in move them) and the latest ``updated_at`` (every save and refresh of
+        facts sets it to the time of the write)."""
+        dialect = self.conn.dialect
+        key = f"revision {dialect.name}"
+        prepared = _PREPARED.get(key) or _PREPARED.setdefault(key, Prepared(_REVISION, dialect))
+        return tuple(prepared.rows(self.conn, {})[0])
 
     def refresh_facts(self, wid: int, facts: dict[str, Any]) -> bool:
         """Keep the profile's facts in step with the workspace's answers; False when it has no profile."""
