@@ -353,11 +353,14 @@ class _Columns:
 
     def __init__(self, sets: Sequence[Iterable[str]]):
         self.ids: dict[str, int] = {}
-        rows = [{self.ids.setdefault(x, len(self.ids)) for x in s} for s in sets]
-        self.matrix = np.zeros((len(rows), len(self.ids)), dtype=np.float64)
-        for i, row in enumerate(rows):
-            self.matrix[i, list(row)] = 1.0
-        self.counts = self.matrix.sum(axis=1) if len(self.ids) else np.zeros(len(rows))
+        rows, columns = [], []
+        for i, s in enumerate(sets):
+            for x in s:
+                rows.append(i)
+                columns.append(self.ids.setdefault(x, len(self.ids)))
+        self.matrix = np.zeros((len(sets), len(self.ids)))
+        self.matrix[rows, columns] = 1.0
+        self.counts = self.matrix.sum(axis=1)
 
     def shared(self, wanted: set[str]) -> np.ndarray:
         """How many of ``wanted`` each candidate's set holds."""
