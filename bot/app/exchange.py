@@ -28,24 +28,30 @@ _UNREAD: Any = object()
 class Candidates:
     """Every opted-in profile of one database, packed for matching (:class:`flows.exchange.similarity.Pool`), kept
     in this process while the exchange's revision stands (storage/exchange.py ``profiles_revision``): a withdrawal,
-    a deletion, a new or changed profile, by any process, is read at the next match."""
+    a deletion, a new or changed profile, by any process, is read at the next match. When the revision moved, only
+    the profiles whose ``updated_at`` changed are read again."""
 
     def __init__(self) -> None:
-        self._kept: tuple[tuple[Any, ...], Pool] | None = None
+        self._revision: tuple[Any, ...] | None = None
+        self._versions: dict[int, str] = {}
+        self._profiles: dict[int, Profile] = {}
+        self._pool = Pool(())
 
     def current(self, unit: Unit) -> Pool:
-        """The pool as the unit sees it now: the revision first, then (only when it moved) every profile."""
+        """The pool as the unit sees it now: the revision first, then (only when it moved) what changed."""
         revision = unit.profiles_revision()
-        kept = self._kept
-        if kept is not None and kept[0] == revision:
-            return kept[1]
-        pool = Pool(
-            Profile(
+        if revision == self._revision:
+            return self._pool
+        versions = unit.profile_versions()
+        changed = {w for w, v in versions.items() if self._versions.get(w) != v or w not in self._profiles}
+        kept = {w: p for w, p in self._profiles.items() if w in versions and w not in changed}
+        only = changed if len(changed) <= len(versions) // 2 else None
+        for c in unit.candidates(None, only):
+            kept[c.workspace_id] = Profile(
                 c.workspace_id, Facts.of(c.facts), tuple(c.offers), tuple(c.seeks), tuple(c.languages), "", c.twin_town
             )
-            for c in unit.candidates(None)
-        )
-        self._kept = (revision, pool)
+        pool = Pool(kept[w] for w in sorted(kept))
+        self._revision, self._versions, self._profiles, self._pool = revision, versions, kept, pool
         return pool
 
 
