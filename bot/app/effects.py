@@ -17,7 +17,6 @@ from flows.content.i18n import Translator
 from flows.content.loader import Content
 from flows.conversation.actions import (
     Action,
-    AdoptPractice,
     AnswerIntroduction,
     Approve,
     AskIntroduction,
@@ -25,6 +24,7 @@ from flows.conversation.actions import (
     CancelBroadcast,
     ChangeSubscription,
     Confirm,
+    ExchangeAction,
     ImportSheet,
     Invite,
     Join,
@@ -36,7 +36,6 @@ from flows.conversation.actions import (
     RemoveTemplate,
     ReportProgress,
     RequestConsent,
-    ReviewPractice,
     Role,
     SaveProfile,
     SaveTemplate,
@@ -51,9 +50,7 @@ from flows.conversation.actions import (
     ShowEditors,
     ShowEvents,
     ShowTemplates,
-    SubmitPractice,
     TellTeam,
-    TranslatePractice,
     Withdraw,
     allowed,
     logged_view,
@@ -139,18 +136,6 @@ def _one(unit: Unit, content: Content, actor: Actor, action: Action, now: dateti
     elif isinstance(action, ExchangeAction):
         return _exchange(unit, content, actor, action, now, t)
     return None
-
-
-ExchangeAction = (
-    SaveProfile
-    | LeaveExchange
-    | AskIntroduction
-    | AnswerIntroduction
-    | SubmitPractice
-    | ReviewPractice
-    | TranslatePractice
-    | AdoptPractice
-)
 
 
 def _exchange(

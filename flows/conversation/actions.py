@@ -399,6 +399,18 @@ class AdoptPractice:
     measure: str
 
 
+ExchangeAction = (
+    SaveProfile
+    | LeaveExchange
+    | AskIntroduction
+    | AnswerIntroduction
+    | SubmitPractice
+    | ReviewPractice
+    | TranslatePractice
+    | AdoptPractice
+)
+"""What learning from each other asks of the shell (flows/exchange)."""
+
 Action = (
     RequestConsent
     | Confirm
@@ -431,14 +443,7 @@ Action = (
     | ReportProgress
     | SetReminders
     | RecordVersion
-    | SaveProfile
-    | LeaveExchange
-    | AskIntroduction
-    | AnswerIntroduction
-    | SubmitPractice
-    | ReviewPractice
-    | TranslatePractice
-    | AdoptPractice
+    | ExchangeAction
 )
 ADMIN_ACTIONS = (
     PublishEvent,

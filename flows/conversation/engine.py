@@ -22,7 +22,7 @@ from flows.conversation.session import Session
 from flows.conversation.state import State
 from flows.conversation.steps.base import Input
 from flows.messages import Inbound, Outbound
-from flows.reading import fold
+from flows.reading import fold, pick_many
 from flows.team.messages import removed_notice
 from flows.team.roles import may_change
 from flows.toolbox.recommend import index_of
@@ -305,7 +305,25 @@ def on_text(s: Session, text: str) -> None:
     stripped = text.strip()
     if not stripped:
         return s.say_only(s.t("I did not receive any text. Please type your answer or pick an option."))
+    boxes = ticked(s, stripped)
+    if boxes:
+        for box in boxes:
+            s.on_input(Input(text=None, choice=box, button=True))
+        return None
     s.on_input(Input(text=text, choice=match_choice(s, stripped)))
+
+
+def ticked(s: Session, text: str) -> list[str]:
+    """ "1, 3" typed on a screen of tick boxes (newsletter topics, an exchange profile's fields): the boxes to tick
+    in turn, as the typing hint promises. Steps read typed lists themselves; [] for anything else."""
+    if s.state.mode == "step":
+        return []
+    choices = s.choices()
+    boxes = {c.id for c in choices if c.selected is not None}
+    if not boxes:
+        return []
+    ids, unknown = pick_many(choices, text)
+    return ids if len(ids) > 1 and not unknown and set(ids) <= boxes else []
 
 
 TYPED = frozenset(

@@ -228,8 +228,9 @@ def status_lines(
     content: Content, t: Translator, workspace_id: int, intros: Iterable[Introduction], now: datetime, coordinates: bool
 ) -> list[str]:
     """The workspace's introductions as its members read them: requests waiting for its answer (coordinators get the
-    commands, others a count), the accepted ones with the other side's name and contact, then its own asks (no names
-    before acceptance; a refusal reads as no answer, then closed), newest first in each group."""
+    commands, others a count), the accepted ones with the other side's name and contact (none once a side left the
+    exchange), then its own asks (no names before acceptance; a refusal reads as no answer, then closed), newest
+    first in each group."""
     lang = t.lang
     again = timedelta(days=ASK_AGAIN_AFTER_DAYS)
     waiting: list[str] = []
@@ -243,6 +244,14 @@ def status_lines(
         if state == "accepted":
             contact = contact_line(t, intro.name or "", intro.contact or "")
             accepted.append(t("Introduced (asked on {date}): {contact}", date=when, contact=contact))
+        elif intro.status == "accepted":  # and a side left since: it was answered, but names nobody any more
+            accepted.append(
+                t(
+                    "Introduced (asked on {date}); closed since: one of the two municipalities no longer takes part "
+                    "in the exchange.",
+                    date=when,
+                )
+            )
         elif mine and state == "waiting":
             asks.append(t("{municipality}: asked on {date}, no answer yet", date=when, municipality=other))
         elif mine and now < closes_at(intro) + again:

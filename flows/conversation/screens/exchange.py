@@ -219,7 +219,16 @@ class ExchangeList:
             return [*([Choice("_join", t("Take part"))] if manage else []), back_choice(s)]
         country = _view(s).get("country")
         asks = [Choice(f"_ask:{i}", t("Introduce me: {n}", n=i)) for i in range(1, len(_shown(s)) + 1)]
+        answers = [
+            choice
+            for i in introductions.waiting(s)
+            for choice in (
+                Choice(f"_yes:{i.id}", t("Accept request {id}", id=i.id)),
+                Choice(f"_no:{i.id}", t("Decline request {id}", id=i.id)),
+            )
+        ]
         return [
+            *answers,
             *asks,
             *([Choice("_fr", t("Only in France"))] if country != "fr" else []),
             *([Choice("_de", t("Only in Germany"))] if country != "de" else []),
@@ -241,6 +250,10 @@ class ExchangeList:
             return _join(s)
         if choice.startswith("_ask:"):
             return introductions.ask(s, _shown(s)[int(choice[5:]) - 1])
+        verb, _, number = choice.partition(":")
+        if verb in ("_yes", "_no"):  # a request waiting for this coordinator's answer
+            s.close_overlay()
+            return introductions.answer_command(s, f"{'accept' if verb == '_yes' else 'decline'} {number}")
         if choice in ("_fr", "_de", "_all"):
             return show(s, None if choice == "_all" else "fr" if choice == "_fr" else "de")
         if choice == "_profile":

@@ -41,11 +41,11 @@ def answer_command(s: Session, arg: str) -> None:
     number = rest.strip().lstrip("#")
     team = s.facts.team
     if not number.isdigit() or len(number) > 9:
-        waiting = _waiting(s)
-        if not waiting:
+        open_now = waiting(s)
+        if not open_now:
             return s.say(s.t("No request for an introduction waits for your answer."))
         s.before.extend(waiting_requests(s))
-        typed = introducing.answers_typed(s.content, s.state.lang, waiting[0].id)[0 if accept else 1]
+        typed = introducing.answers_typed(s.content, s.state.lang, open_now[0].id)[0 if accept else 1]
         return s.say(s.t("Which request? Please add its number, for example {command}.", command=typed))
     intro_id = int(number)
     intro = next((i for i in _mine(s) if i.id == intro_id), None)
@@ -57,7 +57,7 @@ def answer_command(s: Session, arg: str) -> None:
     s.actions.append(AnswerIntroduction(intro_id, accept))  # the shell replies, with the contact on acceptance
 
 
-def _waiting(s: Session) -> list[Introduction]:
+def waiting(s: Session) -> list[Introduction]:
     """Requests this coordinator may answer now, oldest first."""
     team, now = s.facts.team, _now(s)
     if team is None or not team.coordinates:
@@ -69,7 +69,7 @@ def _waiting(s: Session) -> list[Introduction]:
 def waiting_requests(s: Session) -> list[Outbound]:
     """The requests waiting for this coordinator's answer, each as it was sent (with its buttons)."""
     return [
-        introducing.request(s.content, s.t, i.id, i.asking_facts or Facts(), i.reasons, i.asked_at) for i in _waiting(s)
+        introducing.request(s.content, s.t, i.id, i.asking_facts or Facts(), i.reasons, i.asked_at) for i in waiting(s)
     ]
 
 

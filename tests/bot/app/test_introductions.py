@@ -214,6 +214,21 @@ async def test_a_side_that_left_closes_the_request_and_its_message_is_not_sent(w
     assert (await rows(world.store, Introduction))[0]["status"] == "closed"
 
 
+async def test_an_accepted_introduction_stays_answered_after_a_side_left_and_names_nobody(world: World):
+    await world.ask()
+    [intro] = await rows(world.store, Introduction)
+    await world.bea.taps(f"exchange accept {intro['id']}")
+    await world.store.run(lambda unit: Courier(world.store, world.content, {})._tick(unit, frozenset()))
+    await leave(world.store, world.grabow)  # Grabow leaves the exchange after both were introduced
+    await world.store.run(lambda unit: Courier(world.store, world.content, {})._tick(unit, frozenset()))
+    closed = "Vorgestellt (angefragt am 07.12.2026); seither geschlossen: Eine der beiden Kommunen nimmt nicht mehr"
+    for side in (world.wolfach, world.grabow):  # Grabow did answer: neither reads "no answer"
+        status = await world.status(side)
+        assert closed in status and "keine Antwort" not in status, status
+    assert naming([await world.status(world.wolfach)], GRABOW_SAYS) == []  # gone with its profile
+    assert (await rows(world.store, Introduction))[0]["status"] == "accepted"
+
+
 async def test_only_members_who_edit_ask_and_only_the_asked_coordinators_answer(world: World):
     await world.store.run(lambda unit: unit.set_role(world.wolfach, world.ids["anna"], "viewer"))
     assert await world.ask() == [] and await rows(world.store, Introduction) == []

@@ -456,3 +456,19 @@ def test_search_says_nothing_fits_and_offers_the_browse_menu(chat):
     chat.presses("Nach Phase")
     chat.presses("Kick-Off")
     assert chat.state.mode == "tools" and "t:kick_off" in [c.id for c in chat.replies[-1].choices]
+
+
+def test_numbers_typed_on_a_screen_of_tick_boxes_tick_each_box(chat):
+    """Regression: the newsletter's topics said "You can also type the numbers, for example “1, 3”" and then
+    refused "1, 3" with "Please pick one of the options below"."""
+    chat.start()
+    chat.says("/newsletter")
+    assert chat.replies[-1].typing_hint == "Sie können auch die Nummern schreiben, zum Beispiel „1, 3“."
+    chat.says("1, 3")
+    ticked = [c.label for c in chat.replies[-1].choices if c.selected]
+    assert ticked == ["Demografiestrategie, Steuerung und Monitoring", "Wohnen, Leerstand und Ortsmitte"]
+    chat.says("1 und 2")  # ticking again unticks: 1 off, 2 on
+    ticked = [c.label for c in chat.replies[-1].choices if c.selected]
+    assert ticked == ["Daseinsvorsorge und Nahversorgung", "Wohnen, Leerstand und Ortsmitte"]
+    assert "Bitte wählen Sie eine der Optionen unten." in chat.says("1, 99")  # not all are boxes: nothing ticked
+    assert len([c for c in chat.replies[-1].choices if c.selected]) == 2

@@ -301,3 +301,14 @@ def test_the_screens_work_without_storage(content: Content):
     reply = chat.says("/austausch")
     assert "Teilnehmen" in chat.buttons and "Einwilligung" in reply
     assert "Vorstellen lassen" not in chat.presses("Teilnehmen")
+
+
+def test_the_fields_an_exchange_profile_offers_can_be_typed_as_numbers(anna: ExchangeChat):
+    """Regression: the profile's tick boxes showed the hint to type "1, 3" but took only one number at a time."""
+    anna.says("/austausch")
+    anna.presses("Teilnehmen")
+    anna.says("7, 3")
+    assert [c.label for c in anna.replies[-1].choices if c.selected] == [
+        "Wohnen, Leerstand und Ortsmitte",
+        "Gesundheit, Pflege und gut alt werden",
+    ]

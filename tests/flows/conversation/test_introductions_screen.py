@@ -278,3 +278,18 @@ def test_the_request_and_the_answer_in_french(content: Content):
     assert "/echange accepter 1 ou /echange refuser 1" in bea.status()
     reply = bea.says("/echange accepter 1")
     assert "Merci. La mise en relation est faite. Contact\u202f: Wolfach\u202f: Anna Muster, 07834 1" in reply
+
+
+def test_the_exchange_screen_offers_the_waiting_requests_answers_as_buttons(content: Content):
+    exchange = Exchange()
+    anna, bea = people(content, exchange)
+    anna.asks_for(GRABOW)
+    bea.says("/austausch")
+    labels = [c.label for c in bea.replies[-1].choices]
+    assert labels[:2] == ["Anfrage 1 annehmen", "Anfrage 1 ablehnen"]
+    [accept] = [c for c in bea.replies[-1].choices if c.label == "Anfrage 1 annehmen"]
+    reply = bea._send(Inbound(choice=accept.id, turn=bea.replies[-1].turn))
+    assert bea.actions == [AnswerIntroduction(1, True)]
+    assert "Kontakt: Wolfach: Anna Muster, 07834 1" in reply
+    anna.says("/austausch")  # Anna, an editor of the asking side, has nothing to answer
+    assert not [c for c in anna.replies[-1].choices if "Anfrage" in c.label]
