@@ -4,8 +4,10 @@
 
 ``--profiles`` workspaces with made-up exchange profiles (German and French, every size, Land and région, random
 priorities, offers, seeks and languages) are stored; then a coordinator who opted in sends `/austausch` ``--runs``
-times through the app shell (Companion.handle: one unit of work, every profile read and scored, the list rendered):
-the time per message (p50/p99) and this process's peak RSS. Figures only: nothing is asserted.
+times through the app shell (Companion.handle: one unit of work, the profiles matched, the list rendered): the
+first message reads and packs every profile again (the coordinator's own opt-in changed them), the others use the
+profiles this process keeps (one query finds them unchanged). The first message's time, the others' p50/p99, and
+this process's peak RSS. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -141,17 +143,18 @@ async def run(url: str, profiles: int, runs: int) -> str:
         finally:
             await store.close()
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    q = statistics.quantiles(times, n=100)
+    q = statistics.quantiles(times[1:], n=100)
     return (
         f"{database:<10} /austausch among {profiles} opted-in profiles (stored in {seeded:.1f} s): "
-        f"p50 {q[49]:.0f} ms, p99 {q[98]:.0f} ms over {runs} messages; peak RSS {_peak_mb():.0f} MB"
+        f"first after a change {times[0]:.0f} ms, then p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms over {runs - 1} "
+        f"messages; peak RSS {_peak_mb():.0f} MB"
     )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profiles", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="at least 3")
     parser.add_argument("--db", action="append", help="{tmp}: a fresh temporary folder")
     args = parser.parse_args()
     for url in args.db or ["sqlite:///{tmp}/exchange.db"]:

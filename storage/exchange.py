@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, delete, insert, select, type_coerce, update
+from sqlalchemy import Text, cast, delete, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ClauseElement
 from sqlmodel import col
 
 from storage.base import UnitBase, aware
@@ -52,7 +54,19 @@ _CANDIDATES = select(
     col(ExchangeProfile.twin_town),
 ).order_by(col(ExchangeProfile.workspace_id))
 """Every profile, its JSON as the driver gives it: text is decoded as one JSON array per row."""
-_PREPARED: dict[str, Prepared] = {}
+_REVISION = select(
+    func.count(),
+    func.coalesce(func.sum(col(ExchangeProfile.workspace_id)), 0),
+    type_coerce(func.max(col(ExchangeProfile.updated_at)), Text),
+)
+_VERSIONS = select(col(ExchangeProfile.workspace_id), cast(col(ExchangeProfile.updated_at), Text))
+_PREPARED: dict[tuple[str, str], Prepared] = {}
+
+
+def _prepared(name: str, statement: ClauseElement, conn: Connection) -> Prepared:
+    """``statement`` compiled once for the connection's dialect."""
+    key = (name, conn.dialect.name)
+    return _PREPARED.get(key) or _PREPARED.setdefault(key, Prepared(statement, conn.dialect))
 
 
 def _row(values: Any) -> ProfileRow:
@@ -77,7 +91,8 @@ class Profiles(UnitBase):
         now: datetime | None = None,
     ) -> bool:
         """Opt the workspace in, or change its profile; True when it is new. ``user_id`` agreed to the exchange's
-        consent text ``consent_version`` just now (a changed profile is agreed again)."""
+        consent text ``consent_version`` just now (a changed profile is agreed again). ``updated_at`` is the time
+        of the write, whatever ``now`` says (matching's cache of profiles looks for a newer one)."""
         now = now or utcnow()
         values = {
             "user_id": user_id,
@@ -89,7 +104,7 @@ class Profiles(UnitBase):
             "twin_town": twin_town[:255],
             "consent_version": consent_version[:32],
             "opted_in_at": now,
-            "updated_at": now,
+            "updated_at": utcnow(),
         }
         where = col(ExchangeProfile.workspace_id) == wid
         if self.conn.execute(update(ExchangeProfile).where(where).values(**values)).rowcount:
@@ -101,19 +116,33 @@ class Profiles(UnitBase):
         found = self.conn.execute(select(*_COLUMNS).where(col(ExchangeProfile.workspace_id) == wid)).first()
         return _row(found) if found is not None else None
 
-    def candidates(self, excluding: int | None) -> list[Candidate]:
-        """Every opted-in workspace but ``excluding``, in the order they opted in (10,000 are read in tens of
-        milliseconds: one compiled statement, JSON decoded once per row)."""
-        dialect = self.conn.dialect
-        prepared = _PREPARED.get(dialect.name) or _PREPARED.setdefault(dialect.name, Prepared(_CANDIDATES, dialect))
+    def candidates(self, excluding: int | None, only: Collection[int] | None = None) -> list[Candidate]:
+        """Every opted-in workspace but ``excluding`` (of ``only``, where given), in the order they opted in (10,000
+        are read in tens of milliseconds: one compiled statement, JSON decoded once per row)."""
+        rows: list[Any]
+        if only is not None:
+            query = _CANDIDATES.where(col(ExchangeProfile.workspace_id).in_(sorted(only)))
+            rows = [tuple(r) for r in self.conn.execute(query)]
+        else:
+            rows = _prepared("candidates", _CANDIDATES, self.conn).rows(self.conn, {})
         found = []
-        for wid, facts, offers, seeks, languages, twin_town in prepared.rows(self.conn, {}):
+        for wid, facts, offers, seeks, languages, twin_town in rows:
             if wid == excluding:
                 continue
             if isinstance(facts, str):  # SQLite, and PostgreSQL outside a transaction: the JSON text
                 facts, offers, seeks, languages = json.loads(f"[{facts},{offers},{seeks},{languages}]")
             found.append(Candidate(wid, facts, offers, seeks, languages, twin_town))
         return found
+
+    def profile_versions(self) -> dict[int, str]:
+        """Every opted-in workspace's ``updated_at`` (as text): which profiles changed since they were read."""
+        return dict(_prepared("versions", _VERSIONS, self.conn).rows(self.conn, {}))
+
+    def profiles_revision(self) -> tuple[Any, ...]:
+        """What changes whenever what matching reads changes (one cheap query): how many profiles, the sum of
+        their workspace ids (a leave, a deletion and an opt-in move them) and the latest ``updated_at`` (every save
+        and refresh of facts sets it to the time of the write)."""
+        return tuple(_prepared("revision", _REVISION, self.conn).rows(self.conn, {})[0])
 
     def refresh_facts(self, wid: int, facts: dict[str, Any]) -> bool:
         """Keep the profile's facts in step with the workspace's answers; False when it has no profile."""

@@ -87,6 +87,8 @@ class Companion:
         self._workspace_of: OrderedDict[tuple[str, str], int] = OrderedDict()
         """The workspace each recent writer worked on, so that one team's messages take turns in this process
         instead of running into each other's writes (``Conflict``) and starting again."""
+        self.candidates = exchange.Candidates()
+        """The exchange's opted-in profiles, packed for matching, while nobody changed one."""
 
     def _lock(self, channel: str, ref: str) -> asyncio.Lock:
         lock = self._locks.get((channel, ref))
@@ -286,7 +288,7 @@ class Companion:
         wid = team.workspace_id if team is not None else None
         now = clock.now()
         role = role_of(f"{channel}:{ref}" in self.admins, granted)
-        profiles, registry = exchange.StoredProfiles(unit, wid), StoredRegistry(unit)
+        profiles, registry = exchange.StoredProfiles(unit, wid, self.candidates), StoredRegistry(unit)
         facts = Facts(
             subscribed=bool(sub and sub.active),
             topics=sub.topics if sub else (),

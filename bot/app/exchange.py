@@ -14,6 +14,7 @@ from flows.content.loader import Content
 from flows.conversation.actions import LeaveExchange, SaveProfile
 from flows.exchange.model import Facts, Profile
 from flows.exchange.profile import derive
+from flows.exchange.similarity import Pool
 from flows.messages import Outbound, Paragraph
 from flows.statistics.model import Country, Place, Registry
 from flows.team import messages as team_messages
@@ -24,15 +25,46 @@ from storage.store import Unit
 _UNREAD: Any = object()
 
 
+class Candidates:
+    """Every opted-in profile of one database, packed for matching (:class:`flows.exchange.similarity.Pool`), kept
+    in this process while the exchange's revision stands (storage/exchange.py ``profiles_revision``): a withdrawal,
+    a deletion, a new or changed profile, by any process, is read at the next match. When the revision moved, only
+    the profiles whose ``updated_at`` changed are read again."""
+
+    def __init__(self) -> None:
+        self._revision: tuple[Any, ...] | None = None
+        self._versions: dict[int, str] = {}
+        self._profiles: dict[int, Profile] = {}
+        self._pool = Pool(())
+
+    def current(self, unit: Unit) -> Pool:
+        """The pool as the unit sees it now: the revision first, then (only when it moved) what changed."""
+        revision = unit.profiles_revision()
+        if revision == self._revision:
+            return self._pool
+        versions = unit.profile_versions()
+        changed = {w for w, v in versions.items() if self._versions.get(w) != v or w not in self._profiles}
+        kept = {w: p for w, p in self._profiles.items() if w in versions and w not in changed}
+        only = changed if len(changed) <= len(versions) // 2 else None
+        for c in unit.candidates(None, only):
+            kept[c.workspace_id] = Profile(
+                c.workspace_id, Facts.of(c.facts), tuple(c.offers), tuple(c.seeks), tuple(c.languages), "", c.twin_town
+            )
+        pool = Pool(kept[w] for w in sorted(kept))
+        self._revision, self._versions, self._profiles, self._pool = revision, versions, kept, pool
+        return pool
+
+
 class StoredProfiles:
     """:class:`flows.exchange.model.Profiles` for the person's workspace (None: they have none); each read once per
-    message, when the engine first asks."""
+    message, when the engine first asks; the candidates from ``candidates`` (a fresh one: no cache)."""
 
-    def __init__(self, unit: Unit, workspace_id: int | None):
+    def __init__(self, unit: Unit, workspace_id: int | None, candidates: Candidates | None = None):
         self.unit = unit
         self.workspace_id = workspace_id
         self._mine: Profile | None = _UNREAD
-        self._candidates: list[Profile] | None = None
+        self._cache = candidates or Candidates()
+        self._candidates: Pool | None = None
 
     def mine(self) -> Profile | None:
         if self._mine is _UNREAD:
@@ -40,27 +72,17 @@ class StoredProfiles:
             self._mine = profile_of(row) if row is not None else None
         return self._mine
 
-    def candidates(self) -> list[Profile]:
+    def candidates(self) -> Pool:
+        """Every opted-in workspace's profile (without contact), the person's own among them."""
         if self._candidates is None:
-            self._candidates = [
-                Profile(
-                    c.workspace_id,
-                    facts_of(c.facts),
-                    tuple(c.offers),
-                    tuple(c.seeks),
-                    tuple(c.languages),
-                    "",
-                    c.twin_town,
-                )
-                for c in self.unit.candidates(self.workspace_id)
-            ]
+            self._candidates = self._cache.current(self.unit)
         return self._candidates
 
 
 def profile_of(row: ProfileRow) -> Profile:
     return Profile(
         workspace_id=row.workspace_id,
-        facts=facts_of(row.facts),
+        facts=Facts.of(row.facts),
         offers=tuple(row.offers),
         seeks=tuple(row.seeks),
         languages=tuple(row.languages),
@@ -68,17 +90,6 @@ def profile_of(row: ProfileRow) -> Profile:
         twin_town=row.twin_town,
         opted_in_at=row.opted_in_at,
     )
-
-
-def facts_of(stored: Mapping[str, Any]) -> Facts:
-    """Facts as stored (JSON): lists become tuples, keys no Facts has (written by a later version) are left out."""
-    fields = tuple(stored.get("fields") or ())
-    try:
-        return Facts(**{**stored, "fields": fields})
-    except TypeError:
-        return Facts(
-            **{k: v for k, v in stored.items() if k in Facts.__dataclass_fields__ and k != "fields"}, fields=fields
-        )
 
 
 def stored_facts(facts: Facts) -> dict[str, Any]:

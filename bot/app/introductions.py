@@ -7,7 +7,7 @@ introductions; a decline is handed to the asking side as still asked (it reads a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast, get_args
 
@@ -46,16 +46,6 @@ class StoredIntroductions:
         return self._read
 
 
-def facts_of(stored: dict[str, Any]) -> Facts:
-    """A profile's stored facts (JSON) as ``Facts``; unknown keys are left out."""
-    known = {f.name for f in fields(Facts)}
-    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
-    try:
-        return Facts(**values)
-    except TypeError:
-        return Facts()
-
-
 def reasons_of(stored: list[dict[str, Any]]) -> tuple[Reason, ...]:
     kinds = set(get_args(ReasonKind))
     return tuple(
@@ -78,7 +68,7 @@ def seen_by(stored: Stored, wid: int) -> Introduction:
     told = status == "accepted" and not left and other is not None
 
     def unnamed(side: Side | None) -> Facts | None:
-        return introducing.unnamed(facts_of(side.facts)) if side is not None else None
+        return introducing.unnamed(Facts.of(side.facts)) if side is not None else None
 
     return Introduction(
         id=row.id,
@@ -212,7 +202,7 @@ def message(content: Content, found: About | None, lang: str) -> Outbound | None
     t = content.catalogues.translator(lang)
     row = found.stored.row
     if found.what == "request" and row.status == "asked" and row.id is not None:
-        asking = facts_of(found.stored.asking.facts)
+        asking = Facts.of(found.stored.asking.facts)
         return introducing.request(content, t, row.id, asking, reasons_of(row.reasons), row.asked_at)
     if found.what == "accepted" and row.status == "accepted":
         asked = found.stored.asked

@@ -6,9 +6,10 @@ who matches whom and why (flows/exchange/similarity.py), what a person may see, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from flows.statistics.model import Country
 
@@ -40,6 +41,16 @@ class Facts:
     """The DAKS stage it works in (the furthest stage with answers)."""
     has_plan: bool = False
     """It has a Werkstattplan with at least one measure."""
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any]) -> Facts:
+        """Facts as stored (JSON): lists become tuples; keys no Facts has (written by a later version) are left
+        out."""
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in _FACTS}
+        return cls(**values)
+
+
+_FACTS = frozenset(f.name for f in fields(Facts))
 
 
 @dataclass(frozen=True)
@@ -84,10 +95,11 @@ class Match:
 
 
 class Profiles(Protocol):
-    """The port: the person's workspace's profile and every other opted-in workspace's."""
+    """The port: the person's workspace's profile and the opted-in workspaces' (the person's own may be among
+    them: matching leaves it out)."""
 
     def mine(self) -> Profile | None: ...
-    def candidates(self) -> list[Profile]: ...
+    def candidates(self) -> Sequence[Profile]: ...
 
 
 # -- introductions (double opt-in) -----------------------------------------------------------------

@@ -16,12 +16,21 @@ A partner town (either side named the other, names compared folded) adds 1, whic
 town" is said only to the side that named it). Two municipalities without a shared language never match. A list
 holds 3 to 5 (fewer only when fewer exist): the fourth and fifth only when they score at least ``ENOUGH``; with no
 filter it holds the best of each country that has one.
+
+Many candidates are matched as a :class:`Pool`: packed once into arrays, it scores all of them at a time and hands
+on only those that can be shown (the best five, and the best of each country, within a margin far above rounding),
+which are then scored one by one as above: the same list as scoring every candidate alone, in well under a
+millisecond for 10,000.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import cast, overload
+
+import numpy as np
 
 from flows.content.content import Content
 from flows.exchange.model import Match, Profile, Reason
@@ -157,7 +166,10 @@ def _reasons(
 
 def matches(me: Profile, candidates: Iterable[Profile], y: Yardstick, country: Country | None = None) -> list[Match]:
     """The municipalities most like ``me``, best first (see the module's documentation); ``country`` keeps only
-    those in that country. Every candidate is scored; only those shown get their reasons."""
+    those in that country. Every candidate is scored (a :class:`Pool` first leaves out those that cannot be shown);
+    only those shown get their reasons."""
+    if isinstance(candidates, Pool):
+        candidates = candidates.contenders(me, y, country)
     scored = [
         (found, c)
         for c in candidates
@@ -206,3 +218,160 @@ def _share(sought: Iterable[str], offered: Iterable[str]) -> float:
     """How much of ``sought`` is ``offered`` (0 when nothing is sought)."""
     wanted = set(sought)
     return len(wanted & set(offered)) / len(wanted) if wanted else 0.0
+
+
+MARGIN = 1e-5
+"""How far below the fifth best (or a country's best) a pool's estimate may be and still be scored exactly: more
+than rounding to six places (5e-7) and the arrays' float error (1e-15) can move a score."""
+
+
+class Pool(Sequence[Profile]):
+    """Candidates packed once for matching many at a time: their parts as arrays (options as codes, fields of
+    action, offers, seeks and languages as 0/1 columns), so that one match scores all of them with a few array
+    operations. Read-only; a sequence of its profiles."""
+
+    def __init__(self, profiles: Iterable[Profile]):
+        self.profiles = tuple(profiles)
+        n = len(self.profiles)
+        facts = [p.facts for p in self.profiles]
+        self.ids = np.fromiter((p.workspace_id for p in self.profiles), np.int64, n)
+        self.countries = _Codes([f.country for f in facts])
+        self.sizes = _Codes([f.size for f in facts])
+        self.stages = _Codes([f.stage for f in facts])
+        self.kinds = _Codes([f.kind for f in facts])
+        self.regions = _Codes([f.region for f in facts])
+        self.kreise = _Codes([f"{f.country} {f.kreis}" if f.kreis else None for f in facts])
+        self.fields = _Columns([f.fields for f in facts])
+        self.offers = _Columns([p.offers for p in self.profiles])
+        self.seeks = _Columns([p.seeks for p in self.profiles])
+        self.languages = _Columns([p.languages for p in self.profiles])
+        self.twin_towns = _Codes(
+            [folded_name(p.twin_town.strip()) if p.twin_town.strip() else None for p in self.profiles]
+        )
+
+    @cached_property
+    def names(self) -> _Codes:
+        """Their names folded (read only for someone who named a partner town)."""
+        return _Codes([folded_name(p.facts.name) if p.facts.name else None for p in self.profiles])
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    @overload
+    def __getitem__(self, i: int) -> Profile: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Profile]: ...
+    def __getitem__(self, i: int | slice) -> Profile | Sequence[Profile]:
+        return self.profiles[i]
+
+    def __iter__(self) -> Iterator[Profile]:
+        return iter(self.profiles)
+
+    def estimates(self, me: Profile, y: Yardstick) -> np.ndarray:
+        """Every candidate's score for ``me`` as :func:`score` adds it up (-1 without a shared language)."""
+        mine = me.facts
+        total = self.sizes.lookup(lambda v: WEIGHTS["size"] * _closeness(y.sizes, mine.size, v))
+        wanted = set(mine.fields)
+        shared = self.fields.shared(wanted)
+        union = len(wanted) + self.fields.counts - shared
+        total = total + WEIGHTS["fields"] * np.divide(shared, union, out=np.zeros(len(self)), where=union > 0)
+        total = total + self.stages.lookup(lambda v: WEIGHTS["stage"] * _closeness(y.stages, mine.stage, v))
+        sought = set(me.seeks)
+        offered = self.offers.shared(sought) / len(sought) if sought else np.zeros(len(self))
+        counts = self.seeks.counts
+        asked = np.divide(self.seeks.shared(set(me.offers)), counts, out=np.zeros(len(self)), where=counts > 0)
+        total = total + WEIGHTS["fit"] * (offered + asked) / 2
+        total = total + WEIGHTS["distance"] * self._distances(me, y)
+        total = total + self.kinds.lookup(lambda v: WEIGHTS["kind"] * float(bool(mine.kind) and v == mine.kind))
+        total = total + TWIN_BONUS * self._twins(me)
+        return np.where(self.languages.shared(set(me.languages)) > 0, total, -1.0)
+
+    def contenders(self, me: Profile, y: Yardstick, country: Country | None = None) -> list[Profile]:
+        """The candidates that can be in ``me``'s list (see :func:`matches`): the best five and, without a
+        filter, each country's best, each with all that come within ``MARGIN`` of it."""
+        found = self.estimates(me, y)
+        eligible = (found >= 0) & (self.ids != me.workspace_id)
+        if country is not None:
+            eligible &= self.countries.codes == self.countries.code(country)
+        kept = _best(found, eligible, MOST)
+        if country is None:
+            for c in ("de", "fr"):
+                kept |= _best(found, eligible & (self.countries.codes == self.countries.code(c)), 1)
+        return [self.profiles[i] for i in np.flatnonzero(kept)]
+
+    def _distances(self, me: Profile, y: Yardstick) -> np.ndarray:
+        """:func:`nearness` as its ``DISTANCE`` for every candidate."""
+        mine = me.facts
+        near = y.neighbours.get(mine.region, frozenset())
+        regions = (
+            self.regions.lookup(
+                lambda v: DISTANCE["region"] if v == mine.region else DISTANCE["neighbour"] if v in near else 0.0
+            )
+            if mine.region
+            else np.zeros(len(self))
+        )
+        country = np.where(self.countries.codes == self.countries.code(mine.country), DISTANCE["country"], 0.0)
+        found = np.where(regions > 0, regions, country)
+        if mine.kreis:
+            found = np.where(self.kreise.codes == self.kreise.code(f"{mine.country} {mine.kreis}"), 1.0, found)
+        return found
+
+    def _twins(self, me: Profile) -> np.ndarray:
+        """:func:`twins` for every candidate, as 1 or 0."""
+        found = np.zeros(len(self), dtype=bool)
+        town = me.twin_town.strip()
+        if town:
+            found |= self.names.codes == self.names.code(folded_name(town))
+        if me.facts.name:
+            found |= self.twin_towns.codes == self.twin_towns.code(folded_name(me.facts.name))
+        return found.astype(float)
+
+
+class _Codes:
+    """One value per candidate as a code into its distinct values; None (no value) never equals anything."""
+
+    def __init__(self, values: Sequence[str | None]):
+        distinct: dict[str | None, int] = {}
+        self.codes = np.fromiter((distinct.setdefault(v, len(distinct)) for v in values), np.int64, len(values))
+        self.size = len(distinct)
+        distinct.pop(None, None)
+        self.values: dict[str, int] = cast(dict[str, int], distinct)
+
+    def code(self, value: str | None) -> int:
+        return self.values.get(value, -1) if value is not None else -1
+
+    def lookup(self, part: Callable[[str], float]) -> np.ndarray:
+        """``part`` of every candidate's value (0 for none), worked out once per distinct value."""
+        table = np.zeros(self.size)
+        for value, code in self.values.items():
+            table[code] = part(value)
+        return table[self.codes]
+
+
+class _Columns:
+    """Sets of ids, one per candidate, as 0/1 columns (one per distinct id) and how many each holds."""
+
+    def __init__(self, sets: Sequence[Iterable[str]]):
+        self.ids: dict[str, int] = {}
+        rows, columns = [], []
+        for i, s in enumerate(sets):
+            for x in s:
+                rows.append(i)
+                columns.append(self.ids.setdefault(x, len(self.ids)))
+        self.matrix = np.zeros((len(sets), len(self.ids)))
+        self.matrix[rows, columns] = 1.0
+        self.counts = self.matrix.sum(axis=1)
+
+    def shared(self, wanted: set[str]) -> np.ndarray:
+        """How many of ``wanted`` each candidate's set holds."""
+        picked = [self.ids[x] for x in wanted if x in self.ids]
+        return self.matrix[:, picked].sum(axis=1) if picked else np.zeros(len(self.matrix))
+
+
+def _best(found: np.ndarray, eligible: np.ndarray, k: int) -> np.ndarray:
+    """Those ``eligible`` within ``MARGIN`` of the ``k``-th best of them (all of them when there are no more)."""
+    n = int(eligible.sum())
+    if n <= k:
+        return eligible.copy()
+    kth = np.partition(found[eligible], n - k)[n - k]
+    return eligible & (found >= kth - MARGIN)

@@ -15,9 +15,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.app.exchange import facts_of
 from flows.content.content import Content
-from flows.exchange.model import Profile
+from flows.exchange.model import Facts, Profile
 from flows.exchange.similarity import Yardstick, score
 from storage.models import Broadcast, Delivery, ExchangeProfile, Introduction
 from storage.store import Store
@@ -139,7 +138,7 @@ async def similarity(store: Store, content: Content) -> dict[str, float]:
     stored = await rows(store, ExchangeProfile)
     profiles = {
         r["facts"]["name"]: Profile(
-            r["workspace_id"], facts_of(r["facts"]), tuple(r["offers"]), tuple(r["seeks"]), tuple(r["languages"])
+            r["workspace_id"], Facts.of(r["facts"]), tuple(r["offers"]), tuple(r["seeks"]), tuple(r["languages"])
         )
         for r in stored
     }

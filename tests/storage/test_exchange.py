@@ -1,6 +1,6 @@
 """Exchange profiles in the database, on SQLite and PostgreSQL: opting in and changing (with the consent it rests
 on), every other opted-in workspace as a candidate, facts kept current, leaving; the profile is in its coordinator's
-data and goes when they erase themselves or the workspace is deleted."""
+data and goes when they erase themselves or the workspace is deleted; every write moves the exchange's revision."""
 
 from __future__ import annotations
 
@@ -89,3 +89,38 @@ async def test_the_profile_goes_with_its_workspace(store: Store) -> None:
     await store.run(opt_in(theirs, clara))
     await store.run(lambda unit: unit.delete_workspace(ours, anna))
     assert [r.workspace_id for r in await store.run(lambda unit: unit.candidates(None))] == [theirs]
+
+
+async def test_every_write_that_matching_reads_moves_the_revision(store: Store) -> None:
+    anna, _, ours, theirs = await team(store)
+    clara = (await store.run(lambda unit: unit.members(theirs)))[0][0]
+    seen = [await store.run(lambda unit: unit.profiles_revision())]
+
+    async def moved() -> bool:
+        """The revision differs from the one before (an earlier one may come back with the same rows)."""
+        seen.append(await store.run(lambda unit: unit.profiles_revision()))
+        return seen[-1] != seen[-2]
+
+    await store.run(opt_in(ours, anna))
+    assert await moved()
+    await store.run(opt_in(theirs, clara))
+    assert await moved()
+    versions = await store.run(lambda unit: unit.profile_versions())
+    assert sorted(versions) == [ours, theirs]
+    await store.run(opt_in(theirs, clara, "Clara, 040 2"))  # the same message time as before: written now
+    assert await moved()
+    changed = await store.run(lambda unit: unit.profile_versions())
+    assert changed[ours] == versions[ours] and changed[theirs] != versions[theirs]
+    only = await store.run(lambda unit: unit.candidates(None, {theirs}))
+    assert [(c.workspace_id, c.facts, c.languages) for c in only] == [(theirs, FACTS, ["de", "fr"])]
+    assert await store.run(lambda unit: unit.refresh_facts(ours, {**FACTS, "stage": "kickoff"}))
+    assert await moved()
+    await store.run(lambda unit: unit.leave(theirs))
+    assert await moved()
+    await store.run(opt_in(theirs, clara))
+    assert await moved()
+    await store.run(lambda unit: unit.delete_user(clara))
+    assert await moved()
+    await store.run(lambda unit: unit.delete_workspace(ours, anna))
+    assert await moved()
+    assert await store.run(lambda unit: unit.profiles_revision()) == (0, 0, None)

@@ -1,12 +1,18 @@
 """The exchange through the app shell, on SQLite and PostgreSQL: three municipalities opt in; A's /austausch ranks
 B above C by the documented similarity and never names them; B leaves and C erases herself (/loeschen): both are gone
-from A's results at once; A's stored facts follow a later answer; /meinedaten shows the profile and its consent."""
+from A's results at once; A's stored facts follow a later answer; /meinedaten shows the profile and its consent.
+With the profiles kept between messages, what another process changes (a new, a changed, a withdrawn profile) shows
+in A's next /austausch."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
+from sqlalchemy import text
 
 from bot.app.companion import Companion
+from flows.content.content import Content
 from flows.messages import Inbound
 from storage.models import ExchangeProfile
 from storage.store import Store
@@ -123,3 +129,48 @@ async def test_a_member_cannot_opt_in_and_my_data_shows_the_profile(towns: Towns
     assert "(Einwilligungstext Version 2026-12-07)" in reply
     assert "Kontakt, nur nach einer vereinbarten Vorstellung weitergegeben: Anna Muster, 030 111" in reply
     assert "Austausch zwischen Kommunen: Musterstadt" not in await towns.says("dora", "/meinedaten")
+
+
+@pytest.fixture
+async def elsewhere(content: Content, database_url: str, store: Store) -> AsyncIterator[Towns]:
+    """The same towns talking to a second process: its own store and its own kept profiles."""
+    second = await Store.open(database_url)
+    there = Towns(Companion(content, second), second)
+    there.heard = []
+    yield there
+    await second.close()
+
+
+async def test_what_another_process_changes_shows_in_the_next_list_at_once(towns: Towns, elsewhere: Towns):
+    await elsewhere.opts_in("bert")
+    reply = await towns.opts_in("anna")
+    assert "Stadt in Sachsen" in reply and "Landkreis in Schleswig-Holstein" not in reply
+    b = await towns.workspace("bert")
+    await towns.says("anna", "/austausch")  # read after Anna's own opt-in, then kept
+
+    # The list comes from the profiles this process keeps: a change behind the exchange's back (no new
+    # updated_at, same profiles) is not read, which shows that the kept profiles answered.
+    behind = text("UPDATE exchangeprofile SET languages = :languages WHERE workspace_id = :wid")
+    await elsewhere.store.run_connection(lambda conn: conn.execute(behind, {"languages": '["en"]', "wid": b}))
+    assert "Stadt in Sachsen" in await towns.says("anna", "/austausch")
+
+    # A new profile, in the other process: in the next list (only it is read: Bert's unchanged profile is kept).
+    await elsewhere.opts_in("carla")
+    reply = await towns.says("anna", "/austausch")
+    assert "Landkreis in Schleswig-Holstein" in reply and "Stadt in Sachsen" in reply
+    await elsewhere.store.run_connection(lambda conn: conn.execute(behind, {"languages": '["de"]', "wid": b}))
+
+    # A changed profile (Bert's answers move his stage; the facts follow): in the next list, with its reason.
+    await towns.says("anna", "/phase 1")
+    await towns.says("anna", "Bürgermeisterin")
+    assert "ebenfalls bei „" not in await towns.says("anna", "/austausch")
+    await elsewhere.says("bert", "/phase 1")
+    await elsewhere.says("bert", "Bürgermeister")
+    first = (await towns.says("anna", "/austausch")).split("\n\n1. ")[1].split("\n\n2. ")[0]
+    assert first.startswith("Stadt in Sachsen") and "ebenfalls bei „" in first, first
+
+    # A withdrawal in the other process: gone from the next list.
+    await elsewhere.says("bert", "/austausch aus")
+    reply = await towns.says("anna", "/austausch")
+    assert "Stadt in Sachsen" not in reply and "Landkreis in Schleswig-Holstein" in reply
+    assert [s for s in SECRETS if s in "\n".join(towns.heard)] == []

@@ -1,14 +1,16 @@
 """The documented similarity of flows/exchange/similarity.py: A ranks B above C by the weights, with the reasons
 best first; the filter by country; no shared language, no match; a partner town first; a list of 3 to 5 with both
-countries."""
+countries; a Pool finds the same lists as scoring every candidate alone."""
 
 from __future__ import annotations
+
+import random
 
 import pytest
 
 from flows.content.content import Content
 from flows.exchange.model import Facts, Profile, Reason
-from flows.exchange.similarity import WEIGHTS, Yardstick, match, matches, parts
+from flows.exchange.similarity import WEIGHTS, Pool, Yardstick, match, matches, parts, score
 
 A = Profile(
     1,
@@ -116,3 +118,42 @@ def test_three_are_shown_however_weak_a_fourth_only_when_it_is_similar_enough(y:
     assert len(matches(A, weak, y)) == 3
     assert len(matches(A, [B, *weak[:1]], y)) == 2  # fewer only when fewer exist
     assert matches(A, [A, B], y)[0].profile.workspace_id == 2  # never itself
+
+
+def towns(rng: random.Random, n: int, y: Yardstick) -> list[Profile]:
+    """``n`` made-up profiles from few values (many equal scores), some fields empty, some naming a partner town."""
+    regions = {"de": ["sn", "sl", "rp", "bw", ""], "fr": ["ges", "ara", "bfc", ""]}
+    fields = ["health", "housing", "mobility", "education", "engagement"]
+    found = []
+    for i in range(n):
+        country = rng.choice(("de", "fr"))
+        facts = Facts(
+            f"Ort {i % 40}" if rng.random() < 0.9 else "",
+            country,
+            rng.choice(("stadt", "gemeinde", "commune", "")),
+            rng.choice([*y.sizes[:3], ""]),
+            rng.choice(regions[country]),
+            kreis=rng.choice(("1", "2", "")),
+            fields=tuple(rng.sample(fields, rng.randint(0, 3))),
+            stage=rng.choice([*y.stages[:3], ""]),
+            has_plan=rng.random() < 0.3,
+        )
+        twin = rng.choice(("", "", "", "  ort 3 ", "ORT 7", "Nirgendwo"))
+        languages = tuple(rng.sample(("de", "fr", "en"), rng.randint(1, 2)))
+        offers, seeks = tuple(rng.sample(fields, rng.randint(0, 2))), tuple(rng.sample(fields, rng.randint(0, 2)))
+        found.append(Profile(100 + i, facts, offers, seeks, languages, "", twin))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_pool_finds_the_same_list_as_scoring_every_candidate_alone(y: Yardstick, seed: int):
+    rng = random.Random(seed)
+    candidates = towns(rng, rng.choice((3, 8, 60, 400)), y)
+    pool = Pool(candidates)
+    assert list(pool) == candidates and pool[0] == candidates[0] and len(pool) == len(candidates)
+    for me in [*rng.sample(candidates, min(25, len(candidates))), *towns(rng, 5, y)]:
+        expected = [score(me, c, y) for c in candidates]
+        assert list(pool.estimates(me, y)) == pytest.approx([-1.0 if e is None else e for e in expected], abs=1e-6)
+        for country in (None, "de", "fr"):
+            assert matches(me, pool, y, country) == matches(me, candidates, y, country)
+        assert len(pool.contenders(me, y)) <= (len(candidates) if len(candidates) < 60 else len(candidates) // 4)
