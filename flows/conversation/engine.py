@@ -315,8 +315,8 @@ def on_text(s: Session, text: str) -> None:
 
 def ticked(s: Session, text: str) -> list[str]:
     """ "1, 3" typed on a screen of tick boxes (newsletter topics, an exchange profile's fields): the boxes to tick
-    in turn, as the typing hint promises. Steps read typed lists themselves; [] for anything else."""
-    if s.state.mode == "step":
+    in turn, as the typing hint promises. Steps and forms read typed lists themselves; [] for anything else."""
+    if s.state.mode in ("step", "form"):
         return []
     choices = s.choices()
     boxes = {c.id for c in choices if c.selected is not None}
