@@ -229,9 +229,17 @@ def sensible(state: State, last: Outbound) -> Inbound | None:
         "indicators",
         "approve",
         *FOLLOW_UP,
+        "exchange",
+        "exchange_profile",
+        "exchange_consent",
+        "models",
+        "models_list",
+        "practices",
+        "practice_form",
+        "practice_review",
     ):
         return press("_close" if "_close" in ids else "_cancel")
-    if expects == "team_remove":
+    if expects in ("team_remove", "exchange_leave"):
         return press("_no")
     if expects == "sub_consent":
         return press("_no")
