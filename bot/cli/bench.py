@@ -72,7 +72,7 @@ class SimulatedUser:
         return Inbound(text="/fortschritt")
 
 
-async def walk(companion, user: SimulatedUser, latencies: list[float], limit: int = 1000) -> int:
+async def walk(companion, user: SimulatedUser, latencies: list[float], limit: int = 2000) -> int:
     """One user from greeting to the last summary; returns the number of messages sent."""
     response = await companion.handle("bench", user.name, Inbound(event="start"))
     count = 0

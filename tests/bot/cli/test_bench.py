@@ -41,3 +41,10 @@ async def test_a_team_walks_all_stages_in_one_workspace_or_each_in_their_own(
     else:
         assert len(authors) == 3 and set().union(*authors.values()) == people
         assert all(len(wrote) == 1 for wrote in authors.values())
+
+
+async def test_the_team_of_eight_that_make_bench_runs_finishes_its_walk(companion, store: Store) -> None:
+    """Regression: with the Zwischenbilanz's three new questions a diligent member of a team of eight (who reviews
+    every teammate's measure) needed 1,002 messages, and `make bench` stopped at the walk's limit of 1,000."""
+    figures = await measure_team(companion, store, 8, True, content_load_ms=0.0)
+    assert figures.users == 8 and figures.messages > 8 * 1000
